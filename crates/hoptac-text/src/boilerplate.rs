@@ -1,0 +1,172 @@
+//! What of a web page or a pasted article is the article: the title, the dateline with its
+//! publication date, and where site furniture (related news, comments, "read more") begins.
+
+use hoptac_core::PartialDate;
+
+use crate::date::{dates, DateValue};
+use crate::fold::fold;
+
+/// Lines that open a site's block after the article ("Bài liên quan", "Bình luận", …).
+const END_MARKERS: [&str; 17] = [
+    "bài liên quan",
+    "tin liên quan",
+    "bình luận",
+    "đọc thêm",
+    "xem thêm",
+    "tin mới",
+    "mới nhất",
+    "tin cùng chuyên mục",
+    "tin khác",
+    "các tin khác",
+    "tin đã đưa",
+    "có thể bạn quan tâm",
+    "related news",
+    "related articles",
+    "read more",
+    "comments",
+    "more news",
+];
+
+/// The article's layout within the normalised text.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Layout {
+    pub title: Option<String>,
+    pub published: Option<PartialDate>,
+    /// Byte offset where the article ends (boilerplate follows).
+    pub article_end: usize,
+    /// Byte ranges inside the article that are not article text (dateline, byline, credits).
+    pub skipped: Vec<(usize, usize)>,
+}
+
+impl Layout {
+    /// True when `pos` lies in article text.
+    pub fn in_article(&self, pos: usize) -> bool {
+        pos < self.article_end && !self.skipped.iter().any(|&(s, e)| s <= pos && pos < e)
+    }
+}
+
+fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut start = 0usize;
+    text.split('\n').map(move |l| {
+        let s = start;
+        start += l.len() + 1;
+        (s, l)
+    })
+}
+
+fn is_end_marker(line: &str) -> bool {
+    let f = fold(line.trim()).text;
+    let f = f.trim_start_matches(|c: char| c == '(' || c == ')' || c.is_ascii_digit() || c == ' ');
+    f.chars().count() <= 40 && END_MARKERS.iter().any(|m| f.starts_with(m))
+}
+
+/// A short line carrying a full date and a clock time or weekday: the dateline.
+fn dateline_date(line: &str) -> Option<PartialDate> {
+    let t = line.trim();
+    if t.is_empty() || t.chars().count() > 120 {
+        return None;
+    }
+    let f = fold(t).text;
+    let has_time = f.bytes().enumerate().any(|(i, b)| {
+        b == b':' && i > 0 && f.as_bytes()[i - 1].is_ascii_digit() && f.as_bytes().get(i + 1).is_some_and(u8::is_ascii_digit)
+    });
+    let weekday = ["thứ hai", "thứ ba", "thứ tư", "thứ năm", "thứ sáu", "thứ bảy", "chủ nhật", "cập nhật", "đăng", "published", "updated"]
+        .iter()
+        .any(|w| f.contains(w));
+    if !(has_time || weekday || f.contains('|')) {
+        return None;
+    }
+    dates(&f).into_iter().find_map(|d| match d.value {
+        DateValue::Date(p) if p.precision() == 3 => Some(p),
+        _ => None,
+    })
+}
+
+/// Credits and bylines: "Theo TTXVN", a short all-capitals author name, "Ảnh: …".
+fn is_credit(line: &str) -> bool {
+    let t = line.trim();
+    let f = fold(t).text;
+    let words = t.split_whitespace().count();
+    if words == 0 || t.chars().count() > 60 {
+        return false;
+    }
+    let letters: Vec<char> = t.chars().filter(|c| c.is_alphabetic()).collect();
+    let all_caps = letters.len() >= 4 && letters.iter().all(|c| c.is_uppercase()) && words <= 5;
+    let theo = f.starts_with("theo ") && words <= 6 && !t.ends_with('.');
+    let photo = f.starts_with("ảnh:") || f.starts_with("ảnh :") || f.starts_with("photo:");
+    let user = f == "user";
+    all_caps || theo || photo || user
+}
+
+/// Find title, dateline, credits and the end of the article in normalised text.
+pub fn layout(text: &str) -> Layout {
+    let mut out = Layout { article_end: text.len(), ..Layout::default() };
+    let all: Vec<(usize, &str)> = lines(text).collect();
+    for &(start, line) in &all {
+        if is_end_marker(line) {
+            out.article_end = start;
+            break;
+        }
+    }
+    let article: Vec<(usize, &str)> =
+        all.iter().copied().filter(|&(s, l)| s < out.article_end && !l.trim().is_empty()).collect();
+    for (n, &(start, line)) in article.iter().enumerate() {
+        let head = n < 6;
+        if head && out.published.is_none() {
+            if let Some(d) = dateline_date(line) {
+                out.published = Some(d);
+                out.skipped.push((start, start + line.len()));
+                continue;
+            }
+        }
+        if is_credit(line) {
+            out.skipped.push((start, start + line.len()));
+        }
+    }
+    if let Some(&(start, line)) = article.first() {
+        let t = line.trim();
+        let dated = out.skipped.iter().any(|&(s, _)| s == start);
+        if !dated && t.chars().count() <= 250 && !t.ends_with(['.', '|', ':']) && article.len() > 1 {
+            out.title = Some(t.to_string());
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PAGE: &str = "Hai tỉnh ký kết bản ghi nhớ\n\nThứ Hai, 04/03/2024, 10:15\n\nNgày 3/3, hai tỉnh ký kết.\n\nNGUYỄN AN\nBài liên quan\nMột tin khác ở Kon Tum.\n";
+
+    #[test]
+    fn finds_title_dateline_and_end() {
+        let l = layout(PAGE);
+        assert_eq!(l.title.as_deref(), Some("Hai tỉnh ký kết bản ghi nhớ"));
+        assert_eq!(l.published, PartialDate::ymd(2024, 3, 4));
+        assert!(PAGE[l.article_end..].starts_with("Bài liên quan"));
+        let body = PAGE.find("Ngày 3/3").unwrap();
+        assert!(l.in_article(body));
+        assert!(!l.in_article(PAGE.find("NGUYỄN").unwrap()));
+        assert!(!l.in_article(PAGE.find("Một tin").unwrap()));
+        assert!(!l.in_article(PAGE.find("10:15").unwrap()));
+    }
+
+    #[test]
+    fn counted_comment_headers_end_the_article() {
+        let t = "Nội dung bài.\n(12) Bình luận\nÝ kiến bạn đọc";
+        assert_eq!(layout(t).article_end, t.find("(12)").unwrap());
+    }
+
+    #[test]
+    fn a_sentence_that_starts_like_a_marker_is_kept() {
+        let t = "Bình luận về kết quả hợp tác, ông An cho biết hai tỉnh đã trao 20 suất học bổng.\nHết";
+        assert_eq!(layout(t).article_end, t.len());
+    }
+
+    #[test]
+    fn vov_style_byline_with_bar() {
+        let t = "Tiêu đề\n\nKhoa Điềm/ VOV | 23/08/2023, 23:01\n\nNội dung.";
+        assert_eq!(layout(t).published, PartialDate::ymd(2023, 8, 23));
+    }
+}

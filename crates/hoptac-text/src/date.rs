@@ -1,0 +1,240 @@
+//! Dates and periods in folded (lower-case) Vietnamese or English text.
+//!
+//! What is found is what is written: a day without a year stays [`DateValue::DayMonth`] here and
+//! gets its year from the document (publication date or surrounding text) in the extractor.
+
+use std::sync::OnceLock;
+
+use hoptac_core::{PartialDate, Period};
+use regex::{Captures, Regex};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateValue {
+    /// A date with its year (full, month-year or year alone).
+    Date(PartialDate),
+    /// "Sáng 23/8", "ngày 16-11": day and month, year unknown.
+    DayMonth { day: u8, month: u8 },
+    /// "giai đoạn 2022-2027", "2024 – 2029", "từ năm 2015 đến năm 2020".
+    Period(Period),
+    /// An anniversary range such as "5/9/1962 – 5/9/2023": the last date fixes the article's year.
+    Anniversary { first: PartialDate, last: PartialDate },
+}
+
+/// A date found in folded text; `start..end` are byte offsets into that text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DateMention {
+    pub start: usize,
+    pub end: usize,
+    pub value: DateValue,
+}
+
+const MONTHS: &str = "january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec";
+
+fn re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        let pattern = format!(
+            r"(?x)
+            (?P<iso>\b(?P<iy>\d{{4}})-(?P<im>\d{{2}})-(?P<id>\d{{2}})\b)
+          | (?P<dmy>\b(?P<d1>\d{{1,2}})\s*[/.\-]\s*(?P<m1>\d{{1,2}})\s*[/.\-]\s*(?P<y1>\d{{4}})\b)
+          | (?P<vfull>\bngày\s+(?P<d2>\d{{1,2}})\s+tháng\s+(?P<m2>\d{{1,2}})(?:\s*(?:năm|,)\s*(?P<y2>\d{{4}}))?)
+          | (?P<my>\btháng\s+(?P<m3>\d{{1,2}})\s*(?:[/\-]|năm)\s*(?P<y3>\d{{4}})\b)
+          | (?P<period>\b(?P<p1>(?:19|20)\d{{2}})\s*[-–—]\s*(?P<p2>(?:19|20)\d{{2}})\b)
+          | (?P<period2>\btừ\s+năm\s+(?P<p3>\d{{4}})\s+(?:đến|tới)\s+(?:năm\s+)?(?P<p4>\d{{4}})\b)
+          | (?P<period3>\bfrom\s+(?P<p5>\d{{4}})\s+(?:to|until|through)\s+(?P<p6>\d{{4}})\b)
+          | (?P<dm>\b(?P<d4>\d{{1,2}})\s*[/\-]\s*(?P<m4>\d{{1,2}})\b)
+          | (?P<enmdy>\b(?P<mon1>{MONTHS})\.?\s+(?P<d5>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y5>\d{{4}})\b)?)
+          | (?P<endmy>\b(?P<d6>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon2>{MONTHS})\b\.?(?:,?\s+(?P<y6>\d{{4}})\b)?)
+          | (?P<enmy>\b(?P<mon3>{MONTHS})\s+(?P<y7>\d{{4}})\b)
+          | (?P<year>\b(?P<y9>(?:19|20)\d{{2}})\b)
+            "
+        );
+        Regex::new(&pattern).expect("static regex")
+    })
+}
+
+fn month_of(name: &str) -> Option<u8> {
+    let m = match name.get(..3)? {
+        "jan" => 1,
+        "feb" => 2,
+        "mar" => 3,
+        "apr" => 4,
+        "may" => 5,
+        "jun" => 6,
+        "jul" => 7,
+        "aug" => 8,
+        "sep" => 9,
+        "oct" => 10,
+        "nov" => 11,
+        "dec" => 12,
+        _ => return None,
+    };
+    Some(m)
+}
+
+fn num<T: std::str::FromStr>(c: &Captures, name: &str) -> Option<T> {
+    c.name(name)?.as_str().parse().ok()
+}
+
+fn plausible_year(y: i16) -> bool {
+    (1900..=2100).contains(&y)
+}
+
+/// Words after which a bare "23/8" or "16-11" is a date rather than a ratio or a score.
+const DAY_CUES: [&str; 16] = [
+    "ngày", "sáng", "chiều", "tối", "trưa", "đêm", "hôm", "từ", "đến", "tới", "vào", "(", "on", "dịp", "nay", "qua",
+];
+
+fn has_day_cue(before: &str) -> bool {
+    let t = before.trim_end();
+    if t.ends_with('(') || t.is_empty() || t.ends_with(['.', '\n', ':']) {
+        return true;
+    }
+    let last = t.rsplit(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+    DAY_CUES.contains(&last)
+}
+
+fn value_of(c: &Captures, text: &str, start: usize) -> Option<DateValue> {
+    if c.name("iso").is_some() {
+        return PartialDate::ymd(num(c, "iy")?, num(c, "im")?, num(c, "id")?).map(DateValue::Date);
+    }
+    if c.name("dmy").is_some() {
+        let y: i16 = num(c, "y1")?;
+        return plausible_year(y).then(|| PartialDate::ymd(y, num(c, "m1")?, num(c, "d1")?)).flatten().map(DateValue::Date);
+    }
+    if c.name("vfull").is_some() {
+        let (d, m) = (num(c, "d2")?, num(c, "m2")?);
+        return match num::<i16>(c, "y2") {
+            Some(y) => PartialDate::ymd(y, m, d).map(DateValue::Date),
+            None => PartialDate::ymd(2000, m, d).map(|_| DateValue::DayMonth { day: d, month: m }),
+        };
+    }
+    if c.name("my").is_some() {
+        return PartialDate::month(num(c, "y3")?, num(c, "m3")?).map(DateValue::Date);
+    }
+    for (a, b) in [("p1", "p2"), ("p3", "p4"), ("p5", "p6")] {
+        if let (Some(x), Some(y)) = (num::<i16>(c, a), num::<i16>(c, b)) {
+            if plausible_year(x) && plausible_year(y) && y - x <= 30 {
+                return Period::new(x, y).map(DateValue::Period);
+            }
+            return None;
+        }
+    }
+    if c.name("dm").is_some() {
+        let (d, m): (u8, u8) = (num(c, "d4")?, num(c, "m4")?);
+        if !has_day_cue(&text[..start]) {
+            return None;
+        }
+        return PartialDate::ymd(2000, m, d).map(|_| DateValue::DayMonth { day: d, month: m });
+    }
+    let en = [("mon1", "d5", "y5"), ("mon2", "d6", "y6")];
+    for (mon, day, year) in en {
+        if let Some(name) = c.name(mon) {
+            let m = month_of(name.as_str())?;
+            let d: u8 = num(c, day)?;
+            return match num::<i16>(c, year) {
+                Some(y) => PartialDate::ymd(y, m, d).map(DateValue::Date),
+                None => PartialDate::ymd(2000, m, d).map(|_| DateValue::DayMonth { day: d, month: m }),
+            };
+        }
+    }
+    if let Some(name) = c.name("mon3") {
+        return PartialDate::month(num(c, "y7")?, month_of(name.as_str())?).map(DateValue::Date);
+    }
+    if c.name("year").is_some() {
+        return Some(DateValue::Date(PartialDate::year(num(c, "y9")?)));
+    }
+    None
+}
+
+/// Every date and period in folded text, left to right.
+pub fn dates(folded: &str) -> Vec<DateMention> {
+    let mut out: Vec<DateMention> = Vec::new();
+    if !folded.bytes().any(|b| b.is_ascii_digit()) {
+        return out;
+    }
+    for c in re().captures_iter(folded) {
+        let Some(m) = c.get(0) else { continue };
+        if let Some(value) = value_of(&c, folded, m.start()) {
+            out.push(DateMention { start: m.start(), end: m.end(), value });
+        }
+    }
+    // Join "5/9/1962 – 5/9/2023" into one anniversary range.
+    let mut joined: Vec<DateMention> = Vec::with_capacity(out.len());
+    for d in out {
+        if let Some(prev) = joined.last_mut() {
+            if let (DateValue::Date(a), DateValue::Date(b)) = (prev.value, d.value) {
+                let between = &folded[prev.end..d.start];
+                let dash = between.trim().chars().all(|c| matches!(c, '-' | '–' | '—')) && !between.trim().is_empty();
+                if dash && a.precision() == 3 && a.month == b.month && a.day == b.day && a.year < b.year {
+                    prev.value = DateValue::Anniversary { first: a, last: b };
+                    prev.end = d.end;
+                    continue;
+                }
+            }
+        }
+        joined.push(d);
+    }
+    joined
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vals(s: &str) -> Vec<DateValue> {
+        dates(s).into_iter().map(|d| d.value).collect()
+    }
+
+    fn ymd(y: i16, m: u8, d: u8) -> DateValue {
+        DateValue::Date(PartialDate::ymd(y, m, d).unwrap())
+    }
+
+    #[test]
+    fn vietnamese_forms() {
+        assert_eq!(vals("thứ năm, 16/11/2017, 04:29:41"), vec![ymd(2017, 11, 16)]);
+        assert_eq!(vals("sáng 23/8, tại"), vec![DateValue::DayMonth { day: 23, month: 8 }]);
+        assert_eq!(vals("ngày 16-11, tại"), vec![DateValue::DayMonth { day: 16, month: 11 }]);
+        assert_eq!(vals("ký ngày 19/10/2022 tại"), vec![ymd(2022, 10, 19)]);
+        assert_eq!(vals("tháng 4/2018 hai tỉnh"), vec![DateValue::Date(PartialDate::month(2018, 4).unwrap())]);
+        assert_eq!(vals("ngày 23 tháng 11 năm 2023"), vec![ymd(2023, 11, 23)]);
+        assert_eq!(vals("vào năm 2024."), vec![DateValue::Date(PartialDate::year(2024))]);
+    }
+
+    #[test]
+    fn periods() {
+        let p = |a, b| DateValue::Period(Period::new(a, b).unwrap());
+        assert_eq!(vals("giai đoạn 2022-2027"), vec![p(2022, 2027)]);
+        assert_eq!(vals("2024 – 2029"), vec![p(2024, 2029)]);
+        assert_eq!(vals("(giai đoạn 2017 - 2020)"), vec![p(2017, 2020)]);
+        assert_eq!(vals("từ năm 2015 đến năm 2020"), vec![p(2015, 2020)]);
+    }
+
+    #[test]
+    fn anniversary_ranges_are_joined() {
+        let v = vals("(5/9/1962 – 5/9/2023)");
+        assert_eq!(
+            v,
+            vec![DateValue::Anniversary {
+                first: PartialDate::ymd(1962, 9, 5).unwrap(),
+                last: PartialDate::ymd(2023, 9, 5).unwrap()
+            }]
+        );
+    }
+
+    #[test]
+    fn english_forms() {
+        assert_eq!(vals("on november 23, 2023"), vec![ymd(2023, 11, 23)]);
+        assert_eq!(vals("on 30 march 2023"), vec![ymd(2023, 3, 30)]);
+        assert_eq!(vals("on march 30"), vec![DateValue::DayMonth { day: 30, month: 3 }]);
+        assert_eq!(vals("in april 2018"), vec![DateValue::Date(PartialDate::month(2018, 4).unwrap())]);
+    }
+
+    #[test]
+    fn non_dates_are_ignored() {
+        assert!(vals("tỷ lệ 3/4 số hộ").is_empty());
+        assert!(vals("ngày 31/2").is_empty());
+        assert!(vals("quốc lộ 8").is_empty());
+        assert!(vals("covid-19").is_empty());
+    }
+}

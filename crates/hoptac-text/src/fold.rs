@@ -1,0 +1,244 @@
+//! The one folding function extraction and search share.
+//!
+//! [`fold`] keeps diacritics (they carry meaning in Vietnamese: `Lào` is not `lão`) but removes
+//! what varies between writers of the same word: letter case, the old and new placement of the tone
+//! mark in open `oa`/`oe`/`uy` syllables (`hoà` = `hòa`, `thuỷ` = `thủy`, `Uỷ` = `Ủy`; the folded
+//! form puts the mark on the first vowel), the Icelandic `Ð` typed for `Đ`, and hyphens inside
+//! transliterated names (`Bô-ly-khăm-xay` → `bô ly khăm xay`). [`fold_ascii`] goes further and drops
+//! all diacritics, for diacritic-insensitive search and slugs.
+
+use unicode_normalization::char::{compose, decompose_canonical};
+
+/// Folded text plus the map from folded byte offsets back to the text it was folded from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Folded {
+    pub text: String,
+    /// (folded offset, source offset − folded offset) at every point where the difference changes.
+    shifts: Vec<(usize, isize)>,
+}
+
+impl Folded {
+    /// Byte offset in the source text of the character at folded byte offset `pos`
+    /// (`pos == text.len()` maps to the source's end).
+    pub fn to_source(&self, pos: usize) -> usize {
+        let i = self.shifts.partition_point(|&(p, _)| p <= pos);
+        let delta = if i == 0 { 0 } else { self.shifts[i - 1].1 };
+        (pos as isize + delta).max(0) as usize
+    }
+}
+
+const TONES: [char; 5] = ['\u{300}', '\u{301}', '\u{303}', '\u{309}', '\u{323}'];
+
+fn split_tone(c: char) -> (char, Option<char>) {
+    let mut base = None;
+    let mut marks: [char; 2] = ['\0'; 2];
+    let mut n = 0;
+    let mut tone = None;
+    decompose_canonical(c, |d| {
+        if base.is_none() {
+            base = Some(d);
+        } else if TONES.contains(&d) {
+            tone = Some(d);
+        } else if n < 2 {
+            marks[n] = d;
+            n += 1;
+        }
+    });
+    let mut b = base.unwrap_or(c);
+    for m in &marks[..n] {
+        b = compose(b, *m).unwrap_or(b);
+    }
+    (b, tone)
+}
+
+fn with_tone(c: char, tone: char) -> char {
+    compose(c, tone).unwrap_or(c)
+}
+
+/// Move the tone of an open `oa`/`oe`/`uy` ending to its first vowel (`hoà` → `hòa`).
+fn unify_tone(word: &mut [char]) {
+    let n = word.len();
+    if n < 2 {
+        return;
+    }
+    let (b1, t1) = split_tone(word[n - 2]);
+    let (b2, t2) = split_tone(word[n - 1]);
+    let pair = matches!((b1, b2), ('o', 'a') | ('o', 'e') | ('u', 'y'));
+    if !pair || t1.is_some() {
+        return;
+    }
+    let Some(t2) = t2 else { return };
+    if n >= 3 {
+        let before = word[n - 3];
+        // `qu` is a consonant (quý, quỳ); a vowel before makes a triphthong (ngoáy, khuỷu).
+        if before == 'q' || split_tone(before).0.is_alphabetic() && is_vowel(split_tone(before).0) {
+            return;
+        }
+    }
+    word[n - 2] = with_tone(b1, t2);
+    word[n - 1] = b2;
+}
+
+fn is_vowel(c: char) -> bool {
+    matches!(c, 'a' | 'ă' | 'â' | 'e' | 'ê' | 'i' | 'o' | 'ô' | 'ơ' | 'u' | 'ư' | 'y')
+}
+
+fn lower(c: char) -> char {
+    if c.is_ascii() {
+        return c.to_ascii_lowercase();
+    }
+    if c == 'Ð' || c == 'ð' {
+        return 'đ';
+    }
+    let mut it = c.to_lowercase();
+    match (it.next(), it.next()) {
+        (Some(l), None) => l,
+        _ => c,
+    }
+}
+
+/// Fold `text` for matching; see the module documentation.
+pub fn fold(text: &str) -> Folded {
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut shifts = Vec::new();
+    let mut last_delta: isize = 0;
+    let mut word: Vec<(char, usize)> = Vec::new();
+    let mut chars: Vec<char> = Vec::new();
+
+    let mut emit = |c: char, src: usize, out: &mut String, shifts: &mut Vec<(usize, isize)>| {
+        let delta = src as isize - out.len() as isize;
+        if delta != last_delta {
+            shifts.push((out.len(), delta));
+            last_delta = delta;
+        }
+        out.push(c);
+    };
+
+    let flush = |word: &mut Vec<(char, usize)>,
+                 chars: &mut Vec<char>,
+                 out: &mut String,
+                 shifts: &mut Vec<(usize, isize)>,
+                 emit: &mut dyn FnMut(char, usize, &mut String, &mut Vec<(usize, isize)>)| {
+        if word.is_empty() {
+            return;
+        }
+        chars.clear();
+        chars.extend(word.iter().map(|&(c, _)| c));
+        if !chars.iter().all(char::is_ascii) {
+            unify_tone(chars);
+        }
+        for (c, &(_, src)) in chars.iter().zip(word.iter()) {
+            emit(*c, src, out, shifts);
+        }
+        word.clear();
+    };
+
+    let mut prev_letter = false;
+    for (i, c) in text.char_indices() {
+        if c.is_alphanumeric() {
+            word.push((lower(c), i));
+            prev_letter = true;
+            continue;
+        }
+        flush(&mut word, &mut chars, &mut out, &mut shifts, &mut emit);
+        let next_letter = text[i + c.len_utf8()..].chars().next().is_some_and(char::is_alphabetic);
+        let folded = if c == '-' && prev_letter && next_letter { ' ' } else { c };
+        emit(folded, i, &mut out, &mut shifts);
+        prev_letter = false;
+    }
+    flush(&mut word, &mut chars, &mut out, &mut shifts, &mut emit);
+    let end_delta = text.len() as isize - out.len() as isize;
+    if end_delta != last_delta {
+        shifts.push((out.len(), end_delta));
+    }
+    Folded { text: out, shifts }
+}
+
+/// Lower case ASCII without diacritics (`Đăk Glei` → `dak glei`), for search and slugs.
+pub fn fold_ascii(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+            continue;
+        }
+        match c {
+            'đ' | 'Đ' | 'Ð' | 'ð' => out.push('d'),
+            _ => decompose_canonical(c, |d| {
+                if d.is_ascii() {
+                    out.push(d.to_ascii_lowercase());
+                } else if !('\u{300}'..='\u{36f}').contains(&d) {
+                    out.extend(d.to_lowercase());
+                }
+            }),
+        }
+    }
+    out
+}
+
+/// A place slug: [`fold_ascii`] keeping only ASCII letters and digits (`Ia H'Drai` → `iahdrai`).
+pub fn slug(text: &str) -> String {
+    fold_ascii(text).chars().filter(char::is_ascii_alphanumeric).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn tone_placement_is_unified() {
+        assert_eq!(fold("hoà bình").text, fold("hòa bình").text);
+        assert_eq!(fold("Uỷ viên Tỉnh uỷ").text, "ủy viên tỉnh ủy");
+        assert_eq!(fold("thuỷ chung").text, "thủy chung");
+        assert_eq!(fold("khoẻ").text, "khỏe");
+        // `qu` is a consonant: quý keeps its mark on y.
+        assert_eq!(fold("Quý").text, "quý");
+        // closed syllables are not ambiguous
+        assert_eq!(fold("Hoàng").text, "hoàng");
+    }
+
+    #[test]
+    fn hyphens_inside_names_become_spaces() {
+        assert_eq!(fold("Bô-ly-khăm-xay").text, "bô ly khăm xay");
+        assert_eq!(fold("2022-2027").text, "2022-2027");
+        assert_eq!(fold("Việt Nam - Lào").text, "việt nam - lào");
+    }
+
+    #[test]
+    fn offsets_map_back() {
+        let src = "Ủy ban hoà Đăk";
+        let f = fold(src);
+        let at = f.text.find("hòa").unwrap();
+        assert_eq!(&src[f.to_source(at)..f.to_source(at + "hòa".len())], "hoà");
+        let d = f.text.find("đăk").unwrap();
+        assert_eq!(&src[f.to_source(d)..], "Đăk");
+        assert_eq!(f.to_source(f.text.len()), src.len());
+    }
+
+    #[test]
+    fn ascii_folding_and_slugs() {
+        assert_eq!(fold_ascii("Hài cốt Đăk Chưng"), "hai cot dak chung");
+        assert_eq!(slug("Đăk Glei"), "dakglei");
+        assert_eq!(slug("Ia H'Drai"), "iahdrai");
+        assert_eq!(slug("Xiêng Khoảng"), "xiengkhoang");
+    }
+
+    proptest! {
+        #[test]
+        fn every_char_boundary_maps_to_a_source_boundary(s in "\\PC{0,60}") {
+            let f = fold(&s);
+            for (i, _) in f.text.char_indices() {
+                let j = f.to_source(i);
+                prop_assert!(s.is_char_boundary(j), "{} -> {} in {:?}", i, j, s);
+            }
+            prop_assert_eq!(f.to_source(f.text.len()), s.len());
+        }
+
+        #[test]
+        fn folding_is_idempotent(s in "\\PC{0,60}") {
+            let once = fold(&s).text;
+            prop_assert_eq!(fold(&once).text, once.clone());
+        }
+    }
+}

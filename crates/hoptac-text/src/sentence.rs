@@ -1,0 +1,120 @@
+//! Sentence splitting over normalised text.
+//!
+//! A sentence ends at a line break, or at `.`, `!`, `?`, `…` followed by a space and something
+//! that can start a sentence (capital, digit, quote, bracket), unless the word before the stop
+//! is an abbreviation ("TP.", "TS.", "Mr.") or an initial. Photo captions' trailing ` |` is trimmed.
+
+/// A sentence as a byte range of the normalised text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sentence {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Sentence {
+    pub fn text<'a>(&self, doc: &'a str) -> &'a str {
+        &doc[self.start..self.end]
+    }
+}
+
+const ABBREVIATIONS: [&str; 16] =
+    ["tp", "tx", "ts", "ths", "pgs", "gs", "bs", "mr", "mrs", "ms", "dr", "st", "no", "vs", "v.v", "ths"];
+
+fn is_abbreviation(word: &str) -> bool {
+    let lower = word.to_lowercase();
+    ABBREVIATIONS.contains(&lower.as_str()) || (word.chars().count() == 1 && word.chars().all(char::is_uppercase))
+}
+
+fn can_start_sentence(c: char) -> bool {
+    c.is_uppercase() || c.is_ascii_digit() || matches!(c, '"' | '“' | '\'' | '(' | '[' | '-' | '–' | '«')
+}
+
+fn push_trimmed(text: &str, start: usize, end: usize, out: &mut Vec<Sentence>) {
+    let piece = &text[start..end];
+    let lead = piece.len() - piece.trim_start().len();
+    let mut trimmed = piece.trim();
+    loop {
+        let t = trimmed.trim_end_matches('|').trim_end();
+        if t.len() == trimmed.len() {
+            break;
+        }
+        trimmed = t;
+    }
+    if trimmed.chars().any(char::is_alphanumeric) {
+        out.push(Sentence { start: start + lead, end: start + lead + trimmed.len() });
+    }
+}
+
+/// Sentences of `text[range]`, in order.
+pub fn sentences(text: &str, range: std::ops::Range<usize>) -> Vec<Sentence> {
+    let mut out = Vec::new();
+    let end_all = range.end.min(text.len());
+    let mut line_start = range.start.min(end_all);
+    while line_start < end_all {
+        let line_end = text[line_start..end_all].find('\n').map_or(end_all, |i| line_start + i);
+        let line = &text[line_start..line_end];
+        let mut s_start = 0usize;
+        let mut iter = line.char_indices().peekable();
+        while let Some((i, c)) = iter.next() {
+            if !matches!(c, '.' | '!' | '?' | '…') {
+                continue;
+            }
+            let after = &line[i + c.len_utf8()..];
+            let rest = after.trim_start_matches([' ', '"', '”', '’', ')']);
+            let spaced = after.starts_with(' ') || after.starts_with(['"', '”', '’']);
+            let Some(next) = rest.chars().next() else { continue };
+            if !spaced || !can_start_sentence(next) {
+                continue;
+            }
+            if c == '.' {
+                let word_start = line[..i].rfind(|ch: char| !(ch.is_alphanumeric() || ch == '.')).map_or(0, |p| p + 1);
+                if is_abbreviation(&line[word_start..i]) {
+                    continue;
+                }
+            }
+            let cut = i + c.len_utf8() + (after.len() - rest.len());
+            push_trimmed(text, line_start + s_start, line_start + cut, &mut out);
+            s_start = cut;
+        }
+        push_trimmed(text, line_start + s_start, line_end, &mut out);
+        line_start = line_end + 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(t: &str) -> Vec<&str> {
+        sentences(t, 0..t.len()).iter().map(|s| s.text(t)).collect()
+    }
+
+    #[test]
+    fn splits_on_stops_and_lines() {
+        assert_eq!(split("Hai tỉnh ký kết. Tỉnh Kon Tum trao quà.\nDòng mới"), vec![
+            "Hai tỉnh ký kết.",
+            "Tỉnh Kon Tum trao quà.",
+            "Dòng mới"
+        ]);
+    }
+
+    #[test]
+    fn keeps_abbreviations_and_decimals() {
+        assert_eq!(split("Tại TP. Kon Tum có 1.5 triệu người. Hết."), vec!["Tại TP. Kon Tum có 1.5 triệu người.", "Hết."]);
+        assert_eq!(split("Ông Nguyễn V. An đến."), vec!["Ông Nguyễn V. An đến."]);
+    }
+
+    #[test]
+    fn trims_caption_bars_and_blank_lines() {
+        assert_eq!(split("Đồng chí A tặng quà. |\n\n  \nB"), vec!["Đồng chí A tặng quà.", "B"]);
+    }
+
+    #[test]
+    fn respects_the_range() {
+        let t = "Một. Hai. Ba.";
+        let a = t.find("Hai").unwrap();
+        let r = sentences(t, a..a + "Hai.".len());
+        assert_eq!(r.iter().map(|s| s.text(t)).collect::<Vec<_>>(), vec!["Hai."]);
+    }
+}
