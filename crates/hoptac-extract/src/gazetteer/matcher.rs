@@ -1,0 +1,378 @@
+//! Finding gazetteer places in folded text.
+//!
+//! One leftmost-longest Aho–Corasick automaton holds every spelling of every place (folded, plus
+//! ASCII and run-together forms), so "Lào Cai" wins over "Lào" and the text is scanned once. Each
+//! hit is then checked in context: word boundaries, a capital letter in the source, the unit word
+//! before it ("huyện", "tỉnh", "TP", or "district", "province" after it in English) that picks
+//! among places sharing a spelling, and an organisation word before it ("Đại học Đà Nẵng" is a
+//! university, not Đà Nẵng).
+
+use std::collections::HashMap;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use hoptac_core::{Level, PlaceId};
+use hoptac_text::{fold, fold_ascii, Folded};
+
+use super::{Gazetteer, Place};
+
+/// The kind of unit a word in the text announces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Class {
+    Country,
+    Province,
+    City,
+    Capital,
+    District,
+    Town,
+    Gate,
+    Port,
+}
+
+impl Class {
+    fn accepts(self, p: &Place) -> bool {
+        match self {
+            Class::Country => p.level == Level::Country,
+            Class::Province => p.level == Level::Province && p.unit == "tỉnh",
+            Class::City => p.unit == "thành phố" || p.unit == "thủ đô",
+            Class::Capital => p.unit == "thủ đô" || (p.level == Level::Province && p.unit == "thành phố"),
+            Class::District => matches!(p.unit.as_str(), "huyện" | "muang" | "quận"),
+            Class::Town => matches!(p.unit.as_str(), "thị xã" | "huyện" | "muang"),
+            Class::Gate => p.level == Level::BorderGate,
+            Class::Port => p.level == Level::Port,
+        }
+    }
+}
+
+/// Unit words before a name, folded, longest first where one ends another.
+const BEFORE: [(&str, Class); 22] = [
+    ("cửa khẩu quốc tế", Class::Gate),
+    ("cửa khẩu chính", Class::Gate),
+    ("cửa khẩu phụ", Class::Gate),
+    ("cửa khẩu", Class::Gate),
+    ("thành phố", Class::City),
+    ("tp.", Class::City),
+    ("tp", Class::City),
+    ("thủ đô", Class::Capital),
+    ("thị xã", Class::Town),
+    ("tx.", Class::Town),
+    ("tx", Class::Town),
+    ("thị trấn", Class::Town),
+    ("tỉnh", Class::Province),
+    ("huyện", Class::District),
+    ("quận", Class::District),
+    ("mường", Class::District),
+    ("muang", Class::District),
+    ("nước", Class::Country),
+    ("quốc gia", Class::Country),
+    ("phía", Class::Country),
+    ("cảng", Class::Port),
+    ("h.", Class::District),
+];
+
+/// Unit words after a name (English).
+const AFTER: [(&str, Class); 7] = [
+    ("province", Class::Province),
+    ("provincial", Class::Province),
+    ("district", Class::District),
+    ("city", Class::City),
+    ("town", Class::Town),
+    ("border gate", Class::Gate),
+    ("port", Class::Port),
+];
+
+/// Words that make the following name part of an organisation's name.
+const ORGANISATIONS: [&str; 20] = [
+    "đại học",
+    "trường",
+    "bệnh viện",
+    "công ty",
+    "ngân hàng",
+    "báo",
+    "đài",
+    "học viện",
+    "khách sạn",
+    "sân bay",
+    "nhà máy",
+    "tập đoàn",
+    "câu lạc bộ",
+    "clb",
+    "phân hiệu",
+    "university",
+    "hospital",
+    "bank",
+    "hotel",
+    "airport",
+];
+
+/// A place found in folded text (byte offsets into the folded text).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlaceMention {
+    pub start: usize,
+    pub end: usize,
+    /// Where the unit word before the name starts (== `start` when there is none).
+    pub cue_start: usize,
+    pub id: PlaceId,
+    pub level: Level,
+    pub classifier: Option<Class>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    place: usize,
+    needs_cue: bool,
+}
+
+#[derive(Debug, Default)]
+struct Pattern {
+    candidates: Vec<Candidate>,
+    /// Lao script: no spaces between words, so no word-boundary check.
+    lao: bool,
+    /// An ASCII rendering made from a Vietnamese spelling, short enough to be a Vietnamese word
+    /// written without its marks ("Lao", "Hue"): used in English documents only.
+    english_only: bool,
+}
+
+#[derive(Debug)]
+pub(crate) struct Matcher {
+    automaton: AhoCorasick,
+    patterns: Vec<Pattern>,
+}
+
+fn is_lao(s: &str) -> bool {
+    s.chars().any(|c| ('\u{0E80}'..='\u{0EFF}').contains(&c))
+}
+
+impl Matcher {
+    pub(crate) fn build(places: &[Place]) -> Matcher {
+        let mut index: HashMap<String, usize> = HashMap::new();
+        let mut keys: Vec<String> = Vec::new();
+        let mut patterns: Vec<Pattern> = Vec::new();
+        let mut add = |key: String, cand: Candidate, english_only: bool| {
+            if key.trim().is_empty() {
+                return;
+            }
+            let i = *index.entry(key.clone()).or_insert_with(|| {
+                keys.push(key.clone());
+                patterns.push(Pattern { lao: is_lao(&key), english_only, ..Pattern::default() });
+                patterns.len() - 1
+            });
+            let p = &mut patterns[i];
+            p.english_only &= english_only;
+            if !p.candidates.iter().any(|c| c.place == cand.place) {
+                p.candidates.push(cand);
+            }
+        };
+        for (i, p) in places.iter().enumerate() {
+            let primary = [p.name_vi.as_str(), p.name_en.as_str()];
+            for name in p.names() {
+                let needs_cue = p.needs_cue && primary.contains(&name);
+                let cand = Candidate { place: i, needs_cue };
+                let folded = fold(name).text;
+                add(folded.clone(), cand, false);
+                if is_lao(name) {
+                    continue;
+                }
+                let words: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty()).collect();
+                if words.len() > 1 && words.len() <= 5 {
+                    add(words.concat(), cand, false);
+                }
+                let ascii = fold_ascii(&folded);
+                if ascii != folded {
+                    let letters = ascii.chars().filter(char::is_ascii_alphabetic).count();
+                    let short = words.len() == 1 && letters < 6;
+                    add(ascii.clone(), cand, short);
+                    let aw: Vec<&str> = ascii.split(' ').filter(|w| !w.is_empty()).collect();
+                    if aw.len() > 1 && aw.len() <= 5 {
+                        add(aw.concat(), cand, false);
+                    }
+                }
+            }
+        }
+        let automaton = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&keys)
+            .expect("gazetteer patterns form a valid automaton");
+        Matcher { automaton, patterns }
+    }
+
+    pub(crate) fn find(&self, g: &Gazetteer, source: &str, folded: &Folded, english: bool) -> Vec<PlaceMention> {
+        let text = folded.text.as_str();
+        let mut out = Vec::new();
+        for m in self.automaton.find_iter(text) {
+            let pat = &self.patterns[m.pattern().as_usize()];
+            if pat.english_only && !english {
+                continue;
+            }
+            let (start, end) = (m.start(), m.end());
+            if !pat.lao {
+                let before_ok = !text[..start].chars().next_back().is_some_and(char::is_alphanumeric);
+                let after_ok = !text[end..].chars().next().is_some_and(char::is_alphanumeric);
+                if !before_ok || !after_ok {
+                    continue;
+                }
+                let src = folded.to_source(start);
+                if !source.get(src..).and_then(|s| s.chars().next()).is_some_and(|c| c.is_uppercase() || c.is_ascii_digit()) {
+                    continue;
+                }
+            }
+            let before = &text[..start];
+            if ends_with_word(before, &ORGANISATIONS).is_some() {
+                continue;
+            }
+            let (classifier, cue_start) = match classifier_before(before) {
+                Some((c, at)) => (Some(c), at),
+                None => (classifier_after(&text[end..]), start),
+            };
+            let Some(cand) = self.choose(g, pat, classifier) else { continue };
+            let place = g.place(cand.place);
+            if classifier.is_none() && place.level.rank() >= Level::District.rank() && part_of_a_name(source, folded, start) {
+                continue;
+            }
+            out.push(PlaceMention { start, end, cue_start, id: place.id.clone(), level: place.level, classifier });
+        }
+        out
+    }
+
+    fn choose(&self, g: &Gazetteer, pat: &Pattern, classifier: Option<Class>) -> Option<Candidate> {
+        let usable: Vec<Candidate> = pat.candidates.iter().copied().filter(|c| classifier.is_some() || !c.needs_cue).collect();
+        if let Some(cls) = classifier {
+            let fitting: Vec<Candidate> = usable.iter().copied().filter(|c| cls.accepts(g.place(c.place))).collect();
+            if let Some(best) = best_of(g, &fitting) {
+                return Some(best);
+            }
+        }
+        best_of(g, &usable)
+    }
+}
+
+fn best_of(g: &Gazetteer, cands: &[Candidate]) -> Option<Candidate> {
+    cands.iter().copied().min_by_key(|c| {
+        let p = g.place(c.place);
+        (p.level.rank(), !p.preferred, c.place)
+    })
+}
+
+/// If `before` ends with one of `words` (as whole words, then optional spaces), where it starts.
+fn ends_with_word(before: &str, words: &[&str]) -> Option<usize> {
+    let t = before.trim_end_matches([' ', '\u{a0}']);
+    for w in words {
+        if let Some(head) = t.strip_suffix(w) {
+            if !head.chars().next_back().is_some_and(char::is_alphanumeric) {
+                return Some(head.len());
+            }
+        }
+    }
+    None
+}
+
+fn classifier_before(before: &str) -> Option<(Class, usize)> {
+    let t = before.trim_end_matches([' ', '\u{a0}']);
+    for (w, c) in BEFORE {
+        if let Some(head) = t.strip_suffix(w) {
+            if !head.chars().next_back().is_some_and(char::is_alphanumeric) {
+                return Some((c, head.len()));
+            }
+        }
+    }
+    None
+}
+
+fn classifier_after(after: &str) -> Option<Class> {
+    let t = after.trim_start_matches(' ');
+    AFTER.iter().find_map(|&(w, c)| {
+        t.strip_prefix(w).filter(|rest| !rest.chars().next().is_some_and(char::is_alphanumeric)).map(|_| c)
+    })
+}
+
+/// The word just before (one space apart) starts with a capital: "Nguyễn Anh Sơn" is a person.
+fn part_of_a_name(source: &str, folded: &Folded, start: usize) -> bool {
+    let src = folded.to_source(start);
+    let Some(head) = source.get(..src) else { return false };
+    let Some(head) = head.strip_suffix(' ') else { return false };
+    let word_start = head.rfind(|c: char| !c.is_alphanumeric()).map_or(0, |i| i + head[i..].chars().next().map_or(1, char::len_utf8));
+    let word = &head[word_start..];
+    let Some(first) = word.chars().next() else { return false };
+    if !first.is_uppercase() {
+        return false;
+    }
+    // Sentence-initial words and unit words written with a capital ("Huyện", "Tỉnh") do not count.
+    let at_sentence_start = head[..word_start].trim_end().is_empty() || head[..word_start].trim_end().ends_with(['.', ':', '\n', '(', '"', '“']);
+    let lw = word.to_lowercase();
+    let unit_word = BEFORE.iter().any(|(w, _)| *w == lw) || ["và", "với"].contains(&lw.as_str());
+    !(at_sentence_start || unit_word) && word.chars().count() > 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::Gazetteer;
+    use hoptac_text::fold;
+
+    fn ids(text: &str) -> Vec<String> {
+        let g = Gazetteer::builtin();
+        let f = fold(text);
+        g.find(text, &f, false).into_iter().map(|m| m.id.0).collect()
+    }
+
+    fn ids_en(text: &str) -> Vec<String> {
+        let g = Gazetteer::builtin();
+        let f = fold(text);
+        g.find(text, &f, true).into_iter().map(|m| m.id.0).collect()
+    }
+
+    #[test]
+    fn spellings_of_attapeu_and_sekong() {
+        for s in ["Attapư", "Atapư", "Át-tạ-pư", "Attapeu", "ອັດຕະປື"] {
+            assert_eq!(ids(&format!("tỉnh {s} và")), vec!["LA-AT"], "{s}");
+        }
+        for s in ["Sê Kông", "Xê Kông", "Sekong", "Sê-kông"] {
+            assert_eq!(ids(&format!("Đoàn tỉnh {s} sang")), vec!["LA-XE"], "{s}");
+        }
+        assert_eq!(ids("tỉnh Bô-ly-khăm-xay"), vec!["LA-BL"]);
+        assert_eq!(ids("tỉnh Bolikhămxay"), vec!["LA-BL"]);
+    }
+
+    #[test]
+    fn unit_words_choose_between_homonyms() {
+        assert_eq!(ids("tại TP Kon Tum"), vec!["VN-28:kontum"]);
+        assert_eq!(ids("tại thành phố Kon Tum"), vec!["VN-28:kontum"]);
+        assert_eq!(ids("tại tỉnh Kon Tum"), vec!["VN-28"]);
+        assert_eq!(ids("Kon Tum"), vec!["VN-28"]);
+        assert_eq!(ids("thị trấn Đăk Glei"), vec!["VN-28:dakglei"]);
+        assert_eq!(ids("huyện Quảng Ninh"), vec!["VN-24:quangninh"]);
+        assert_eq!(ids("tỉnh Quảng Ninh"), vec!["VN-13"]);
+        assert_eq!(ids("thành phố Đà Nẵng"), vec!["VN-DN"]);
+        assert_eq!(ids_en("Dak Glei district and Sanxay district"), vec!["VN-28:dakglei", "LA-AT:sanxay"]);
+    }
+
+    #[test]
+    fn organisations_are_not_places() {
+        assert_eq!(ids("Phân hiệu Đại học Đà Nẵng tại Kon Tum"), vec!["VN-28"]);
+        assert!(ids("Báo Quảng Nam đưa tin").is_empty());
+    }
+
+    #[test]
+    fn longest_spelling_wins_and_words_are_whole() {
+        assert_eq!(ids("tỉnh Lào Cai"), vec!["VN-02"]);
+        assert_eq!(ids("cửa khẩu Lao Bảo"), vec!["VN-25:laobao"]);
+        assert!(ids("Laos").is_empty() || ids("Laos") == vec!["LA"]);
+        assert!(ids("người lào").is_empty(), "lower case is not a name");
+    }
+
+    #[test]
+    fn common_words_need_a_unit_word() {
+        assert!(ids("Ông Nguyễn Văn Vinh").is_empty());
+        assert_eq!(ids("thành phố Vinh"), vec!["VN-22:vinh"]);
+        assert!(ids("Hòa Bình, hữu nghị").is_empty());
+        assert_eq!(ids("tỉnh Hòa Bình"), vec!["VN-14"]);
+        assert!(ids("Đồng chí Nguyễn Anh Sơn").is_empty());
+        assert!(ids("Lao động").is_empty(), "ASCII 'Lao' only counts in English text");
+        assert_eq!(ids_en("Lao and Vietnamese officials"), vec!["LA", "VN"]);
+    }
+
+    #[test]
+    fn old_tone_marks_and_capitals() {
+        assert_eq!(ids("tỉnh Thanh Hoá"), vec!["VN-21"]);
+        assert_eq!(ids("tỉnh Kon tum"), vec!["VN-28"]);
+        assert_eq!(ids("SÊ KÔNG"), vec!["LA-XE"]);
+    }
+}
