@@ -1,0 +1,225 @@
+//! One pass over each sentence: fold it, then find places, dates, numbers and cues in it. The
+//! rules read these mentions; nothing below re-scans text with a loop over names.
+
+use hoptac_core::{Level, PartialDate, PlaceId, Span};
+use hoptac_text::date::{dates, DateMention, DateValue};
+use hoptac_text::number::{numbers, Convention, NumberMention};
+use hoptac_text::{fold, Folded, Sentence};
+
+use crate::gazetteer::{Gazetteer, PlaceMention};
+use crate::lexicon::{cues, Cue, CueMention};
+
+/// A sentence with everything found in it. Offsets in mentions are into `folded.text`.
+pub(crate) struct Sent<'a> {
+    /// Offset of the sentence in the normalised document.
+    pub start: usize,
+    pub src: &'a str,
+    pub folded: Folded,
+    pub places: Vec<PlaceMention>,
+    /// For each place: written in brackets right after another place ("Đăk Glei (tỉnh Kon Tum)").
+    pub qualifier: Vec<bool>,
+    pub dates: Vec<DateMention>,
+    pub numbers: Vec<NumberMention>,
+    pub cues: Vec<CueMention>,
+}
+
+impl<'a> Sent<'a> {
+    pub fn analyse(g: &Gazetteer, doc: &'a str, s: Sentence, english: bool) -> Sent<'a> {
+        let src = s.text(doc);
+        let folded = fold(src);
+        let places = g.find(src, &folded, english);
+        let qualifier = qualifiers(&folded.text, &places);
+        let conv = if english { Convention::English } else { Convention::Vietnamese };
+        let dates = dates(&folded.text);
+        let numbers = if folded.text.bytes().any(|b| b.is_ascii_digit()) || english || !folded.text.is_ascii() {
+            numbers(&folded.text, conv)
+        } else {
+            Vec::new()
+        };
+        let cues = cues(&folded.text);
+        Sent { start: s.start, src, folded, places, qualifier, dates, numbers, cues }
+    }
+
+    pub fn text(&self) -> &str {
+        &self.folded.text
+    }
+
+    /// Span in the normalised document of folded range `a..b`.
+    pub fn span(&self, a: usize, b: usize) -> Span {
+        Span::new(self.start + self.folded.to_source(a), self.start + self.folded.to_source(b))
+    }
+
+    pub fn whole_span(&self) -> Span {
+        Span::new(self.start, self.start + self.src.len())
+    }
+
+    /// Source text of folded range `a..b`.
+    pub fn source_of(&self, a: usize, b: usize) -> &'a str {
+        let (x, y) = (self.folded.to_source(a), self.folded.to_source(b));
+        self.src.get(x..y).unwrap_or("")
+    }
+
+    /// The `;`-clause (folded offsets) around `pos`.
+    pub fn clause(&self, pos: usize) -> (usize, usize) {
+        let t = self.text();
+        let start = t[..pos.min(t.len())].rfind(';').map_or(0, |i| i + 1);
+        let end = t[pos.min(t.len())..].find(';').map_or(t.len(), |i| pos + i);
+        (start, end)
+    }
+
+    /// The `,`/`;`-delimited piece around `pos`, ignoring commas inside brackets.
+    pub fn phrase(&self, pos: usize) -> (usize, usize) {
+        let t = self.text().as_bytes();
+        let pos = pos.min(t.len());
+        let mut depth = 0i32;
+        let mut start = 0;
+        for i in (0..pos).rev() {
+            match t[i] {
+                b')' => depth += 1,
+                b'(' => depth -= 1,
+                b',' | b';' | b':' if depth <= 0 => {
+                    start = i + 1;
+                    break;
+                }
+                _ => {}
+            }
+        }
+        depth = 0;
+        let mut end = t.len();
+        for (i, &b) in t.iter().enumerate().skip(pos) {
+            match b {
+                b'(' => depth += 1,
+                b')' => depth -= 1,
+                b',' | b';' | b':' if depth <= 0 => {
+                    end = i;
+                    break;
+                }
+                _ => {}
+            }
+        }
+        (start, end)
+    }
+
+    pub fn cues_in(&self, a: usize, b: usize) -> impl DoubleEndedIterator<Item = &CueMention> {
+        self.cues.iter().filter(move |c| c.start >= a && c.end <= b)
+    }
+
+    pub fn has_cue(&self, a: usize, b: usize, cue: Cue) -> bool {
+        self.cues_in(a, b).any(|c| c.cue == cue)
+    }
+
+    /// Administrative places (country, province, district) in `a..b` that are not brackets after another.
+    pub fn admin_places_in(&self, a: usize, b: usize) -> impl Iterator<Item = (usize, &PlaceMention)> {
+        self.places
+            .iter()
+            .enumerate()
+            .filter(move |(i, p)| p.start >= a && p.end <= b && !self.qualifier[*i] && p.level.is_administrative())
+    }
+
+    /// A year that this sentence fixes for days written without one: the end of an anniversary
+    /// range, else the latest year written (periods excluded).
+    pub fn context_year(&self) -> Option<i16> {
+        if let Some(y) = self.dates.iter().find_map(|d| match d.value {
+            DateValue::Anniversary { last, .. } => Some(last.year),
+            _ => None,
+        }) {
+            return Some(y);
+        }
+        self.dates
+            .iter()
+            .filter_map(|d| match d.value {
+                DateValue::Date(p) => Some(p.year),
+                _ => None,
+            })
+            .max()
+    }
+}
+
+/// Places in brackets directly after another place are qualifiers of it.
+fn qualifiers(text: &str, places: &[PlaceMention]) -> Vec<bool> {
+    let mut out = vec![false; places.len()];
+    let mut open: Option<usize> = None; // index of the place before the current bracket
+    let mut last_place_end: Option<(usize, usize)> = None;
+    let mut pi = 0usize;
+    for (i, c) in text.char_indices() {
+        while pi < places.len() && places[pi].cue_start <= i && places[pi].start <= i {
+            if open.is_some() {
+                out[pi] = true;
+            }
+            last_place_end = Some((pi, places[pi].end));
+            pi += 1;
+        }
+        match c {
+            '(' => {
+                if let Some((_, end)) = last_place_end {
+                    if text[end..i].trim().is_empty() {
+                        open = Some(i);
+                    }
+                }
+            }
+            ')' => open = None,
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Keep the most precise places: drop a place when another in the set lies within it, and
+/// drop countries when provinces or districts are present.
+pub(crate) fn most_precise(ids: &[PlaceId]) -> Vec<PlaceId> {
+    let mut out: Vec<PlaceId> = Vec::new();
+    for id in ids {
+        if out.contains(id) {
+            continue;
+        }
+        if ids.iter().any(|o| o.is_within(id)) {
+            continue;
+        }
+        out.push(id.clone());
+    }
+    out
+}
+
+/// Both Vietnam and Laos (or two different countries) are represented.
+pub(crate) fn two_sided(ids: &[PlaceId]) -> bool {
+    let mut countries: Vec<&str> = ids.iter().map(PlaceId::country).collect();
+    countries.dedup();
+    countries.sort_unstable();
+    countries.dedup();
+    countries.len() >= 2
+}
+
+/// Resolve a date value to a partial date, giving a year to a day written without one.
+pub(crate) fn resolve(value: DateValue, year: Option<i16>) -> Option<PartialDate> {
+    match value {
+        DateValue::Date(d) => Some(d),
+        DateValue::DayMonth { day, month } => PartialDate::ymd(year?, month, day),
+        _ => None,
+    }
+}
+
+pub(crate) fn is_admin(level: Level) -> bool {
+    level.is_administrative()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn precision_reduction() {
+        let ids: Vec<PlaceId> = ["VN", "VN-28", "VN-28:dakglei", "LA", "LA-AT:sanxay", "LA-AT"].iter().map(|s| PlaceId::new(*s)).collect();
+        assert_eq!(most_precise(&ids), vec![PlaceId::new("VN-28:dakglei"), PlaceId::new("LA-AT:sanxay")]);
+        assert!(two_sided(&most_precise(&ids)));
+        assert!(!two_sided(&[PlaceId::new("VN-28")]));
+    }
+
+    #[test]
+    fn bracketed_places_are_qualifiers() {
+        let g = Gazetteer::builtin();
+        let text = "huyện Đăk Glei (tỉnh Kon Tum, Việt Nam) với huyện Xan Xay";
+        let s = Sent::analyse(g, text, Sentence { start: 0, end: text.len() }, false);
+        let ids: Vec<&str> = s.admin_places_in(0, s.text().len()).map(|(_, p)| p.id.as_str()).collect();
+        assert_eq!(ids, vec!["VN-28:dakglei", "LA-AT:sanxay"]);
+    }
+}

@@ -1,0 +1,227 @@
+//! The extractor: normalised text in, one `hoptac.extract/1` record out. It never fails on text;
+//! what it cannot use becomes a diagnostic.
+
+use std::collections::BTreeMap;
+
+use hoptac_core::{
+    Agreement, AgreementKind, Diagnostic, DocumentMeta, Event, EventKind, EventStatus, ExtractRecord, PlaceId, PlaceRef, Span,
+    FORMAT,
+};
+use hoptac_text::date::DateValue;
+use hoptac_text::{layout, sentences};
+
+use crate::analysis::Sent;
+use crate::gazetteer::Gazetteer;
+use crate::meetings::{self, AgreementCand, EventCand, Years};
+use crate::{figures, people};
+
+/// Extracts records from documents with the built-in gazetteer.
+#[derive(Debug, Clone, Copy)]
+pub struct Extractor {
+    gazetteer: &'static Gazetteer,
+}
+
+impl Default for Extractor {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// `vi`, `lo` or `en`, from the letters the text uses.
+pub fn detect_language(text: &str) -> &'static str {
+    let (mut letters, mut lao, mut viet) = (0usize, 0usize, 0usize);
+    for c in text.chars().take(20_000) {
+        if !c.is_alphabetic() {
+            continue;
+        }
+        letters += 1;
+        if ('\u{0E80}'..='\u{0EFF}').contains(&c) {
+            lao += 1;
+        } else if !c.is_ascii() {
+            viet += 1;
+        }
+    }
+    if letters == 0 {
+        "vi"
+    } else if lao * 5 >= letters {
+        "lo"
+    } else if viet * 25 >= letters {
+        "vi"
+    } else {
+        "en"
+    }
+}
+
+impl Extractor {
+    pub fn new() -> Self {
+        Extractor { gazetteer: Gazetteer::builtin() }
+    }
+
+    pub fn gazetteer(&self) -> &'static Gazetteer {
+        self.gazetteer
+    }
+
+    /// Extract everything from `text` (already normalised: see [`hoptac_text::normalize`]).
+    pub fn extract(&self, source: &str, text: &str, encoding: &str) -> ExtractRecord {
+        let layout = layout(text);
+        let language = detect_language(&text[..layout.article_end]);
+        let english = language == "en";
+        let sents: Vec<Sent> = sentences(text, 0..layout.article_end)
+            .into_iter()
+            .filter(|s| layout.in_article(s.start))
+            .map(|s| Sent::analyse(self.gazetteer, text, s, english))
+            .collect();
+        let document_year = sents.iter().find_map(|s| {
+            s.dates.iter().find_map(|d| match d.value {
+                DateValue::Anniversary { last, .. } => Some(last.year),
+                _ => None,
+            })
+        });
+        let years = Years { published: layout.published, document: document_year };
+
+        let places = self.places(&sents);
+        let people = people::merge_people(sents.iter().flat_map(people::people_in).collect());
+
+        let event_cands: Vec<EventCand> = sents.iter().flat_map(|s| meetings::events_in(s, &years)).collect();
+        let agreement_cands: Vec<AgreementCand> = sents.iter().flat_map(|s| meetings::agreements_in(s, &years)).collect();
+        let counts: Vec<(PlaceId, usize)> = places.iter().map(|p| (p.id.clone(), p.mentions.len())).collect();
+        let partnership = meetings::partnership(&event_cands, &agreement_cands, &counts);
+
+        let mut events: Vec<Event> = event_cands
+            .into_iter()
+            .map(|c| {
+                let mut e = c.event;
+                e.parties = c.parties.settle(&partnership);
+                e
+            })
+            .collect();
+        let mut agreements: Vec<Agreement> = Vec::new();
+        let mut signing: Option<Event> = None;
+        for c in agreement_cands {
+            let mut a = c.agreement;
+            a.parties = c.parties.settle(&partnership);
+            if c.signed_here && signing.is_none() {
+                signing = Some(Event {
+                    kind: EventKind::Signing,
+                    ordinal: None,
+                    date: c.sentence_date,
+                    place: c.venue.clone(),
+                    status: EventStatus::Held,
+                    parties: a.parties.clone(),
+                    evidence: a.evidence.clone(),
+                    span: a.span,
+                });
+            }
+            agreements.push(a);
+        }
+        // The article's own meeting: the first held meeting with a full date.
+        let main = events
+            .iter()
+            .filter(|e| e.status == EventStatus::Held && e.kind != EventKind::Signing && e.kind != EventKind::Visit)
+            .max_by_key(|e| (e.date.map_or(0, |d| d.precision()), std::cmp::Reverse(e.span.start)))
+            .cloned();
+        if let Some(main) = &main {
+            for s in &sents {
+                if let Some(span) = meetings::signed_at_meeting(s) {
+                    agreements.push(Agreement {
+                        kind: AgreementKind::Minutes,
+                        signed: main.date,
+                        period: None,
+                        parties: main.parties.clone(),
+                        evidence: s.src.to_string(),
+                        span,
+                    });
+                }
+            }
+        }
+        // A signing reported on its own, when no meeting of the article covers it.
+        let has_meeting = events.iter().any(|e| {
+            e.status == EventStatus::Held
+                && matches!(e.kind, EventKind::Conference | EventKind::MidtermReview | EventKind::FinalReview | EventKind::Talks | EventKind::Signing)
+        });
+        if let (Some(sig), false) = (signing, has_meeting) {
+            events.push(sig);
+        }
+        events.sort_by_key(|e| e.span.start);
+        let events = meetings::merge_events(events);
+        let agreements = meetings::merge_agreements(agreements);
+        let figures = sents.iter().flat_map(figures::figures_in).collect();
+
+        let mut diagnostics = Vec::new();
+        if sents.is_empty() {
+            diagnostics.push(Diagnostic { message: "no article text found".into(), span: None });
+        }
+        if layout.article_end < text.len() {
+            diagnostics.push(Diagnostic {
+                message: "site boilerplate after the article was skipped".into(),
+                span: Some(Span::new(layout.article_end, text.len())),
+            });
+        }
+        ExtractRecord {
+            format: FORMAT.to_string(),
+            document: DocumentMeta {
+                source: source.to_string(),
+                title: layout.title.clone(),
+                published: layout.published,
+                language: language.to_string(),
+                encoding: encoding.to_string(),
+                length: text.len(),
+                article_end: layout.article_end,
+            },
+            places,
+            people,
+            events,
+            agreements,
+            figures,
+            diagnostics,
+        }
+    }
+
+    fn places(&self, sents: &[Sent]) -> Vec<PlaceRef> {
+        let mut by_id: BTreeMap<PlaceId, PlaceRef> = BTreeMap::new();
+        let mut order: Vec<PlaceId> = Vec::new();
+        for s in sents {
+            for p in &s.places {
+                let span = s.span(p.start, p.end);
+                by_id
+                    .entry(p.id.clone())
+                    .or_insert_with(|| {
+                        order.push(p.id.clone());
+                        let g = self.gazetteer.get(p.id.as_str());
+                        PlaceRef {
+                            id: p.id.clone(),
+                            name: g.map_or_else(|| s.source_of(p.start, p.end).to_string(), |g| g.name_vi.clone()),
+                            level: p.level,
+                            country: p.id.country().to_string(),
+                            mentions: Vec::new(),
+                        }
+                    })
+                    .mentions
+                    .push(span);
+            }
+        }
+        // countries first, then provinces, then the rest, each in order of appearance
+        let mut out: Vec<PlaceRef> = order.into_iter().filter_map(|id| by_id.remove(&id)).collect();
+        out.sort_by_key(|p| p.level.rank());
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn languages() {
+        assert_eq!(detect_language("Hội nghị hợp tác giữa hai tỉnh"), "vi");
+        assert_eq!(detect_language("The conference between the two provinces"), "en");
+        assert_eq!(detect_language("ກອງປະຊຸມ ຮ່ວມມື"), "lo");
+    }
+
+    #[test]
+    fn empty_text_gives_an_empty_record_and_a_diagnostic() {
+        let r = Extractor::new().extract("x.txt", "", "UTF-8");
+        assert!(r.places.is_empty() && r.events.is_empty());
+        assert!(!r.diagnostics.is_empty());
+    }
+}

@@ -1,0 +1,163 @@
+//! Figures: quantities the cooperation gave, did or promised ("585 triệu đồng", "10 suất học
+//! bổng … giai đoạn 2024-2029", "quy tập được 129 hài cốt"). Anniversaries, ordinals, dates,
+//! road and decree numbers and counts of the parties themselves are left out.
+
+use hoptac_core::{Figure, FigureKind, Unit};
+use hoptac_text::date::DateValue;
+
+use crate::analysis::{most_precise, Sent};
+use crate::lexicon::Cue;
+
+/// Classifier words that may stand between a number and its unit ("20 suất học bổng").
+const CLASSIFIERS: [&str; 8] = ["suất", "lượt", "bộ", "chiếc", "cái", "tấm", "em", "sets of"];
+
+fn unit_after(s: &Sent, pos: usize) -> Option<(Unit, usize)> {
+    let text = s.text();
+    let mut at = pos;
+    loop {
+        let rest = &text[at..];
+        let trimmed = rest.trim_start_matches(' ');
+        let skip = rest.len() - trimmed.len();
+        if let Some(c) = s.cues.iter().find(|c| c.start == at + skip) {
+            return match c.cue {
+                Cue::Unit(u) => Some((u, c.end)),
+                _ => None,
+            };
+        }
+        let cls = CLASSIFIERS.iter().find(|w| {
+            trimmed.starts_with(*w) && !trimmed[w.len()..].chars().next().is_some_and(char::is_alphanumeric)
+        })?;
+        at += skip + cls.len();
+    }
+}
+
+fn currency_before(text: &str, pos: usize) -> Option<Unit> {
+    let t = text[..pos].trim_end();
+    for (w, u) in [("vnd", Unit::Vnd), ("vnđ", Unit::Vnd), ("us$", Unit::Usd), ("usd", Unit::Usd), ("$", Unit::Usd), ("lak", Unit::Lak), ("kip", Unit::Lak)] {
+        if let Some(head) = t.strip_suffix(w) {
+            if !head.chars().next_back().is_some_and(char::is_alphanumeric) {
+                return Some(u);
+            }
+        }
+    }
+    None
+}
+
+/// Figures in a sentence; `planned_sentence` when the sentence announces what will be done.
+pub(crate) fn figures_in(s: &Sent) -> Vec<Figure> {
+    let text = s.text();
+    let mut out = Vec::new();
+    for (ni, n) in s.numbers.iter().enumerate() {
+        if s.dates.iter().any(|d| d.start <= n.start && n.start < d.end) {
+            continue;
+        }
+        // a rank, a code, an ordinal, an anniversary
+        if s.cues.iter().any(|c| {
+            matches!(c.cue, Cue::Rank | Cue::Ordinal | Cue::Anniversary) && c.end <= n.start && text[c.end..n.start].trim().is_empty()
+        }) {
+            continue;
+        }
+        let (unit, unit_end) = match unit_after(s, n.end) {
+            Some(u) => u,
+            None => match currency_before(text, n.start) {
+                Some(u) => (u, n.end),
+                None => continue,
+            },
+        };
+        if !n.digits && n.value < 2.0 {
+            continue; // "một đoàn", "một số": not a count anyone reports
+        }
+        let (ca, cb) = s.clause(n.start);
+        let next_number = s.numbers.get(ni + 1).map_or(cb, |m| m.start.min(cb));
+        let mut kind = None;
+        for c in s.cues_in(ca, n.start).rev() {
+            kind = match c.cue {
+                Cue::Commit | Cue::Planned => Some(FigureKind::Commitment),
+                Cue::Deliver | Cue::Held => Some(FigureKind::Result),
+                Cue::Measure => Some(FigureKind::Fact),
+                _ => continue,
+            };
+            break;
+        }
+        let kind = kind.unwrap_or(match unit {
+            Unit::Km | Unit::Hectare | Unit::Percent => FigureKind::Fact,
+            _ if s.cues_in(unit_end, cb).any(|c| c.cue == Cue::Planned) => FigureKind::Commitment,
+            _ => FigureKind::Result,
+        });
+        let period = s.dates.iter().filter(|d| d.start >= unit_end && d.end <= next_number.max(unit_end)).find_map(|d| match d.value {
+            DateValue::Period(p) => Some(p),
+            _ => None,
+        });
+        // giver: places before the number that are not receivers; receiver: places after "cho"/"to"
+        let recipient_at = s.cues_in(unit_end, cb).find(|c| c.cue == Cue::Recipient).map(|c| c.end);
+        let to: Vec<_> = match recipient_at {
+            Some(r) => most_precise(&s.admin_places_in(r, cb).map(|(_, p)| p.id.clone()).collect::<Vec<_>>()),
+            None => Vec::new(),
+        };
+        let givers_in = |a: usize| {
+            let receivers: Vec<usize> = s.cues_in(a, n.start).filter(|c| c.cue == Cue::Recipient).map(|c| c.end).collect();
+            let ids: Vec<_> = s
+                .admin_places_in(a, n.start)
+                .filter(|(_, p)| !receivers.iter().any(|&r| r <= p.cue_start))
+                .map(|(_, p)| p.id.clone())
+                .collect();
+            most_precise(&ids)
+        };
+        let mut from = givers_in(ca);
+        if from.is_empty() {
+            from = givers_in(0);
+        }
+        from.retain(|f| !to.contains(f));
+        out.push(Figure {
+            kind,
+            value: n.value,
+            unit,
+            from,
+            to,
+            period,
+            quantity: s.source_of(n.start, unit_end).to_string(),
+            evidence: s.src.to_string(),
+            span: s.span(n.start, unit_end),
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gazetteer::Gazetteer;
+    use hoptac_text::Sentence;
+
+    fn figs(text: &str) -> Vec<(FigureKind, f64, Unit)> {
+        let s = Sent::analyse(Gazetteer::builtin(), text, Sentence { start: 0, end: text.len() }, false);
+        figures_in(&s).into_iter().map(|f| (f.kind, f.value, f.unit)).collect()
+    }
+
+    #[test]
+    fn kinds_of_figures() {
+        assert_eq!(figs("Tỉnh Quảng Trị dành 15 suất học bổng cho tỉnh Salavan giai đoạn 2025-2030."), vec![(FigureKind::Commitment, 15.0, Unit::Scholarship)]);
+        assert_eq!(figs("Đã quy tập được 37 bộ hài cốt liệt sĩ."), vec![(FigureKind::Result, 37.0, Unit::Remains)]);
+        assert_eq!(figs("Hai huyện có chung đường biên giới dài 61,5 km."), vec![(FigureKind::Fact, 61.5, Unit::Km)]);
+        assert_eq!(figs("Huyện trao tặng 1,2 tỷ đồng xây trường."), vec![(FigureKind::Result, 1.2e9, Unit::Vnd)]);
+    }
+
+    #[test]
+    fn things_that_are_not_figures() {
+        assert!(figs("Kỷ niệm 63 năm thiết lập quan hệ ngoại giao.").is_empty());
+        assert!(figs("Hội nghị lần thứ 5 giữa ba tỉnh.").is_empty());
+        assert!(figs("nâng cấp quốc lộ 12 và quốc lộ 8A").is_empty());
+        assert!(figs("Ký kết 02 bản ghi nhớ.").is_empty());
+        assert!(figs("Top 50 doanh nghiệp tiêu biểu").is_empty());
+    }
+
+    #[test]
+    fn giver_and_receiver() {
+        let text = "Huyện Tương Dương trao 30 suất học bổng cho học sinh huyện Khăm Cợt.";
+        let s = Sent::analyse(Gazetteer::builtin(), text, Sentence { start: 0, end: text.len() }, false);
+        let f = &figures_in(&s)[0];
+        assert_eq!(f.from[0].as_str(), "VN-22:tuongduong");
+        assert_eq!(f.to[0].as_str(), "LA-BL:khamkeut");
+        assert_eq!(f.quantity, "30 suất học bổng");
+    }
+}

@@ -1,0 +1,471 @@
+//! Meetings (events) and written agreements, and the partnership a document is about.
+
+use hoptac_core::{Agreement, AgreementKind, Event, EventKind, EventStatus, PartialDate, Period, PlaceId, Span};
+use hoptac_text::date::DateValue;
+use hoptac_text::roman::parse_roman;
+
+use crate::analysis::{most_precise, resolve, two_sided, Sent};
+use crate::lexicon::Cue;
+
+/// Years the document supplies to days written without one.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Years {
+    pub published: Option<PartialDate>,
+    /// From the whole document (an anniversary range), when the sentence gives none.
+    pub document: Option<i16>,
+}
+
+impl Years {
+    /// The year for a day-month in sentence `s`.
+    pub fn for_day(&self, s: &Sent, day: u8, month: u8) -> Option<i16> {
+        if let Some(p) = self.published {
+            // "ngày 28/12" in an article published on 2 January is last year's.
+            let later = (month, day) > (p.month.unwrap_or(12), p.day.unwrap_or(31));
+            let far = p.month.is_some_and(|pm| month as i32 - pm as i32 > 2);
+            return Some(if later && far { p.year - 1 } else { p.year });
+        }
+        s.context_year().or(self.document)
+    }
+
+    pub fn reference(&self) -> Option<i16> {
+        self.published.map(|p| p.year).or(self.document)
+    }
+
+    pub fn resolve(&self, s: &Sent, v: DateValue) -> Option<PartialDate> {
+        match v {
+            DateValue::DayMonth { day, month } => resolve(v, self.for_day(s, day, month)),
+            _ => resolve(v, None),
+        }
+    }
+}
+
+/// An event or agreement before the document's partnership fills in missing parties.
+#[derive(Debug, Clone)]
+pub(crate) struct Parties {
+    /// Parties the sentence names, most precise first.
+    pub explicit: Vec<PlaceId>,
+    /// The sentence speaks of "hai tỉnh", "ba bên": the partnership itself.
+    pub collective: bool,
+}
+
+impl Parties {
+    pub fn settle(&self, partnership: &[PlaceId]) -> Vec<PlaceId> {
+        if two_sided(&self.explicit) || (partnership.is_empty() && !self.explicit.is_empty()) {
+            return self.explicit.clone();
+        }
+        let mut all = self.explicit.clone();
+        all.extend(partnership.iter().cloned());
+        let merged = most_precise(&all);
+        if two_sided(&merged) {
+            merged
+        } else {
+            partnership.to_vec()
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct EventCand {
+    pub event: Event,
+    pub parties: Parties,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct AgreementCand {
+    pub agreement: Agreement,
+    pub parties: Parties,
+    /// "ký Bản ghi nhớ …" with no date: the document reports this signing itself.
+    pub signed_here: bool,
+    pub venue: Option<PlaceId>,
+    pub sentence_date: Option<PartialDate>,
+}
+
+/// Where the venue of something in `(a, b)` is: the place right after "tại"/"at"/"in".
+/// Returns the venue's id and the indices of the place mentions that make it up.
+fn venue(s: &Sent, a: usize, b: usize, anchor: usize) -> (Option<PlaceId>, Vec<usize>) {
+    let text = s.text();
+    let mut found: Vec<(usize, PlaceId, Vec<usize>)> = Vec::new();
+    for c in s.cues_in(a, b).filter(|c| c.cue == Cue::Venue) {
+        let Some((pi, p)) = s.places.iter().enumerate().find(|(_, p)| p.cue_start >= c.end && p.start < b) else { continue };
+        if !text[c.end..p.cue_start].trim().is_empty() {
+            continue;
+        }
+        let mut idx = vec![pi];
+        // qualifiers in brackets, and ", nước CHDCND Lào" right after the venue
+        let mut last_end = p.end;
+        for (qi, q) in s.places.iter().enumerate().skip(pi + 1) {
+            let gap = &text[last_end..q.cue_start];
+            if s.qualifier[qi] || gap.trim_matches(|ch: char| ch == ',' || ch == '(' || ch.is_whitespace()).is_empty() && q.level.rank() < p.level.rank() {
+                idx.push(qi);
+                last_end = q.end;
+            } else {
+                break;
+            }
+        }
+        found.push((c.start, p.id.clone(), idx));
+    }
+    // the venue after the anchor if any, else the last one before it
+    let pick = found.iter().position(|(at, _, _)| *at >= anchor).or_else(|| found.len().checked_sub(1));
+    match pick {
+        Some(i) => {
+            let (_, id, idx) = found.swap_remove(i);
+            let all: Vec<usize> = found.into_iter().flat_map(|(_, _, v)| v).chain(idx.iter().copied()).collect();
+            (Some(id), all)
+        }
+        None => (None, Vec::new()),
+    }
+}
+
+fn parties_between(s: &Sent, a: usize, b: usize, exclude: &[usize]) -> Vec<PlaceId> {
+    let ids: Vec<PlaceId> = s.admin_places_in(a, b).filter(|(i, _)| !exclude.contains(i)).map(|(_, p)| p.id.clone()).collect();
+    most_precise(&ids)
+}
+
+/// The ordinal after a meeting word: "lần thứ XVIII", "lần thứ 18", "lần thứ lần thứ XVII", "18th".
+fn ordinal(s: &Sent, cue_start: usize, cue_end: usize, next_event: usize) -> Option<u32> {
+    let text = s.text();
+    for c in s.cues_in(cue_end, next_event.min(cue_end + 120)).filter(|c| c.cue == Cue::Ordinal) {
+        let mut rest = text[c.end..].trim_start();
+        while let Some(r) = rest.strip_prefix("lần thứ") {
+            rest = r.trim_start();
+        }
+        let word: String = rest.chars().take_while(|ch| ch.is_alphanumeric()).collect();
+        let upper = hoptac_text::fold(&word).text.to_uppercase();
+        if let Some(n) = parse_roman(&upper).or_else(|| word.parse().ok()).or_else(|| ordinal_word(&word)) {
+            return Some(n);
+        }
+    }
+    // English: "the 18th conference", "the XVIII conference"
+    let before = text[..cue_start].trim_end();
+    let last = before.rsplit(' ').next().unwrap_or("");
+    let digits: String = last.chars().take_while(char::is_ascii_digit).collect();
+    if !digits.is_empty() && ["st", "nd", "rd", "th"].contains(&&last[digits.len()..]) {
+        return digits.parse().ok();
+    }
+    if last.len() > 1 {
+        return parse_roman(&last.to_uppercase()).filter(|_| last.chars().all(|c| "ivxlc".contains(c)));
+    }
+    None
+}
+
+fn ordinal_word(w: &str) -> Option<u32> {
+    Some(match w {
+        "nhất" => 1,
+        "hai" => 2,
+        "ba" => 3,
+        "tư" => 4,
+        "năm" => 5,
+        "sáu" => 6,
+        "bảy" => 7,
+        "tám" => 8,
+        "chín" => 9,
+        "mười" => 10,
+        _ => return None,
+    })
+}
+
+/// Held or planned: the nearest tense word after the meeting word (up to the next meeting),
+/// else before it in the sentence, else the year against the document's own year.
+fn status(s: &Sent, cue_start: usize, cue_end: usize, next_event: usize, date: Option<PartialDate>, years: &Years) -> EventStatus {
+    for c in s.cues_in(cue_end, next_event) {
+        match c.cue {
+            Cue::Planned => return EventStatus::Planned,
+            Cue::Held => return EventStatus::Held,
+            _ => {}
+        }
+    }
+    for c in s.cues_in(0, cue_start).rev() {
+        match c.cue {
+            Cue::Planned | Cue::Agreed => return EventStatus::Planned,
+            Cue::Held => return EventStatus::Held,
+            _ => {}
+        }
+    }
+    match (date, years.reference()) {
+        (Some(d), Some(r)) if d.year > r => EventStatus::Planned,
+        _ => EventStatus::Held,
+    }
+}
+
+/// The date of something at `anchor` in `(a, b)`: the most precise date there, nearest first.
+fn best_date(s: &Sent, a: usize, b: usize, anchor: usize, years: &Years) -> Option<PartialDate> {
+    s.dates
+        .iter()
+        .filter(|d| d.start >= a && d.end <= b)
+        .filter_map(|d| years.resolve(s, d.value).map(|p| (p, d.start.abs_diff(anchor))))
+        .max_by_key(|(p, dist)| (p.precision(), std::cmp::Reverse(*dist)))
+        .map(|(p, _)| p)
+}
+
+/// Meetings named in a sentence, with a date or an ordinal (a bare "Hội nghị" refers back).
+pub(crate) fn events_in(s: &Sent, years: &Years) -> Vec<EventCand> {
+    let mut out = Vec::new();
+    let event_cues: Vec<(usize, usize, EventKind)> = s
+        .cues
+        .iter()
+        .filter_map(|c| match c.cue {
+            Cue::Event(k) => Some((c.start, c.end, k)),
+            _ => None,
+        })
+        .collect();
+    for (n, &(start, end, kind)) in event_cues.iter().enumerate() {
+        let text = s.text();
+        let next_event = event_cues.get(n + 1).map_or(text.len(), |e| e.0);
+        // A lone "sơ kết"/"tổng kết" is a meeting only when organised ("tổ chức sơ kết").
+        let word = &text[start..end];
+        if matches!(kind, EventKind::MidtermReview | EventKind::FinalReview) && !word.starts_with("hội nghị") {
+            let before = text[..start].trim_end();
+            if !(before.ends_with("tổ chức") || before.ends_with("buổi") || before.ends_with("lễ")) {
+                continue;
+            }
+        }
+        // "Hội nghị," alone refers to the article's meeting.
+        if text[end..].trim_start().starts_with([',', '.', ';']) || end == text.len() {
+            continue;
+        }
+        let (ca, cb) = s.clause(start);
+        let ord = ordinal(s, start, end, next_event);
+        let date = best_date(s, ca, cb, start, years);
+        if ord.is_none() && date.is_none() {
+            continue;
+        }
+        let status = status(s, start, end, next_event, date, years);
+        let (place, venue_idx) = venue(s, ca, cb, start);
+        let explicit = parties_between(s, ca, cb, &venue_idx);
+        let mut parties = Parties { explicit, collective: s.has_cue(0, text.len(), Cue::Collective) };
+        if !two_sided(&parties.explicit) {
+            if let Some(v) = &place {
+                let prov = PlaceId::new(v.province().unwrap_or(v.as_str()));
+                let mut with = parties.explicit.clone();
+                with.push(prov);
+                let with = most_precise(&with);
+                if two_sided(&with) && !parties.explicit.is_empty() {
+                    parties.explicit = with;
+                }
+            }
+        }
+        out.push(EventCand {
+            event: Event {
+                kind,
+                ordinal: ord,
+                date,
+                place,
+                status,
+                parties: Vec::new(),
+                evidence: s.src.to_string(),
+                span: s.span(start, end),
+            },
+            parties,
+        });
+    }
+    out
+}
+
+/// Written agreements named in a sentence, when they exist (signed, carried out, dated).
+pub(crate) fn agreements_in(s: &Sent, years: &Years) -> Vec<AgreementCand> {
+    let text = s.text();
+    let mut out = Vec::new();
+    let agreement_cues: Vec<(usize, usize, Option<AgreementKind>)> = s
+        .cues
+        .iter()
+        .filter_map(|c| match c.cue {
+            Cue::Agreement(k) => Some((c.start, c.end, Some(k))),
+            Cue::Programme => Some((c.start, c.end, None)),
+            _ => None,
+        })
+        .collect();
+    for (n, &(start, end, kind)) in agreement_cues.iter().enumerate() {
+        let (ca, cb) = s.clause(start);
+        let next = agreement_cues.get(n + 1).map_or(cb, |x| x.0.min(cb));
+        // a signing word just before ("đã ký kết chương trình hợp tác") or just after ("… đã ký kết")
+        let sign_before = s.cues_in(start.saturating_sub(24), start).any(|c| c.cue == Cue::Sign);
+        let sign_after = s.cues_in(end, (end + 24).min(text.len())).any(|c| c.cue == Cue::Sign);
+        let kind = match kind {
+            Some(AgreementKind::Other) => continue,
+            Some(k) => k,
+            None if sign_before || sign_after => AgreementKind::Mou,
+            None => continue,
+        };
+        // modality: the nearest modal word before it in the clause, or "giai đoạn mới" after it
+        let mut realis = false;
+        let mut irrealis = s.cues_in(end, next).any(|c| c.cue == Cue::Irrealis);
+        for c in s.cues_in(ca, start).rev() {
+            match c.cue {
+                Cue::Planned | Cue::Irrealis => {
+                    irrealis = true;
+                    break;
+                }
+                Cue::Held | Cue::Realis | Cue::EventReference => {
+                    realis = true;
+                    break;
+                }
+                Cue::Agreed if s.cues_in(ca, cb).any(|c| matches!(c.cue, Cue::Event(_))) => {
+                    irrealis = true;
+                    break;
+                }
+                _ => {}
+            }
+        }
+        if irrealis {
+            continue;
+        }
+        // the signing date: after it in its phrase, or before it with the signing word between
+        let (pa, pb) = s.phrase(start);
+        let signed = s
+            .dates
+            .iter()
+            .filter(|d| !matches!(d.value, DateValue::Period(_) | DateValue::Anniversary { .. }))
+            .filter(|d| {
+                let after = d.start >= end && d.end <= pb.max(next.min(pb));
+                let before_signed = d.end <= start && d.start >= ca && s.cues_in(d.end, start).any(|c| c.cue == Cue::Sign);
+                after || before_signed
+            })
+            .filter_map(|d| years.resolve(s, d.value).map(|p| (p, d.start.abs_diff(start))))
+            .max_by_key(|(p, dist)| (p.precision(), std::cmp::Reverse(*dist)))
+            .map(|(p, _)| p);
+        let period = s.dates.iter().filter(|d| d.start >= end && d.end <= next).find_map(|d| match d.value {
+            DateValue::Period(p) => Some(p),
+            _ => None,
+        });
+        if !(realis || sign_before || sign_after || signed.is_some() || period.is_some()) {
+            continue;
+        }
+        let (venue_id, venue_idx) = venue(s, ca, cb, start);
+        let after = parties_between(s, end, next, &venue_idx);
+        let before = parties_between(s, ca, start, &venue_idx);
+        let explicit = if two_sided(&after) {
+            after
+        } else {
+            let mut both = before;
+            both.extend(after);
+            most_precise(&both)
+        };
+        let _ = pa;
+        out.push(AgreementCand {
+            agreement: Agreement {
+                kind,
+                signed,
+                period,
+                parties: Vec::new(),
+                evidence: s.src.to_string(),
+                span: s.span(start, end),
+            },
+            parties: Parties { explicit, collective: s.has_cue(0, text.len(), Cue::Collective) },
+            signed_here: sign_before && signed.is_none() && !s.has_cue(ca, start, Cue::Held),
+            venue: venue_id,
+            sentence_date: best_date(s, ca, cb, start, years),
+        });
+    }
+    out
+}
+
+/// "Các nội dung được ký kết tại Hội nghị": the article's meeting produced signed minutes.
+pub(crate) fn signed_at_meeting(s: &Sent) -> Option<Span> {
+    s.cues.iter().find(|c| c.cue == Cue::SignedAtMeeting).map(|c| s.span(c.start, c.end))
+}
+
+/// The partnership a document is about: the first two-sided set of parties of a held meeting,
+/// else of an agreement, else the Vietnamese and Lao places the article names most.
+pub(crate) fn partnership(events: &[EventCand], agreements: &[AgreementCand], counts: &[(PlaceId, usize)]) -> Vec<PlaceId> {
+    let held = events.iter().filter(|e| e.event.status == EventStatus::Held).map(|e| &e.parties.explicit);
+    let planned = events.iter().filter(|e| e.event.status == EventStatus::Planned).map(|e| &e.parties.explicit);
+    if let Some(p) = held.chain(agreements.iter().map(|a| &a.parties.explicit)).chain(planned).find(|p| two_sided(p)) {
+        return p.clone();
+    }
+    // by frequency: per country, the places named at least half as often as the most named
+    let subnational: Vec<&(PlaceId, usize)> = counts.iter().filter(|(id, _)| id.province().is_some()).collect();
+    let mut out = Vec::new();
+    for country in ["VN", "LA"] {
+        let of: Vec<&&(PlaceId, usize)> = subnational.iter().filter(|(id, _)| id.country() == country).collect();
+        let top = of.iter().map(|(_, n)| *n).max().unwrap_or(0);
+        out.extend(of.iter().filter(|(_, n)| *n * 2 >= top && top > 0).map(|(id, _)| id.clone()));
+    }
+    let out = most_precise(&out);
+    if two_sided(&out) {
+        out
+    } else {
+        Vec::new()
+    }
+}
+
+fn same_parties(a: &[PlaceId], b: &[PlaceId]) -> bool {
+    let pa: std::collections::BTreeSet<&str> = a.iter().map(|p| p.province().unwrap_or(p.as_str())).collect();
+    let pb: std::collections::BTreeSet<&str> = b.iter().map(|p| p.province().unwrap_or(p.as_str())).collect();
+    pa == pb
+}
+
+fn date_compatible(a: Option<PartialDate>, b: Option<PartialDate>) -> bool {
+    matches!((a, b), (Some(x), Some(y)) if x.compatible(&y))
+}
+
+fn more_precise(a: Option<PartialDate>, b: Option<PartialDate>) -> Option<PartialDate> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(if y.precision() > x.precision() { y } else { x }),
+        (x, y) => x.or(y),
+    }
+}
+
+/// One record per meeting: the same kind with the same ordinal, or compatible dates.
+pub(crate) fn merge_events(events: Vec<Event>) -> Vec<Event> {
+    let mut out: Vec<Event> = Vec::new();
+    for e in events {
+        let same = out.iter_mut().find(|o| {
+            o.kind == e.kind
+                && same_parties(&o.parties, &e.parties)
+                && match (o.ordinal, e.ordinal) {
+                    (Some(x), Some(y)) => x == y,
+                    _ => date_compatible(o.date, e.date) || (o.date.is_none() && e.date.is_none()),
+                }
+        });
+        match same {
+            Some(o) => {
+                o.date = more_precise(o.date, e.date);
+                o.ordinal = o.ordinal.or(e.ordinal);
+                o.place = o.place.take().or(e.place);
+                if e.status == EventStatus::Held {
+                    o.status = EventStatus::Held;
+                }
+            }
+            None => out.push(e),
+        }
+    }
+    out
+}
+
+/// One record per agreement: same kind and parties, with periods equal or dates compatible; a
+/// mention with neither date nor period joins a dated one.
+pub(crate) fn merge_agreements(agreements: Vec<Agreement>) -> Vec<Agreement> {
+    let undated = |a: &Agreement| a.signed.is_none() && a.period.is_none();
+    let fits = |o: &Agreement, a: &Agreement| {
+        if o.kind != a.kind || !same_parties(&o.parties, &a.parties) {
+            return false;
+        }
+        if undated(o) || undated(a) {
+            return true;
+        }
+        match (o.period, a.period, o.signed, a.signed) {
+            (Some(p), Some(q), _, _) => p == q,
+            (_, _, Some(x), Some(y)) => x.compatible(&y),
+            (Some(p), None, _, Some(d)) | (None, Some(p), Some(d), _) => within(p, d),
+            _ => false,
+        }
+    };
+    let mut out: Vec<Agreement> = Vec::new();
+    // dated mentions first, so undated ones join them whatever the order of the text
+    let (dated, rest): (Vec<Agreement>, Vec<Agreement>) = agreements.into_iter().partition(|a| !undated(a));
+    for a in dated.into_iter().chain(rest) {
+        match out.iter_mut().find(|o| fits(o, &a)) {
+            Some(o) => {
+                o.signed = more_precise(o.signed, a.signed);
+                o.period = o.period.or(a.period);
+            }
+            None => out.push(a),
+        }
+    }
+    out.sort_by_key(|a| a.span.start);
+    out
+}
+
+fn within(p: Period, d: PartialDate) -> bool {
+    d.year >= p.first - 1 && d.year <= p.last
+}

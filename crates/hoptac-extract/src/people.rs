@@ -1,0 +1,489 @@
+//! People and their chains of titles.
+//!
+//! Two shapes cover the genre:
+//! - honorific, name, then titles: "Ông Bun Hôm - Phôn Ma Sản, Uỷ viên Ban Thường vụ Tỉnh uỷ, …";
+//!   "đồng chí Hoàng Trung Dũng - Ủy viên …, Bí thư Tỉnh ủy làm trưởng đoàn";
+//! - titles, then the name: "Bí thư Huyện ủy, Chủ tịch huyện Xan Xay Sủ Văn Sỉ Kẹo Vi Sợt đánh giá";
+//!   "Tỉnh trưởng tỉnh Sekong Leklai Sivilay ký".
+//!
+//! A name is a run of capitalised words that are not organisation words or places; hyphens with
+//! spaces may join the parts of a Lao name.
+
+use hoptac_core::{Person, PlaceId};
+use hoptac_text::fold_ascii;
+
+use crate::analysis::Sent;
+
+/// Title heads, folded, longest first where one begins another.
+const TITLE_HEADS: &[&str] = &[
+    "phó chủ tịch thường trực",
+    "ủy viên dự khuyết",
+    "ủy viên",
+    "phó bí thư",
+    "bí thư",
+    "phó chủ tịch",
+    "chủ tịch",
+    "phó tỉnh trưởng",
+    "tỉnh trưởng",
+    "phó huyện trưởng",
+    "huyện trưởng",
+    "phó trưởng ban",
+    "trưởng ban",
+    "phó giám đốc",
+    "giám đốc",
+    "đại sứ",
+    "tổng lãnh sự",
+    "lãnh sự",
+    "bộ trưởng",
+    "thứ trưởng",
+    "phó thủ tướng",
+    "thủ tướng",
+    "tổng bí thư",
+    "chủ nhiệm",
+    "phó chủ nhiệm",
+    "chỉ huy trưởng",
+    "phó chỉ huy trưởng",
+    "chính ủy",
+    "phó tư lệnh",
+    "tư lệnh",
+    "đại tá",
+    "thượng tá",
+    "trung tá",
+    "thiếu tá",
+    "thiếu tướng",
+    "trung tướng",
+    "thượng tướng",
+    "đại tướng",
+    "tiến sĩ",
+    "tiến sỹ",
+    "thạc sĩ",
+    "phó giáo sư",
+    "giáo sư",
+    "chánh văn phòng",
+    "phó chánh văn phòng",
+    "trưởng phòng",
+    "hiệu trưởng",
+    "đồn trưởng",
+    "trưởng đoàn",
+    "phó trưởng đoàn",
+    "vice chairman",
+    "vice chairwoman",
+    "chairman",
+    "chairwoman",
+    "deputy secretary",
+    "secretary",
+    "vice governor",
+    "deputy governor",
+    "governor",
+    "deputy director",
+    "director",
+    "ambassador",
+    "consul general",
+    "deputy minister",
+    "minister",
+    "vice president",
+    "president",
+];
+
+const HONORIFICS: &[&str] = &["đồng chí", "ông", "bà", "ngài", "mr", "mrs", "ms", "madam"];
+
+/// Organisation phrases that may stand inside titles (folded); a name never contains them.
+const ORG_PHRASES: &[&str] = &[
+    "ủy ban", "ủy ban nhân dân", "ủy ban mặt trận", "tỉnh ủy", "huyện ủy", "thành ủy", "đảng ủy", "đảng", "nhân dân", "hội đồng nhân dân",
+    "hội đồng", "mặt trận", "mặt trận tổ quốc", "tổ quốc", "trung ương", "trung ương đảng", "ban", "thường vụ", "ban thường vụ",
+    "chấp hành", "ban chấp hành", "cộng sản", "cách mạng", "nhân dân cách mạng", "việt nam", "lào", "chính phủ", "quốc hội", "bộ", "sở",
+    "phòng", "cục", "viện", "văn phòng", "thường trực", "dân vận", "tuyên giáo", "tổ chức", "kiểm tra", "ngoại vụ", "công an",
+    "quân sự", "biên phòng", "bộ đội", "bộ chỉ huy", "hội nông dân", "hội liên hiệp phụ nữ", "phụ nữ", "cựu chiến binh", "thanh niên",
+    "đoàn thanh niên", "liên hiệp", "xây dựng", "đất nước", "kinh tế", "dân chủ", "xã hội", "chủ nghĩa", "ubnd", "hđnd", "mttq",
+    "ubmttq", "chdcnd", "tỉnh", "huyện", "ủy", "khóa", "nhiệm kỳ", "cộng hòa", "đại học", "trường", "học viện", "ngân hàng",
+    "party", "committee", "people's", "provincial", "district", "front", "national", "central", "of", "the", "lao", "vietnam",
+    "communist", "revolutionary", "standing", "executive", "member", "fatherland", "province", "council", "and",
+];
+
+/// Lower-case words that end a title: what the person did or said.
+const STOP_WORDS: &[&str] = &[
+    "làm", "cho", "phát", "ký", "đánh", "nhấn", "tặng", "trao", "khẳng", "chủ", "tham", "dự", "và", "đã", "thông", "bày", "đề",
+    "cùng", "với", "tiếp", "chúc", "mong", "đến", "tới", "sang", "dẫn", "thăm", "nói", "là", "được", "có", "thay", "tại", "trong",
+    "said", "told", "is", "was", "has", "led", "signed", "visited", "presented",
+];
+
+/// Common Vietnamese family names, for the country of a person with no place in their titles.
+const VN_FAMILY: &[&str] = &[
+    "nguyễn", "trần", "lê", "phạm", "hoàng", "huỳnh", "phan", "vũ", "võ", "đặng", "bùi", "đỗ", "hồ", "ngô", "dương", "lý", "đinh",
+    "đoàn", "trương", "lương", "đào", "mai", "trịnh", "cao", "tạ", "hà", "tô", "lâm", "văn", "thái", "châu", "chu", "la", "lò",
+    "quàng", "lầu", "y", "a",
+];
+
+#[derive(Debug, Clone)]
+struct Tok<'a> {
+    /// Offsets into the sentence source.
+    start: usize,
+    end: usize,
+    text: &'a str,
+    folded: String,
+    cap: bool,
+    word: bool,
+}
+
+fn tokenize(src: &str) -> Vec<Tok<'_>> {
+    let mut out = Vec::new();
+    let mut i = 0usize;
+    let b = src.as_bytes();
+    while i < src.len() {
+        let Some(c) = src[i..].chars().next() else { break };
+        if c.is_whitespace() {
+            i += c.len_utf8();
+            continue;
+        }
+        let start = i;
+        if c.is_alphanumeric() {
+            let mut j = i;
+            while j < src.len() {
+                let Some(d) = src[j..].chars().next() else { break };
+                let joins = (d == '-' || d == '\'' || d == '’' || d == '.')
+                    && src[j + d.len_utf8()..].chars().next().is_some_and(char::is_alphanumeric)
+                    && !(d == '.' && j > 0 && b.get(j - 1).is_some_and(u8::is_ascii_digit));
+                if d.is_alphanumeric() || joins {
+                    j += d.len_utf8();
+                } else {
+                    break;
+                }
+            }
+            i = j;
+        } else {
+            i += c.len_utf8();
+        }
+        let text = &src[start..i];
+        let first = text.chars().next().unwrap_or(' ');
+        out.push(Tok {
+            start,
+            end: i,
+            text,
+            folded: hoptac_text::fold(text).text,
+            cap: first.is_uppercase(),
+            word: first.is_alphanumeric(),
+        });
+    }
+    out
+}
+
+/// Length in tokens of the longest phrase from `list` starting at token `i`.
+fn phrase_at(toks: &[Tok], i: usize, list: &[&str]) -> usize {
+    let mut best = 0;
+    let mut joined = String::new();
+    for n in 1..=4 {
+        let Some(t) = toks.get(i + n - 1) else { break };
+        if !t.word {
+            break;
+        }
+        if n > 1 {
+            joined.push(' ');
+        }
+        joined.push_str(&t.folded);
+        if list.contains(&joined.as_str()) {
+            best = n;
+        }
+    }
+    best
+}
+
+fn org_len(toks: &[Tok], i: usize) -> usize {
+    phrase_at(toks, i, ORG_PHRASES)
+}
+
+struct Ctx<'s, 'a> {
+    s: &'s Sent<'a>,
+    toks: Vec<Tok<'a>>,
+    /// For each token: index of the place mention it belongs to.
+    place_of: Vec<Option<usize>>,
+}
+
+impl<'s, 'a> Ctx<'s, 'a> {
+    fn new(s: &'s Sent<'a>) -> Self {
+        let toks = tokenize(s.src);
+        let spans: Vec<(usize, usize)> =
+            s.places.iter().map(|p| (s.folded.to_source(p.start), s.folded.to_source(p.end))).collect();
+        let place_of = toks.iter().map(|t| spans.iter().position(|&(a, b)| t.start >= a && t.end <= b)).collect();
+        Ctx { s, toks, place_of }
+    }
+
+    /// A name starting at token `i`: (end token, exclusive).
+    fn name_at(&self, i: usize) -> Option<usize> {
+        let mut j = i;
+        let mut words = 0;
+        while let Some(t) = self.toks.get(j) {
+            if t.word && t.cap && org_len(&self.toks, j) == 0 && self.place_of[j].is_none() && phrase_at(&self.toks, j, TITLE_HEADS) == 0 {
+                if t.text.chars().filter(|c| c.is_alphabetic()).count() < 1 || t.text.chars().all(|c| c.is_ascii_digit()) {
+                    break;
+                }
+                words += 1;
+                j += 1;
+                continue;
+            }
+            // "Bun Hôm - Phôn Ma Sản": a spaced hyphen between name parts.
+            let hyphen = (t.text == "-" || t.text == "–") && words > 0;
+            let next_is_name = self.toks.get(j + 1).is_some_and(|n| n.word && n.cap)
+                && org_len(&self.toks, j + 1) == 0
+                && phrase_at(&self.toks, j + 1, TITLE_HEADS) == 0;
+            if hyphen && next_is_name {
+                j += 1;
+                continue;
+            }
+            break;
+        }
+        (2..=8).contains(&words).then_some(j)
+    }
+
+    /// Titles after a name: ", Ủy viên …, Bí thư Tỉnh ủy" or " - Bí thư, Tỉnh trưởng".
+    fn titles_after(&self, mut i: usize, titles: &mut Vec<String>, place: &mut Option<PlaceId>) -> usize {
+        loop {
+            let Some(sep) = self.toks.get(i) else { return i };
+            if !(sep.text == "," || sep.text == "-" || sep.text == "–") {
+                return i;
+            }
+            if phrase_at(&self.toks, i + 1, TITLE_HEADS) == 0 {
+                return i;
+            }
+            let (end, title, pl, _) = self.title_item(i + 1);
+            if let Some(p) = pl {
+                *place = Some(p);
+            }
+            titles.push(title);
+            i = end;
+        }
+    }
+
+    /// One title item from token `i` (a title head): until a comma, a stop word, a name or the end.
+    /// Returns (end token, title text, place named in it, whether it ended on a head, an
+    /// organisation word or a place — the only things a name may follow).
+    fn title_item(&self, i: usize) -> (usize, String, Option<PlaceId>, bool) {
+        let mut j = i + phrase_at(&self.toks, i, TITLE_HEADS);
+        let mut anchor = true;
+        let mut place = None;
+        let mut place_toks: Option<(usize, usize)> = None;
+        while let Some(t) = self.toks.get(j) {
+            if !t.word {
+                break;
+            }
+            if !t.cap && STOP_WORDS.contains(&t.folded.as_str()) {
+                break;
+            }
+            if let Some(pi) = self.place_of[j] {
+                let mut k = j;
+                while self.place_of.get(k) == Some(&Some(pi)) {
+                    k += 1;
+                }
+                place = Some(self.s.places[pi].id.clone());
+                place_toks = Some((j, k));
+                j = k;
+                anchor = true;
+            } else if let n @ 1.. = org_len(&self.toks, j) {
+                j += n;
+                anchor = true;
+            } else if let n @ 1.. = phrase_at(&self.toks, j, TITLE_HEADS) {
+                j += n;
+                anchor = true;
+            } else if t.cap {
+                break; // a name follows
+            } else {
+                j += 1;
+                anchor = false;
+            }
+            if j - i > 16 {
+                break;
+            }
+        }
+        // The title without the place name that ends it ("Chủ tịch UBND tỉnh Kon Tum" → "… tỉnh").
+        let text_end = match place_toks {
+            Some((a, b)) if b == j && a > i => self.toks[a - 1].end,
+            _ => self.toks[j.saturating_sub(1).max(i)].end,
+        };
+        (j, self.s.src[self.toks[i].start..text_end].trim().to_string(), place, anchor)
+    }
+}
+
+fn country_of(name: &str, titles: &[String], place: &Option<PlaceId>) -> Option<String> {
+    if let Some(p) = place {
+        return Some(p.country().to_string());
+    }
+    let t = titles.iter().map(|t| hoptac_text::fold(t).text).collect::<Vec<_>>().join(" ");
+    if t.contains("lào") || t.contains("tỉnh trưởng") || t.contains("huyện trưởng") || t.contains("lao ") {
+        return Some("LA".into());
+    }
+    let first = hoptac_text::fold(name.split_whitespace().next().unwrap_or("")).text;
+    VN_FAMILY.contains(&first.as_str()).then(|| "VN".into())
+}
+
+/// People named in a sentence.
+pub(crate) fn people_in(s: &Sent) -> Vec<Person> {
+    let cx = Ctx::new(s);
+    let toks = &cx.toks;
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < toks.len() {
+        // honorific, name, titles
+        let h = phrase_at(toks, i, HONORIFICS);
+        if h > 0 {
+            let mut k = i + h;
+            if toks.get(k).is_some_and(|t| t.text == ".") {
+                k += 1;
+            }
+            // "Tiến sỹ Kong Keo …": a title head may follow the honorific
+            let mut titles = Vec::new();
+            let head = phrase_at(toks, k, TITLE_HEADS);
+            if head > 0 && cx.name_at(k + head).is_some() {
+                titles.push(toks[k..k + head].iter().map(|t| t.text).collect::<Vec<_>>().join(" "));
+                k += head;
+            }
+            if let Some(end) = cx.name_at(k) {
+                let mut place = None;
+                let after = cx.titles_after(end, &mut titles, &mut place);
+                push(&mut out, s, toks, k, end, titles, place);
+                i = after.max(i + 1);
+                continue;
+            }
+        }
+        // titles, then the name
+        if phrase_at(toks, i, TITLE_HEADS) > 0 {
+            let mut titles = Vec::new();
+            let mut place = None;
+            let mut j = i;
+            let mut anchor;
+            loop {
+                let (end, title, pl, anch) = cx.title_item(j);
+                anchor = anch;
+                titles.push(title);
+                if pl.is_some() {
+                    place = pl;
+                }
+                j = end;
+                if toks.get(j).is_some_and(|t| t.text == ",") && phrase_at(toks, j + 1, TITLE_HEADS) > 0 {
+                    j += 1;
+                    continue;
+                }
+                break;
+            }
+            if anchor {
+                if let Some(end) = cx.name_at(j) {
+                    let next_ok = toks.get(end).is_none_or(|t| !t.word || !t.cap);
+                    if next_ok {
+                        let after = cx.titles_after(end, &mut titles, &mut place);
+                        push(&mut out, s, toks, j, end, titles, place);
+                        i = after.max(i + 1);
+                        continue;
+                    }
+                }
+            }
+            // a title with no name after it: a name may stand before it ("Hoàng Trung Dũng - Bí thư")
+            i = j.max(i + 1);
+            continue;
+        }
+        i += 1;
+    }
+    out
+}
+
+fn push(out: &mut Vec<Person>, s: &Sent, toks: &[Tok], a: usize, b: usize, titles: Vec<String>, mut place: Option<PlaceId>) {
+    let name = s.src[toks[a].start..toks[b - 1].end].to_string();
+    if place.is_none() {
+        // the nearest place before the name in the sentence ("Đoàn tỉnh Hà Tĩnh do đồng chí …")
+        let at = toks[a].start;
+        place = s
+            .places
+            .iter()
+            .filter(|p| s.folded.to_source(p.end) <= at && p.level.is_administrative() && p.level != hoptac_core::Level::Country)
+            .next_back()
+            .map(|p| p.id.clone());
+    }
+    let country = country_of(&name, &titles, &place);
+    let start = s.start + toks[a].start;
+    out.push(Person {
+        name,
+        country,
+        place,
+        titles,
+        evidence: s.src.to_string(),
+        span: hoptac_core::Span::new(start, s.start + toks[b - 1].end),
+    });
+}
+
+/// Merge people found several times (same name, ignoring case, marks, spaces and hyphens).
+pub(crate) fn merge_people(people: Vec<Person>) -> Vec<Person> {
+    let key = |n: &str| fold_ascii(n).chars().filter(char::is_ascii_alphanumeric).collect::<String>();
+    let mut out: Vec<Person> = Vec::new();
+    for p in people {
+        let k = key(&p.name);
+        if let Some(q) = out.iter_mut().find(|q| key(&q.name) == k) {
+            for t in p.titles {
+                if !q.titles.contains(&t) {
+                    q.titles.push(t);
+                }
+            }
+            if q.place.is_none() {
+                q.place = p.place;
+                q.country = q.country.take().or(p.country);
+            }
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gazetteer::Gazetteer;
+    use hoptac_text::Sentence;
+
+    fn names(text: &str) -> Vec<(String, Vec<String>, Option<String>)> {
+        let s = Sent::analyse(Gazetteer::builtin(), text, Sentence { start: 0, end: text.len() }, false);
+        people_in(&s).into_iter().map(|p| (p.name, p.titles, p.place.map(|p| p.0))).collect()
+    }
+
+    #[test]
+    fn honorific_name_titles() {
+        let r = names("Ông Khăm Phăn Vi Lay, Ủy viên Ban Thường vụ Tỉnh ủy, Chủ tịch Mặt trận Lào xây dựng đất nước tỉnh Sê Kông, cho biết như vậy.");
+        assert_eq!(r.len(), 1);
+        assert_eq!(r[0].0, "Khăm Phăn Vi Lay");
+        assert_eq!(r[0].1.len(), 2);
+        assert_eq!(r[0].2.as_deref(), Some("LA-XE"));
+    }
+
+    #[test]
+    fn lao_name_with_spaced_hyphen() {
+        let r = names("Bà Văn Na - Si Tha Vông, Phó Tỉnh trưởng tỉnh Attapư, phát biểu.");
+        assert_eq!(r[0].0, "Văn Na - Si Tha Vông");
+    }
+
+    #[test]
+    fn titles_then_name() {
+        let r = names("Phó Chủ tịch UBND tỉnh Quảng Trị Hà Sỹ Đồng và Phó Tỉnh trưởng tỉnh Savannakhẹt Sổm Phon Chăn Thạ Phon ký kết.");
+        let n: Vec<&str> = r.iter().map(|p| p.0.as_str()).collect();
+        assert_eq!(n, vec!["Hà Sỹ Đồng", "Sổm Phon Chăn Thạ Phon"]);
+        assert_eq!(r[0].2.as_deref(), Some("VN-25"));
+        assert_eq!(r[1].2.as_deref(), Some("LA-SV"));
+    }
+
+    #[test]
+    fn chained_titles_before_the_name() {
+        let r = names("Bí thư Huyện ủy, Chủ tịch huyện Phu Vông Bua Khăm Si Tha đánh giá cao kết quả.");
+        assert_eq!(r[0].0, "Bua Khăm Si Tha");
+        assert_eq!(r[0].1, vec!["Bí thư Huyện ủy".to_string(), "Chủ tịch huyện".to_string()]);
+    }
+
+    #[test]
+    fn titles_without_a_name_are_not_people() {
+        assert!(names("Bí thư Tỉnh ủy mong muốn hai tỉnh tiếp tục hợp tác với tỉnh Hủa Phăn.").is_empty());
+        assert!(names("Chủ tịch Hồ Chí Minh").is_empty() || names("Chủ tịch Hồ Chí Minh")[0].0 == "Hồ Chí Minh");
+    }
+
+    #[test]
+    fn doctor_title_and_dash_titles() {
+        let r = names("do Tiến sĩ Phon Sa Vẳn Khăm - Ủy viên Ban Chấp hành Trung ương Đảng Nhân dân Cách mạng Lào, Bí thư, Tỉnh trưởng làm trưởng đoàn.");
+        assert_eq!(r[0].0, "Phon Sa Vẳn Khăm");
+        assert_eq!(r[0].1[0], "Tiến sĩ");
+        assert_eq!(r[0].1.len(), 4);
+        assert_eq!(r[0].1[3], "Tỉnh trưởng");
+    }
+}

@@ -1,0 +1,106 @@
+//! `hoptac extract FILE...`: every file is read, decoded, normalised and extracted on its own,
+//! in parallel; records are printed in the order the files were given. A file that cannot be
+//! read is reported on standard error with the reason, the others are still processed, and the
+//! exit status is 1 when any failed.
+
+use std::fs::File;
+use std::io::{self, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use hoptac_extract::Extractor;
+use hoptac_text::{decode, normalize, DecodeError};
+use rayon::prelude::*;
+
+/// Files larger than this are refused unless `--max-bytes` says otherwise.
+pub const DEFAULT_MAX_BYTES: u64 = 32 * 1024 * 1024;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Text files (articles, minutes): UTF-8, UTF-16 with BOM or Windows-1258.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// Refuse files larger than this many bytes.
+    #[arg(long, default_value_t = DEFAULT_MAX_BYTES)]
+    max_bytes: u64,
+    /// Pretty-print each record (not JSON Lines).
+    #[arg(long)]
+    pretty: bool,
+    /// Write records to this file instead of standard output.
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+}
+
+/// Why one input could not be extracted.
+#[derive(Debug)]
+pub enum InputError {
+    Io(io::Error),
+    Directory,
+    Decode(DecodeError),
+}
+
+
+impl std::fmt::Display for InputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            InputError::Io(e) => write!(f, "{e}"),
+            InputError::Directory => write!(f, "is a directory, not a document (name the files inside it)"),
+            InputError::Decode(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+/// Read one file within the size limit and decode it.
+pub fn read_document(path: &Path, max_bytes: u64) -> Result<(String, &'static str), InputError> {
+    let meta = std::fs::metadata(path).map_err(InputError::Io)?;
+    if meta.is_dir() {
+        return Err(InputError::Directory);
+    }
+    if meta.len() > max_bytes {
+        return Err(InputError::Decode(DecodeError::TooLarge { size: meta.len(), limit: max_bytes }));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    File::open(path).and_then(|f| f.take(max_bytes + 1).read_to_end(&mut bytes)).map_err(InputError::Io)?;
+    if bytes.len() as u64 > max_bytes {
+        return Err(InputError::Decode(DecodeError::TooLarge { size: bytes.len() as u64, limit: max_bytes }));
+    }
+    let decoded = decode(&bytes).map_err(InputError::Decode)?;
+    Ok((normalize(&decoded.text), decoded.encoding))
+}
+
+pub fn run(args: Args) -> Result<ExitCode> {
+    let extractor = Extractor::new();
+    let results: Vec<Result<String, InputError>> = args
+        .files
+        .par_iter()
+        .map(|path| {
+            let (text, encoding) = read_document(path, args.max_bytes)?;
+            let record = extractor.extract(&path.to_string_lossy(), &text, encoding);
+            let json = if args.pretty { serde_json::to_string_pretty(&record) } else { serde_json::to_string(&record) };
+            // Serialising our own record cannot fail; report it like an I/O error if it ever does.
+            json.map_err(|e| InputError::Io(io::Error::other(e)))
+        })
+        .collect();
+    let sink: Box<dyn Write> = match &args.output {
+        Some(p) => Box::new(File::create(p).with_context(|| format!("cannot create {}", p.display()))?),
+        None => Box::new(io::stdout().lock()),
+    };
+    let mut out = BufWriter::new(sink);
+    let mut failed = 0usize;
+    for (path, result) in args.files.iter().zip(results) {
+        match result {
+            Ok(json) => writeln!(out, "{json}").context("cannot write output")?,
+            Err(e) => {
+                failed += 1;
+                eprintln!("hoptac: error: {}: {e}", path.display());
+            }
+        }
+    }
+    out.flush().context("cannot write output")?;
+    if failed > 0 {
+        eprintln!("hoptac: {failed} of {} file(s) failed", args.files.len());
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}
