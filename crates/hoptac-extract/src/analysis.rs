@@ -1,7 +1,7 @@
 //! One pass over each sentence: fold it, then find places, dates, numbers and cues in it. The
 //! rules read these mentions; nothing below re-scans text with a loop over names.
 
-use hoptac_core::{Level, PartialDate, PlaceId, Span};
+use hoptac_core::{PartialDate, PlaceId, Span};
 use hoptac_text::date::{dates, DateMention, DateValue};
 use hoptac_text::number::{numbers, Convention, NumberMention};
 use hoptac_text::{fold, Folded, Sentence};
@@ -47,10 +47,6 @@ impl<'a> Sent<'a> {
     /// Span in the normalised document of folded range `a..b`.
     pub fn span(&self, a: usize, b: usize) -> Span {
         Span::new(self.start + self.folded.to_source(a), self.start + self.folded.to_source(b))
-    }
-
-    pub fn whole_span(&self) -> Span {
-        Span::new(self.start, self.start + self.src.len())
     }
 
     /// Source text of folded range `a..b`.
@@ -196,10 +192,6 @@ pub(crate) fn resolve(value: DateValue, year: Option<i16>) -> Option<PartialDate
         DateValue::DayMonth { day, month } => PartialDate::ymd(year?, month, day),
         _ => None,
     }
-}
-
-pub(crate) fn is_admin(level: Level) -> bool {
-    level.is_administrative()
 }
 
 #[cfg(test)]

@@ -310,6 +310,10 @@ const WORDS: &[(&str, Cue)] = &[
     ("percent", u(Unit::Percent)),
     ("per cent", u(Unit::Percent)),
     ("bản ghi", Cue::NotUnit),
+    ("đoàn kết", Cue::NotUnit),
+    ("đoàn thể", Cue::NotUnit),
+    ("đoàn viên", u(Unit::Person)),
+    ("đoàn đại biểu", u(Unit::Delegation)),
     ("năm", Cue::NotUnit),
     ("tháng", Cue::NotUnit),
     ("ngày", Cue::NotUnit),
@@ -398,6 +402,11 @@ mod tests {
         assert_eq!(found("biên bản ghi nhớ"), vec![a(AK::Mou)]);
         assert_eq!(found("Biên bản"), vec![a(AK::Minutes)]);
         assert_eq!(found("suất học bổng"), vec![u(Unit::Scholarship)]);
+    }
+
+    #[test]
+    fn solidarity_is_not_a_delegation() {
+        assert_eq!(found("Năm đoàn kết"), vec![Cue::NotUnit, Cue::NotUnit]);
     }
 
     #[test]

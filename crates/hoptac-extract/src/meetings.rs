@@ -42,10 +42,8 @@ impl Years {
 /// An event or agreement before the document's partnership fills in missing parties.
 #[derive(Debug, Clone)]
 pub(crate) struct Parties {
-    /// Parties the sentence names, most precise first.
+    /// Parties the sentence names, most precise first (empty: the document's partnership).
     pub explicit: Vec<PlaceId>,
-    /// The sentence speaks of "hai tỉnh", "ba bên": the partnership itself.
-    pub collective: bool,
 }
 
 impl Parties {
@@ -232,7 +230,7 @@ pub(crate) fn events_in(s: &Sent, years: &Years) -> Vec<EventCand> {
         let status = status(s, start, end, next_event, date, years);
         let (place, venue_idx) = venue(s, ca, cb, start);
         let explicit = parties_between(s, ca, cb, &venue_idx);
-        let mut parties = Parties { explicit, collective: s.has_cue(0, text.len(), Cue::Collective) };
+        let mut parties = Parties { explicit };
         if !two_sided(&parties.explicit) {
             if let Some(v) = &place {
                 let prov = PlaceId::new(v.province().unwrap_or(v.as_str()));
@@ -333,14 +331,17 @@ pub(crate) fn agreements_in(s: &Sent, years: &Years) -> Vec<AgreementCand> {
         let (venue_id, venue_idx) = venue(s, ca, cb, start);
         let after = parties_between(s, end, next, &venue_idx);
         let before = parties_between(s, ca, start, &venue_idx);
+        // "tháng 4/2018 hai tỉnh đã ký kết biên bản ghi nhớ": the phrase names the partnership itself
+        let collective_phrase = s.has_cue(pa, pb.max(end), Cue::Collective) && parties_between(s, pa, pb.max(end), &venue_idx).is_empty();
         let explicit = if two_sided(&after) {
             after
+        } else if collective_phrase {
+            Vec::new()
         } else {
             let mut both = before;
             both.extend(after);
             most_precise(&both)
         };
-        let _ = pa;
         out.push(AgreementCand {
             agreement: Agreement {
                 kind,
@@ -350,7 +351,7 @@ pub(crate) fn agreements_in(s: &Sent, years: &Years) -> Vec<AgreementCand> {
                 evidence: s.src.to_string(),
                 span: s.span(start, end),
             },
-            parties: Parties { explicit, collective: s.has_cue(0, text.len(), Cue::Collective) },
+            parties: Parties { explicit },
             signed_here: sign_before && signed.is_none() && !s.has_cue(ca, start, Cue::Held),
             venue: venue_id,
             sentence_date: best_date(s, ca, cb, start, years),
