@@ -8,6 +8,6 @@ pub mod record;
 pub use date::{PartialDate, Period};
 pub use place::{Level, PlaceId};
 pub use record::{
-    Agreement, AgreementKind, Diagnostic, DocumentMeta, Event, EventKind, EventStatus,
-    ExtractRecord, Figure, FigureKind, Person, PlaceRef, Span, Unit, FORMAT,
+    Agreement, AgreementKind, Diagnostic, DocumentMeta, Event, EventKind, EventStatus, ExtractRecord, Figure,
+    FigureKind, Person, PlaceRef, Span, Unit, FORMAT,
 };

@@ -200,7 +200,8 @@ mod tests {
 
     #[test]
     fn precision_reduction() {
-        let ids: Vec<PlaceId> = ["VN", "VN-28", "VN-28:dakglei", "LA", "LA-AT:sanxay", "LA-AT"].iter().map(|s| PlaceId::new(*s)).collect();
+        let ids: Vec<PlaceId> =
+            ["VN", "VN-28", "VN-28:dakglei", "LA", "LA-AT:sanxay", "LA-AT"].iter().map(|s| PlaceId::new(*s)).collect();
         assert_eq!(most_precise(&ids), vec![PlaceId::new("VN-28:dakglei"), PlaceId::new("LA-AT:sanxay")]);
         assert!(two_sided(&most_precise(&ids)));
         assert!(!two_sided(&[PlaceId::new("VN-28")]));

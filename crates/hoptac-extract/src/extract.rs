@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 
 use hoptac_core::{
-    Agreement, AgreementKind, Diagnostic, DocumentMeta, Event, EventKind, EventStatus, ExtractRecord, PlaceId, PlaceRef, Span,
-    FORMAT,
+    Agreement, AgreementKind, Diagnostic, DocumentMeta, Event, EventKind, EventStatus, ExtractRecord, PlaceId,
+    PlaceRef, Span, FORMAT,
 };
 use hoptac_text::date::DateValue;
 use hoptac_text::{layout, sentences};
@@ -83,7 +83,8 @@ impl Extractor {
         let people = people::merge_people(sents.iter().flat_map(people::people_in).collect());
 
         let event_cands: Vec<EventCand> = sents.iter().flat_map(|s| meetings::events_in(s, &years)).collect();
-        let agreement_cands: Vec<AgreementCand> = sents.iter().flat_map(|s| meetings::agreements_in(s, &years)).collect();
+        let agreement_cands: Vec<AgreementCand> =
+            sents.iter().flat_map(|s| meetings::agreements_in(s, &years)).collect();
         let counts: Vec<(PlaceId, usize)> = places.iter().map(|p| (p.id.clone(), p.mentions.len())).collect();
         let partnership = meetings::partnership(&event_cands, &agreement_cands, &counts);
 
@@ -137,7 +138,14 @@ impl Extractor {
         // A signing reported on its own, when no meeting of the article covers it.
         let has_meeting = events.iter().any(|e| {
             e.status == EventStatus::Held
-                && matches!(e.kind, EventKind::Conference | EventKind::MidtermReview | EventKind::FinalReview | EventKind::Talks | EventKind::Signing)
+                && matches!(
+                    e.kind,
+                    EventKind::Conference
+                        | EventKind::MidtermReview
+                        | EventKind::FinalReview
+                        | EventKind::Talks
+                        | EventKind::Signing
+                )
         });
         if let (Some(sig), false) = (signing, has_meeting) {
             events.push(sig);

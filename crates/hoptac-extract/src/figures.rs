@@ -33,7 +33,15 @@ fn unit_after(s: &Sent, pos: usize) -> Option<(Unit, usize)> {
 
 fn currency_before(text: &str, pos: usize) -> Option<Unit> {
     let t = text[..pos].trim_end();
-    for (w, u) in [("vnd", Unit::Vnd), ("vnđ", Unit::Vnd), ("us$", Unit::Usd), ("usd", Unit::Usd), ("$", Unit::Usd), ("lak", Unit::Lak), ("kip", Unit::Lak)] {
+    for (w, u) in [
+        ("vnd", Unit::Vnd),
+        ("vnđ", Unit::Vnd),
+        ("us$", Unit::Usd),
+        ("usd", Unit::Usd),
+        ("$", Unit::Usd),
+        ("lak", Unit::Lak),
+        ("kip", Unit::Lak),
+    ] {
         if let Some(head) = t.strip_suffix(w) {
             if !head.chars().next_back().is_some_and(char::is_alphanumeric) {
                 return Some(u);
@@ -53,7 +61,9 @@ pub(crate) fn figures_in(s: &Sent) -> Vec<Figure> {
         }
         // a rank, a code, an ordinal, an anniversary
         if s.cues.iter().any(|c| {
-            matches!(c.cue, Cue::Rank | Cue::Ordinal | Cue::Anniversary) && c.end <= n.start && text[c.end..n.start].trim().is_empty()
+            matches!(c.cue, Cue::Rank | Cue::Ordinal | Cue::Anniversary)
+                && c.end <= n.start
+                && text[c.end..n.start].trim().is_empty()
         }) {
             continue;
         }
@@ -84,10 +94,13 @@ pub(crate) fn figures_in(s: &Sent) -> Vec<Figure> {
             _ if s.cues_in(unit_end, cb).any(|c| c.cue == Cue::Planned) => FigureKind::Commitment,
             _ => FigureKind::Result,
         });
-        let period = s.dates.iter().filter(|d| d.start >= unit_end && d.end <= next_number.max(unit_end)).find_map(|d| match d.value {
-            DateValue::Period(p) => Some(p),
-            _ => None,
-        });
+        let period =
+            s.dates.iter().filter(|d| d.start >= unit_end && d.end <= next_number.max(unit_end)).find_map(|d| match d
+                .value
+            {
+                DateValue::Period(p) => Some(p),
+                _ => None,
+            });
         // giver: places before the number that are not receivers; receiver: places after "cho"/"to"
         let recipient_at = s.cues_in(unit_end, cb).find(|c| c.cue == Cue::Recipient).map(|c| c.end);
         let to: Vec<_> = match recipient_at {
@@ -95,7 +108,8 @@ pub(crate) fn figures_in(s: &Sent) -> Vec<Figure> {
             None => Vec::new(),
         };
         let givers_in = |a: usize| {
-            let receivers: Vec<usize> = s.cues_in(a, n.start).filter(|c| c.cue == Cue::Recipient).map(|c| c.end).collect();
+            let receivers: Vec<usize> =
+                s.cues_in(a, n.start).filter(|c| c.cue == Cue::Recipient).map(|c| c.end).collect();
             let ids: Vec<_> = s
                 .admin_places_in(a, n.start)
                 .filter(|(_, p)| !receivers.iter().any(|&r| r <= p.cue_start))
@@ -136,7 +150,10 @@ mod tests {
 
     #[test]
     fn kinds_of_figures() {
-        assert_eq!(figs("Tỉnh Quảng Trị dành 15 suất học bổng cho tỉnh Salavan giai đoạn 2025-2030."), vec![(FigureKind::Commitment, 15.0, Unit::Scholarship)]);
+        assert_eq!(
+            figs("Tỉnh Quảng Trị dành 15 suất học bổng cho tỉnh Salavan giai đoạn 2025-2030."),
+            vec![(FigureKind::Commitment, 15.0, Unit::Scholarship)]
+        );
         assert_eq!(figs("Đã quy tập được 37 bộ hài cốt liệt sĩ."), vec![(FigureKind::Result, 37.0, Unit::Remains)]);
         assert_eq!(figs("Hai huyện có chung đường biên giới dài 61,5 km."), vec![(FigureKind::Fact, 61.5, Unit::Km)]);
         assert_eq!(figs("Huyện trao tặng 1,2 tỷ đồng xây trường."), vec![(FigureKind::Result, 1.2e9, Unit::Vnd)]);

@@ -84,7 +84,9 @@ fn venue(s: &Sent, a: usize, b: usize, anchor: usize) -> (Option<PlaceId>, Vec<u
     let text = s.text();
     let mut found: Vec<(usize, PlaceId, Vec<usize>)> = Vec::new();
     for c in s.cues_in(a, b).filter(|c| c.cue == Cue::Venue) {
-        let Some((pi, p)) = s.places.iter().enumerate().find(|(_, p)| p.cue_start >= c.end && p.start < b) else { continue };
+        let Some((pi, p)) = s.places.iter().enumerate().find(|(_, p)| p.cue_start >= c.end && p.start < b) else {
+            continue;
+        };
         if !text[c.end..p.cue_start].trim().is_empty() {
             continue;
         }
@@ -93,7 +95,10 @@ fn venue(s: &Sent, a: usize, b: usize, anchor: usize) -> (Option<PlaceId>, Vec<u
         let mut last_end = p.end;
         for (qi, q) in s.places.iter().enumerate().skip(pi + 1) {
             let gap = &text[last_end..q.cue_start];
-            if s.qualifier[qi] || gap.trim_matches(|ch: char| ch == ',' || ch == '(' || ch.is_whitespace()).is_empty() && q.level.rank() < p.level.rank() {
+            if s.qualifier[qi]
+                || gap.trim_matches(|ch: char| ch == ',' || ch == '(' || ch.is_whitespace()).is_empty()
+                    && q.level.rank() < p.level.rank()
+            {
                 idx.push(qi);
                 last_end = q.end;
             } else {
@@ -115,7 +120,8 @@ fn venue(s: &Sent, a: usize, b: usize, anchor: usize) -> (Option<PlaceId>, Vec<u
 }
 
 fn parties_between(s: &Sent, a: usize, b: usize, exclude: &[usize]) -> Vec<PlaceId> {
-    let ids: Vec<PlaceId> = s.admin_places_in(a, b).filter(|(i, _)| !exclude.contains(i)).map(|(_, p)| p.id.clone()).collect();
+    let ids: Vec<PlaceId> =
+        s.admin_places_in(a, b).filter(|(i, _)| !exclude.contains(i)).map(|(_, p)| p.id.clone()).collect();
     most_precise(&ids)
 }
 
@@ -164,7 +170,14 @@ fn ordinal_word(w: &str) -> Option<u32> {
 
 /// Held or planned: the nearest tense word after the meeting word (up to the next meeting),
 /// else before it in the sentence, else the year against the document's own year.
-fn status(s: &Sent, cue_start: usize, cue_end: usize, next_event: usize, date: Option<PartialDate>, years: &Years) -> EventStatus {
+fn status(
+    s: &Sent,
+    cue_start: usize,
+    cue_end: usize,
+    next_event: usize,
+    date: Option<PartialDate>,
+    years: &Years,
+) -> EventStatus {
     for c in s.cues_in(cue_end, next_event) {
         match c.cue {
             Cue::Planned => return EventStatus::Planned,
@@ -315,7 +328,8 @@ pub(crate) fn agreements_in(s: &Sent, years: &Years) -> Vec<AgreementCand> {
             .filter(|d| !matches!(d.value, DateValue::Period(_) | DateValue::Anniversary { .. }))
             .filter(|d| {
                 let after = d.start >= end && d.end <= pb.max(next.min(pb));
-                let before_signed = d.end <= start && d.start >= ca && s.cues_in(d.end, start).any(|c| c.cue == Cue::Sign);
+                let before_signed =
+                    d.end <= start && d.start >= ca && s.cues_in(d.end, start).any(|c| c.cue == Cue::Sign);
                 after || before_signed
             })
             .filter_map(|d| years.resolve(s, d.value).map(|p| (p, d.start.abs_diff(start))))
@@ -332,7 +346,8 @@ pub(crate) fn agreements_in(s: &Sent, years: &Years) -> Vec<AgreementCand> {
         let after = parties_between(s, end, next, &venue_idx);
         let before = parties_between(s, ca, start, &venue_idx);
         // "tháng 4/2018 hai tỉnh đã ký kết biên bản ghi nhớ": the phrase names the partnership itself
-        let collective_phrase = s.has_cue(pa, pb.max(end), Cue::Collective) && parties_between(s, pa, pb.max(end), &venue_idx).is_empty();
+        let collective_phrase =
+            s.has_cue(pa, pb.max(end), Cue::Collective) && parties_between(s, pa, pb.max(end), &venue_idx).is_empty();
         let explicit = if two_sided(&after) {
             after
         } else if collective_phrase {
@@ -367,7 +382,11 @@ pub(crate) fn signed_at_meeting(s: &Sent) -> Option<Span> {
 
 /// The partnership a document is about: the first two-sided set of parties of a held meeting,
 /// else of an agreement, else the Vietnamese and Lao places the article names most.
-pub(crate) fn partnership(events: &[EventCand], agreements: &[AgreementCand], counts: &[(PlaceId, usize)]) -> Vec<PlaceId> {
+pub(crate) fn partnership(
+    events: &[EventCand],
+    agreements: &[AgreementCand],
+    counts: &[(PlaceId, usize)],
+) -> Vec<PlaceId> {
     let held = events.iter().filter(|e| e.event.status == EventStatus::Held).map(|e| &e.parties.explicit);
     let planned = events.iter().filter(|e| e.event.status == EventStatus::Planned).map(|e| &e.parties.explicit);
     if let Some(p) = held.chain(agreements.iter().map(|a| &a.parties.explicit)).chain(planned).find(|p| two_sided(p)) {

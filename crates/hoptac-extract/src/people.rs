@@ -89,29 +89,154 @@ const HONORIFICS: &[&str] = &["đồng chí", "ông", "bà", "ngài", "mr", "mrs
 
 /// Organisation phrases that may stand inside titles (folded); a name never contains them.
 const ORG_PHRASES: &[&str] = &[
-    "ủy ban", "ủy ban nhân dân", "ủy ban mặt trận", "tỉnh ủy", "huyện ủy", "thành ủy", "đảng ủy", "đảng", "nhân dân", "hội đồng nhân dân",
-    "hội đồng", "mặt trận", "mặt trận tổ quốc", "tổ quốc", "trung ương", "trung ương đảng", "ban", "thường vụ", "ban thường vụ",
-    "chấp hành", "ban chấp hành", "cộng sản", "cách mạng", "nhân dân cách mạng", "việt nam", "lào", "chính phủ", "quốc hội", "bộ", "sở",
-    "phòng", "cục", "viện", "văn phòng", "thường trực", "dân vận", "tuyên giáo", "tổ chức", "kiểm tra", "ngoại vụ", "công an",
-    "quân sự", "biên phòng", "bộ đội", "bộ chỉ huy", "hội nông dân", "hội liên hiệp phụ nữ", "phụ nữ", "cựu chiến binh", "thanh niên",
-    "đoàn thanh niên", "liên hiệp", "xây dựng", "đất nước", "kinh tế", "dân chủ", "xã hội", "chủ nghĩa", "ubnd", "hđnd", "mttq",
-    "ubmttq", "chdcnd", "tỉnh", "huyện", "ủy", "khóa", "nhiệm kỳ", "cộng hòa", "đại học", "trường", "học viện", "ngân hàng",
-    "party", "committee", "people's", "provincial", "district", "front", "national", "central", "of", "the", "lao", "vietnam",
-    "communist", "revolutionary", "standing", "executive", "member", "fatherland", "province", "council", "and",
+    "ủy ban",
+    "ủy ban nhân dân",
+    "ủy ban mặt trận",
+    "tỉnh ủy",
+    "huyện ủy",
+    "thành ủy",
+    "đảng ủy",
+    "đảng",
+    "nhân dân",
+    "hội đồng nhân dân",
+    "hội đồng",
+    "mặt trận",
+    "mặt trận tổ quốc",
+    "tổ quốc",
+    "trung ương",
+    "trung ương đảng",
+    "ban",
+    "thường vụ",
+    "ban thường vụ",
+    "chấp hành",
+    "ban chấp hành",
+    "cộng sản",
+    "cách mạng",
+    "nhân dân cách mạng",
+    "việt nam",
+    "lào",
+    "chính phủ",
+    "quốc hội",
+    "bộ",
+    "sở",
+    "phòng",
+    "cục",
+    "viện",
+    "văn phòng",
+    "thường trực",
+    "dân vận",
+    "tuyên giáo",
+    "tổ chức",
+    "kiểm tra",
+    "ngoại vụ",
+    "công an",
+    "quân sự",
+    "biên phòng",
+    "bộ đội",
+    "bộ chỉ huy",
+    "hội nông dân",
+    "hội liên hiệp phụ nữ",
+    "phụ nữ",
+    "cựu chiến binh",
+    "thanh niên",
+    "đoàn thanh niên",
+    "liên hiệp",
+    "xây dựng",
+    "đất nước",
+    "kinh tế",
+    "dân chủ",
+    "xã hội",
+    "chủ nghĩa",
+    "ubnd",
+    "hđnd",
+    "mttq",
+    "ubmttq",
+    "chdcnd",
+    "tỉnh",
+    "huyện",
+    "ủy",
+    "khóa",
+    "nhiệm kỳ",
+    "cộng hòa",
+    "đại học",
+    "trường",
+    "học viện",
+    "ngân hàng",
+    "party",
+    "committee",
+    "people's",
+    "provincial",
+    "district",
+    "front",
+    "national",
+    "central",
+    "of",
+    "the",
+    "lao",
+    "vietnam",
+    "communist",
+    "revolutionary",
+    "standing",
+    "executive",
+    "member",
+    "fatherland",
+    "province",
+    "council",
+    "and",
 ];
 
 /// Lower-case words that end a title: what the person did or said.
 const STOP_WORDS: &[&str] = &[
-    "làm", "cho", "phát", "ký", "đánh", "nhấn", "tặng", "trao", "khẳng", "chủ", "tham", "dự", "và", "đã", "thông", "bày", "đề",
-    "cùng", "với", "tiếp", "chúc", "mong", "đến", "tới", "sang", "dẫn", "thăm", "nói", "là", "được", "có", "thay", "tại", "trong",
-    "said", "told", "is", "was", "has", "led", "signed", "visited", "presented",
+    "làm",
+    "cho",
+    "phát",
+    "ký",
+    "đánh",
+    "nhấn",
+    "tặng",
+    "trao",
+    "khẳng",
+    "chủ",
+    "tham",
+    "dự",
+    "và",
+    "đã",
+    "thông",
+    "bày",
+    "đề",
+    "cùng",
+    "với",
+    "tiếp",
+    "chúc",
+    "mong",
+    "đến",
+    "tới",
+    "sang",
+    "dẫn",
+    "thăm",
+    "nói",
+    "là",
+    "được",
+    "có",
+    "thay",
+    "tại",
+    "trong",
+    "said",
+    "told",
+    "is",
+    "was",
+    "has",
+    "led",
+    "signed",
+    "visited",
+    "presented",
 ];
 
 /// Common Vietnamese family names, for the country of a person with no place in their titles.
 const VN_FAMILY: &[&str] = &[
-    "nguyễn", "trần", "lê", "phạm", "hoàng", "huỳnh", "phan", "vũ", "võ", "đặng", "bùi", "đỗ", "hồ", "ngô", "dương", "lý", "đinh",
-    "đoàn", "trương", "lương", "đào", "mai", "trịnh", "cao", "tạ", "hà", "tô", "lâm", "văn", "thái", "châu", "chu", "la", "lò",
-    "quàng", "lầu", "y", "a",
+    "nguyễn", "trần", "lê", "phạm", "hoàng", "huỳnh", "phan", "vũ", "võ", "đặng", "bùi", "đỗ", "hồ", "ngô", "dương",
+    "lý", "đinh", "đoàn", "trương", "lương", "đào", "mai", "trịnh", "cao", "tạ", "hà", "tô", "lâm", "văn", "thái",
+    "châu", "chu", "la", "lò", "quàng", "lầu", "y", "a",
 ];
 
 #[derive(Debug, Clone)]
@@ -212,8 +337,15 @@ impl<'s, 'a> Ctx<'s, 'a> {
         let mut j = i;
         let mut words = 0;
         while let Some(t) = self.toks.get(j) {
-            if t.word && t.cap && org_len(&self.toks, j) == 0 && self.place_of[j].is_none() && phrase_at(&self.toks, j, TITLE_HEADS) == 0 {
-                if t.text.chars().filter(|c| c.is_alphabetic()).count() < 1 || t.text.chars().all(|c| c.is_ascii_digit()) {
+            if t.word
+                && t.cap
+                && org_len(&self.toks, j) == 0
+                && self.place_of[j].is_none()
+                && phrase_at(&self.toks, j, TITLE_HEADS) == 0
+            {
+                if t.text.chars().filter(|c| c.is_alphabetic()).count() < 1
+                    || t.text.chars().all(|c| c.is_ascii_digit())
+                {
                     break;
                 }
                 words += 1;
@@ -383,7 +515,15 @@ pub(crate) fn people_in(s: &Sent) -> Vec<Person> {
     out
 }
 
-fn push(out: &mut Vec<Person>, s: &Sent, toks: &[Tok], a: usize, b: usize, titles: Vec<String>, mut place: Option<PlaceId>) {
+fn push(
+    out: &mut Vec<Person>,
+    s: &Sent,
+    toks: &[Tok],
+    a: usize,
+    b: usize,
+    titles: Vec<String>,
+    mut place: Option<PlaceId>,
+) {
     let name = s.src[toks[a].start..toks[b - 1].end].to_string();
     if place.is_none() {
         // the nearest place before the name in the sentence ("Đoàn tỉnh Hà Tĩnh do đồng chí …")
@@ -391,8 +531,9 @@ fn push(out: &mut Vec<Person>, s: &Sent, toks: &[Tok], a: usize, b: usize, title
         place = s
             .places
             .iter()
-            .filter(|p| s.folded.to_source(p.end) <= at && p.level.is_administrative() && p.level != hoptac_core::Level::Country)
-            .next_back()
+            .rfind(|p| {
+                s.folded.to_source(p.end) <= at && p.level.is_administrative() && p.level != hoptac_core::Level::Country
+            })
             .map(|p| p.id.clone());
     }
     let country = country_of(&name, &titles, &place);

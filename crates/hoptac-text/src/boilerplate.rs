@@ -68,11 +68,26 @@ fn dateline_date(line: &str) -> Option<PartialDate> {
     }
     let f = fold(t).text;
     let has_time = f.bytes().enumerate().any(|(i, b)| {
-        b == b':' && i > 0 && f.as_bytes()[i - 1].is_ascii_digit() && f.as_bytes().get(i + 1).is_some_and(u8::is_ascii_digit)
+        b == b':'
+            && i > 0
+            && f.as_bytes()[i - 1].is_ascii_digit()
+            && f.as_bytes().get(i + 1).is_some_and(u8::is_ascii_digit)
     });
-    let weekday = ["thứ hai", "thứ ba", "thứ tư", "thứ năm", "thứ sáu", "thứ bảy", "chủ nhật", "cập nhật", "đăng", "published", "updated"]
-        .iter()
-        .any(|w| f.contains(w));
+    let weekday = [
+        "thứ hai",
+        "thứ ba",
+        "thứ tư",
+        "thứ năm",
+        "thứ sáu",
+        "thứ bảy",
+        "chủ nhật",
+        "cập nhật",
+        "đăng",
+        "published",
+        "updated",
+    ]
+    .iter()
+    .any(|w| f.contains(w));
     if !(has_time || weekday || f.contains('|')) {
         return None;
     }

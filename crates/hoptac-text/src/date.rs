@@ -81,9 +81,8 @@ fn plausible_year(y: i16) -> bool {
 }
 
 /// Words after which a bare "23/8" or "16-11" is a date rather than a ratio or a score.
-const DAY_CUES: [&str; 16] = [
-    "ngày", "sáng", "chiều", "tối", "trưa", "đêm", "hôm", "từ", "đến", "tới", "vào", "(", "on", "dịp", "nay", "qua",
-];
+const DAY_CUES: [&str; 16] =
+    ["ngày", "sáng", "chiều", "tối", "trưa", "đêm", "hôm", "từ", "đến", "tới", "vào", "(", "on", "dịp", "nay", "qua"];
 
 fn has_day_cue(before: &str) -> bool {
     let t = before.trim_end();
@@ -100,7 +99,10 @@ fn value_of(c: &Captures, text: &str, start: usize) -> Option<DateValue> {
     }
     if c.name("dmy").is_some() {
         let y: i16 = num(c, "y1")?;
-        return plausible_year(y).then(|| PartialDate::ymd(y, num(c, "m1")?, num(c, "d1")?)).flatten().map(DateValue::Date);
+        return plausible_year(y)
+            .then(|| PartialDate::ymd(y, num(c, "m1")?, num(c, "d1")?))
+            .flatten()
+            .map(DateValue::Date);
     }
     if c.name("vfull").is_some() {
         let (d, m) = (num(c, "d2")?, num(c, "m2")?);

@@ -108,7 +108,8 @@ mod tests {
     #[test]
     fn windows_1258_vietnamese_is_decoded() {
         // "Hội nghị hợp tác" written by a Windows-1258 encoder: base letters plus combining tones.
-        let (bytes, _, _) = encoding_rs::WINDOWS_1258.encode("Ho\u{302}\u{323}i nghi\u{323} ho\u{31b}\u{323}p ta\u{301}c");
+        let (bytes, _, _) =
+            encoding_rs::WINDOWS_1258.encode("Ho\u{302}\u{323}i nghi\u{323} ho\u{31b}\u{323}p ta\u{301}c");
         let d = decode(&bytes).unwrap();
         assert_eq!(d.encoding, "windows-1258");
         assert!(d.text.contains("ta\u{301}c"));

@@ -97,61 +97,74 @@ fn lower(c: char) -> char {
     }
 }
 
-/// Fold `text` for matching; see the module documentation.
-pub fn fold(text: &str) -> Folded {
-    let mut out = String::with_capacity(text.len() + 8);
-    let mut shifts = Vec::new();
-    let mut last_delta: isize = 0;
-    let mut word: Vec<(char, usize)> = Vec::new();
-    let mut chars: Vec<char> = Vec::new();
+/// Accumulates folded text and the shifts that map it back to the source.
+struct Builder {
+    out: String,
+    shifts: Vec<(usize, isize)>,
+    last_delta: isize,
+    /// The current word: folded characters and their source offsets.
+    word: Vec<(char, usize)>,
+    chars: Vec<char>,
+}
 
-    let mut emit = |c: char, src: usize, out: &mut String, shifts: &mut Vec<(usize, isize)>| {
-        let delta = src as isize - out.len() as isize;
-        if delta != last_delta {
-            shifts.push((out.len(), delta));
-            last_delta = delta;
+impl Builder {
+    fn emit(&mut self, c: char, src: usize) {
+        let delta = src as isize - self.out.len() as isize;
+        if delta != self.last_delta {
+            self.shifts.push((self.out.len(), delta));
+            self.last_delta = delta;
         }
-        out.push(c);
-    };
+        self.out.push(c);
+    }
 
-    let flush = |word: &mut Vec<(char, usize)>,
-                 chars: &mut Vec<char>,
-                 out: &mut String,
-                 shifts: &mut Vec<(usize, isize)>,
-                 emit: &mut dyn FnMut(char, usize, &mut String, &mut Vec<(usize, isize)>)| {
-        if word.is_empty() {
+    fn flush_word(&mut self) {
+        if self.word.is_empty() {
             return;
         }
+        let mut chars = std::mem::take(&mut self.chars);
         chars.clear();
-        chars.extend(word.iter().map(|&(c, _)| c));
+        chars.extend(self.word.iter().map(|&(c, _)| c));
         if !chars.iter().all(char::is_ascii) {
-            unify_tone(chars);
+            unify_tone(&mut chars);
         }
+        let word = std::mem::take(&mut self.word);
         for (c, &(_, src)) in chars.iter().zip(word.iter()) {
-            emit(*c, src, out, shifts);
+            self.emit(*c, src);
         }
-        word.clear();
-    };
+        self.word = word;
+        self.word.clear();
+        self.chars = chars;
+    }
+}
 
+/// Fold `text` for matching; see the module documentation.
+pub fn fold(text: &str) -> Folded {
+    let mut b = Builder {
+        out: String::with_capacity(text.len() + 8),
+        shifts: Vec::new(),
+        last_delta: 0,
+        word: Vec::new(),
+        chars: Vec::new(),
+    };
     let mut prev_letter = false;
     for (i, c) in text.char_indices() {
         if c.is_alphanumeric() {
-            word.push((lower(c), i));
+            b.word.push((lower(c), i));
             prev_letter = true;
             continue;
         }
-        flush(&mut word, &mut chars, &mut out, &mut shifts, &mut emit);
+        b.flush_word();
         let next_letter = text[i + c.len_utf8()..].chars().next().is_some_and(char::is_alphabetic);
         let folded = if c == '-' && prev_letter && next_letter { ' ' } else { c };
-        emit(folded, i, &mut out, &mut shifts);
+        b.emit(folded, i);
         prev_letter = false;
     }
-    flush(&mut word, &mut chars, &mut out, &mut shifts, &mut emit);
-    let end_delta = text.len() as isize - out.len() as isize;
-    if end_delta != last_delta {
-        shifts.push((out.len(), end_delta));
+    b.flush_word();
+    let end_delta = text.len() as isize - b.out.len() as isize;
+    if end_delta != b.last_delta {
+        b.shifts.push((b.out.len(), end_delta));
     }
-    Folded { text: out, shifts }
+    Folded { text: b.out, shifts: b.shifts }
 }
 
 /// Lower case ASCII without diacritics (`Đăk Glei` → `dak glei`), for search and slugs.

@@ -85,10 +85,12 @@ fn parse_digits(raw: &str, conv: Convention) -> Option<f64> {
     }
     // Grouping then a decimal part: 1.234,5 (vi).
     if let Some((int, frac)) = raw.rsplit_once(decimal) {
-        if !int.contains(decimal) && (grouped(group) || !int.contains(group) || {
-            let parts: Vec<&str> = int.split(group).collect();
-            parts[1..].iter().all(|p| p.len() == 3)
-        }) {
+        if !int.contains(decimal)
+            && (grouped(group) || !int.contains(group) || {
+                let parts: Vec<&str> = int.split(group).collect();
+                parts[1..].iter().all(|p| p.len() == 3)
+            })
+        {
             let int = int.replace(group, "");
             return format!("{int}.{frac}").parse().ok();
         }
@@ -316,7 +318,10 @@ mod tests {
         assert_eq!(vi("1.500.000 đồng"), vec![1.5e6]);
         assert_eq!(vi("2.500 kíp"), vec![2500.0]);
         assert_eq!(vi("12,5 km"), vec![12.5]);
-        assert_eq!(numbers("1,500 students and 2.5 million", Convention::English).iter().map(|n| n.value).collect::<Vec<_>>(), vec![1500.0, 2.5e6]);
+        assert_eq!(
+            numbers("1,500 students and 2.5 million", Convention::English).iter().map(|n| n.value).collect::<Vec<_>>(),
+            vec![1500.0, 2.5e6]
+        );
     }
 
     #[test]

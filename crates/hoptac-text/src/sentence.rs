@@ -54,8 +54,7 @@ pub fn sentences(text: &str, range: std::ops::Range<usize>) -> Vec<Sentence> {
         let line_end = text[line_start..end_all].find('\n').map_or(end_all, |i| line_start + i);
         let line = &text[line_start..line_end];
         let mut s_start = 0usize;
-        let mut iter = line.char_indices().peekable();
-        while let Some((i, c)) = iter.next() {
+        for (i, c) in line.char_indices() {
             if !matches!(c, '.' | '!' | '?' | '…') {
                 continue;
             }
@@ -92,16 +91,18 @@ mod tests {
 
     #[test]
     fn splits_on_stops_and_lines() {
-        assert_eq!(split("Hai tỉnh ký kết. Tỉnh Kon Tum trao quà.\nDòng mới"), vec![
-            "Hai tỉnh ký kết.",
-            "Tỉnh Kon Tum trao quà.",
-            "Dòng mới"
-        ]);
+        assert_eq!(
+            split("Hai tỉnh ký kết. Tỉnh Kon Tum trao quà.\nDòng mới"),
+            vec!["Hai tỉnh ký kết.", "Tỉnh Kon Tum trao quà.", "Dòng mới"]
+        );
     }
 
     #[test]
     fn keeps_abbreviations_and_decimals() {
-        assert_eq!(split("Tại TP. Kon Tum có 1.5 triệu người. Hết."), vec!["Tại TP. Kon Tum có 1.5 triệu người.", "Hết."]);
+        assert_eq!(
+            split("Tại TP. Kon Tum có 1.5 triệu người. Hết."),
+            vec!["Tại TP. Kon Tum có 1.5 triệu người.", "Hết."]
+        );
         assert_eq!(split("Ông Nguyễn V. An đến."), vec!["Ông Nguyễn V. An đến."]);
     }
 

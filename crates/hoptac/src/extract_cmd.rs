@@ -40,7 +40,6 @@ pub enum InputError {
     Decode(DecodeError),
 }
 
-
 impl std::fmt::Display for InputError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {

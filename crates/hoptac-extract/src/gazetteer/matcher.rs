@@ -211,7 +211,11 @@ impl Matcher {
                     continue;
                 }
                 let src = folded.to_source(start);
-                if !source.get(src..).and_then(|s| s.chars().next()).is_some_and(|c| c.is_uppercase() || c.is_ascii_digit()) {
+                if !source
+                    .get(src..)
+                    .and_then(|s| s.chars().next())
+                    .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+                {
                     continue;
                 }
             }
@@ -225,7 +229,10 @@ impl Matcher {
             };
             let Some(cand) = self.choose(g, pat, classifier) else { continue };
             let place = g.place(cand.place);
-            if classifier.is_none() && place.level.rank() >= Level::District.rank() && part_of_a_name(source, folded, start) {
+            if classifier.is_none()
+                && place.level.rank() >= Level::District.rank()
+                && part_of_a_name(source, folded, start)
+            {
                 continue;
             }
             out.push(PlaceMention { start, end, cue_start, id: place.id.clone(), level: place.level, classifier });
@@ -234,7 +241,8 @@ impl Matcher {
     }
 
     fn choose(&self, g: &Gazetteer, pat: &Pattern, classifier: Option<Class>) -> Option<Candidate> {
-        let usable: Vec<Candidate> = pat.candidates.iter().copied().filter(|c| classifier.is_some() || !c.needs_cue).collect();
+        let usable: Vec<Candidate> =
+            pat.candidates.iter().copied().filter(|c| classifier.is_some() || !c.needs_cue).collect();
         if let Some(cls) = classifier {
             let fitting: Vec<Candidate> = usable.iter().copied().filter(|c| cls.accepts(g.place(c.place))).collect();
             if let Some(best) = best_of(g, &fitting) {
@@ -289,14 +297,17 @@ fn part_of_a_name(source: &str, folded: &Folded, start: usize) -> bool {
     let src = folded.to_source(start);
     let Some(head) = source.get(..src) else { return false };
     let Some(head) = head.strip_suffix(' ') else { return false };
-    let word_start = head.rfind(|c: char| !c.is_alphanumeric()).map_or(0, |i| i + head[i..].chars().next().map_or(1, char::len_utf8));
+    let word_start = head
+        .rfind(|c: char| !c.is_alphanumeric())
+        .map_or(0, |i| i + head[i..].chars().next().map_or(1, char::len_utf8));
     let word = &head[word_start..];
     let Some(first) = word.chars().next() else { return false };
     if !first.is_uppercase() {
         return false;
     }
     // Sentence-initial words and unit words written with a capital ("Huyện", "Tỉnh") do not count.
-    let at_sentence_start = head[..word_start].trim_end().is_empty() || head[..word_start].trim_end().ends_with(['.', ':', '\n', '(', '"', '“']);
+    let at_sentence_start = head[..word_start].trim_end().is_empty()
+        || head[..word_start].trim_end().ends_with(['.', ':', '\n', '(', '"', '“']);
     let lw = word.to_lowercase();
     let unit_word = BEFORE.iter().any(|(w, _)| *w == lw) || ["và", "với"].contains(&lw.as_str());
     !(at_sentence_start || unit_word) && word.chars().count() > 1

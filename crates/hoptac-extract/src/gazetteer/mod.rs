@@ -114,11 +114,13 @@ impl Gazetteer {
         let mut places = Vec::new();
         let mut by_id = HashMap::new();
         for &(file, text) in files {
-            let mut rdr = csv::ReaderBuilder::new().comment(Some(b'#')).trim(csv::Trim::All).from_reader(text.as_bytes());
+            let mut rdr =
+                csv::ReaderBuilder::new().comment(Some(b'#')).trim(csv::Trim::All).from_reader(text.as_bytes());
             for row in rdr.deserialize::<Row>() {
                 let row = row.map_err(|source| GazetteerError::Csv { file, source })?;
                 let invalid = |message: String| GazetteerError::Invalid { file, id: row.id.clone(), message };
-                let level = Level::parse(&row.level).ok_or_else(|| invalid(format!("unknown level {:?}", row.level)))?;
+                let level =
+                    Level::parse(&row.level).ok_or_else(|| invalid(format!("unknown level {:?}", row.level)))?;
                 let place = Place {
                     id: PlaceId::new(row.id.clone()),
                     level,
@@ -126,7 +128,13 @@ impl Gazetteer {
                     name_vi: row.name_vi.clone(),
                     name_en: row.name_en.clone(),
                     name_lo: row.name_lo.clone(),
-                    variants: row.variants.split('|').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect(),
+                    variants: row
+                        .variants
+                        .split('|')
+                        .map(str::trim)
+                        .filter(|s| !s.is_empty())
+                        .map(String::from)
+                        .collect(),
                     valid_from: opt_date(file, &row.id, &row.valid_from)?,
                     valid_to: opt_date(file, &row.id, &row.valid_to)?,
                     successor: (!row.successor.is_empty()).then(|| PlaceId::new(row.successor.clone())),
@@ -145,7 +153,8 @@ impl Gazetteer {
     }
 
     fn validate(places: &[Place], by_id: &HashMap<String, usize>) -> Result<(), GazetteerError> {
-        let invalid = |p: &Place, message: String| GazetteerError::Invalid { file: "gazetteer", id: p.id.0.clone(), message };
+        let invalid =
+            |p: &Place, message: String| GazetteerError::Invalid { file: "gazetteer", id: p.id.0.clone(), message };
         for p in places {
             if let Some(s) = &p.successor {
                 if !by_id.contains_key(s.as_str()) {
@@ -246,7 +255,8 @@ mod tests {
     #[test]
     fn vietnam_before_and_after_the_2025_reorganisation() {
         let g = Gazetteer::builtin();
-        let provinces: Vec<&Place> = g.places().iter().filter(|p| p.level == Level::Province && p.country() == "VN").collect();
+        let provinces: Vec<&Place> =
+            g.places().iter().filter(|p| p.level == Level::Province && p.country() == "VN").collect();
         assert_eq!(provinces.len(), 63, "63 provinces before 2025-07-01");
         let after = provinces.iter().filter(|p| p.valid_to.is_none()).count();
         assert_eq!(after, 34, "34 provinces from 2025-07-01");
@@ -273,8 +283,8 @@ mod tests {
     fn districts_of_every_border_province() {
         let g = Gazetteer::builtin();
         let border = [
-            "VN-71", "VN-05", "VN-21", "VN-22", "VN-23", "VN-24", "VN-25", "VN-26", "VN-27", "VN-28", "LA-PH", "LA-LP", "LA-HO",
-            "LA-XI", "LA-BL", "LA-KH", "LA-SV", "LA-SL", "LA-XE", "LA-AT",
+            "VN-71", "VN-05", "VN-21", "VN-22", "VN-23", "VN-24", "VN-25", "VN-26", "VN-27", "VN-28", "LA-PH", "LA-LP",
+            "LA-HO", "LA-XI", "LA-BL", "LA-KH", "LA-SV", "LA-SL", "LA-XE", "LA-AT",
         ];
         for prov in border {
             let n = g.places().iter().filter(|p| p.level == Level::District && p.id.province() == Some(prov)).count();
