@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 
 use hoptac_core::{
-    Agreement, AgreementKind, Diagnostic, DocumentMeta, Event, EventKind, EventStatus, ExtractRecord, PlaceId,
-    PlaceRef, Span, FORMAT,
+    Agreement, AgreementKind, Diagnostic, DocumentMeta, Event, EventKind, EventStatus, ExtractRecord, PartialDate,
+    PlaceId, PlaceRef, Span, FORMAT,
 };
 use hoptac_text::date::DateValue;
 use hoptac_text::{layout, sentences};
@@ -92,7 +92,7 @@ impl Extractor {
             .into_iter()
             .map(|c| {
                 let mut e = c.event;
-                e.parties = c.parties.settle(&partnership);
+                e.parties = self.successors_on(c.parties.settle(&partnership), e.date);
                 e
             })
             .collect();
@@ -101,6 +101,9 @@ impl Extractor {
         for c in agreement_cands {
             let mut a = c.agreement;
             a.parties = c.parties.settle(&partnership);
+            if let (None, Some(n)) = (a.signed, c.meeting_ordinal) {
+                a.signed = events.iter().filter(|e| e.ordinal == Some(n)).find_map(|e| e.date);
+            }
             if c.signed_here && signing.is_none() {
                 signing = Some(Event {
                     kind: EventKind::Signing,
@@ -151,8 +154,8 @@ impl Extractor {
             events.push(sig);
         }
         events.sort_by_key(|e| e.span.start);
-        let events = meetings::merge_events(events);
-        let agreements = meetings::merge_agreements(agreements);
+        let events = meetings::merge_events(self.gazetteer, events);
+        let agreements = meetings::merge_agreements(self.gazetteer, agreements);
         let figures = sents.iter().flat_map(figures::figures_in).collect();
 
         let mut diagnostics = Vec::new();
@@ -185,6 +188,19 @@ impl Extractor {
         }
     }
 
+    /// A meeting held after a province merged is the successor's (Kon Tum → Quảng Ngãi from 2025-07-01).
+    fn successors_on(&self, parties: Vec<PlaceId>, date: Option<PartialDate>) -> Vec<PlaceId> {
+        let Some(date) = date else { return parties };
+        let mut out: Vec<PlaceId> = Vec::new();
+        for p in parties {
+            let id = if p.as_str().contains(':') { p } else { self.gazetteer.current(p.as_str(), date) };
+            if !out.contains(&id) {
+                out.push(id);
+            }
+        }
+        out
+    }
+
     fn places(&self, sents: &[Sent]) -> Vec<PlaceRef> {
         let mut by_id: BTreeMap<PlaceId, PlaceRef> = BTreeMap::new();
         let mut order: Vec<PlaceId> = Vec::new();
@@ -206,6 +222,25 @@ impl Extractor {
                     })
                     .mentions
                     .push(span);
+            }
+        }
+        // the countries of the units named, even when the text does not name the country itself
+        for id in order.clone() {
+            let country = PlaceId::new(id.country());
+            if !by_id.contains_key(&country) && !order.contains(&country) {
+                if let Some(g) = self.gazetteer.get(country.as_str()) {
+                    order.push(country.clone());
+                    by_id.insert(
+                        country.clone(),
+                        PlaceRef {
+                            id: country,
+                            name: g.name_vi.clone(),
+                            level: g.level,
+                            country: g.country().to_string(),
+                            mentions: Vec::new(),
+                        },
+                    );
+                }
             }
         }
         // countries first, then provinces, then the rest, each in order of appearance

@@ -4,7 +4,10 @@ use hoptac_core::{Agreement, AgreementKind, Event, EventKind, EventStatus, Parti
 use hoptac_text::date::DateValue;
 use hoptac_text::roman::parse_roman;
 
+use std::collections::BTreeSet;
+
 use crate::analysis::{most_precise, resolve, two_sided, Sent};
+use crate::gazetteer::Gazetteer;
 use crate::lexicon::Cue;
 
 /// Years the document supplies to days written without one.
@@ -76,6 +79,8 @@ pub(crate) struct AgreementCand {
     pub signed_here: bool,
     pub venue: Option<PlaceId>,
     pub sentence_date: Option<PartialDate>,
+    /// "Biên bản Hội nghị … lần thứ XVII": the numbered meeting the minutes record.
+    pub meeting_ordinal: Option<u32>,
 }
 
 /// Where the venue of something in `(a, b)` is: the place right after "tại"/"at"/"in".
@@ -139,15 +144,18 @@ fn ordinal(s: &Sent, cue_start: usize, cue_end: usize, next_event: usize) -> Opt
             return Some(n);
         }
     }
-    // English: "the 18th conference", "the XVIII conference"
+    // English: "the 18th (cooperation) conference", "the XVIII conference"
     let before = text[..cue_start].trim_end();
-    let last = before.rsplit(' ').next().unwrap_or("");
-    let digits: String = last.chars().take_while(char::is_ascii_digit).collect();
-    if !digits.is_empty() && ["st", "nd", "rd", "th"].contains(&&last[digits.len()..]) {
-        return digits.parse().ok();
-    }
-    if last.len() > 1 {
-        return parse_roman(&last.to_uppercase()).filter(|_| last.chars().all(|c| "ivxlc".contains(c)));
+    for word in before.rsplit(' ').take(3) {
+        let digits: String = word.chars().take_while(char::is_ascii_digit).collect();
+        if !digits.is_empty() && ["st", "nd", "rd", "th"].contains(&&word[digits.len()..]) {
+            return digits.parse().ok();
+        }
+        if word.len() > 1 && word.chars().all(|c| "ivxlc".contains(c)) {
+            if let Some(n) = parse_roman(&word.to_uppercase()) {
+                return Some(n);
+            }
+        }
     }
     None
 }
@@ -234,7 +242,10 @@ pub(crate) fn events_in(s: &Sent, years: &Years) -> Vec<EventCand> {
         if text[end..].trim_start().starts_with([',', '.', ';']) || end == text.len() {
             continue;
         }
+        // what lies beyond a neighbouring meeting word belongs to that meeting
         let (ca, cb) = s.clause(start);
+        let prev_end = if n > 0 { event_cues[n - 1].1 } else { 0 };
+        let (ca, cb) = (ca.max(prev_end), cb.min(next_event));
         let ord = ordinal(s, start, end, next_event);
         let date = best_date(s, ca, cb, start, years);
         if ord.is_none() && date.is_none() {
@@ -370,9 +381,20 @@ pub(crate) fn agreements_in(s: &Sent, years: &Years) -> Vec<AgreementCand> {
             signed_here: sign_before && signed.is_none() && !s.has_cue(ca, start, Cue::Held),
             venue: venue_id,
             sentence_date: best_date(s, ca, cb, start, years),
+            meeting_ordinal: if kind == AgreementKind::Minutes { meeting_ordinal(s, end, next) } else { None },
         });
     }
     out
+}
+
+/// The ordinal of a meeting named right after an agreement word ("Biên bản Hội nghị … lần thứ 12").
+fn meeting_ordinal(s: &Sent, end: usize, next: usize) -> Option<u32> {
+    let (_, pb) = s.phrase(end);
+    let cue = s.cues_in(end, next.min(pb)).find(|c| matches!(c.cue, Cue::Event(_)))?;
+    if !s.text()[end..cue.start].trim().is_empty() {
+        return None;
+    }
+    ordinal(s, cue.start, cue.end, next.min(pb))
 }
 
 /// "Các nội dung được ký kết tại Hội nghị": the article's meeting produced signed minutes.
@@ -408,10 +430,12 @@ pub(crate) fn partnership(
     }
 }
 
-fn same_parties(a: &[PlaceId], b: &[PlaceId]) -> bool {
-    let pa: std::collections::BTreeSet<&str> = a.iter().map(|p| p.province().unwrap_or(p.as_str())).collect();
-    let pb: std::collections::BTreeSet<&str> = b.iter().map(|p| p.province().unwrap_or(p.as_str())).collect();
-    pa == pb
+/// Parties compared by province, a merged province counting as its successor (Kon Tum = Quảng Ngãi).
+fn same_parties(g: &Gazetteer, a: &[PlaceId], b: &[PlaceId]) -> bool {
+    let key = |ids: &[PlaceId]| -> BTreeSet<PlaceId> {
+        ids.iter().map(|p| g.current(p.province().unwrap_or(p.as_str()), PartialDate::year(i16::MAX))).collect()
+    };
+    key(a) == key(b)
 }
 
 fn date_compatible(a: Option<PartialDate>, b: Option<PartialDate>) -> bool {
@@ -426,12 +450,12 @@ fn more_precise(a: Option<PartialDate>, b: Option<PartialDate>) -> Option<Partia
 }
 
 /// One record per meeting: the same kind with the same ordinal, or compatible dates.
-pub(crate) fn merge_events(events: Vec<Event>) -> Vec<Event> {
+pub(crate) fn merge_events(g: &Gazetteer, events: Vec<Event>) -> Vec<Event> {
     let mut out: Vec<Event> = Vec::new();
     for e in events {
         let same = out.iter_mut().find(|o| {
             o.kind == e.kind
-                && same_parties(&o.parties, &e.parties)
+                && same_parties(g, &o.parties, &e.parties)
                 && match (o.ordinal, e.ordinal) {
                     (Some(x), Some(y)) => x == y,
                     _ => date_compatible(o.date, e.date) || (o.date.is_none() && e.date.is_none()),
@@ -454,10 +478,10 @@ pub(crate) fn merge_events(events: Vec<Event>) -> Vec<Event> {
 
 /// One record per agreement: same kind and parties, with periods equal or dates compatible; a
 /// mention with neither date nor period joins a dated one.
-pub(crate) fn merge_agreements(agreements: Vec<Agreement>) -> Vec<Agreement> {
+pub(crate) fn merge_agreements(g: &Gazetteer, agreements: Vec<Agreement>) -> Vec<Agreement> {
     let undated = |a: &Agreement| a.signed.is_none() && a.period.is_none();
     let fits = |o: &Agreement, a: &Agreement| {
-        if o.kind != a.kind || !same_parties(&o.parties, &a.parties) {
+        if o.kind != a.kind || !same_parties(g, &o.parties, &a.parties) {
             return false;
         }
         if undated(o) || undated(a) {
