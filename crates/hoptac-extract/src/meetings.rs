@@ -238,10 +238,6 @@ pub(crate) fn events_in(s: &Sent, years: &Years) -> Vec<EventCand> {
                 continue;
             }
         }
-        // "Hội nghị," alone refers to the article's meeting.
-        if text[end..].trim_start().starts_with([',', '.', ';']) || end == text.len() {
-            continue;
-        }
         // what lies beyond a neighbouring meeting word belongs to that meeting
         let (ca, cb) = s.clause(start);
         let prev_end = if n > 0 { event_cues[n - 1].1 } else { 0 };
