@@ -31,7 +31,7 @@ impl Default for Extractor {
 pub fn detect_language(text: &str) -> &'static str {
     let (mut letters, mut lao, mut viet) = (0usize, 0usize, 0usize);
     for c in text.chars().take(20_000) {
-        if !c.is_alphabetic() {
+        if !hoptac_text::is_letter(c) {
             continue;
         }
         letters += 1;

@@ -25,7 +25,7 @@ fn unit_after(s: &Sent, pos: usize) -> Option<(Unit, usize)> {
             };
         }
         let cls = CLASSIFIERS.iter().find(|w| {
-            trimmed.starts_with(*w) && !trimmed[w.len()..].chars().next().is_some_and(char::is_alphanumeric)
+            trimmed.starts_with(*w) && !trimmed[w.len()..].chars().next().is_some_and(hoptac_text::is_word_char)
         })?;
         at += skip + cls.len();
     }
@@ -43,7 +43,7 @@ fn currency_before(text: &str, pos: usize) -> Option<Unit> {
         ("kip", Unit::Lak),
     ] {
         if let Some(head) = t.strip_suffix(w) {
-            if !head.chars().next_back().is_some_and(char::is_alphanumeric) {
+            if !head.chars().next_back().is_some_and(hoptac_text::is_word_char) {
                 return Some(u);
             }
         }

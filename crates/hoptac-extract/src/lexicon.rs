@@ -365,14 +365,14 @@ fn lexicon() -> &'static Lexicon {
 }
 
 fn boundary_ok(text: &str, start: usize, end: usize, word: &str) -> bool {
-    let first_alnum = word.chars().next().is_some_and(char::is_alphanumeric);
-    let last_alnum = word.chars().next_back().is_some_and(char::is_alphanumeric);
+    let first_alnum = word.chars().next().is_some_and(hoptac_text::is_word_char);
+    let last_alnum = word.chars().next_back().is_some_and(hoptac_text::is_word_char);
     let before = text[..start].chars().next_back();
     let after = text[end..].chars().next();
     // a unit right after digits ("154km", "20%") needs no space
     let digit_before = before.is_some_and(|c| c.is_ascii_digit());
-    (!first_alnum || digit_before || !before.is_some_and(char::is_alphanumeric))
-        && (!last_alnum || !after.is_some_and(char::is_alphanumeric))
+    (!first_alnum || digit_before || !before.is_some_and(hoptac_text::is_word_char))
+        && (!last_alnum || !after.is_some_and(hoptac_text::is_word_char))
 }
 
 /// Every cue in folded text, left to right.

@@ -138,7 +138,7 @@ fn ordinal(s: &Sent, cue_start: usize, cue_end: usize, next_event: usize) -> Opt
         while let Some(r) = rest.strip_prefix("lần thứ") {
             rest = r.trim_start();
         }
-        let word: String = rest.chars().take_while(|ch| ch.is_alphanumeric()).collect();
+        let word: String = rest.chars().take_while(|ch| hoptac_text::is_word_char(*ch)).collect();
         let upper = hoptac_text::fold(&word).text.to_uppercase();
         if let Some(n) = parse_roman(&upper).or_else(|| word.parse().ok()).or_else(|| ordinal_word(&word)) {
             return Some(n);

@@ -9,6 +9,9 @@
 //! A name is a run of capitalised words that are not organisation words or places; hyphens with
 //! spaces may join the parts of a Lao name.
 
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
 use hoptac_core::{Person, PlaceId};
 use hoptac_text::fold_ascii;
 
@@ -240,35 +243,36 @@ const VN_FAMILY: &[&str] = &[
 ];
 
 #[derive(Debug, Clone)]
-struct Tok<'a> {
+struct Tok<'s> {
     /// Offsets into the sentence source.
     start: usize,
     end: usize,
-    text: &'a str,
-    folded: String,
+    text: &'s str,
+    folded: &'s str,
     cap: bool,
     word: bool,
 }
 
-fn tokenize(src: &str) -> Vec<Tok<'_>> {
+/// Words and punctuation of a sentence, read off its folded text (no allocation per token).
+fn tokenize<'s>(s: &'s Sent) -> Vec<Tok<'s>> {
+    let f = s.folded.text.as_str();
     let mut out = Vec::new();
     let mut i = 0usize;
-    let b = src.as_bytes();
-    while i < src.len() {
-        let Some(c) = src[i..].chars().next() else { break };
+    while i < f.len() {
+        let Some(c) = f[i..].chars().next() else { break };
         if c.is_whitespace() {
             i += c.len_utf8();
             continue;
         }
         let start = i;
-        if c.is_alphanumeric() {
+        if hoptac_text::is_word_char(c) {
             let mut j = i;
-            while j < src.len() {
-                let Some(d) = src[j..].chars().next() else { break };
+            while j < f.len() {
+                let Some(d) = f[j..].chars().next() else { break };
                 let joins = (d == '-' || d == '\'' || d == '’' || d == '.')
-                    && src[j + d.len_utf8()..].chars().next().is_some_and(char::is_alphanumeric)
-                    && !(d == '.' && j > 0 && b.get(j - 1).is_some_and(u8::is_ascii_digit));
-                if d.is_alphanumeric() || joins {
+                    && f[j + d.len_utf8()..].chars().next().is_some_and(hoptac_text::is_word_char)
+                    && !(d == '.' && f[..j].ends_with(|x: char| x.is_ascii_digit()));
+                if hoptac_text::is_word_char(d) || joins {
                     j += d.len_utf8();
                 } else {
                     break;
@@ -278,34 +282,67 @@ fn tokenize(src: &str) -> Vec<Tok<'_>> {
         } else {
             i += c.len_utf8();
         }
-        let text = &src[start..i];
+        let (a, b) = (s.folded.to_source(start), s.folded.to_source(i));
+        let text = s.src.get(a..b).unwrap_or("");
         let first = text.chars().next().unwrap_or(' ');
         out.push(Tok {
-            start,
-            end: i,
+            start: a,
+            end: b,
             text,
-            folded: hoptac_text::fold(text).text,
+            folded: &f[start..i],
             cap: first.is_uppercase(),
-            word: first.is_alphanumeric(),
+            word: hoptac_text::is_word_char(first),
         });
     }
     out
 }
 
-/// Length in tokens of the longest phrase from `list` starting at token `i`.
-fn phrase_at(toks: &[Tok], i: usize, list: &[&str]) -> usize {
-    let mut best = 0;
-    let mut joined = String::new();
-    for n in 1..=4 {
+/// A set of folded phrases, looked up by their first word.
+struct PhraseSet {
+    all: HashSet<&'static str>,
+    first: HashSet<&'static str>,
+}
+
+impl PhraseSet {
+    fn new(list: &'static [&'static str]) -> Self {
+        PhraseSet {
+            all: list.iter().copied().collect(),
+            first: list.iter().map(|p| p.split(' ').next().unwrap_or(p)).collect(),
+        }
+    }
+}
+
+fn title_heads() -> &'static PhraseSet {
+    static S: OnceLock<PhraseSet> = OnceLock::new();
+    S.get_or_init(|| PhraseSet::new(TITLE_HEADS))
+}
+
+fn honorifics() -> &'static PhraseSet {
+    static S: OnceLock<PhraseSet> = OnceLock::new();
+    S.get_or_init(|| PhraseSet::new(HONORIFICS))
+}
+
+fn organisations() -> &'static PhraseSet {
+    static S: OnceLock<PhraseSet> = OnceLock::new();
+    S.get_or_init(|| PhraseSet::new(ORG_PHRASES))
+}
+
+/// Length in tokens of the longest phrase of `set` starting at token `i`.
+fn phrase_at(toks: &[Tok], i: usize, set: &PhraseSet) -> usize {
+    let Some(t0) = toks.get(i) else { return 0 };
+    if !t0.word || !set.first.contains(t0.folded) {
+        return 0;
+    }
+    let mut best = usize::from(set.all.contains(t0.folded));
+    let mut joined = String::from(t0.folded);
+    for n in 2..=4 {
         let Some(t) = toks.get(i + n - 1) else { break };
         if !t.word {
             break;
         }
-        if n > 1 {
-            joined.push(' ');
-        }
-        joined.push_str(&t.folded);
-        if list.contains(&joined.as_str()) {
+        joined.push(' ');
+        joined.push_str(t.folded);
+        if set.all.contains(joined.as_str()) {
             best = n;
         }
     }
@@ -313,19 +350,19 @@ fn phrase_at(toks: &[Tok], i: usize, list: &[&str]) -> usize {
 }
 
 fn org_len(toks: &[Tok], i: usize) -> usize {
-    phrase_at(toks, i, ORG_PHRASES)
+    phrase_at(toks, i, organisations())
 }
 
 struct Ctx<'s, 'a> {
     s: &'s Sent<'a>,
-    toks: Vec<Tok<'a>>,
+    toks: Vec<Tok<'s>>,
     /// For each token: index of the place mention it belongs to.
     place_of: Vec<Option<usize>>,
 }
 
 impl<'s, 'a> Ctx<'s, 'a> {
     fn new(s: &'s Sent<'a>) -> Self {
-        let toks = tokenize(s.src);
+        let toks = tokenize(s);
         let spans: Vec<(usize, usize)> =
             s.places.iter().map(|p| (s.folded.to_source(p.start), s.folded.to_source(p.end))).collect();
         let place_of = toks.iter().map(|t| spans.iter().position(|&(a, b)| t.start >= a && t.end <= b)).collect();
@@ -341,9 +378,9 @@ impl<'s, 'a> Ctx<'s, 'a> {
                 && t.cap
                 && org_len(&self.toks, j) == 0
                 && self.place_of[j].is_none()
-                && phrase_at(&self.toks, j, TITLE_HEADS) == 0
+                && phrase_at(&self.toks, j, title_heads()) == 0
             {
-                if t.text.chars().filter(|c| c.is_alphabetic()).count() < 1
+                if t.text.chars().filter(|c| hoptac_text::is_letter(*c)).count() < 1
                     || t.text.chars().all(|c| c.is_ascii_digit())
                 {
                     break;
@@ -356,7 +393,7 @@ impl<'s, 'a> Ctx<'s, 'a> {
             let hyphen = (t.text == "-" || t.text == "–") && words > 0;
             let next_is_name = self.toks.get(j + 1).is_some_and(|n| n.word && n.cap)
                 && org_len(&self.toks, j + 1) == 0
-                && phrase_at(&self.toks, j + 1, TITLE_HEADS) == 0;
+                && phrase_at(&self.toks, j + 1, title_heads()) == 0;
             if hyphen && next_is_name {
                 j += 1;
                 continue;
@@ -373,7 +410,7 @@ impl<'s, 'a> Ctx<'s, 'a> {
             if !(sep.text == "," || sep.text == "-" || sep.text == "–") {
                 return i;
             }
-            if phrase_at(&self.toks, i + 1, TITLE_HEADS) == 0 {
+            if phrase_at(&self.toks, i + 1, title_heads()) == 0 {
                 return i;
             }
             let (end, title, pl, _) = self.title_item(i + 1);
@@ -389,7 +426,7 @@ impl<'s, 'a> Ctx<'s, 'a> {
     /// Returns (end token, title text, place named in it, whether it ended on a head, an
     /// organisation word or a place — the only things a name may follow).
     fn title_item(&self, i: usize) -> (usize, String, Option<PlaceId>, bool) {
-        let mut j = i + phrase_at(&self.toks, i, TITLE_HEADS);
+        let mut j = i + phrase_at(&self.toks, i, title_heads());
         let mut anchor = true;
         let mut place = None;
         let mut place_toks: Option<(usize, usize)> = None;
@@ -397,7 +434,7 @@ impl<'s, 'a> Ctx<'s, 'a> {
             if !t.word {
                 break;
             }
-            if !t.cap && STOP_WORDS.contains(&t.folded.as_str()) {
+            if !t.cap && STOP_WORDS.contains(&t.folded) {
                 break;
             }
             if let Some(pi) = self.place_of[j] {
@@ -412,7 +449,7 @@ impl<'s, 'a> Ctx<'s, 'a> {
             } else if let n @ 1.. = org_len(&self.toks, j) {
                 j += n;
                 anchor = true;
-            } else if let n @ 1.. = phrase_at(&self.toks, j, TITLE_HEADS) {
+            } else if let n @ 1.. = phrase_at(&self.toks, j, title_heads()) {
                 j += n;
                 anchor = true;
             } else if t.cap {
@@ -454,7 +491,7 @@ pub(crate) fn people_in(s: &Sent) -> Vec<Person> {
     let mut i = 0;
     while i < toks.len() {
         // honorific, name, titles
-        let h = phrase_at(toks, i, HONORIFICS);
+        let h = phrase_at(toks, i, honorifics());
         if h > 0 {
             let mut k = i + h;
             if toks.get(k).is_some_and(|t| t.text == ".") {
@@ -462,7 +499,7 @@ pub(crate) fn people_in(s: &Sent) -> Vec<Person> {
             }
             // "Tiến sỹ Kong Keo …": a title head may follow the honorific
             let mut titles = Vec::new();
-            let head = phrase_at(toks, k, TITLE_HEADS);
+            let head = phrase_at(toks, k, title_heads());
             if head > 0 && cx.name_at(k + head).is_some() {
                 titles.push(toks[k..k + head].iter().map(|t| t.text).collect::<Vec<_>>().join(" "));
                 k += head;
@@ -476,7 +513,7 @@ pub(crate) fn people_in(s: &Sent) -> Vec<Person> {
             }
         }
         // titles, then the name
-        if phrase_at(toks, i, TITLE_HEADS) > 0 {
+        if phrase_at(toks, i, title_heads()) > 0 {
             let mut titles = Vec::new();
             let mut place = None;
             let mut j = i;
@@ -489,7 +526,7 @@ pub(crate) fn people_in(s: &Sent) -> Vec<Person> {
                     place = pl;
                 }
                 j = end;
-                if toks.get(j).is_some_and(|t| t.text == ",") && phrase_at(toks, j + 1, TITLE_HEADS) > 0 {
+                if toks.get(j).is_some_and(|t| t.text == ",") && phrase_at(toks, j + 1, title_heads()) > 0 {
                     j += 1;
                     continue;
                 }

@@ -105,7 +105,7 @@ fn is_credit(line: &str) -> bool {
     if words == 0 || t.chars().count() > 60 {
         return false;
     }
-    let letters: Vec<char> = t.chars().filter(|c| c.is_alphabetic()).collect();
+    let letters: Vec<char> = t.chars().filter(|c| crate::chars::is_letter(*c)).collect();
     let all_caps = letters.len() >= 4 && letters.iter().all(|c| c.is_uppercase()) && words <= 5;
     let theo = f.starts_with("theo ") && words <= 6 && !t.ends_with('.');
     let photo = f.starts_with("ảnh:") || f.starts_with("ảnh :") || f.starts_with("photo:");

@@ -35,18 +35,18 @@ fn re() -> &'static Regex {
     RE.get_or_init(|| {
         let pattern = format!(
             r"(?x)
-            (?P<iso>\b(?P<iy>\d{{4}})-(?P<im>\d{{2}})-(?P<id>\d{{2}})\b)
-          | (?P<dmy>\b(?P<d1>\d{{1,2}})\s*[/.\-]\s*(?P<m1>\d{{1,2}})\s*[/.\-]\s*(?P<y1>\d{{4}})\b)
-          | (?P<vfull>\bngày\s+(?P<d2>\d{{1,2}})\s+tháng\s+(?P<m2>\d{{1,2}})(?:\s*(?:năm|,)\s*(?P<y2>\d{{4}}))?)
-          | (?P<my>\btháng\s+(?P<m3>\d{{1,2}})\s*(?:[/\-]|năm)\s*(?P<y3>\d{{4}})\b)
-          | (?P<period>\b(?P<p1>(?:19|20)\d{{2}})\s*[-–—]\s*(?P<p2>(?:19|20)\d{{2}})\b)
-          | (?P<period2>\btừ\s+năm\s+(?P<p3>\d{{4}})\s+(?:đến|tới)\s+(?:năm\s+)?(?P<p4>\d{{4}})\b)
-          | (?P<period3>\bfrom\s+(?P<p5>\d{{4}})\s+(?:to|until|through)\s+(?P<p6>\d{{4}})\b)
-          | (?P<dm>\b(?P<d4>\d{{1,2}})\s*[/\-]\s*(?P<m4>\d{{1,2}})\b)
-          | (?P<enmdy>\b(?P<mon1>{MONTHS})\.?\s+(?P<d5>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y5>\d{{4}})\b)?)
-          | (?P<endmy>\b(?P<d6>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon2>{MONTHS})\b\.?(?:,?\s+(?P<y6>\d{{4}})\b)?)
-          | (?P<enmy>\b(?P<mon3>{MONTHS})\s+(?P<y7>\d{{4}})\b)
-          | (?P<year>\b(?P<y9>(?:19|20)\d{{2}})\b)
+            (?P<iso>(?-u:\b)(?P<iy>\d{{4}})-(?P<im>\d{{2}})-(?P<id>\d{{2}})(?-u:\b))
+          | (?P<dmy>(?-u:\b)(?P<d1>\d{{1,2}})\s*[/.\-]\s*(?P<m1>\d{{1,2}})\s*[/.\-]\s*(?P<y1>\d{{4}})(?-u:\b))
+          | (?P<vfull>(?-u:\b)ngày\s+(?P<d2>\d{{1,2}})\s+tháng\s+(?P<m2>\d{{1,2}})(?:\s*(?:năm|,)\s*(?P<y2>\d{{4}}))?)
+          | (?P<my>(?-u:\b)tháng\s+(?P<m3>\d{{1,2}})\s*(?:[/\-]|năm)\s*(?P<y3>\d{{4}})(?-u:\b))
+          | (?P<period>(?-u:\b)(?P<p1>(?:19|20)\d{{2}})\s*[-–—]\s*(?P<p2>(?:19|20)\d{{2}})(?-u:\b))
+          | (?P<period2>(?-u:\b)từ\s+năm\s+(?P<p3>\d{{4}})\s+(?:đến|tới)\s+(?:năm\s+)?(?P<p4>\d{{4}})(?-u:\b))
+          | (?P<period3>(?-u:\b)from\s+(?P<p5>\d{{4}})\s+(?:to|until|through)\s+(?P<p6>\d{{4}})(?-u:\b))
+          | (?P<dm>(?-u:\b)(?P<d4>\d{{1,2}})\s*[/\-]\s*(?P<m4>\d{{1,2}})(?-u:\b))
+          | (?P<enmdy>(?-u:\b)(?P<mon1>{MONTHS})\.?\s+(?P<d5>\d{{1,2}})(?:st|nd|rd|th)?(?-u:\b)(?:,?\s+(?P<y5>\d{{4}})(?-u:\b))?)
+          | (?P<endmy>(?-u:\b)(?P<d6>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon2>{MONTHS})(?-u:\b)\.?(?:,?\s+(?P<y6>\d{{4}})(?-u:\b))?)
+          | (?P<enmy>(?-u:\b)(?P<mon3>{MONTHS})\s+(?P<y7>\d{{4}})(?-u:\b))
+          | (?P<year>(?-u:\b)(?P<y9>(?:19|20)\d{{2}})(?-u:\b))
             "
         );
         Regex::new(&pattern).expect("static regex")
@@ -89,7 +89,7 @@ fn has_day_cue(before: &str) -> bool {
     if t.ends_with('(') || t.is_empty() || t.ends_with(['.', '\n', ':']) {
         return true;
     }
-    let last = t.rsplit(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+    let last = t.rsplit(|c: char| !crate::chars::is_word_char(c)).next().unwrap_or("");
     DAY_CUES.contains(&last)
 }
 

@@ -63,7 +63,7 @@ fn looks_vietnamese(text: &str) -> bool {
         if ('\u{80}'..='\u{9f}').contains(&c) {
             return false;
         }
-        if c.is_alphabetic() {
+        if crate::chars::is_letter(c) {
             letters += 1;
         }
         if matches!(c, 'ă' | 'Ă' | 'â' | 'Â' | 'ê' | 'Ê' | 'ô' | 'Ô' | 'ơ' | 'Ơ' | 'ư' | 'Ư' | 'đ' | 'Đ')

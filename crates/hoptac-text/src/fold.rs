@@ -71,7 +71,7 @@ fn unify_tone(word: &mut [char]) {
     if n >= 3 {
         let before = word[n - 3];
         // `qu` is a consonant (quý, quỳ); a vowel before makes a triphthong (ngoáy, khuỷu).
-        if before == 'q' || split_tone(before).0.is_alphabetic() && is_vowel(split_tone(before).0) {
+        if before == 'q' || is_vowel(split_tone(before).0) {
             return;
         }
     }
@@ -148,13 +148,13 @@ pub fn fold(text: &str) -> Folded {
     };
     let mut prev_letter = false;
     for (i, c) in text.char_indices() {
-        if c.is_alphanumeric() {
+        if crate::chars::is_word_char(c) {
             b.word.push((lower(c), i));
             prev_letter = true;
             continue;
         }
         b.flush_word();
-        let next_letter = text[i + c.len_utf8()..].chars().next().is_some_and(char::is_alphabetic);
+        let next_letter = text[i + c.len_utf8()..].chars().next().is_some_and(crate::chars::is_letter);
         let folded = if c == '-' && prev_letter && next_letter { ' ' } else { c };
         b.emit(folded, i);
         prev_letter = false;

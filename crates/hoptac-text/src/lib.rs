@@ -9,6 +9,7 @@
 //!   (`hoà`/`hòa`, `uỷ`/`ủy`). It is what matchers run over; [`Folded::to_source`] maps back.
 
 pub mod boilerplate;
+pub mod chars;
 pub mod date;
 pub mod decode;
 pub mod fold;
@@ -18,6 +19,7 @@ pub mod roman;
 pub mod sentence;
 
 pub use boilerplate::{layout, Layout};
+pub use chars::{is_letter, is_word_char};
 pub use decode::{decode, DecodeError, Decoded};
 pub use fold::{fold, fold_ascii, slug, Folded};
 pub use normalize::normalize;

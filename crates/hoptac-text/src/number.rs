@@ -48,14 +48,14 @@ fn scale_at(s: &str) -> Option<(f64, usize)> {
     let skipped = s.len() - trimmed.len();
     for (w, m) in SCALES {
         if let Some(rest) = trimmed.strip_prefix(w) {
-            if !rest.chars().next().is_some_and(char::is_alphanumeric) {
+            if !rest.chars().next().is_some_and(crate::chars::is_word_char) {
                 return Some((m, skipped + w.len()));
             }
         }
     }
     // "2.3m", "5k" are rare in this genre; "bn" appears in English business writing.
     if let Some(rest) = trimmed.strip_prefix("bn") {
-        if !rest.chars().next().is_some_and(char::is_alphanumeric) {
+        if !rest.chars().next().is_some_and(crate::chars::is_word_char) {
             return Some((1e9, skipped + 2));
         }
     }
@@ -170,7 +170,7 @@ fn parse_words(s: &str) -> Option<(f64, usize)> {
     let mut pos = 0usize;
     loop {
         let rest = &s[pos..];
-        let word_len = rest.find(|c: char| !c.is_alphabetic()).unwrap_or(rest.len());
+        let word_len = rest.find(|c: char| !crate::chars::is_letter(c)).unwrap_or(rest.len());
         if word_len == 0 {
             break;
         }
@@ -246,7 +246,7 @@ pub fn numbers(folded: &str, conv: Convention) -> Vec<NumberMention> {
             continue;
         }
         let before = folded[..m.start()].chars().next_back();
-        if before.is_some_and(|c| c.is_alphabetic()) {
+        if before.is_some_and(|c| crate::chars::is_letter(c)) {
             continue; // part of a code such as "K53", "COVID-19" is handled by the caller's units
         }
         let Some(mut value) = parse_digits(m.as_str(), conv) else { continue };
@@ -279,7 +279,8 @@ pub fn numbers(folded: &str, conv: Convention) -> Vec<NumberMention> {
             Some(c) => c,
             None => break,
         };
-        let at_word_start = c.is_alphabetic() && !folded[..i].chars().next_back().is_some_and(char::is_alphanumeric);
+        let at_word_start =
+            crate::chars::is_letter(c) && !folded[..i].chars().next_back().is_some_and(crate::chars::is_word_char);
         if at_word_start && !out.iter().any(|n| n.start <= i && i < n.end) {
             if let Some((v, len)) = parse_words(&folded[i..]) {
                 if v > 0.0 {

@@ -40,7 +40,7 @@ fn push_trimmed(text: &str, start: usize, end: usize, out: &mut Vec<Sentence>) {
         }
         trimmed = t;
     }
-    if trimmed.chars().any(char::is_alphanumeric) {
+    if trimmed.chars().any(crate::chars::is_word_char) {
         out.push(Sentence { start: start + lead, end: start + lead + trimmed.len() });
     }
 }
@@ -66,7 +66,8 @@ pub fn sentences(text: &str, range: std::ops::Range<usize>) -> Vec<Sentence> {
                 continue;
             }
             if c == '.' {
-                let word_start = line[..i].rfind(|ch: char| !(ch.is_alphanumeric() || ch == '.')).map_or(0, |p| p + 1);
+                let word_start =
+                    line[..i].rfind(|ch: char| !(crate::chars::is_word_char(ch) || ch == '.')).map_or(0, |p| p + 1);
                 if is_abbreviation(&line[word_start..i]) {
                     continue;
                 }

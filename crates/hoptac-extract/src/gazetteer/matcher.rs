@@ -205,8 +205,8 @@ impl Matcher {
             }
             let (start, end) = (m.start(), m.end());
             if !pat.lao {
-                let before_ok = !text[..start].chars().next_back().is_some_and(char::is_alphanumeric);
-                let after_ok = !text[end..].chars().next().is_some_and(char::is_alphanumeric);
+                let before_ok = !text[..start].chars().next_back().is_some_and(hoptac_text::is_word_char);
+                let after_ok = !text[end..].chars().next().is_some_and(hoptac_text::is_word_char);
                 if !before_ok || !after_ok {
                     continue;
                 }
@@ -265,7 +265,7 @@ fn ends_with_word(before: &str, words: &[&str]) -> Option<usize> {
     let t = before.trim_end_matches([' ', '\u{a0}']);
     for w in words {
         if let Some(head) = t.strip_suffix(w) {
-            if !head.chars().next_back().is_some_and(char::is_alphanumeric) {
+            if !head.chars().next_back().is_some_and(hoptac_text::is_word_char) {
                 return Some(head.len());
             }
         }
@@ -277,7 +277,7 @@ fn classifier_before(before: &str) -> Option<(Class, usize)> {
     let t = before.trim_end_matches([' ', '\u{a0}']);
     for (w, c) in BEFORE {
         if let Some(head) = t.strip_suffix(w) {
-            if !head.chars().next_back().is_some_and(char::is_alphanumeric) {
+            if !head.chars().next_back().is_some_and(hoptac_text::is_word_char) {
                 return Some((c, head.len()));
             }
         }
@@ -288,7 +288,7 @@ fn classifier_before(before: &str) -> Option<(Class, usize)> {
 fn classifier_after(after: &str) -> Option<Class> {
     let t = after.trim_start_matches(' ');
     AFTER.iter().find_map(|&(w, c)| {
-        t.strip_prefix(w).filter(|rest| !rest.chars().next().is_some_and(char::is_alphanumeric)).map(|_| c)
+        t.strip_prefix(w).filter(|rest| !rest.chars().next().is_some_and(hoptac_text::is_word_char)).map(|_| c)
     })
 }
 
@@ -298,7 +298,7 @@ fn part_of_a_name(source: &str, folded: &Folded, start: usize) -> bool {
     let Some(head) = source.get(..src) else { return false };
     let Some(head) = head.strip_suffix(' ') else { return false };
     let word_start = head
-        .rfind(|c: char| !c.is_alphanumeric())
+        .rfind(|c: char| !hoptac_text::is_word_char(c))
         .map_or(0, |i| i + head[i..].chars().next().map_or(1, char::len_utf8));
     let word = &head[word_start..];
     let Some(first) = word.chars().next() else { return false };

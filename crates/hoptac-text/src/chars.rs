@@ -1,0 +1,39 @@
+//! Fast character classes for the scripts hoptac reads. `char::is_alphabetic` does a table
+//! search for every non-ASCII character; Vietnamese text is full of them, and they all sit in a
+//! few Latin blocks that are letters throughout.
+
+/// A letter: ASCII, the Latin blocks Vietnamese uses, and anything Unicode calls alphabetic.
+#[inline]
+pub fn is_letter(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphabetic();
+    }
+    match c {
+        '\u{C0}'..='\u{24F}' => c != '×' && c != '÷',
+        '\u{1E00}'..='\u{1EFF}' => true,
+        '\u{0E80}'..='\u{0EFF}' => c.is_alphabetic(),
+        _ => c.is_alphabetic(),
+    }
+}
+
+/// A letter or a digit.
+#[inline]
+pub fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    is_letter(c) || c.is_numeric()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn agrees_with_the_standard_library() {
+        for c in (0u32..0x3000).filter_map(char::from_u32) {
+            assert_eq!(is_letter(c), c.is_alphabetic(), "{c:?} U+{:04X}", c as u32);
+            assert_eq!(is_word_char(c), c.is_alphanumeric(), "{c:?} U+{:04X}", c as u32);
+        }
+    }
+}
