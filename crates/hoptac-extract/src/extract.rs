@@ -30,7 +30,7 @@ impl Default for Extractor {
 /// `vi`, `lo` or `en`, from the letters the text uses.
 pub fn detect_language(text: &str) -> &'static str {
     let (mut letters, mut lao, mut viet) = (0usize, 0usize, 0usize);
-    for c in text.chars().take(20_000) {
+    for c in text.chars().take(4_000) {
         if !hoptac_text::is_letter(c) {
             continue;
         }

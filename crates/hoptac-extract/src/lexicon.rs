@@ -3,7 +3,7 @@
 
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use hoptac_core::{AgreementKind, EventKind, Unit};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,6 +54,8 @@ pub(crate) enum Cue {
     Rank,
     /// Verbs that end a title ("cho biết", "phát biểu", "làm trưởng đoàn").
     Speech,
+    /// A title or an honorific ("Bí thư", "Tỉnh trưởng", "ông"): a person may be named here.
+    Title,
 }
 
 const fn e(k: EventKind) -> Cue {
@@ -338,6 +340,51 @@ const WORDS: &[(&str, Cue)] = &[
     ("chủ trì", Cue::Speech),
     ("bày tỏ", Cue::Speech),
     ("said", Cue::Speech),
+    ("ông", Cue::Title),
+    ("bà", Cue::Title),
+    ("ngài", Cue::Title),
+    ("mr", Cue::Title),
+    ("mrs", Cue::Title),
+    ("ms", Cue::Title),
+    ("madam", Cue::Title),
+    ("bí thư", Cue::Title),
+    ("chủ tịch", Cue::Title),
+    ("ủy viên", Cue::Title),
+    ("tỉnh trưởng", Cue::Title),
+    ("huyện trưởng", Cue::Title),
+    ("trưởng ban", Cue::Title),
+    ("giám đốc", Cue::Title),
+    ("đại sứ", Cue::Title),
+    ("lãnh sự", Cue::Title),
+    ("bộ trưởng", Cue::Title),
+    ("thứ trưởng", Cue::Title),
+    ("thủ tướng", Cue::Title),
+    ("chủ nhiệm", Cue::Title),
+    ("chỉ huy trưởng", Cue::Title),
+    ("chính ủy", Cue::Title),
+    ("tư lệnh", Cue::Title),
+    ("đại tá", Cue::Title),
+    ("thượng tá", Cue::Title),
+    ("trung tá", Cue::Title),
+    ("thiếu tá", Cue::Title),
+    ("thiếu tướng", Cue::Title),
+    ("trung tướng", Cue::Title),
+    ("tiến sĩ", Cue::Title),
+    ("tiến sỹ", Cue::Title),
+    ("giáo sư", Cue::Title),
+    ("chánh văn phòng", Cue::Title),
+    ("trưởng phòng", Cue::Title),
+    ("hiệu trưởng", Cue::Title),
+    ("đồn trưởng", Cue::Title),
+    ("trưởng đoàn", Cue::Title),
+    ("chairman", Cue::Title),
+    ("chairwoman", Cue::Title),
+    ("secretary", Cue::Title),
+    ("governor", Cue::Title),
+    ("director", Cue::Title),
+    ("ambassador", Cue::Title),
+    ("minister", Cue::Title),
+    ("president", Cue::Title),
 ];
 
 /// A cue found in folded text.
@@ -358,6 +405,7 @@ fn lexicon() -> &'static Lexicon {
         let keys: Vec<String> = WORDS.iter().map(|(w, _)| hoptac_text::fold(w).text).collect();
         let automaton = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(AhoCorasickKind::DFA))
             .build(&keys)
             .expect("lexicon forms a valid automaton");
         Lexicon { automaton }

@@ -16,6 +16,7 @@ use hoptac_core::{Person, PlaceId};
 use hoptac_text::fold_ascii;
 
 use crate::analysis::Sent;
+use crate::lexicon::Cue;
 
 /// Title heads, folded, longest first where one begins another.
 const TITLE_HEADS: &[&str] = &[
@@ -485,6 +486,10 @@ fn country_of(name: &str, titles: &[String], place: &Option<PlaceId>) -> Option<
 
 /// People named in a sentence.
 pub(crate) fn people_in(s: &Sent) -> Vec<Person> {
+    // "đồng chí" is also a unit ("20 đồng chí"); every other title or honorific is a Title cue.
+    if !s.cues.iter().any(|c| matches!(c.cue, Cue::Title | Cue::Unit(hoptac_core::Unit::Person))) {
+        return Vec::new();
+    }
     let cx = Ctx::new(s);
     let toks = &cx.toks;
     let mut out = Vec::new();

@@ -55,6 +55,9 @@ fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
 }
 
 fn is_end_marker(line: &str) -> bool {
+    if line.len() > 160 {
+        return false;
+    }
     let f = fold(line.trim()).text;
     let f = f.trim_start_matches(|c: char| c == '(' || c == ')' || c.is_ascii_digit() || c == ' ');
     f.chars().count() <= 40 && END_MARKERS.iter().any(|m| f.starts_with(m))
@@ -100,11 +103,11 @@ fn dateline_date(line: &str) -> Option<PartialDate> {
 /// Credits and bylines: "Theo TTXVN", a short all-capitals author name, "Ảnh: …".
 fn is_credit(line: &str) -> bool {
     let t = line.trim();
-    let f = fold(t).text;
-    let words = t.split_whitespace().count();
-    if words == 0 || t.chars().count() > 60 {
+    if t.is_empty() || t.len() > 240 || t.chars().count() > 60 {
         return false;
     }
+    let f = fold(t).text;
+    let words = t.split_whitespace().count();
     let letters: Vec<char> = t.chars().filter(|c| crate::chars::is_letter(*c)).collect();
     let all_caps = letters.len() >= 4 && letters.iter().all(|c| c.is_uppercase()) && words <= 5;
     let theo = f.starts_with("theo ") && words <= 6 && !t.ends_with('.');

@@ -58,13 +58,13 @@ fn with_tone(c: char, tone: char) -> char {
 /// Move the tone of an open `oa`/`oe`/`uy` ending to its first vowel (`hoà` → `hòa`).
 fn unify_tone(word: &mut [char]) {
     let n = word.len();
-    if n < 2 {
+    // Only a plain o/u followed by a toned a/e/y can need it: checked before any decomposition.
+    if n < 2 || !matches!(word[n - 2], 'o' | 'u') || word[n - 1].is_ascii() {
         return;
     }
-    let (b1, t1) = split_tone(word[n - 2]);
+    let b1 = word[n - 2];
     let (b2, t2) = split_tone(word[n - 1]);
-    let pair = matches!((b1, b2), ('o', 'a') | ('o', 'e') | ('u', 'y'));
-    if !pair || t1.is_some() {
+    if !matches!((b1, b2), ('o', 'a') | ('o', 'e') | ('u', 'y')) {
         return;
     }
     let Some(t2) = t2 else { return };
@@ -89,6 +89,16 @@ fn lower(c: char) -> char {
     }
     if c == 'Ð' || c == 'ð' {
         return 'đ';
+    }
+    // Vietnamese precomposed letters (Latin Extended Additional) pair upper/lower as even/odd.
+    if ('\u{1EA0}'..='\u{1EF9}').contains(&c) {
+        return if (c as u32) % 2 == 0 { char::from_u32(c as u32 + 1).unwrap_or(c) } else { c };
+    }
+    if ('\u{C0}'..='\u{DE}').contains(&c) && c != '×' {
+        return char::from_u32(c as u32 + 0x20).unwrap_or(c);
+    }
+    if ('\u{DF}'..='\u{FF}').contains(&c) {
+        return c;
     }
     let mut it = c.to_lowercase();
     match (it.next(), it.next()) {
@@ -124,9 +134,7 @@ impl Builder {
         let mut chars = std::mem::take(&mut self.chars);
         chars.clear();
         chars.extend(self.word.iter().map(|&(c, _)| c));
-        if !chars.iter().all(char::is_ascii) {
-            unify_tone(&mut chars);
-        }
+        unify_tone(&mut chars);
         let word = std::mem::take(&mut self.word);
         for (c, &(_, src)) in chars.iter().zip(word.iter()) {
             self.emit(*c, src);
@@ -209,6 +217,16 @@ mod tests {
         assert_eq!(fold("Quý").text, "quý");
         // closed syllables are not ambiguous
         assert_eq!(fold("Hoàng").text, "hoàng");
+    }
+
+    #[test]
+    fn fast_lower_case_agrees_with_the_standard_library() {
+        for c in ('\u{C0}'..='\u{24F}').chain('\u{1E00}'..='\u{1EFF}') {
+            let std: Vec<char> = c.to_lowercase().collect();
+            if std.len() == 1 && c != 'Ð' && c != 'ð' {
+                assert_eq!(lower(c), std[0], "{c:?}");
+            }
+        }
     }
 
     #[test]

@@ -5,7 +5,17 @@ use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 /// NFC, `\n` line ends, no BOM or zero-width characters, exotic spaces made plain, other
 /// control characters dropped.
 pub fn normalize(text: &str) -> String {
-    let cleaned: String = if text.bytes().all(|b| b.is_ascii() && (b >= 0x20 || b == b'\n' || b == b'\t')) {
+    let needs_cleaning = |c: char| {
+        (c.is_control() && c != '\n' && c != '\t')
+            || matches!(c, '\u{feff}' | '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{ad}' | '\u{a0}' | '\u{2000}'..='\u{200a}')
+            || matches!(c, '\u{202f}' | '\u{205f}' | '\u{3000}' | '\u{2028}' | '\u{2029}')
+    };
+    let clean = if text.is_ascii() {
+        text.bytes().all(|b| b >= 0x20 || b == b'\n' || b == b'\t')
+    } else {
+        !text.chars().any(needs_cleaning)
+    };
+    let cleaned: String = if clean {
         text.to_owned()
     } else {
         let mut out = String::with_capacity(text.len());
