@@ -30,13 +30,23 @@ impl<'a> Sent<'a> {
         let places = g.find(src, &folded, english);
         let qualifier = qualifiers(&folded.text, &places);
         let conv = if english { Convention::English } else { Convention::Vietnamese };
-        let dates = dates(&folded.text);
-        let numbers = if folded.text.bytes().any(|b| b.is_ascii_digit()) || english || !folded.text.is_ascii() {
-            numbers(&folded.text, conv)
-        } else {
-            Vec::new()
-        };
         let cues = cues(&folded.text);
+        // Dates matter only where a meeting, an agreement, a figure or an anniversary is named,
+        // and numbers only before a unit: most sentences need neither.
+        let wants_dates = cues.iter().any(|c| {
+            matches!(
+                c.cue,
+                Cue::Event(_)
+                    | Cue::Agreement(_)
+                    | Cue::Programme
+                    | Cue::Unit(_)
+                    | Cue::Anniversary
+                    | Cue::SignedAtMeeting
+            )
+        });
+        let wants_numbers = cues.iter().any(|c| matches!(c.cue, Cue::Unit(_))) || english;
+        let dates = if wants_dates { dates(&folded.text) } else { Vec::new() };
+        let numbers = if wants_numbers { numbers(&folded.text, conv) } else { Vec::new() };
         Sent { start: s.start, src, folded, places, qualifier, dates, numbers, cues }
     }
 

@@ -406,6 +406,7 @@ fn lexicon() -> &'static Lexicon {
         let automaton = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
             .kind(Some(AhoCorasickKind::DFA))
+            .start_kind(aho_corasick::StartKind::Both)
             .build(&keys)
             .expect("lexicon forms a valid automaton");
         Lexicon { automaton }
@@ -427,7 +428,7 @@ fn boundary_ok(text: &str, start: usize, end: usize, word: &str) -> bool {
 pub(crate) fn cues(folded: &str) -> Vec<CueMention> {
     let lex = lexicon();
     let mut out = Vec::new();
-    for m in lex.automaton.find_iter(folded) {
+    for m in crate::words::word_matches(&lex.automaton, folded, false) {
         let (word, cue) = WORDS[m.pattern().as_usize()];
         if boundary_ok(folded, m.start(), m.end(), word) {
             out.push(CueMention { start: m.start(), end: m.end(), cue });

@@ -8,6 +8,7 @@ pub mod gazetteer;
 mod lexicon;
 mod meetings;
 mod people;
+mod words;
 
 pub use extract::{detect_language, Extractor};
 pub use gazetteer::{Gazetteer, GazetteerError};

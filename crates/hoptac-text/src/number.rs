@@ -273,6 +273,7 @@ pub fn numbers(folded: &str, conv: Convention) -> Vec<NumberMention> {
     }
     // Number words, between the digit numbers.
     let mut words = Vec::new();
+    let mut next_digit = 0usize; // index into `out` of the first digit number not yet passed
     let mut i = 0usize;
     while i < folded.len() {
         let c = match folded[i..].chars().next() {
@@ -281,7 +282,11 @@ pub fn numbers(folded: &str, conv: Convention) -> Vec<NumberMention> {
         };
         let at_word_start =
             crate::chars::is_letter(c) && !folded[..i].chars().next_back().is_some_and(crate::chars::is_word_char);
-        if at_word_start && !out.iter().any(|n| n.start <= i && i < n.end) {
+        while next_digit < out.len() && out[next_digit].end <= i {
+            next_digit += 1;
+        }
+        let inside_digits = out.get(next_digit).is_some_and(|n| n.start <= i);
+        if at_word_start && !inside_digits {
             if let Some((v, len)) = parse_words(&folded[i..]) {
                 if v > 0.0 {
                     words.push(NumberMention { start: i, end: i + len, value: v, digits: false });

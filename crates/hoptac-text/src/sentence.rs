@@ -66,8 +66,11 @@ pub fn sentences(text: &str, range: std::ops::Range<usize>) -> Vec<Sentence> {
                 continue;
             }
             if c == '.' {
-                let word_start =
-                    line[..i].rfind(|ch: char| !(crate::chars::is_word_char(ch) || ch == '.')).map_or(0, |p| p + 1);
+                let word_start = line[..i]
+                    .char_indices()
+                    .rev()
+                    .find(|&(_, ch)| !(crate::chars::is_word_char(ch) || ch == '.'))
+                    .map_or(0, |(p, ch)| p + ch.len_utf8());
                 if is_abbreviation(&line[word_start..i]) {
                     continue;
                 }
@@ -105,6 +108,13 @@ mod tests {
             vec!["Tại TP. Kon Tum có 1.5 triệu người.", "Hết."]
         );
         assert_eq!(split("Ông Nguyễn V. An đến."), vec!["Ông Nguyễn V. An đến."]);
+    }
+
+    #[test]
+    fn multibyte_separator_before_an_abbreviation() {
+        // found by the property test: a non-ASCII separator right before "TP."
+        assert_eq!(split("x—TP. Hà Tĩnh"), vec!["x—TP. Hà Tĩnh"]);
+        assert_eq!(split("«A. Bình"), vec!["«A. Bình"]);
     }
 
     #[test]

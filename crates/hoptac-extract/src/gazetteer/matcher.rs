@@ -191,6 +191,7 @@ impl Matcher {
         let automaton = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
             .kind(Some(AhoCorasickKind::DFA))
+            .start_kind(aho_corasick::StartKind::Both)
             .build(&keys)
             .expect("gazetteer patterns form a valid automaton");
         Matcher { automaton, patterns }
@@ -199,7 +200,7 @@ impl Matcher {
     pub(crate) fn find(&self, g: &Gazetteer, source: &str, folded: &Folded, english: bool) -> Vec<PlaceMention> {
         let text = folded.text.as_str();
         let mut out = Vec::new();
-        for m in self.automaton.find_iter(text) {
+        for m in crate::words::word_matches(&self.automaton, text, crate::words::has_lao(text)) {
             let pat = &self.patterns[m.pattern().as_usize()];
             if pat.english_only && !english {
                 continue;
