@@ -183,3 +183,22 @@ fn unicode_nfd(s: &str) -> String {
     flush(&mut base, &mut tones, &mut out);
     out
 }
+
+#[test]
+fn no_arguments_is_a_usage_error() {
+    let out = hoptac(&["extract"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("FILES"));
+}
+
+#[test]
+fn output_file_option_writes_records() {
+    let dir = tmp("out");
+    let out_file = dir.join("records.jsonl");
+    let doc = repo().join("examples/documents/kyson_nonghet_2024.txt");
+    let out = hoptac(&["extract", "-o", &out_file.to_string_lossy(), &doc.to_string_lossy()]);
+    assert!(out.status.success());
+    assert!(out.stdout.is_empty());
+    let rec: serde_json::Value = serde_json::from_str(std::fs::read_to_string(&out_file).unwrap().trim()).unwrap();
+    assert_eq!(rec["events"][0]["ordinal"], 12);
+}

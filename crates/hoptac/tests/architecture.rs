@@ -1,0 +1,39 @@
+//! Holds ARCHITECTURE.md to the code: every crate it names exists, every crate exists in it, and
+//! the inner crates pull in no async runtime, database driver or web framework.
+
+use std::path::Path;
+
+fn root() -> &'static Path {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+}
+
+#[test]
+fn architecture_names_exactly_the_workspace_crates() {
+    let doc = std::fs::read_to_string(root().join("ARCHITECTURE.md")).expect("ARCHITECTURE.md");
+    let mut crates: Vec<String> = std::fs::read_dir(root().join("crates"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    crates.sort();
+    for c in &crates {
+        assert!(doc.contains(&format!("`{c}`")), "ARCHITECTURE.md does not describe crate {c}");
+    }
+    for word in doc.split('`').skip(1).step_by(2).filter(|w| w.starts_with("hoptac")) {
+        let name = word.split(['/', ':', ' ']).next().unwrap_or(word);
+        if name.contains('-') || name == "hoptac" {
+            assert!(crates.iter().any(|c| c == name), "ARCHITECTURE.md names {name}, which does not exist");
+        }
+    }
+}
+
+#[test]
+fn inner_crates_stay_free_of_io_frameworks() {
+    for inner in ["hoptac-core", "hoptac-text", "hoptac-extract"] {
+        let manifest = std::fs::read_to_string(root().join("crates").join(inner).join("Cargo.toml")).unwrap();
+        for forbidden in ["tokio", "sqlx", "axum", "rusqlite", "tantivy", "hyper"] {
+            assert!(!manifest.contains(forbidden), "{inner} depends on {forbidden}");
+        }
+    }
+    let core = std::fs::read_to_string(root().join("crates/hoptac-core/Cargo.toml")).unwrap();
+    assert!(!core.contains("hoptac-text") && !core.contains("hoptac-extract"), "the domain depends on nothing of ours");
+}
