@@ -3,7 +3,7 @@
 
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use crate::words::WordAutomaton;
 use hoptac_core::{AgreementKind, EventKind, Unit};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -396,19 +396,14 @@ pub(crate) struct CueMention {
 }
 
 struct Lexicon {
-    automaton: AhoCorasick,
+    automaton: WordAutomaton,
 }
 
 fn lexicon() -> &'static Lexicon {
     static L: OnceLock<Lexicon> = OnceLock::new();
     L.get_or_init(|| {
         let keys: Vec<String> = WORDS.iter().map(|(w, _)| hoptac_text::fold(w).text).collect();
-        let automaton = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::LeftmostLongest)
-            .kind(Some(AhoCorasickKind::DFA))
-            .start_kind(aho_corasick::StartKind::Both)
-            .build(&keys)
-            .expect("lexicon forms a valid automaton");
+        let automaton = WordAutomaton::new(&keys).expect("lexicon forms a valid automaton");
         Lexicon { automaton }
     })
 }
@@ -428,10 +423,10 @@ fn boundary_ok(text: &str, start: usize, end: usize, word: &str) -> bool {
 pub(crate) fn cues(folded: &str) -> Vec<CueMention> {
     let lex = lexicon();
     let mut out = Vec::new();
-    for m in crate::words::word_matches(&lex.automaton, folded, false) {
-        let (word, cue) = WORDS[m.pattern().as_usize()];
-        if boundary_ok(folded, m.start(), m.end(), word) {
-            out.push(CueMention { start: m.start(), end: m.end(), cue });
+    for m in lex.automaton.find(folded, false) {
+        let (word, cue) = WORDS[m.pattern];
+        if boundary_ok(folded, m.start, m.end, word) {
+            out.push(CueMention { start: m.start, end: m.end, cue });
         }
     }
     out

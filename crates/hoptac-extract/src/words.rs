@@ -1,44 +1,107 @@
-//! Matching whole words with an automaton: anchored searches at word starts only.
+//! Matching whole words with an automaton: anchored walks from word starts only.
 //!
 //! Every cue and every Latin-script place name begins at a word boundary, so instead of
-//! reporting (and then rejecting) "in" inside "tin" or "ông" inside "không", the automaton is
-//! asked only at the places a word can begin: after a non-word character, at a letter right after
-//! a digit ("154km"), and at punctuation ("%"). Lao script has no spaces between words, so a text
-//! that contains it is searched everywhere.
+//! reporting (and then rejecting) "in" inside "tin" or "ông" inside "không", the automaton's DFA
+//! is walked byte by byte from the places a word can begin — after a non-word character, at a
+//! letter right after a digit ("154km"), at punctuation ("%") — and the walk stops at the first
+//! dead state, usually after a byte or two. Lao script has no spaces between words, so a text that
+//! contains it is walked from every character.
 
-use aho_corasick::{AhoCorasick, Anchored, Input, Match};
+use aho_corasick::automaton::Automaton;
+use aho_corasick::dfa::DFA;
+use aho_corasick::{Anchored, MatchKind, StartKind};
 use hoptac_text::is_word_char;
 
-/// Leftmost-longest, non-overlapping matches that start where a word can start.
-pub(crate) fn word_matches(ac: &AhoCorasick, text: &str, everywhere: bool) -> Vec<Match> {
-    if everywhere {
-        return ac.find_iter(text).collect();
+/// A set of folded phrases matched leftmost-longest from word starts.
+#[derive(Debug)]
+pub(crate) struct WordAutomaton {
+    dfa: DFA,
+}
+
+/// One match: pattern index and byte range in the searched text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct WordMatch {
+    pub pattern: usize,
+    pub start: usize,
+    pub end: usize,
+}
+
+impl WordAutomaton {
+    pub(crate) fn new<P: AsRef<[u8]>>(patterns: &[P]) -> Result<Self, aho_corasick::BuildError> {
+        let dfa =
+            DFA::builder().match_kind(MatchKind::LeftmostLongest).start_kind(StartKind::Anchored).build(patterns)?;
+        Ok(WordAutomaton { dfa })
     }
-    let mut out = Vec::new();
-    let mut prev: Option<char> = None;
-    let mut skip_to = 0usize;
-    for (i, c) in text.char_indices() {
-        let starts = match prev {
-            None => true,
-            Some(p) => {
-                let p_word = is_word_char(p);
-                (!p_word && !c.is_whitespace()) || (p.is_ascii_digit() && !c.is_ascii_digit() && is_word_char(c))
+
+    /// The longest pattern starting exactly at `at`.
+    fn longest_at(&self, bytes: &[u8], at: usize) -> Option<WordMatch> {
+        let mut sid = self.dfa.start_state(Anchored::Yes).ok()?;
+        let mut best = None;
+        for (i, &b) in bytes.iter().enumerate().skip(at) {
+            sid = self.dfa.next_state(Anchored::Yes, sid, b);
+            if self.dfa.is_special(sid) {
+                if self.dfa.is_dead(sid) {
+                    break;
+                }
+                if self.dfa.is_match(sid) {
+                    let pattern = self.dfa.match_pattern(sid, 0).as_usize();
+                    best = Some(WordMatch { pattern, start: at, end: i + 1 });
+                }
             }
-        };
-        prev = Some(c);
-        if !starts || i < skip_to {
-            continue;
         }
-        let input = Input::new(text).range(i..).anchored(Anchored::Yes);
-        if let Ok(Some(m)) = ac.try_find(input) {
-            skip_to = m.end();
-            out.push(m);
-        }
+        best
     }
-    out
+
+    /// Leftmost-longest, non-overlapping matches that start where a word can start
+    /// (anywhere, when `everywhere`).
+    pub(crate) fn find(&self, text: &str, everywhere: bool) -> Vec<WordMatch> {
+        let bytes = text.as_bytes();
+        let mut out = Vec::new();
+        let mut prev: Option<char> = None;
+        let mut skip_to = 0usize;
+        for (i, c) in text.char_indices() {
+            let starts = everywhere
+                || match prev {
+                    None => true,
+                    Some(p) => {
+                        let c_word = is_word_char(c);
+                        (!c_word && !c.is_whitespace())
+                            || (!is_word_char(p) && c_word)
+                            || (p.is_ascii_digit() && !c.is_ascii_digit() && c_word)
+                    }
+                };
+            prev = Some(c);
+            if !starts || i < skip_to {
+                continue;
+            }
+            if let Some(m) = self.longest_at(bytes, i) {
+                skip_to = m.end;
+                out.push(m);
+            }
+        }
+        out
+    }
 }
 
 /// True when `text` contains Lao script.
 pub(crate) fn has_lao(text: &str) -> bool {
     !text.is_ascii() && text.chars().any(|c| ('\u{0E80}'..='\u{0EFF}').contains(&c))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whole_words_and_longest() {
+        let a = WordAutomaton::new(&["in", "ông", "lào", "lào cai", "km", "%"]).unwrap();
+        let found =
+            |t: &str| -> Vec<String> { a.find(t, false).into_iter().map(|m| t[m.start..m.end].to_string()).collect() };
+        assert_eq!(found("tin không in"), vec!["in"]);
+        assert_eq!(found("tỉnh lào cai và lào"), vec!["lào cai", "lào"]);
+        assert_eq!(found("dài 154km, 20%"), vec!["km", "%"]);
+        let lao = WordAutomaton::new(&["ອັດຕະປື"]).unwrap();
+        assert_eq!(lao.find("ແຂວງອັດຕະປື", true).len(), 1);
+        assert!(lao.find("ແຂວງອັດຕະປື", false).is_empty());
+    }
 }

@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use crate::words::{has_lao, WordAutomaton};
 use hoptac_core::{Level, PlaceId};
 use hoptac_text::{fold, fold_ascii, Folded};
 
@@ -134,7 +134,7 @@ struct Pattern {
 
 #[derive(Debug)]
 pub(crate) struct Matcher {
-    automaton: AhoCorasick,
+    automaton: WordAutomaton,
     patterns: Vec<Pattern>,
 }
 
@@ -188,24 +188,19 @@ impl Matcher {
                 }
             }
         }
-        let automaton = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::LeftmostLongest)
-            .kind(Some(AhoCorasickKind::DFA))
-            .start_kind(aho_corasick::StartKind::Both)
-            .build(&keys)
-            .expect("gazetteer patterns form a valid automaton");
+        let automaton = WordAutomaton::new(&keys).expect("gazetteer patterns form a valid automaton");
         Matcher { automaton, patterns }
     }
 
     pub(crate) fn find(&self, g: &Gazetteer, source: &str, folded: &Folded, english: bool) -> Vec<PlaceMention> {
         let text = folded.text.as_str();
         let mut out = Vec::new();
-        for m in crate::words::word_matches(&self.automaton, text, crate::words::has_lao(text)) {
-            let pat = &self.patterns[m.pattern().as_usize()];
+        for m in self.automaton.find(text, has_lao(text)) {
+            let pat = &self.patterns[m.pattern];
             if pat.english_only && !english {
                 continue;
             }
-            let (start, end) = (m.start(), m.end());
+            let (start, end) = (m.start, m.end);
             if !pat.lao {
                 let before_ok = !text[..start].chars().next_back().is_some_and(hoptac_text::is_word_char);
                 let after_ok = !text[end..].chars().next().is_some_and(hoptac_text::is_word_char);
