@@ -24,10 +24,11 @@ pub(crate) struct Sent<'a> {
 }
 
 impl<'a> Sent<'a> {
-    pub fn analyse(g: &Gazetteer, doc: &'a str, s: Sentence, english: bool) -> Sent<'a> {
+    /// `english`: the document's language is English; `lao`: the document contains Lao script.
+    pub fn analyse(g: &Gazetteer, doc: &'a str, s: Sentence, english: bool, lao: bool) -> Sent<'a> {
         let src = s.text(doc);
         let folded = fold(src);
-        let places = g.find(src, &folded, english);
+        let places = g.find(src, &folded, english, lao);
         let qualifier = qualifiers(&folded.text, &places);
         let conv = if english { Convention::English } else { Convention::Vietnamese };
         let cues = cues(&folded.text);
@@ -221,7 +222,7 @@ mod tests {
     fn bracketed_places_are_qualifiers() {
         let g = Gazetteer::builtin();
         let text = "huyện Đăk Glei (tỉnh Kon Tum, Việt Nam) với huyện Xan Xay";
-        let s = Sent::analyse(g, text, Sentence { start: 0, end: text.len() }, false);
+        let s = Sent::analyse(g, text, Sentence { start: 0, end: text.len() }, false, true);
         let ids: Vec<&str> = s.admin_places_in(0, s.text().len()).map(|(_, p)| p.id.as_str()).collect();
         assert_eq!(ids, vec!["VN-28:dakglei", "LA-AT:sanxay"]);
     }

@@ -30,7 +30,7 @@ impl Default for Extractor {
 /// `vi`, `lo` or `en`, from the letters the text uses.
 pub fn detect_language(text: &str) -> &'static str {
     let (mut letters, mut lao, mut viet) = (0usize, 0usize, 0usize);
-    for c in text.chars().take(4_000) {
+    for c in text.chars().take(1_500) {
         if !hoptac_text::is_letter(c) {
             continue;
         }
@@ -66,10 +66,11 @@ impl Extractor {
         let layout = layout(text);
         let language = detect_language(&text[..layout.article_end]);
         let english = language == "en";
+        let lao = crate::words::has_lao(&text[..layout.article_end]);
         let sents: Vec<Sent> = sentences(text, 0..layout.article_end)
             .into_iter()
             .filter(|s| layout.in_article(s.start))
-            .map(|s| Sent::analyse(self.gazetteer, text, s, english))
+            .map(|s| Sent::analyse(self.gazetteer, text, s, english, lao))
             .collect();
         let document_year = sents.iter().find_map(|s| {
             s.dates.iter().find_map(|d| match d.value {

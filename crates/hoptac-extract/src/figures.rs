@@ -144,7 +144,7 @@ mod tests {
     use hoptac_text::Sentence;
 
     fn figs(text: &str) -> Vec<(FigureKind, f64, Unit)> {
-        let s = Sent::analyse(Gazetteer::builtin(), text, Sentence { start: 0, end: text.len() }, false);
+        let s = Sent::analyse(Gazetteer::builtin(), text, Sentence { start: 0, end: text.len() }, false, false);
         figures_in(&s).into_iter().map(|f| (f.kind, f.value, f.unit)).collect()
     }
 
@@ -171,7 +171,7 @@ mod tests {
     #[test]
     fn giver_and_receiver() {
         let text = "Huyện Tương Dương trao 30 suất học bổng cho học sinh huyện Khăm Cợt.";
-        let s = Sent::analyse(Gazetteer::builtin(), text, Sentence { start: 0, end: text.len() }, false);
+        let s = Sent::analyse(Gazetteer::builtin(), text, Sentence { start: 0, end: text.len() }, false, false);
         let f = &figures_in(&s)[0];
         assert_eq!(f.from[0].as_str(), "VN-22:tuongduong");
         assert_eq!(f.to[0].as_str(), "LA-BL:khamkeut");

@@ -620,7 +620,7 @@ mod tests {
     use hoptac_text::Sentence;
 
     fn names(text: &str) -> Vec<(String, Vec<String>, Option<String>)> {
-        let s = Sent::analyse(Gazetteer::builtin(), text, Sentence { start: 0, end: text.len() }, false);
+        let s = Sent::analyse(Gazetteer::builtin(), text, Sentence { start: 0, end: text.len() }, false, false);
         people_in(&s).into_iter().map(|p| (p.name, p.titles, p.place.map(|p| p.0))).collect()
     }
 

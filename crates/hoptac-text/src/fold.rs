@@ -112,12 +112,10 @@ struct Builder {
     out: String,
     shifts: Vec<(usize, isize)>,
     last_delta: isize,
-    /// The current word: folded characters and their source offsets.
-    word: Vec<(char, usize)>,
-    chars: Vec<char>,
 }
 
 impl Builder {
+    #[inline]
     fn emit(&mut self, c: char, src: usize) {
         let delta = src as isize - self.out.len() as isize;
         if delta != self.last_delta {
@@ -127,47 +125,76 @@ impl Builder {
         self.out.push(c);
     }
 
-    fn flush_word(&mut self) {
-        if self.word.is_empty() {
-            return;
+    /// Rewrite the output from `out_pos` on (the last characters of a word), forgetting the
+    /// shifts recorded there.
+    fn rewind(&mut self, out_pos: usize) {
+        self.out.truncate(out_pos);
+        while self.shifts.last().is_some_and(|&(p, _)| p >= out_pos) {
+            self.shifts.pop();
         }
-        let mut chars = std::mem::take(&mut self.chars);
-        chars.clear();
-        chars.extend(self.word.iter().map(|&(c, _)| c));
-        unify_tone(&mut chars);
-        let word = std::mem::take(&mut self.word);
-        for (c, &(_, src)) in chars.iter().zip(word.iter()) {
-            self.emit(*c, src);
-        }
-        self.word = word;
-        self.word.clear();
-        self.chars = chars;
+        self.last_delta = self.shifts.last().map_or(0, |&(_, d)| d);
     }
 }
 
-/// Fold `text` for matching; see the module documentation.
+/// The last three characters of the word being folded: (folded char, source offset, output offset).
+#[derive(Clone, Copy)]
+struct Tail {
+    items: [(char, usize, usize); 3],
+    len: usize,
+}
+
+impl Tail {
+    const EMPTY: Tail = Tail { items: [(' ', 0, 0); 3], len: 0 };
+
+    fn push(&mut self, item: (char, usize, usize)) {
+        self.items = [self.items[1], self.items[2], item];
+        self.len += 1;
+    }
+
+    /// Unify the tone placement of the word just ended, rewriting its last two characters.
+    fn finish(&mut self, b: &mut Builder) {
+        let n = self.len.min(3);
+        if n >= 2 {
+            let mut word = [' '; 3];
+            for (k, w) in word[..n].iter_mut().enumerate() {
+                *w = self.items[3 - n + k].0;
+            }
+            let before = word;
+            unify_tone(&mut word[..n]);
+            if word != before {
+                let (_, src_a, out_a) = self.items[1];
+                let (_, src_b, _) = self.items[2];
+                b.rewind(out_a);
+                b.emit(word[n - 2], src_a);
+                b.emit(word[n - 1], src_b);
+            }
+        }
+        *self = Tail::EMPTY;
+    }
+}
+
+/// Fold `text` for matching; see the module documentation. One pass; a word's last two
+/// characters are rewritten only when their tone mark moves.
 pub fn fold(text: &str) -> Folded {
-    let mut b = Builder {
-        out: String::with_capacity(text.len() + 8),
-        shifts: Vec::new(),
-        last_delta: 0,
-        word: Vec::new(),
-        chars: Vec::new(),
-    };
+    let mut b = Builder { out: String::with_capacity(text.len() + 8), shifts: Vec::new(), last_delta: 0 };
+    let mut tail = Tail::EMPTY;
     let mut prev_letter = false;
     for (i, c) in text.char_indices() {
         if crate::chars::is_word_char(c) {
-            b.word.push((lower(c), i));
+            let l = lower(c);
+            let at = b.out.len();
+            b.emit(l, i);
+            tail.push((l, i, at));
             prev_letter = true;
             continue;
         }
-        b.flush_word();
-        let next_letter = text[i + c.len_utf8()..].chars().next().is_some_and(crate::chars::is_letter);
+        tail.finish(&mut b);
+        let next_letter = c == '-' && text[i + 1..].chars().next().is_some_and(crate::chars::is_letter);
         let folded = if c == '-' && prev_letter && next_letter { ' ' } else { c };
         b.emit(folded, i);
         prev_letter = false;
     }
-    b.flush_word();
+    tail.finish(&mut b);
     let end_delta = text.len() as isize - b.out.len() as isize;
     if end_delta != b.last_delta {
         b.shifts.push((b.out.len(), end_delta));

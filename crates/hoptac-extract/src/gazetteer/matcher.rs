@@ -192,10 +192,17 @@ impl Matcher {
         Matcher { automaton, patterns }
     }
 
-    pub(crate) fn find(&self, g: &Gazetteer, source: &str, folded: &Folded, english: bool) -> Vec<PlaceMention> {
+    pub(crate) fn find(
+        &self,
+        g: &Gazetteer,
+        source: &str,
+        folded: &Folded,
+        english: bool,
+        lao: bool,
+    ) -> Vec<PlaceMention> {
         let text = folded.text.as_str();
         let mut out = Vec::new();
-        for m in self.automaton.find(text, has_lao(text)) {
+        for m in self.automaton.find(text, lao && has_lao(text)) {
             let pat = &self.patterns[m.pattern];
             if pat.english_only && !english {
                 continue;
@@ -318,13 +325,13 @@ mod tests {
     fn ids(text: &str) -> Vec<String> {
         let g = Gazetteer::builtin();
         let f = fold(text);
-        g.find(text, &f, false).into_iter().map(|m| m.id.0).collect()
+        g.find(text, &f, false, true).into_iter().map(|m| m.id.0).collect()
     }
 
     fn ids_en(text: &str) -> Vec<String> {
         let g = Gazetteer::builtin();
         let f = fold(text);
-        g.find(text, &f, true).into_iter().map(|m| m.id.0).collect()
+        g.find(text, &f, true, false).into_iter().map(|m| m.id.0).collect()
     }
 
     #[test]

@@ -208,9 +208,11 @@ impl Gazetteer {
         &self.places[index]
     }
 
-    /// Find places in `folded` (the fold of `source`), see [`matcher::Matcher::find`].
-    pub fn find(&self, source: &str, folded: &hoptac_text::Folded, english: bool) -> Vec<PlaceMention> {
-        self.matcher.find(self, source, folded, english)
+    /// Find places in `folded` (the fold of `source`). `english`: the document is in English
+    /// (short ASCII renderings such as "Lao" count); `lao`: the document contains Lao script (its
+    /// names are searched for everywhere, as Lao has no spaces between words).
+    pub fn find(&self, source: &str, folded: &hoptac_text::Folded, english: bool, lao: bool) -> Vec<PlaceMention> {
+        self.matcher.find(self, source, folded, english, lao)
     }
 
     /// The unit that took `id` over on or before `on` (Kon Tum → Quảng Ngãi from 2025-07-01), or `id` itself.
