@@ -92,7 +92,7 @@ fn lower(c: char) -> char {
     }
     // Vietnamese precomposed letters (Latin Extended Additional) pair upper/lower as even/odd.
     if ('\u{1EA0}'..='\u{1EF9}').contains(&c) {
-        return if (c as u32) % 2 == 0 { char::from_u32(c as u32 + 1).unwrap_or(c) } else { c };
+        return if (c as u32).is_multiple_of(2) { char::from_u32(c as u32 + 1).unwrap_or(c) } else { c };
     }
     if ('\u{C0}'..='\u{DE}').contains(&c) && c != '×' {
         return char::from_u32(c as u32 + 0x20).unwrap_or(c);
