@@ -246,7 +246,7 @@ pub fn numbers(folded: &str, conv: Convention) -> Vec<NumberMention> {
             continue;
         }
         let before = folded[..m.start()].chars().next_back();
-        if before.is_some_and(|c| crate::chars::is_letter(c)) {
+        if before.is_some_and(crate::chars::is_letter) {
             continue; // part of a code such as "K53", "COVID-19" is handled by the caller's units
         }
         let Some(mut value) = parse_digits(m.as_str(), conv) else { continue };
