@@ -201,6 +201,7 @@ pub(crate) fn resolve(value: DateValue, year: Option<i16>) -> Option<PartialDate
     match value {
         DateValue::Date(d) => Some(d),
         DateValue::DayMonth { day, month } => PartialDate::ymd(year?, month, day),
+        DateValue::Month { month } => PartialDate::month(year?, month),
         _ => None,
     }
 }

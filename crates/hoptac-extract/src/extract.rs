@@ -102,8 +102,16 @@ impl Extractor {
         for c in agreement_cands {
             let mut a = c.agreement;
             a.parties = c.parties.settle(&partnership);
-            if let (None, Some(n)) = (a.signed, c.meeting_ordinal) {
-                a.signed = events.iter().filter(|e| e.ordinal == Some(n)).find_map(|e| e.date);
+            if let (None, Some((kind, ordinal))) = (a.signed, c.meeting) {
+                // the minutes of a meeting the article reports carry that meeting's date
+                a.signed = match ordinal {
+                    Some(n) => events.iter().filter(|e| e.ordinal == Some(n)).find_map(|e| e.date),
+                    None => events
+                        .iter()
+                        .filter(|e| e.kind == kind && e.status == EventStatus::Held && e.ordinal.is_none())
+                        .filter_map(|e| e.date)
+                        .max_by_key(|d| d.precision()),
+                };
             }
             if c.signed_here && signing.is_none() {
                 signing = Some(Event {
@@ -260,6 +268,41 @@ mod tests {
         assert_eq!(detect_language("Hội nghị hợp tác giữa hai tỉnh"), "vi");
         assert_eq!(detect_language("The conference between the two provinces"), "en");
         assert_eq!(detect_language("ກອງປະຊຸມ ຮ່ວມມື"), "lo");
+    }
+
+    fn first_event(text: &str) -> Event {
+        Extractor::new().extract("t.txt", text, "UTF-8").events.into_iter().next().expect("an event")
+    }
+
+    #[test]
+    fn a_held_meeting_cannot_postdate_the_article() {
+        let e = first_event("Tin hợp tác\n\nThứ Ba, 02/01/2024, 08:00\n\nNgày 28/12, tại TP Kon Tum, tỉnh Kon Tum và tỉnh Attapư tổ chức hội đàm.");
+        assert_eq!(e.date.map(|d| d.to_string()).as_deref(), Some("2023-12-28"));
+    }
+
+    #[test]
+    fn a_planned_meeting_keeps_the_year_of_the_article() {
+        let e = first_event(
+            "Tin hợp tác\n\nThứ Tư, 06/03/2024, 08:00\n\nHội nghị hợp tác lần thứ 5 giữa huyện Sa Thầy và huyện Phu Vông sẽ được tổ chức vào tháng 11.",
+        );
+        assert_eq!(e.status, EventStatus::Planned);
+        assert_eq!(e.ordinal, Some(5));
+        assert_eq!(e.date.map(|d| d.to_string()).as_deref(), Some("2024-11"));
+    }
+
+    #[test]
+    fn a_day_without_a_year_takes_it_from_the_anniversary_range() {
+        let e = first_event("Ngày 5/10, tại huyện Đăk Glei, hai huyện Đăk Glei và Phu Vông tổ chức hội đàm nhân kỷ niệm 62 năm quan hệ ngoại giao (5/9/1962 – 5/9/2024).");
+        assert_eq!(e.date.map(|d| d.to_string()).as_deref(), Some("2024-10-05"));
+    }
+
+    #[test]
+    fn a_meeting_after_the_merger_belongs_to_the_successor() {
+        let e = first_event("Ngày 10/8/2025, tại tỉnh Attapư, tỉnh Kon Tum và tỉnh Attapư tổ chức hội đàm.");
+        let parties: Vec<&str> = e.parties.iter().map(|p| p.as_str()).collect();
+        assert_eq!(parties, vec!["VN-29", "LA-AT"]);
+        let before = first_event("Ngày 10/8/2024, tại tỉnh Attapư, tỉnh Kon Tum và tỉnh Attapư tổ chức hội đàm.");
+        assert_eq!(before.parties[0].as_str(), "VN-28");
     }
 
     #[test]

@@ -33,6 +33,13 @@ fn unit_after(s: &Sent, pos: usize) -> Option<(Unit, usize)> {
 
 fn currency_before(text: &str, pos: usize) -> Option<Unit> {
     let t = text[..pos].trim_end();
+    // "VND500 million", "US$2 million": the code glued to the number
+    for (w, u) in [("vnd", Unit::Vnd), ("vnđ", Unit::Vnd), ("us$", Unit::Usd), ("usd", Unit::Usd), ("lak", Unit::Lak)]
+    {
+        if t.len() == text[..pos].len() && t.ends_with(w) {
+            return Some(u);
+        }
+    }
     for (w, u) in [
         ("vnd", Unit::Vnd),
         ("vnđ", Unit::Vnd),

@@ -19,15 +19,19 @@ pub(crate) struct Years {
 }
 
 impl Years {
-    /// The year for a day-month in sentence `s`.
-    pub fn for_day(&self, s: &Sent, day: u8, month: u8) -> Option<i16> {
-        if let Some(p) = self.published {
-            // "ngày 28/12" in an article published on 2 January is last year's.
-            let later = (month, day) > (p.month.unwrap_or(12), p.day.unwrap_or(31));
-            let far = p.month.is_some_and(|pm| month as i32 - pm as i32 > 2);
-            return Some(if later && far { p.year - 1 } else { p.year });
+    /// The year for a day-month in sentence `s` (see [`Years::held_before_publication`] for
+    /// what took place late in the previous year).
+    pub fn for_day(&self, s: &Sent) -> Option<i16> {
+        self.published.map(|p| p.year).or_else(|| s.context_year()).or(self.document)
+    }
+
+    /// What took place cannot postdate the article: "ngày 28/12" in an article published on
+    /// 2 January is last year's. Planned things keep their year.
+    pub fn held_before_publication(&self, d: PartialDate) -> PartialDate {
+        match self.published {
+            Some(p) if d > p && d.year == p.year && d.month.is_some() => PartialDate { year: d.year - 1, ..d },
+            _ => d,
         }
-        s.context_year().or(self.document)
     }
 
     pub fn reference(&self) -> Option<i16> {
@@ -36,7 +40,7 @@ impl Years {
 
     pub fn resolve(&self, s: &Sent, v: DateValue) -> Option<PartialDate> {
         match v {
-            DateValue::DayMonth { day, month } => resolve(v, self.for_day(s, day, month)),
+            DateValue::DayMonth { .. } | DateValue::Month { .. } => resolve(v, self.for_day(s)),
             _ => resolve(v, None),
         }
     }
@@ -79,8 +83,8 @@ pub(crate) struct AgreementCand {
     pub signed_here: bool,
     pub venue: Option<PlaceId>,
     pub sentence_date: Option<PartialDate>,
-    /// "Biên bản Hội nghị … lần thứ XVII": the numbered meeting the minutes record.
-    pub meeting_ordinal: Option<u32>,
+    /// "Biên bản Hội nghị … lần thứ XVII", "minutes of the talks": the meeting the minutes record.
+    pub meeting: Option<(EventKind, Option<u32>)>,
 }
 
 /// Where the venue of something in `(a, b)` is: the place right after "tại"/"at"/"in".
@@ -248,6 +252,7 @@ pub(crate) fn events_in(s: &Sent, years: &Years) -> Vec<EventCand> {
             continue;
         }
         let status = status(s, start, end, next_event, date, years);
+        let date = if status == EventStatus::Held { date.map(|d| years.held_before_publication(d)) } else { date };
         let (place, venue_idx) = venue(s, ca, cb, start);
         let explicit = parties_between(s, ca, cb, &venue_idx);
         let mut parties = Parties { explicit };
@@ -341,7 +346,7 @@ pub(crate) fn agreements_in(s: &Sent, years: &Years) -> Vec<AgreementCand> {
             })
             .filter_map(|d| years.resolve(s, d.value).map(|p| (p, d.start.abs_diff(start))))
             .max_by_key(|(p, dist)| (p.precision(), std::cmp::Reverse(*dist)))
-            .map(|(p, _)| p);
+            .map(|(p, _)| years.held_before_publication(p));
         let period = s.dates.iter().filter(|d| d.start >= end && d.end <= next).find_map(|d| match d.value {
             DateValue::Period(p) => Some(p),
             _ => None,
@@ -377,20 +382,25 @@ pub(crate) fn agreements_in(s: &Sent, years: &Years) -> Vec<AgreementCand> {
             signed_here: sign_before && signed.is_none() && !s.has_cue(ca, start, Cue::Held),
             venue: venue_id,
             sentence_date: best_date(s, ca, cb, start, years),
-            meeting_ordinal: if kind == AgreementKind::Minutes { meeting_ordinal(s, end, next) } else { None },
+            meeting: if kind == AgreementKind::Minutes { meeting_named(s, end, next) } else { None },
         });
     }
     out
 }
 
-/// The ordinal of a meeting named right after an agreement word ("Biên bản Hội nghị … lần thứ 12").
-fn meeting_ordinal(s: &Sent, end: usize, next: usize) -> Option<u32> {
+/// The meeting named right after an agreement word, with its ordinal if it has one
+/// ("Biên bản Hội nghị … lần thứ 12", "Biên bản hội đàm", "the minutes of the talks").
+fn meeting_named(s: &Sent, end: usize, next: usize) -> Option<(EventKind, Option<u32>)> {
     let (_, pb) = s.phrase(end);
-    let cue = s.cues_in(end, next.min(pb)).find(|c| matches!(c.cue, Cue::Event(_)))?;
-    if !s.text()[end..cue.start].trim().is_empty() {
+    let (kind, cue) = s.cues_in(end, next.min(pb)).find_map(|c| match c.cue {
+        Cue::Event(k) => Some((k, c)),
+        _ => None,
+    })?;
+    let between = s.text()[end..cue.start].trim();
+    if !matches!(between, "" | "of" | "of the" | "của") {
         return None;
     }
-    ordinal(s, cue.start, cue.end, next.min(pb))
+    Some((kind, ordinal(s, cue.start, cue.end, next.min(pb))))
 }
 
 /// "Các nội dung được ký kết tại Hội nghị": the article's meeting produced signed minutes.

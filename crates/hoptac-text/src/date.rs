@@ -14,6 +14,8 @@ pub enum DateValue {
     Date(PartialDate),
     /// "Sáng 23/8", "ngày 16-11": day and month, year unknown.
     DayMonth { day: u8, month: u8 },
+    /// "vào tháng 11", "in November": a month, year unknown.
+    Month { month: u8 },
     /// "giai đoạn 2022-2027", "2024 – 2029", "từ năm 2015 đến năm 2020".
     Period(Period),
     /// An anniversary range such as "5/9/1962 – 5/9/2023": the last date fixes the article's year.
@@ -37,6 +39,8 @@ fn re() -> &'static Regex {
             r"(?x)
             (?P<iso>(?-u:\b)(?P<iy>\d{{4}})-(?P<im>\d{{2}})-(?P<id>\d{{2}})(?-u:\b))
           | (?P<dmy>(?-u:\b)(?P<d1>\d{{1,2}})\s*[/.\-]\s*(?P<m1>\d{{1,2}})\s*[/.\-]\s*(?P<y1>\d{{4}})(?-u:\b))
+          | (?P<ddm>(?-u:\b)(?P<d12>\d{{1,2}})\s*[-–]\s*(?P<d13>\d{{1,2}})\s*/\s*(?P<m12>\d{{1,2}})(?:\s*/\s*(?P<y12>\d{{4}}))?(?-u:\b))
+          | (?P<range>(?-u:\b)từ\s+(?:ngày\s+)?(?P<d10>\d{{1,2}})\s+(?:đến|tới)\s+(?:ngày\s+)?(?P<d11>\d{{1,2}})\s*[/\-]\s*(?P<m10>\d{{1,2}})(?:\s*[/\-]\s*(?P<y10>\d{{4}}))?(?-u:\b))
           | (?P<vfull>(?-u:\b)ngày\s+(?P<d2>\d{{1,2}})\s+tháng\s+(?P<m2>\d{{1,2}})(?:\s*(?:năm|,)\s*(?P<y2>\d{{4}}))?)
           | (?P<my>(?-u:\b)tháng\s+(?P<m3>\d{{1,2}})\s*(?:[/\-]|năm)\s*(?P<y3>\d{{4}})(?-u:\b))
           | (?P<period>(?-u:\b)(?P<p1>(?:19|20)\d{{2}})\s*[-–—]\s*(?P<p2>(?:19|20)\d{{2}})(?-u:\b))
@@ -46,6 +50,8 @@ fn re() -> &'static Regex {
           | (?P<enmdy>(?-u:\b)(?P<mon1>{MONTHS})\.?\s+(?P<d5>\d{{1,2}})(?:st|nd|rd|th)?(?-u:\b)(?:,?\s+(?P<y5>\d{{4}})(?-u:\b))?)
           | (?P<endmy>(?-u:\b)(?P<d6>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon2>{MONTHS})(?-u:\b)\.?(?:,?\s+(?P<y6>\d{{4}})(?-u:\b))?)
           | (?P<enmy>(?-u:\b)(?P<mon3>{MONTHS})\s+(?P<y7>\d{{4}})(?-u:\b))
+          | (?P<enmo>(?-u:\b)(?:in|early|late|mid|by|from)\s+(?P<mon4>january|february|march|april|june|july|august|september|october|november|december)(?-u:\b)(?:,?\s+(?P<y15>\d{{4}})(?-u:\b))?)
+          | (?P<vmo>(?-u:\b)(?:vào|trong|đầu|cuối|giữa|từ|đến)\s+tháng\s+(?P<m14>\d{{1,2}})(?-u:\b))
           | (?P<year>(?-u:\b)(?P<y9>(?:19|20)\d{{2}})(?-u:\b))
             "
         );
@@ -104,6 +110,25 @@ fn value_of(c: &Captures, text: &str, start: usize) -> Option<DateValue> {
             .flatten()
             .map(DateValue::Date);
     }
+    for (d, m, y) in [("d12", "m12", "y12"), ("d10", "m10", "y10")] {
+        if let (Some(day), Some(month)) = (num::<u8>(c, d), num::<u8>(c, m)) {
+            // a range of days: the first day is the date ("Từ ngày 10 đến 12/9/2023", "10-12/9")
+            return match num::<i16>(c, y) {
+                Some(year) => PartialDate::ymd(year, month, day).map(DateValue::Date),
+                None => PartialDate::ymd(2000, month, day).map(|_| DateValue::DayMonth { day, month }),
+            };
+        }
+    }
+    if let Some(name) = c.name("mon4") {
+        let month = month_of(name.as_str())?;
+        return match num::<i16>(c, "y15") {
+            Some(y) => PartialDate::month(y, month).map(DateValue::Date),
+            None => Some(DateValue::Month { month }),
+        };
+    }
+    if let Some(m) = num::<u8>(c, "m14") {
+        return (1..=12).contains(&m).then_some(DateValue::Month { month: m });
+    }
     if c.name("vfull").is_some() {
         let (d, m) = (num(c, "d2")?, num(c, "m2")?);
         return match num::<i16>(c, "y2") {
@@ -152,7 +177,21 @@ fn value_of(c: &Captures, text: &str, start: usize) -> Option<DateValue> {
 /// Every date and period in folded text, left to right.
 pub fn dates(folded: &str) -> Vec<DateMention> {
     let mut out: Vec<DateMention> = Vec::new();
-    if !folded.bytes().any(|b| b.is_ascii_digit()) {
+    const MONTH_NAMES: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    if !folded.bytes().any(|b| b.is_ascii_digit()) && !MONTH_NAMES.iter().any(|m| folded.contains(m)) {
         return out;
     }
     for c in re().captures_iter(folded) {
@@ -201,6 +240,19 @@ mod tests {
         assert_eq!(vals("tháng 4/2018 hai tỉnh"), vec![DateValue::Date(PartialDate::month(2018, 4).unwrap())]);
         assert_eq!(vals("ngày 23 tháng 11 năm 2023"), vec![ymd(2023, 11, 23)]);
         assert_eq!(vals("vào năm 2024."), vec![DateValue::Date(PartialDate::year(2024))]);
+    }
+
+    #[test]
+    fn ranges_of_days_give_the_first_day() {
+        assert_eq!(vals("từ ngày 10 đến 12/9/2023"), vec![ymd(2023, 9, 10)]);
+        assert_eq!(vals("ngày 10-12/9, đoàn"), vec![DateValue::DayMonth { day: 10, month: 9 }]);
+    }
+
+    #[test]
+    fn months_without_a_year() {
+        assert_eq!(vals("vào tháng 11 tới"), vec![DateValue::Month { month: 11 }]);
+        assert_eq!(vals("scheduled in november"), vec![DateValue::Month { month: 11 }]);
+        assert_eq!(vals("3 tháng"), vec![]);
     }
 
     #[test]

@@ -246,7 +246,8 @@ pub fn numbers(folded: &str, conv: Convention) -> Vec<NumberMention> {
             continue;
         }
         let before = folded[..m.start()].chars().next_back();
-        if before.is_some_and(crate::chars::is_letter) {
+        let currency_prefix = ["vnd", "vnđ", "usd", "us$", "lak"].iter().any(|p| folded[..m.start()].ends_with(p));
+        if before.is_some_and(crate::chars::is_letter) && !currency_prefix {
             continue; // part of a code such as "K53", "COVID-19" is handled by the caller's units
         }
         let Some(mut value) = parse_digits(m.as_str(), conv) else { continue };
@@ -351,6 +352,13 @@ mod tests {
         // "tư" alone is not four (đầu tư = investment); "lẻ" alone is not zero.
         assert!(vi("đầu tư").is_empty());
         assert!(vi("lẻ tẻ").is_empty());
+    }
+
+    #[test]
+    fn currency_written_before_the_number() {
+        let en = |s: &str| numbers(s, Convention::English).iter().map(|n| n.value).collect::<Vec<_>>();
+        assert_eq!(en("vnd500 million"), vec![500e6]);
+        assert_eq!(en("us$2.5 million"), vec![2.5e6]);
     }
 
     #[test]

@@ -24,7 +24,8 @@ fn macro_f1(gold_dir: &Path, files: &[PathBuf]) -> f64 {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let out = hoptac(&args);
     assert!(out.status.success(), "extract failed: {}", String::from_utf8_lossy(&out.stderr));
-    let pred = tmp("score").join("pred.jsonl");
+    let name = gold_dir.file_name().map_or_else(|| "gold".into(), |n| n.to_string_lossy().into_owned());
+    let pred = tmp(&format!("score-{name}")).join("pred.jsonl");
     std::fs::write(&pred, &out.stdout).unwrap();
     let scorer = repo().join("../shared/tools/score.py");
     let res = Command::new("python3")

@@ -347,6 +347,42 @@ mod tests {
     }
 
     #[test]
+    fn all_twenty_border_provinces_by_their_press_spellings() {
+        let spellings: [(&str, &[&str]); 20] = [
+            ("VN-71", &["Điện Biên"]),
+            ("VN-05", &["Sơn La"]),
+            ("VN-21", &["Thanh Hóa", "Thanh Hoá"]),
+            ("VN-22", &["Nghệ An"]),
+            ("VN-23", &["Hà Tĩnh"]),
+            ("VN-24", &["Quảng Bình"]),
+            ("VN-25", &["Quảng Trị"]),
+            ("VN-26", &["Thừa Thiên Huế", "Thừa Thiên - Huế", "Huế"]),
+            ("VN-27", &["Quảng Nam"]),
+            ("VN-28", &["Kon Tum", "Kontum"]),
+            ("LA-PH", &["Phông Xa Lỳ", "Phông-xa-lỳ", "Phongsaly", "Phôngsalỳ"]),
+            ("LA-LP", &["Luông Pha Băng", "Luang Prabang", "Luông Prabang"]),
+            ("LA-HO", &["Hủa Phăn", "Houaphanh", "Hua Phăn"]),
+            ("LA-XI", &["Xiêng Khoảng", "Xiengkhuang", "Xieng Khouang"]),
+            ("LA-BL", &["Bolikhămxay", "Bô-ly-khăm-xay", "Bolikhamxay", "Borikhamxay"]),
+            ("LA-KH", &["Khăm Muộn", "Khammouane", "Khăm-muộn"]),
+            ("LA-SV", &["Savannakhẹt", "Savannakhet", "Xavannakhet"]),
+            ("LA-SL", &["Salavan", "Sa-la-van", "Saravane"]),
+            ("LA-XE", &["Sê Kông", "Xê Kông", "Sekong", "Sê-kông"]),
+            ("LA-AT", &["Attapư", "Atapư", "Át-tạ-pư", "Attapeu", "ອັດຕະປື"]),
+        ];
+        for (id, names) in spellings {
+            for n in names {
+                assert_eq!(ids(&format!("Đoàn đại biểu tỉnh {n} đến thăm.")), vec![id.to_string()], "tỉnh {n}");
+                assert_eq!(
+                    ids_en(&format!("A delegation from {n} province arrived.")),
+                    vec![id.to_string()],
+                    "{n} province"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn unit_words_choose_between_homonyms() {
         assert_eq!(ids("tại TP Kon Tum"), vec!["VN-28:kontum"]);
         assert_eq!(ids("tại thành phố Kon Tum"), vec!["VN-28:kontum"]);
