@@ -557,6 +557,19 @@ pub(crate) fn people_in(s: &Sent) -> Vec<Person> {
     out
 }
 
+/// Historical figures the genre names in tributes ("tư tưởng Hồ Chí Minh", "Chủ tịch Cay-xỏn
+/// Phôm-vi-hản"): not people who took part in the cooperation. Folded to ASCII, letters only.
+const HISTORICAL: [&str; 8] = [
+    "hochiminh",
+    "kaysonephomvihane",
+    "cayxonphomvihan",
+    "souphanouvong",
+    "xuphanuvong",
+    "vonguyengiap",
+    "nouhakphoumsavanh",
+    "tonducthang",
+];
+
 fn push(
     out: &mut Vec<Person>,
     s: &Sent,
@@ -567,6 +580,10 @@ fn push(
     mut place: Option<PlaceId>,
 ) {
     let name = s.src[toks[a].start..toks[b - 1].end].to_string();
+    let key: String = fold_ascii(&name).chars().filter(char::is_ascii_alphanumeric).collect();
+    if HISTORICAL.contains(&key.as_str()) {
+        return;
+    }
     if place.is_none() {
         // the nearest place before the name in the sentence ("Đoàn tỉnh Hà Tĩnh do đồng chí …")
         let at = toks[a].start;
@@ -658,7 +675,11 @@ mod tests {
     #[test]
     fn titles_without_a_name_are_not_people() {
         assert!(names("Bí thư Tỉnh ủy mong muốn hai tỉnh tiếp tục hợp tác với tỉnh Hủa Phăn.").is_empty());
-        assert!(names("Chủ tịch Hồ Chí Minh").is_empty() || names("Chủ tịch Hồ Chí Minh")[0].0 == "Hồ Chí Minh");
+    }
+
+    #[test]
+    fn historical_figures_are_not_participants() {
+        assert!(names("Học tập theo tấm gương Chủ tịch Hồ Chí Minh và Chủ tịch Cay-xỏn Phôm-vi-hản.").is_empty());
     }
 
     #[test]

@@ -7,7 +7,11 @@ use crate::date::{dates, DateValue};
 use crate::fold::fold;
 
 /// Lines that open a site's block after the article ("Bài liên quan", "Bình luận", …).
-const END_MARKERS: [&str; 17] = [
+const END_MARKERS: [&str; 21] = [
+    "ý kiến bạn đọc",
+    "gửi bình luận",
+    "tin cùng chủ đề",
+    "bài viết liên quan",
     "bài liên quan",
     "tin liên quan",
     "bình luận",
