@@ -113,7 +113,10 @@ impl Extractor {
                         .max_by_key(|d| d.precision()),
                 };
             }
-            if c.signed_here && signing.is_none() {
+            // the signing the article reports: the mention that dates it most precisely
+            let precision = |d: Option<PartialDate>| d.map_or(0, |d| d.precision());
+            if c.signed_here && signing.as_ref().is_none_or(|e: &Event| precision(c.sentence_date) > precision(e.date))
+            {
                 signing = Some(Event {
                     kind: EventKind::Signing,
                     ordinal: None,

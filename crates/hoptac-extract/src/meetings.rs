@@ -93,10 +93,18 @@ fn venue(s: &Sent, a: usize, b: usize, anchor: usize) -> (Option<PlaceId>, Vec<u
     let text = s.text();
     let mut found: Vec<(usize, PlaceId, Vec<usize>)> = Vec::new();
     for c in s.cues_in(a, b).filter(|c| c.cue == Cue::Venue) {
-        let Some((pi, p)) = s.places.iter().enumerate().find(|(_, p)| p.cue_start >= c.end && p.start < b) else {
+        // the first place in the phrase after "tại": "tại Đồn Biên phòng Cửa khẩu quốc tế Bờ Y",
+        // "tại Hội trường UBND tỉnh Kon Tum"
+        let (_, phrase_end) = s.phrase(c.end);
+        let Some((pi, p)) =
+            s.places.iter().enumerate().find(|(_, p)| p.cue_start >= c.end && p.start < b.min(phrase_end))
+        else {
             continue;
         };
-        if !text[c.end..p.cue_start].trim().is_empty() {
+        let gap = &text[c.end..p.cue_start];
+        let other_cue =
+            s.cues_in(c.end, p.cue_start).any(|x| matches!(x.cue, Cue::Event(_) | Cue::Agreement(_) | Cue::Venue));
+        if gap.len() > 80 || other_cue {
             continue;
         }
         let mut idx = vec![pi];
@@ -339,7 +347,7 @@ pub(crate) fn agreements_in(s: &Sent, years: &Years) -> Vec<AgreementCand> {
             .iter()
             .filter(|d| !matches!(d.value, DateValue::Period(_) | DateValue::Anniversary { .. }))
             .filter(|d| {
-                let after = d.start >= end && d.end <= pb.max(next.min(pb));
+                let after = d.start >= end && d.start < pb.max(next.min(pb));
                 let before_signed =
                     d.end <= start && d.start >= ca && s.cues_in(d.end, start).any(|c| c.cue == Cue::Sign);
                 after || before_signed
@@ -379,7 +387,11 @@ pub(crate) fn agreements_in(s: &Sent, years: &Years) -> Vec<AgreementCand> {
                 span: s.span(start, end),
             },
             parties: Parties { explicit },
-            signed_here: sign_before && signed.is_none() && !s.has_cue(ca, start, Cue::Held),
+            // the signing the article reports, not one it recalls ("tháng 4/2018 hai tỉnh đã ký kết"):
+            // undated, or dated to the day in the article's own year or later
+            signed_here: sign_before
+                && !s.has_cue(ca, start, Cue::Held)
+                && signed.is_none_or(|d| d.precision() == 3 && years.reference().is_none_or(|r| d.year >= r)),
             venue: venue_id,
             sentence_date: best_date(s, ca, cb, start, years),
             meeting: if kind == AgreementKind::Minutes { meeting_named(s, end, next) } else { None },
