@@ -302,13 +302,22 @@ fn tokenize<'s>(s: &'s Sent) -> Vec<Tok<'s>> {
 struct PhraseSet {
     all: HashSet<&'static str>,
     first: HashSet<&'static str>,
+    /// First bytes of the phrases: most tokens are turned away here, before any hashing.
+    first_bytes: [bool; 256],
 }
 
 impl PhraseSet {
     fn new(list: &'static [&'static str]) -> Self {
+        let mut first_bytes = [false; 256];
+        for p in list {
+            if let Some(&b) = p.as_bytes().first() {
+                first_bytes[b as usize] = true;
+            }
+        }
         PhraseSet {
             all: list.iter().copied().collect(),
             first: list.iter().map(|p| p.split(' ').next().unwrap_or(p)).collect(),
+            first_bytes,
         }
     }
 }
@@ -331,7 +340,8 @@ fn organisations() -> &'static PhraseSet {
 /// Length in tokens of the longest phrase of `set` starting at token `i`.
 fn phrase_at(toks: &[Tok], i: usize, set: &PhraseSet) -> usize {
     let Some(t0) = toks.get(i) else { return 0 };
-    if !t0.word || !set.first.contains(t0.folded) {
+    let first_byte = t0.folded.as_bytes().first().copied().unwrap_or(0);
+    if !t0.word || !set.first_bytes[first_byte as usize] || !set.first.contains(t0.folded) {
         return 0;
     }
     let mut best = usize::from(set.all.contains(t0.folded));
@@ -366,7 +376,15 @@ impl<'s, 'a> Ctx<'s, 'a> {
         let toks = tokenize(s);
         let spans: Vec<(usize, usize)> =
             s.places.iter().map(|p| (s.folded.to_source(p.start), s.folded.to_source(p.end))).collect();
-        let place_of = toks.iter().map(|t| spans.iter().position(|&(a, b)| t.start >= a && t.end <= b)).collect();
+        // tokens and places are both in text order: one merge pass
+        let mut place_of = Vec::with_capacity(toks.len());
+        let mut k = 0usize;
+        for t in &toks {
+            while k < spans.len() && spans[k].1 <= t.start {
+                k += 1;
+            }
+            place_of.push((k < spans.len() && t.start >= spans[k].0 && t.end <= spans[k].1).then_some(k));
+        }
         Ctx { s, toks, place_of }
     }
 

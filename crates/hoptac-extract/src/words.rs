@@ -16,6 +16,8 @@ use hoptac_text::is_word_char;
 #[derive(Debug)]
 pub(crate) struct WordAutomaton {
     dfa: DFA,
+    /// Bytes that can begin a pattern: any other word start is passed over without a walk.
+    first: [bool; 256],
 }
 
 /// One match: pattern index and byte range in the searched text.
@@ -30,7 +32,13 @@ impl WordAutomaton {
     pub(crate) fn new<P: AsRef<[u8]>>(patterns: &[P]) -> Result<Self, aho_corasick::BuildError> {
         let dfa =
             DFA::builder().match_kind(MatchKind::LeftmostLongest).start_kind(StartKind::Anchored).build(patterns)?;
-        Ok(WordAutomaton { dfa })
+        let mut first = [false; 256];
+        for p in patterns {
+            if let Some(&b) = p.as_ref().first() {
+                first[b as usize] = true;
+            }
+        }
+        Ok(WordAutomaton { dfa, first })
     }
 
     /// The longest pattern starting exactly at `at`.
@@ -55,6 +63,11 @@ impl WordAutomaton {
     /// Leftmost-longest, non-overlapping matches that start where a word can start
     /// (anywhere, when `everywhere`).
     pub(crate) fn find(&self, text: &str, everywhere: bool) -> Vec<WordMatch> {
+        self.find_where(text, everywhere, |_| true)
+    }
+
+    /// As [`WordAutomaton::find`], trying only the starts that `may_start` accepts.
+    pub(crate) fn find_where(&self, text: &str, everywhere: bool, may_start: impl Fn(usize) -> bool) -> Vec<WordMatch> {
         let bytes = text.as_bytes();
         let mut out = Vec::new();
         let mut prev: Option<char> = None;
@@ -71,7 +84,7 @@ impl WordAutomaton {
                     }
                 };
             prev = Some(c);
-            if !starts || i < skip_to {
+            if !starts || i < skip_to || !self.first[bytes[i] as usize] || !may_start(i) {
                 continue;
             }
             if let Some(m) = self.longest_at(bytes, i) {

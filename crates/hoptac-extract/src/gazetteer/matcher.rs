@@ -202,7 +202,14 @@ impl Matcher {
     ) -> Vec<PlaceMention> {
         let text = folded.text.as_str();
         let mut out = Vec::new();
-        for m in self.automaton.find(text, lao && has_lao(text)) {
+        // A Latin-script name starts with a capital (or a digit) in the source; Lao script has no case.
+        let capital_at = |i: usize| {
+            source
+                .get(folded.to_source(i)..)
+                .and_then(|s| s.chars().next())
+                .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || ('\u{0E80}'..='\u{0EFF}').contains(&c))
+        };
+        for m in self.automaton.find_where(text, lao && has_lao(text), capital_at) {
             let pat = &self.patterns[m.pattern];
             if pat.english_only && !english {
                 continue;
