@@ -42,22 +42,23 @@ impl WordAutomaton {
     }
 
     /// The longest pattern starting exactly at `at`.
+    #[inline]
     fn longest_at(&self, bytes: &[u8], at: usize) -> Option<WordMatch> {
         let mut sid = self.dfa.start_state(Anchored::Yes).ok()?;
-        let mut best = None;
-        for (i, &b) in bytes.iter().enumerate().skip(at) {
+        let mut last: Option<(aho_corasick::automaton::StateID, usize)> = None;
+        for (off, &b) in bytes[at..].iter().enumerate() {
             sid = self.dfa.next_state(Anchored::Yes, sid, b);
             if self.dfa.is_special(sid) {
                 if self.dfa.is_dead(sid) {
                     break;
                 }
                 if self.dfa.is_match(sid) {
-                    let pattern = self.dfa.match_pattern(sid, 0).as_usize();
-                    best = Some(WordMatch { pattern, start: at, end: i + 1 });
+                    last = Some((sid, at + off + 1));
                 }
             }
         }
-        best
+        let (sid, end) = last?;
+        Some(WordMatch { pattern: self.dfa.match_pattern(sid, 0).as_usize(), start: at, end })
     }
 
     /// Leftmost-longest, non-overlapping matches that start where a word can start
