@@ -78,7 +78,22 @@ impl Extractor {
                 _ => None,
             })
         });
-        let years = Years { published: layout.published, document: document_year };
+        // Minutes name their meeting in the header and date themselves on the closing line.
+        let minutes_header = layout.title.as_deref().filter(|t| {
+            let f = hoptac_text::fold(t).text;
+            f.starts_with("biên bản") || f.starts_with("minutes")
+        });
+        let document_date = layout.published.or(layout.dated);
+        let minutes_of = match (minutes_header, layout.dated) {
+            (Some(t), Some(d)) => {
+                crate::lexicon::cues(&hoptac_text::fold(t).text).into_iter().find_map(|c| match c.cue {
+                    crate::lexicon::Cue::Event(k) => Some((k, d)),
+                    _ => None,
+                })
+            }
+            _ => None,
+        };
+        let years = Years { published: document_date, document: document_year, minutes_of };
 
         let places = self.places(&sents);
         let people = people::merge_people(sents.iter().flat_map(people::people_in).collect());
@@ -129,6 +144,18 @@ impl Extractor {
                 });
             }
             agreements.push(a);
+        }
+        // The minutes themselves, signed on the date they bear.
+        if let (Some(header), Some(date)) = (minutes_header, layout.dated) {
+            let at = text.find(header).unwrap_or(0);
+            agreements.push(Agreement {
+                kind: AgreementKind::Minutes,
+                signed: Some(date),
+                period: None,
+                parties: partnership.clone(),
+                evidence: header.to_string(),
+                span: Span::new(at, at + header.len()),
+            });
         }
         // The article's own meeting: the first held meeting with a full date.
         let main = events
@@ -185,7 +212,7 @@ impl Extractor {
             document: DocumentMeta {
                 source: source.to_string(),
                 title: layout.title.clone(),
-                published: layout.published,
+                published: document_date,
                 language: language.to_string(),
                 encoding: encoding.to_string(),
                 length: text.len(),

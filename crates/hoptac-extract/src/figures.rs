@@ -173,6 +173,7 @@ mod tests {
         assert!(figs("nâng cấp quốc lộ 12 và quốc lộ 8A").is_empty());
         assert!(figs("Ký kết 02 bản ghi nhớ.").is_empty());
         assert!(figs("Top 50 doanh nghiệp tiêu biểu").is_empty());
+        assert!(figs("Biên bản được lập thành 04 bản, mỗi bản có giá trị như nhau.").is_empty());
     }
 
     #[test]

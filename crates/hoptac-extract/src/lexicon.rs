@@ -351,6 +351,8 @@ const WORDS: &[(&str, Cue)] = &[
     ("nước", Cue::NotUnit),
     ("years", Cue::NotUnit),
     ("số", Cue::Rank),
+    ("lập thành", Cue::Rank),
+    ("làm thành", Cue::Rank),
     ("top", Cue::Rank),
     ("khóa", Cue::Rank),
     ("no.", Cue::Rank),

@@ -16,6 +16,9 @@ pub(crate) struct Years {
     pub published: Option<PartialDate>,
     /// From the whole document (an anniversary range), when the sentence gives none.
     pub document: Option<i16>,
+    /// Minutes ("BIÊN BẢN HỘI ĐÀM … Thà Khẹt, ngày 16 tháng 5 năm 2024"): the meeting they record
+    /// and the date they bear, for mentions of that meeting that carry no date of their own.
+    pub minutes_of: Option<(EventKind, PartialDate)>,
 }
 
 impl Years {
@@ -255,7 +258,14 @@ pub(crate) fn events_in(s: &Sent, years: &Years) -> Vec<EventCand> {
         let prev_end = if n > 0 { event_cues[n - 1].1 } else { 0 };
         let (ca, cb) = (ca.max(prev_end), cb.min(next_event));
         let ord = ordinal(s, start, end, next_event);
-        let date = best_date(s, ca, cb, start, years);
+        let mut date = best_date(s, ca, cb, start, years);
+        if let (None, None, Some((k, d))) = (ord, date, years.minutes_of) {
+            let planned = s.cues_in(ca, cb).any(|c| matches!(c.cue, Cue::Planned | Cue::Irrealis))
+                || s.cues_in(ca, start).any(|c| c.cue == Cue::Agreed);
+            if k == kind && !planned {
+                date = Some(d);
+            }
+        }
         if ord.is_none() && date.is_none() {
             continue;
         }

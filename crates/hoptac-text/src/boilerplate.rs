@@ -40,6 +40,9 @@ pub struct Layout {
     pub article_end: usize,
     /// Byte ranges inside the article that are not article text (dateline, byline, credits).
     pub skipped: Vec<(usize, usize)>,
+    /// The date a document gives itself on its closing line ("Thà Khẹt, ngày 16 tháng 5 năm 2024"),
+    /// as minutes and official letters do.
+    pub dated: Option<PartialDate>,
 }
 
 impl Layout {
@@ -104,6 +107,27 @@ fn dateline_date(line: &str) -> Option<PartialDate> {
     })
 }
 
+/// A closing line "Place, ngày 16 tháng 5 năm 2024" (or "…, 16/5/2024"): the document's own date.
+fn closing_date(line: &str) -> Option<PartialDate> {
+    let t = line.trim().trim_end_matches('.');
+    let (place, rest) = t.split_once(',')?;
+    if t.chars().count() > 80 || place.is_empty() || !place.chars().next().is_some_and(char::is_uppercase) {
+        return None;
+    }
+    if place.chars().any(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let f = fold(rest.trim()).text;
+    let d = dates(&f);
+    match d.as_slice() {
+        [one] if one.start <= 5 && f[one.end..].trim().is_empty() => match one.value {
+            DateValue::Date(p) if p.precision() == 3 => Some(p),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 /// Credits and bylines: "Theo TTXVN", a short all-capitals author name, "Ảnh: …".
 fn is_credit(line: &str) -> bool {
     let t = line.trim();
@@ -132,6 +156,10 @@ pub fn layout(text: &str) -> Layout {
     }
     let article: Vec<(usize, &str)> =
         all.iter().copied().filter(|&(s, l)| s < out.article_end && !l.trim().is_empty()).collect();
+    if let Some(&(start, line)) = article.iter().rev().take(3).find(|(_, l)| closing_date(l).is_some()) {
+        out.dated = closing_date(line);
+        out.skipped.push((start, start + line.len()));
+    }
     for (n, &(start, line)) in article.iter().enumerate() {
         let head = n < 6;
         if head && out.published.is_none() {
@@ -141,7 +169,8 @@ pub fn layout(text: &str) -> Layout {
                 continue;
             }
         }
-        if is_credit(line) {
+        // the first line is the title or the header, never a byline
+        if n > 0 && is_credit(line) {
             out.skipped.push((start, start + line.len()));
         }
     }
@@ -172,6 +201,16 @@ mod tests {
         assert!(!l.in_article(PAGE.find("NGUYỄN").unwrap()));
         assert!(!l.in_article(PAGE.find("Một tin").unwrap()));
         assert!(!l.in_article(PAGE.find("10:15").unwrap()));
+    }
+
+    #[test]
+    fn minutes_header_and_closing_date() {
+        let t = "BIÊN BẢN HỘI ĐÀM\ngiữa hai tỉnh\n\nHai bên đã hội đàm.\n\nThà Khẹt, ngày 16 tháng 5 năm 2024\n";
+        let l = layout(t);
+        assert_eq!(l.title.as_deref(), Some("BIÊN BẢN HỘI ĐÀM"));
+        assert_eq!(l.dated, PartialDate::ymd(2024, 5, 16));
+        assert!(!l.in_article(t.find("Thà Khẹt").unwrap()));
+        assert!(l.in_article(0));
     }
 
     #[test]
