@@ -231,7 +231,7 @@ impl Matcher {
                 }
             }
             let before = &text[..start];
-            if ends_with_word(before, &ORGANISATIONS).is_some() {
+            if word_before(before, ORGANISATIONS.map(|w| (w, ()))).is_some() {
                 continue;
             }
             let (classifier, cue_start) = match classifier_before(before) {
@@ -271,29 +271,18 @@ fn best_of(g: &Gazetteer, cands: &[Candidate]) -> Option<Candidate> {
     })
 }
 
-/// If `before` ends with one of `words` (as whole words, then optional spaces), where it starts.
-fn ends_with_word(before: &str, words: &[&str]) -> Option<usize> {
+/// The first of `words` that `before` ends with, as a whole word (trailing spaces allowed),
+/// and where it starts.
+fn word_before<'w, T>(before: &str, words: impl IntoIterator<Item = (&'w str, T)>) -> Option<(T, usize)> {
     let t = before.trim_end_matches([' ', '\u{a0}']);
-    for w in words {
-        if let Some(head) = t.strip_suffix(w) {
-            if !head.chars().next_back().is_some_and(hoptac_text::is_word_char) {
-                return Some(head.len());
-            }
-        }
-    }
-    None
+    words.into_iter().find_map(|(w, tag)| {
+        let head = t.strip_suffix(w)?;
+        (!head.chars().next_back().is_some_and(hoptac_text::is_word_char)).then_some((tag, head.len()))
+    })
 }
 
 fn classifier_before(before: &str) -> Option<(Class, usize)> {
-    let t = before.trim_end_matches([' ', '\u{a0}']);
-    for (w, c) in BEFORE {
-        if let Some(head) = t.strip_suffix(w) {
-            if !head.chars().next_back().is_some_and(hoptac_text::is_word_char) {
-                return Some((c, head.len()));
-            }
-        }
-    }
-    None
+    word_before(before, BEFORE)
 }
 
 fn classifier_after(after: &str) -> Option<Class> {

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use hoptac_core::{Level, PartialDate, PlaceId};
-use hoptac_text::{fold, fold_ascii};
+use hoptac_text::fold;
 use serde::Deserialize;
 use thiserror::Error;
 
@@ -236,11 +236,6 @@ impl Gazetteer {
     /// Places that the named unit absorbed (Quảng Ngãi → [Kon Tum]).
     pub fn predecessors(&self, id: &str) -> Vec<&Place> {
         self.places.iter().filter(|p| p.successor.as_ref().is_some_and(|s| s.as_str() == id)).collect()
-    }
-
-    /// The slug a spelling would get ([`hoptac_text::slug`]); exposed for tests and tools.
-    pub fn ascii(name: &str) -> String {
-        fold_ascii(name)
     }
 }
 
