@@ -166,6 +166,42 @@ const ORG_PHRASES: &[&str] = &[
     "trường",
     "học viện",
     "ngân hàng",
+    // ministries and provincial departments (Bộ, Sở …)
+    "ngoại giao",
+    "nội vụ",
+    "quốc phòng",
+    "giáo dục",
+    "đào tạo",
+    "y tế",
+    "tài chính",
+    "công thương",
+    "kế hoạch",
+    "đầu tư",
+    "lao động",
+    "thương binh",
+    "nông nghiệp",
+    "phát triển nông thôn",
+    "tư pháp",
+    "văn hóa",
+    "thể thao",
+    "du lịch",
+    "khoa học",
+    "công nghệ",
+    "tài nguyên",
+    "môi trường",
+    "giao thông",
+    "vận tải",
+    "thông tin",
+    "truyền thông",
+    "dân tộc",
+    "tôn giáo",
+    "thanh tra",
+    "an ninh",
+    "tuyên truyền",
+    "hội nông dân",
+    "liên đoàn lao động",
+    "tổng cục",
+    "chính trị",
     "party",
     "committee",
     "people's",
@@ -453,6 +489,11 @@ impl<'s, 'a> Ctx<'s, 'a> {
             if !t.word {
                 break;
             }
+            // "Sở Giáo dục và Đào tạo": "và" between two department words stays in the title
+            if t.folded == "và" && org_len(&self.toks, j + 1) > 0 && anchor {
+                j += 1;
+                continue;
+            }
             if !t.cap && STOP_WORDS.contains(&t.folded) {
                 break;
             }
@@ -688,6 +729,13 @@ mod tests {
         let r = names("Bí thư Huyện ủy, Chủ tịch huyện Phu Vông Bua Khăm Si Tha đánh giá cao kết quả.");
         assert_eq!(r[0].0, "Bua Khăm Si Tha");
         assert_eq!(r[0].1, vec!["Bí thư Huyện ủy".to_string(), "Chủ tịch huyện".to_string()]);
+    }
+
+    #[test]
+    fn department_names_are_part_of_the_title() {
+        let r = names("Giám đốc Sở Giáo dục và Đào tạo Nguyễn Thị Mai cho biết như vậy.");
+        assert_eq!(r[0].0, "Nguyễn Thị Mai");
+        assert!(names("Theo Bộ trưởng Bộ Ngoại Giao Lào, quan hệ phát triển.").is_empty());
     }
 
     #[test]
