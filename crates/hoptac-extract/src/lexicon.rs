@@ -412,6 +412,9 @@ const WORDS: &[(&str, Cue)] = &[
     ("director", Cue::Title),
     ("ambassador", Cue::Title),
     ("minister", Cue::Title),
+    ("head", Cue::Title),
+    ("commander", Cue::Title),
+    ("colonel", Cue::Title),
     ("president", Cue::Title),
 ];
 

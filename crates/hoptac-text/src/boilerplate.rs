@@ -61,13 +61,30 @@ fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
     })
 }
 
-fn is_end_marker(line: &str) -> bool {
-    if line.len() > 160 {
-        return false;
+/// What a line that starts with a site marker is.
+#[derive(Debug, PartialEq, Eq)]
+enum Marker {
+    /// The marker alone ("Bài liên quan", "(0) Bình luận"): a block follows, the article is over.
+    Block,
+    /// A single link inside the article ("Đọc thêm: Hai tỉnh ký kết …"): skip this line only.
+    Link,
+}
+
+fn marker(line: &str) -> Option<Marker> {
+    if line.len() > 400 {
+        return None;
     }
     let f = fold(line.trim()).text;
     let f = f.trim_start_matches(|c: char| c == '(' || c == ')' || c.is_ascii_digit() || c == ' ');
-    f.chars().count() <= 40 && END_MARKERS.iter().any(|m| f.starts_with(m))
+    let m = END_MARKERS.iter().find(|m| f.starts_with(*m))?;
+    let rest = f[m.len()..].trim();
+    if rest.is_empty() || rest == ":" || (rest.chars().count() <= 20 && !rest.starts_with(':')) {
+        Some(Marker::Block)
+    } else if rest.starts_with(':') || rest.starts_with(">>") {
+        Some(Marker::Link)
+    } else {
+        None
+    }
 }
 
 /// A short line carrying a full date and a clock time or weekday: the dateline.
@@ -98,7 +115,9 @@ fn dateline_date(line: &str) -> Option<PartialDate> {
     ]
     .iter()
     .any(|w| f.contains(w));
-    if !(has_time || weekday || f.contains('|')) {
+    // a line that is little more than a date ("16/11/2017", "Ngày đăng: 16/11/2017") is one too
+    let words = f.split_whitespace().count();
+    if !(has_time || weekday || f.contains('|') || words <= 4) {
         return None;
     }
     dates(&f).into_iter().find_map(|d| match d.value {
@@ -149,9 +168,13 @@ pub fn layout(text: &str) -> Layout {
     let mut out = Layout { article_end: text.len(), ..Layout::default() };
     let all: Vec<(usize, &str)> = lines(text).collect();
     for &(start, line) in &all {
-        if is_end_marker(line) {
-            out.article_end = start;
-            break;
+        match marker(line) {
+            Some(Marker::Block) => {
+                out.article_end = start;
+                break;
+            }
+            Some(Marker::Link) => out.skipped.push((start, start + line.len())),
+            None => {}
         }
     }
     let article: Vec<(usize, &str)> =
@@ -217,6 +240,26 @@ mod tests {
     fn counted_comment_headers_end_the_article() {
         let t = "Nội dung bài.\n(12) Bình luận\nÝ kiến bạn đọc";
         assert_eq!(layout(t).article_end, t.find("(12)").unwrap());
+    }
+
+    #[test]
+    fn a_link_inside_the_article_is_skipped_not_cut() {
+        let t = "Đoạn một.\nĐọc thêm: Hai tỉnh ký kết bản ghi nhớ hợp tác giai đoạn mới\nĐoạn hai có 20 suất học bổng.\nTin liên quan\nRác";
+        let l = layout(t);
+        assert_eq!(l.article_end, t.find("Tin liên quan").unwrap());
+        assert!(!l.in_article(t.find("Hai tỉnh ký").unwrap()));
+        assert!(l.in_article(t.find("Đoạn hai").unwrap()));
+    }
+
+    #[test]
+    fn a_marker_with_a_colon_alone_is_a_block() {
+        let t = "Nội dung.\nTin liên quan:\nHai tỉnh ký kết 20 suất học bổng";
+        assert_eq!(layout(t).article_end, t.find("Tin liên quan").unwrap());
+    }
+
+    #[test]
+    fn a_bare_date_line_is_a_dateline() {
+        assert_eq!(layout("Tiêu đề\n16/11/2017\nNội dung.").published, PartialDate::ymd(2017, 11, 16));
     }
 
     #[test]
