@@ -98,7 +98,11 @@ impl Extractor {
         let places = self.places(&sents);
         let people = people::merge_people(sents.iter().flat_map(people::people_in).collect());
 
-        let event_cands: Vec<EventCand> = sents.iter().flat_map(|s| meetings::events_in(s, &years)).collect();
+        let mut event_cands: Vec<EventCand> = Vec::new();
+        for s in &sents {
+            let last = event_cands.last().and_then(|e| e.event.date).filter(|d| d.precision() == 3);
+            event_cands.extend(meetings::events_in(s, &years, last));
+        }
         let agreement_cands: Vec<AgreementCand> =
             sents.iter().flat_map(|s| meetings::agreements_in(s, &years)).collect();
         let counts: Vec<(PlaceId, usize)> = places.iter().map(|p| (p.id.clone(), p.mentions.len())).collect();
@@ -195,7 +199,7 @@ impl Extractor {
         events.sort_by_key(|e| e.span.start);
         let events = meetings::merge_events(self.gazetteer, events);
         let agreements = meetings::merge_agreements(self.gazetteer, agreements);
-        let figures = sents.iter().flat_map(figures::figures_in).collect();
+        let figures = figures::merge_figures(sents.iter().flat_map(figures::figures_in).collect());
 
         let mut diagnostics = Vec::new();
         if sents.is_empty() {

@@ -86,15 +86,22 @@ pub(crate) fn figures_in(s: &Sent) -> Vec<Figure> {
         }
         let (ca, cb) = s.clause(n.start);
         let next_number = s.numbers.get(ni + 1).map_or(cb, |m| m.start.min(cb));
-        let mut kind = None;
-        for c in s.cues_in(ca, n.start).rev() {
-            kind = match c.cue {
-                Cue::Commit | Cue::Planned => Some(FigureKind::Commitment),
-                Cue::Deliver | Cue::Held => Some(FigureKind::Result),
-                Cue::Measure => Some(FigureKind::Fact),
-                _ => continue,
-            };
-            break;
+        // A measure word right before the number makes a standing fact ("dài 154 km"); otherwise
+        // modality outranks verbs: planned ("sẽ", "dự kiến") over done ("đã") over promised
+        // ("dành", "cam kết") over plain verbs of giving ("trao", "quy tập").
+        let measured =
+            s.cues_in(ca, n.start).next_back().is_some_and(|c| c.cue == Cue::Measure && n.start - c.end <= 12);
+        let rank = |cue: Cue| match cue {
+            Cue::Planned => Some((0, FigureKind::Commitment)),
+            Cue::Held => Some((1, FigureKind::Result)),
+            Cue::Commit => Some((2, FigureKind::Commitment)),
+            Cue::Deliver => Some((3, FigureKind::Result)),
+            Cue::Measure => Some((4, FigureKind::Fact)),
+            _ => None,
+        };
+        let mut kind = s.cues_in(ca, n.start).filter_map(|c| rank(c.cue)).min_by_key(|(r, _)| *r).map(|(_, k)| k);
+        if measured {
+            kind = Some(FigureKind::Fact);
         }
         let kind = kind.unwrap_or(match unit {
             Unit::Km | Unit::Hectare | Unit::Percent => FigureKind::Fact,
@@ -144,6 +151,28 @@ pub(crate) fn figures_in(s: &Sent) -> Vec<Figure> {
     out
 }
 
+/// The same figure told twice (in the title and the body, in a summary and its detail) is one.
+pub(crate) fn merge_figures(figures: Vec<Figure>) -> Vec<Figure> {
+    let mut out: Vec<Figure> = Vec::new();
+    for f in figures {
+        match out
+            .iter_mut()
+            .find(|o| o.kind == f.kind && o.unit == f.unit && o.value == f.value && o.period == f.period)
+        {
+            Some(o) => {
+                if o.from.is_empty() {
+                    o.from = f.from;
+                }
+                if o.to.is_empty() {
+                    o.to = f.to;
+                }
+            }
+            None => out.push(f),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -164,6 +193,19 @@ mod tests {
         assert_eq!(figs("Đã quy tập được 37 bộ hài cốt liệt sĩ."), vec![(FigureKind::Result, 37.0, Unit::Remains)]);
         assert_eq!(figs("Hai huyện có chung đường biên giới dài 61,5 km."), vec![(FigureKind::Fact, 61.5, Unit::Km)]);
         assert_eq!(figs("Huyện trao tặng 1,2 tỷ đồng xây trường."), vec![(FigureKind::Result, 1.2e9, Unit::Vnd)]);
+    }
+
+    #[test]
+    fn modality_outranks_verbs() {
+        assert_eq!(
+            figs("Mùa khô 2024 - 2025, tỉnh dự kiến tiếp tục tìm kiếm, quy tập 20 hài cốt liệt sĩ."),
+            vec![(FigureKind::Commitment, 20.0, Unit::Remains)]
+        );
+        assert_eq!(
+            figs("Tỉnh đã dành 10 suất học bổng cho tỉnh bạn."),
+            vec![(FigureKind::Result, 10.0, Unit::Scholarship)]
+        );
+        assert_eq!(figs("Hai tỉnh đã có đường biên giới dài 154 km."), vec![(FigureKind::Fact, 154.0, Unit::Km)]);
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Meetings (events) and written agreements, and the partnership a document is about.
 
-use hoptac_core::{Agreement, AgreementKind, Event, EventKind, EventStatus, PartialDate, Period, PlaceId, Span};
+use hoptac_core::{Agreement, AgreementKind, Event, EventKind, EventStatus, Level, PartialDate, Period, PlaceId, Span};
 use hoptac_text::date::DateValue;
 use hoptac_text::roman::parse_roman;
 
@@ -98,9 +98,15 @@ fn venue(s: &Sent, a: usize, b: usize, anchor: usize) -> (Option<PlaceId>, Vec<u
     for c in s.cues_in(a, b).filter(|c| c.cue == Cue::Venue) {
         // the first place in the phrase after "tại": "tại Đồn Biên phòng Cửa khẩu quốc tế Bờ Y",
         // "tại Hội trường UBND tỉnh Kon Tum"
+        // the most precise place of the phrase ("tại Nghĩa trang liệt sĩ quốc tế Việt - Lào (huyện Anh
+        // Sơn)" is in Anh Sơn), the first among equals
         let (_, phrase_end) = s.phrase(c.end);
-        let Some((pi, p)) =
-            s.places.iter().enumerate().find(|(_, p)| p.cue_start >= c.end && p.start < b.min(phrase_end))
+        let Some((pi, p)) = s
+            .places
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.cue_start >= c.end && p.start < b.min(phrase_end))
+            .min_by_key(|(i, p)| (p.level == Level::Country, *i))
         else {
             continue;
         };
@@ -127,13 +133,27 @@ fn venue(s: &Sent, a: usize, b: usize, anchor: usize) -> (Option<PlaceId>, Vec<u
         }
         found.push((c.start, p.id.clone(), idx));
     }
-    // the venue after the anchor if any, else the last one before it
-    let pick = found.iter().position(|(at, _, _)| *at >= anchor).or_else(|| found.len().checked_sub(1));
+    // The lede's venue ("Sáng 12/4, tại X, … tổ chức Lễ …") unless the meeting word is followed by
+    // "tổ chức tại", "diễn ra tại", "ký … tại": a later "tại" may be about something else
+    // ("hy sinh tại tỉnh Xiêng Khoảng").
+    let organised_at = |at: usize| {
+        let before = text[..at].trim_end();
+        ["tổ chức", "diễn ra", "khai mạc", "held", "take place", "took place", "hosted"]
+            .iter()
+            .any(|w| before.ends_with(w))
+            || s.cues_in(anchor, at).any(|c| matches!(c.cue, Cue::Sign | Cue::Held | Cue::Planned))
+    };
+    let before_anchor = found.iter().rposition(|(at, _, _)| *at < anchor);
+    let after_anchor = found.iter().position(|(at, _, _)| *at >= anchor);
+    let pick = match (before_anchor, after_anchor) {
+        (Some(b), Some(a)) => Some(if organised_at(found[a].0) { a } else { b }),
+        (b, a) => a.or(b),
+    };
     match pick {
         Some(i) => {
+            // only the chosen venue stops being a party; another "tại X" may name one
             let (_, id, idx) = found.swap_remove(i);
-            let all: Vec<usize> = found.into_iter().flat_map(|(_, _, v)| v).chain(idx.iter().copied()).collect();
-            (Some(id), all)
+            (Some(id), idx)
         }
         None => (None, Vec::new()),
     }
@@ -231,8 +251,13 @@ fn best_date(s: &Sent, a: usize, b: usize, anchor: usize, years: &Years) -> Opti
         .map(|(p, _)| p)
 }
 
+/// Sentence openings that date what follows by the meeting reported just before.
+const SAME_DAY: [&str; 5] = ["cùng ngày", "cũng trong ngày", "trong cùng ngày", "the same day", "on the same day"];
+
 /// Meetings named in a sentence, with a date or an ordinal (a bare "Hội nghị" refers back).
-pub(crate) fn events_in(s: &Sent, years: &Years) -> Vec<EventCand> {
+/// `same_day`: the date of the meeting reported last, for a sentence that opens "Cùng ngày, …".
+pub(crate) fn events_in(s: &Sent, years: &Years, same_day: Option<PartialDate>) -> Vec<EventCand> {
+    let same_day = same_day.filter(|_| SAME_DAY.iter().any(|w| s.text().starts_with(w)));
     let mut out = Vec::new();
     let event_cues: Vec<(usize, usize, EventKind)> = s
         .cues
@@ -258,7 +283,7 @@ pub(crate) fn events_in(s: &Sent, years: &Years) -> Vec<EventCand> {
         let prev_end = if n > 0 { event_cues[n - 1].1 } else { 0 };
         let (ca, cb) = (ca.max(prev_end), cb.min(next_event));
         let ord = ordinal(s, start, end, next_event);
-        let mut date = best_date(s, ca, cb, start, years);
+        let mut date = best_date(s, ca, cb, start, years).or(same_day);
         if let (None, None, Some((k, d))) = (ord, date, years.minutes_of) {
             let planned = s.cues_in(ca, cb).any(|c| matches!(c.cue, Cue::Planned | Cue::Irrealis))
                 || s.cues_in(ca, start).any(|c| c.cue == Cue::Agreed);
