@@ -385,54 +385,6 @@ const WORDS: &[(&str, Cue)] = &[
     ("chủ trì", Cue::Speech),
     ("bày tỏ", Cue::Speech),
     ("said", Cue::Speech),
-    ("ông", Cue::Title),
-    ("bà", Cue::Title),
-    ("ngài", Cue::Title),
-    ("mr", Cue::Title),
-    ("mrs", Cue::Title),
-    ("ms", Cue::Title),
-    ("madam", Cue::Title),
-    ("bí thư", Cue::Title),
-    ("chủ tịch", Cue::Title),
-    ("ủy viên", Cue::Title),
-    ("tỉnh trưởng", Cue::Title),
-    ("huyện trưởng", Cue::Title),
-    ("trưởng ban", Cue::Title),
-    ("giám đốc", Cue::Title),
-    ("đại sứ", Cue::Title),
-    ("lãnh sự", Cue::Title),
-    ("bộ trưởng", Cue::Title),
-    ("thứ trưởng", Cue::Title),
-    ("thủ tướng", Cue::Title),
-    ("chủ nhiệm", Cue::Title),
-    ("chỉ huy trưởng", Cue::Title),
-    ("chính ủy", Cue::Title),
-    ("tư lệnh", Cue::Title),
-    ("đại tá", Cue::Title),
-    ("thượng tá", Cue::Title),
-    ("trung tá", Cue::Title),
-    ("thiếu tá", Cue::Title),
-    ("thiếu tướng", Cue::Title),
-    ("trung tướng", Cue::Title),
-    ("tiến sĩ", Cue::Title),
-    ("tiến sỹ", Cue::Title),
-    ("giáo sư", Cue::Title),
-    ("chánh văn phòng", Cue::Title),
-    ("trưởng phòng", Cue::Title),
-    ("hiệu trưởng", Cue::Title),
-    ("đồn trưởng", Cue::Title),
-    ("trưởng đoàn", Cue::Title),
-    ("chairman", Cue::Title),
-    ("chairwoman", Cue::Title),
-    ("secretary", Cue::Title),
-    ("governor", Cue::Title),
-    ("director", Cue::Title),
-    ("ambassador", Cue::Title),
-    ("minister", Cue::Title),
-    ("head", Cue::Title),
-    ("commander", Cue::Title),
-    ("colonel", Cue::Title),
-    ("president", Cue::Title),
 ];
 
 /// A cue found in folded text.
@@ -445,14 +397,18 @@ pub(crate) struct CueMention {
 
 struct Lexicon {
     automaton: WordAutomaton,
+    /// Every cue word: [`WORDS`], then the people module's title heads and honorifics.
+    words: Vec<(&'static str, Cue)>,
 }
 
 fn lexicon() -> &'static Lexicon {
     static L: OnceLock<Lexicon> = OnceLock::new();
     L.get_or_init(|| {
-        let keys: Vec<String> = WORDS.iter().map(|(w, _)| hoptac_text::fold(w).text).collect();
+        let titles = crate::people::TITLE_HEADS.iter().chain(crate::people::HONORIFICS).map(|w| (*w, Cue::Title));
+        let words: Vec<(&'static str, Cue)> = WORDS.iter().copied().chain(titles).collect();
+        let keys: Vec<String> = words.iter().map(|(w, _)| hoptac_text::fold(w).text).collect();
         let automaton = WordAutomaton::new(&keys).expect("lexicon forms a valid automaton");
-        Lexicon { automaton }
+        Lexicon { automaton, words }
     })
 }
 
@@ -472,7 +428,7 @@ pub(crate) fn cues(folded: &str) -> Vec<CueMention> {
     let lex = lexicon();
     let mut out = Vec::new();
     for m in lex.automaton.find(folded, false) {
-        let (word, cue) = WORDS[m.pattern];
+        let (word, cue) = lex.words[m.pattern];
         if boundary_ok(folded, m.start, m.end, word) {
             out.push(CueMention { start: m.start, end: m.end, cue });
         }

@@ -19,7 +19,7 @@ use crate::analysis::Sent;
 use crate::lexicon::Cue;
 
 /// Title heads, folded, longest first where one begins another.
-const TITLE_HEADS: &[&str] = &[
+pub(crate) const TITLE_HEADS: &[&str] = &[
     "phó chủ tịch thường trực",
     "ủy viên dự khuyết",
     "ủy viên",
@@ -101,7 +101,7 @@ const TITLE_HEADS: &[&str] = &[
     "president",
 ];
 
-const HONORIFICS: &[&str] = &["đồng chí", "ông", "bà", "ngài", "mr", "mrs", "ms", "madam"];
+pub(crate) const HONORIFICS: &[&str] = &["đồng chí", "ông", "bà", "ngài", "mr", "mrs", "ms", "madam"];
 
 /// Organisation phrases that may stand inside titles (folded); a name never contains them.
 const ORG_PHRASES: &[&str] = &[
@@ -304,6 +304,8 @@ const VN_FAMILY: &[&str] = &[
 
 #[derive(Debug, Clone)]
 struct Tok<'s> {
+    /// Offset in the folded sentence.
+    fstart: usize,
     /// Offsets into the sentence source.
     start: usize,
     end: usize,
@@ -346,6 +348,7 @@ fn tokenize<'s>(s: &'s Sent) -> Vec<Tok<'s>> {
         let text = s.src.get(a..b).unwrap_or("");
         let first = text.chars().next().unwrap_or(' ');
         out.push(Tok {
+            fstart: start,
             start: a,
             end: b,
             text,
@@ -572,11 +575,18 @@ pub(crate) fn people_in(s: &Sent) -> Vec<Person> {
     if !s.cues.iter().any(|c| matches!(c.cue, Cue::Title | Cue::Unit(hoptac_core::Unit::Person))) {
         return Vec::new();
     }
+    // a person is named only where a title or an honorific stands
+    let anchors: Vec<usize> =
+        s.cues.iter().filter(|c| matches!(c.cue, Cue::Title | Cue::Unit(hoptac_core::Unit::Person))).map(|c| c.start).collect();
     let cx = Ctx::new(s);
     let toks = &cx.toks;
     let mut out = Vec::new();
     let mut i = 0;
     while i < toks.len() {
+        if anchors.binary_search(&toks[i].fstart).is_err() {
+            i += 1;
+            continue;
+        }
         // honorific, name, titles
         let h = phrase_at(toks, i, honorifics());
         if h > 0 {

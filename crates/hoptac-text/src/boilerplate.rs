@@ -71,14 +71,19 @@ enum Marker {
 }
 
 fn marker(line: &str) -> Option<Marker> {
-    if line.len() > 400 {
-        return None;
+    // markers are short: only the head of a line needs folding ("Đọc thêm: <headline>" is a link
+    // whatever the headline's length)
+    let t = line.trim();
+    let mut head_end = t.len().min(80);
+    while !t.is_char_boundary(head_end) {
+        head_end -= 1;
     }
-    let f = fold(line.trim()).text;
+    let f = fold(&t[..head_end]).text;
     let f = f.trim_start_matches(|c: char| c == '(' || c == ')' || c.is_ascii_digit() || c == ' ');
     let m = END_MARKERS.iter().find(|m| f.starts_with(*m))?;
     let rest = f[m.len()..].trim();
-    if rest.is_empty() || rest == ":" || (rest.chars().count() <= 20 && !rest.starts_with(':')) {
+    let short = head_end == t.len() && rest.chars().count() <= 20;
+    if rest.is_empty() || (rest == ":" && head_end == t.len()) || (short && !rest.starts_with(':')) {
         Some(Marker::Block)
     } else if rest.starts_with(':') || rest.starts_with(">>") {
         Some(Marker::Link)
