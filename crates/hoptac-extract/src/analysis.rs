@@ -3,10 +3,11 @@
 
 use hoptac_core::{PartialDate, PlaceId, Span};
 use hoptac_text::date::{dates, DateMention, DateValue};
-use hoptac_text::number::{numbers, Convention, NumberMention};
+use hoptac_text::number::{is_number_word, numbers_with, Convention, NumberMention};
 use hoptac_text::{fold, Folded, Sentence};
 
 use crate::gazetteer::{Gazetteer, PlaceMention};
+use crate::figures::CLASSIFIERS;
 use crate::lexicon::{cues, Cue, CueMention};
 
 /// A sentence with everything found in it. Offsets in mentions are into `folded.text`.
@@ -46,8 +47,21 @@ impl<'a> Sent<'a> {
             )
         });
         let wants_numbers = cues.iter().any(|c| matches!(c.cue, Cue::Unit(_))) || english;
+        // numbers in words only where a unit follows a number word ("hai mươi suất học bổng")
+        let wants_words = cues.iter().any(|c| {
+            matches!(c.cue, Cue::Unit(_)) && {
+                let before = folded.text[..c.start].trim_end();
+                let last = before.rsplit(' ').next().unwrap_or("");
+                let last = if CLASSIFIERS.contains(&last) {
+                    before[..before.len() - last.len()].trim_end().rsplit(' ').next().unwrap_or("")
+                } else {
+                    last
+                };
+                is_number_word(last)
+            }
+        });
         let dates = if wants_dates { dates(&folded.text) } else { Vec::new() };
-        let numbers = if wants_numbers { numbers(&folded.text, conv) } else { Vec::new() };
+        let numbers = if wants_numbers { numbers_with(&folded.text, conv, wants_words) } else { Vec::new() };
         Sent { start: s.start, src, folded, places, qualifier, dates, numbers, cues }
     }
 

@@ -9,7 +9,7 @@ use crate::analysis::{most_precise, Sent};
 use crate::lexicon::Cue;
 
 /// Classifier words that may stand between a number and its unit ("20 suất học bổng").
-const CLASSIFIERS: [&str; 8] = ["suất", "lượt", "bộ", "chiếc", "cái", "tấm", "em", "sets of"];
+pub(crate) const CLASSIFIERS: [&str; 8] = ["suất", "lượt", "bộ", "chiếc", "cái", "tấm", "em", "sets of"];
 
 fn unit_after(s: &Sent, pos: usize) -> Option<(Unit, usize)> {
     let text = s.text();
@@ -193,6 +193,16 @@ mod tests {
         assert_eq!(figs("Đã quy tập được 37 bộ hài cốt liệt sĩ."), vec![(FigureKind::Result, 37.0, Unit::Remains)]);
         assert_eq!(figs("Hai huyện có chung đường biên giới dài 61,5 km."), vec![(FigureKind::Fact, 61.5, Unit::Km)]);
         assert_eq!(figs("Huyện trao tặng 1,2 tỷ đồng xây trường."), vec![(FigureKind::Result, 1.2e9, Unit::Vnd)]);
+    }
+
+    #[test]
+    fn numbers_in_words() {
+        assert_eq!(
+            figs("Huyện Đăk Glei đã trao hai mươi lăm suất học bổng cho huyện Xan Xay."),
+            vec![(FigureKind::Result, 25.0, Unit::Scholarship)]
+        );
+        assert_eq!(figs("Tỉnh cử ba giáo viên sang dạy tiếng Việt."), vec![(FigureKind::Result, 3.0, Unit::Teacher)]);
+        assert_eq!(figs("The province granted twenty scholarships."), vec![(FigureKind::Result, 20.0, Unit::Scholarship)]);
     }
 
     #[test]

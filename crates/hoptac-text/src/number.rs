@@ -238,8 +238,19 @@ fn parse_words(s: &str) -> Option<(f64, usize)> {
     any.then_some((total + current, consumed))
 }
 
+/// A number written in words, or a part of one ("hai", "mươi", "triệu", "twenty").
+pub fn is_number_word(w: &str) -> bool {
+    word_value(w).is_some()
+}
+
 /// Every number in folded text, left to right, not overlapping.
 pub fn numbers(folded: &str, conv: Convention) -> Vec<NumberMention> {
+    numbers_with(folded, conv, true)
+}
+
+/// As [`numbers`]; numbers written in words are looked for only when `words` is set (the digit
+/// scan is a single regex pass, the word scan visits every word).
+pub fn numbers_with(folded: &str, conv: Convention, words: bool) -> Vec<NumberMention> {
     let mut out: Vec<NumberMention> = Vec::new();
     for m in digits_re().find_iter(folded) {
         if out.last().is_some_and(|n| n.end > m.start()) {
@@ -271,6 +282,9 @@ pub fn numbers(folded: &str, conv: Convention) -> Vec<NumberMention> {
             }
         }
         out.push(NumberMention { start: m.start(), end, value, digits: true });
+    }
+    if !words {
+        return out;
     }
     // Number words, between the digit numbers.
     let mut words = Vec::new();
