@@ -25,7 +25,7 @@ pub enum Convention {
 
 fn digits_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r"\d(?:[\d.,]*\d)?").expect("static regex"))
+    RE.get_or_init(|| Regex::new(r"[0-9](?:[0-9.,]*[0-9])?").expect("static regex"))
 }
 
 const SCALES: [(&str, f64); 11] = [
