@@ -6,9 +6,10 @@ use hoptac_text::date::{dates, DateMention, DateValue};
 use hoptac_text::number::{is_number_word, numbers_with, Convention, NumberMention};
 use hoptac_text::{fold, Folded, Sentence};
 
-use crate::gazetteer::{Gazetteer, PlaceMention};
 use crate::figures::CLASSIFIERS;
-use crate::lexicon::{cues, Cue, CueMention};
+use crate::gazetteer::{Gazetteer, PlaceMention};
+use crate::lexicon::{cues_from, Cue, CueMention};
+use crate::words::word_starts;
 
 /// A sentence with everything found in it. Offsets in mentions are into `folded.text`.
 pub(crate) struct Sent<'a> {
@@ -29,10 +30,11 @@ impl<'a> Sent<'a> {
     pub fn analyse(g: &Gazetteer, doc: &'a str, s: Sentence, english: bool, lao: bool) -> Sent<'a> {
         let src = s.text(doc);
         let folded = fold(src);
-        let places = g.find(src, &folded, english, lao);
+        let starts = word_starts(&folded.text);
+        let places = g.find_from(src, &folded, english, lao, &starts);
         let qualifier = qualifiers(&folded.text, &places);
         let conv = if english { Convention::English } else { Convention::Vietnamese };
-        let cues = cues(&folded.text);
+        let cues = cues_from(&folded.text, &starts);
         // Dates matter only where a meeting, an agreement, a figure or an anniversary is named,
         // and numbers only before a unit: most sentences need neither.
         let wants_dates = cues.iter().any(|c| {

@@ -202,7 +202,10 @@ mod tests {
             vec![(FigureKind::Result, 25.0, Unit::Scholarship)]
         );
         assert_eq!(figs("Tỉnh cử ba giáo viên sang dạy tiếng Việt."), vec![(FigureKind::Result, 3.0, Unit::Teacher)]);
-        assert_eq!(figs("The province granted twenty scholarships."), vec![(FigureKind::Result, 20.0, Unit::Scholarship)]);
+        assert_eq!(
+            figs("The province granted twenty scholarships."),
+            vec![(FigureKind::Result, 20.0, Unit::Scholarship)]
+        );
     }
 
     #[test]

@@ -425,9 +425,14 @@ fn boundary_ok(text: &str, start: usize, end: usize, word: &str) -> bool {
 
 /// Every cue in folded text, left to right.
 pub(crate) fn cues(folded: &str) -> Vec<CueMention> {
+    cues_from(folded, &crate::words::word_starts(folded))
+}
+
+/// As [`cues`], with the word starts of `folded` already known.
+pub(crate) fn cues_from(folded: &str, starts: &[usize]) -> Vec<CueMention> {
     let lex = lexicon();
     let mut out = Vec::new();
-    for m in lex.automaton.find(folded, false) {
+    for m in lex.automaton.find_from(folded, starts, |_| true) {
         let (word, cue) = lex.words[m.pattern];
         if boundary_ok(folded, m.start, m.end, word) {
             out.push(CueMention { start: m.start, end: m.end, cue });

@@ -576,8 +576,12 @@ pub(crate) fn people_in(s: &Sent) -> Vec<Person> {
         return Vec::new();
     }
     // a person is named only where a title or an honorific stands
-    let anchors: Vec<usize> =
-        s.cues.iter().filter(|c| matches!(c.cue, Cue::Title | Cue::Unit(hoptac_core::Unit::Person))).map(|c| c.start).collect();
+    let anchors: Vec<usize> = s
+        .cues
+        .iter()
+        .filter(|c| matches!(c.cue, Cue::Title | Cue::Unit(hoptac_core::Unit::Person)))
+        .map(|c| c.start)
+        .collect();
     let cx = Ctx::new(s);
     let toks = &cx.toks;
     let mut out = Vec::new();

@@ -63,29 +63,19 @@ impl WordAutomaton {
 
     /// Leftmost-longest, non-overlapping matches that start where a word can start
     /// (anywhere, when `everywhere`).
+    #[cfg(test)]
     pub(crate) fn find(&self, text: &str, everywhere: bool) -> Vec<WordMatch> {
-        self.find_where(text, everywhere, |_| true)
+        let starts = if everywhere { text.char_indices().map(|(i, _)| i).collect() } else { word_starts(text) };
+        self.find_from(text, &starts, |_| true)
     }
 
-    /// As [`WordAutomaton::find`], trying only the starts that `may_start` accepts.
-    pub(crate) fn find_where(&self, text: &str, everywhere: bool, may_start: impl Fn(usize) -> bool) -> Vec<WordMatch> {
+    /// Matches from the given starts (in increasing order), trying only those `may_start` accepts.
+    pub(crate) fn find_from(&self, text: &str, starts: &[usize], may_start: impl Fn(usize) -> bool) -> Vec<WordMatch> {
         let bytes = text.as_bytes();
         let mut out = Vec::new();
-        let mut prev: Option<char> = None;
         let mut skip_to = 0usize;
-        for (i, c) in text.char_indices() {
-            let starts = everywhere
-                || match prev {
-                    None => true,
-                    Some(p) => {
-                        let c_word = is_word_char(c);
-                        (!c_word && !c.is_whitespace())
-                            || (!is_word_char(p) && c_word)
-                            || (p.is_ascii_digit() && !c.is_ascii_digit() && c_word)
-                    }
-                };
-            prev = Some(c);
-            if !starts || i < skip_to || !self.first[bytes[i] as usize] || !may_start(i) {
+        for &i in starts {
+            if i < skip_to || !self.first[bytes[i] as usize] || !may_start(i) {
                 continue;
             }
             if let Some(m) = self.longest_at(bytes, i) {
@@ -95,6 +85,29 @@ impl WordAutomaton {
         }
         out
     }
+}
+
+/// Where a word can start: after a non-word character, at a letter right after a digit
+/// ("154km"), and at punctuation ("%").
+pub(crate) fn word_starts(text: &str) -> Vec<usize> {
+    let mut out = Vec::with_capacity(text.len() / 4);
+    let mut prev: Option<char> = None;
+    for (i, c) in text.char_indices() {
+        let starts = match prev {
+            None => true,
+            Some(p) => {
+                let c_word = is_word_char(c);
+                (!c_word && !c.is_whitespace())
+                    || (!is_word_char(p) && c_word)
+                    || (p.is_ascii_digit() && !c.is_ascii_digit() && c_word)
+            }
+        };
+        if starts {
+            out.push(i);
+        }
+        prev = Some(c);
+    }
+    out
 }
 
 /// True when `text` contains Lao script.

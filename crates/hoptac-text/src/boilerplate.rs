@@ -71,6 +71,10 @@ enum Marker {
 }
 
 fn marker(line: &str) -> Option<Marker> {
+    // a marker line, or a "Đọc thêm: <headline>" link line, is short; paragraphs are not
+    if line.len() > 240 {
+        return None;
+    }
     // markers are short: only the head of a line needs folding ("Đọc thêm: <headline>" is a link
     // whatever the headline's length)
     let t = line.trim();

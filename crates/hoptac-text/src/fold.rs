@@ -146,9 +146,16 @@ struct Tail {
 impl Tail {
     const EMPTY: Tail = Tail { items: [(' ', 0, 0); 3], len: 0 };
 
+    /// A ring of three: the newest item is at `(len - 1) % 3`.
+    #[inline]
     fn push(&mut self, item: (char, usize, usize)) {
-        self.items = [self.items[1], self.items[2], item];
+        self.items[self.len % 3] = item;
         self.len += 1;
+    }
+
+    /// The `k`-th of the last `n` items, oldest first.
+    fn last(&self, n: usize, k: usize) -> (char, usize, usize) {
+        self.items[(self.len - n + k) % 3]
     }
 
     /// Unify the tone placement of the word just ended, rewriting its last two characters.
@@ -157,13 +164,13 @@ impl Tail {
         if n >= 2 {
             let mut word = [' '; 3];
             for (k, w) in word[..n].iter_mut().enumerate() {
-                *w = self.items[3 - n + k].0;
+                *w = self.last(n, k).0;
             }
             let before = word;
             unify_tone(&mut word[..n]);
             if word != before {
-                let (_, src_a, out_a) = self.items[1];
-                let (_, src_b, _) = self.items[2];
+                let (_, src_a, out_a) = self.last(2, 0);
+                let (_, src_b, _) = self.last(2, 1);
                 b.rewind(out_a);
                 b.emit(word[n - 2], src_a);
                 b.emit(word[n - 1], src_b);

@@ -199,6 +199,7 @@ impl Matcher {
         folded: &Folded,
         english: bool,
         lao: bool,
+        starts: &[usize],
     ) -> Vec<PlaceMention> {
         let text = folded.text.as_str();
         let mut out = Vec::new();
@@ -209,7 +210,14 @@ impl Matcher {
                 .and_then(|s| s.chars().next())
                 .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || ('\u{0E80}'..='\u{0EFF}').contains(&c))
         };
-        for m in self.automaton.find_where(text, lao && has_lao(text), capital_at) {
+        let everywhere;
+        let starts = if lao && has_lao(text) {
+            everywhere = text.char_indices().map(|(i, _)| i).collect::<Vec<_>>();
+            &everywhere[..]
+        } else {
+            starts
+        };
+        for m in self.automaton.find_from(text, starts, capital_at) {
             let pat = &self.patterns[m.pattern];
             if pat.english_only && !english {
                 continue;

@@ -212,7 +212,19 @@ impl Gazetteer {
     /// (short ASCII renderings such as "Lao" count); `lao`: the document contains Lao script (its
     /// names are searched for everywhere, as Lao has no spaces between words).
     pub fn find(&self, source: &str, folded: &hoptac_text::Folded, english: bool, lao: bool) -> Vec<PlaceMention> {
-        self.matcher.find(self, source, folded, english, lao)
+        self.matcher.find(self, source, folded, english, lao, &crate::words::word_starts(&folded.text))
+    }
+
+    /// As [`Gazetteer::find`], with the word starts of the folded text already known.
+    pub(crate) fn find_from(
+        &self,
+        source: &str,
+        folded: &hoptac_text::Folded,
+        english: bool,
+        lao: bool,
+        starts: &[usize],
+    ) -> Vec<PlaceMention> {
+        self.matcher.find(self, source, folded, english, lao, starts)
     }
 
     /// The unit that took `id` over on or before `on` (Kon Tum → Quảng Ngãi from 2025-07-01), or `id` itself.
