@@ -9,7 +9,6 @@ use hoptac_text::{fold, Folded, Sentence};
 use crate::figures::CLASSIFIERS;
 use crate::gazetteer::{Gazetteer, PlaceMention};
 use crate::lexicon::{cues_from, Cue, CueMention};
-use crate::words::word_starts;
 
 /// A sentence with everything found in it. Offsets in mentions are into `folded.text`.
 pub(crate) struct Sent<'a> {
@@ -30,11 +29,10 @@ impl<'a> Sent<'a> {
     pub fn analyse(g: &Gazetteer, doc: &'a str, s: Sentence, english: bool, lao: bool) -> Sent<'a> {
         let src = s.text(doc);
         let folded = fold(src);
-        let starts = word_starts(&folded.text);
-        let places = g.find_from(src, &folded, english, lao, &starts);
+        let places = g.find_from(src, &folded, english, lao, &folded.word_starts);
         let qualifier = qualifiers(&folded.text, &places);
         let conv = if english { Convention::English } else { Convention::Vietnamese };
-        let cues = cues_from(&folded.text, &starts);
+        let cues = cues_from(&folded.text, &folded.word_starts);
         // Dates matter only where a meeting, an agreement, a figure or an anniversary is named,
         // and numbers only before a unit: most sentences need neither.
         let wants_dates = cues.iter().any(|c| {

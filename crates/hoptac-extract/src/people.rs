@@ -316,10 +316,11 @@ struct Tok<'s> {
 }
 
 /// Words and punctuation of a sentence, read off its folded text (no allocation per token).
-fn tokenize<'s>(s: &'s Sent) -> Vec<Tok<'s>> {
+/// Tokens from folded offset `from` (a word start) to the end of the sentence.
+fn tokenize<'s>(s: &'s Sent, from: usize) -> Vec<Tok<'s>> {
     let f = s.folded.text.as_str();
     let mut out = Vec::new();
-    let mut i = 0usize;
+    let mut i = from.min(f.len());
     while i < f.len() {
         let Some(c) = f[i..].chars().next() else { break };
         if c.is_whitespace() {
@@ -434,8 +435,9 @@ struct Ctx<'s, 'a> {
 }
 
 impl<'s, 'a> Ctx<'s, 'a> {
-    fn new(s: &'s Sent<'a>) -> Self {
-        let toks = tokenize(s);
+    /// Tokens from folded offset `from` on (people are named after their first title or honorific).
+    fn new(s: &'s Sent<'a>, from: usize) -> Self {
+        let toks = tokenize(s, from);
         let spans: Vec<(usize, usize)> =
             s.places.iter().map(|p| (s.folded.to_source(p.start), s.folded.to_source(p.end))).collect();
         // tokens and places are both in text order: one merge pass
@@ -582,7 +584,8 @@ pub(crate) fn people_in(s: &Sent) -> Vec<Person> {
         .filter(|c| matches!(c.cue, Cue::Title | Cue::Unit(hoptac_core::Unit::Person)))
         .map(|c| c.start)
         .collect();
-    let cx = Ctx::new(s);
+    let Some(&first) = anchors.first() else { return Vec::new() };
+    let cx = Ctx::new(s, first);
     let toks = &cx.toks;
     let mut out = Vec::new();
     let mut i = 0;

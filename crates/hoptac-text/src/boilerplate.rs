@@ -78,10 +78,20 @@ fn marker(line: &str) -> Option<Marker> {
     // markers are short: only the head of a line needs folding ("Đọc thêm: <headline>" is a link
     // whatever the headline's length)
     let t = line.trim();
-    let mut head_end = t.len().min(80);
-    while !t.is_char_boundary(head_end) {
-        head_end -= 1;
+    // first the head that any marker fits in, then, for a marker, what follows it
+    let cut = |n: usize| {
+        let mut e = t.len().min(n);
+        while !t.is_char_boundary(e) {
+            e -= 1;
+        }
+        e
+    };
+    let probe = fold(&t[..cut(32)]).text;
+    let probe = probe.trim_start_matches(|c: char| c == '(' || c == ')' || c.is_ascii_digit() || c == ' ');
+    if !END_MARKERS.iter().any(|m| probe.starts_with(m) || m.starts_with(probe)) {
+        return None;
     }
+    let head_end = cut(80);
     let f = fold(&t[..head_end]).text;
     let f = f.trim_start_matches(|c: char| c == '(' || c == ')' || c.is_ascii_digit() || c == ' ');
     let m = END_MARKERS.iter().find(|m| f.starts_with(*m))?;

@@ -13,6 +13,9 @@ use unicode_normalization::char::{compose, decompose_canonical};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Folded {
     pub text: String,
+    /// Byte offsets in `text` where a word can start: after a non-word character, at a letter
+    /// right after a digit ("154km"), and at punctuation ("%").
+    pub word_starts: Vec<usize>,
     /// (folded offset, source offset − folded offset) at every point where the difference changes.
     shifts: Vec<(usize, isize)>,
 }
@@ -159,9 +162,11 @@ impl Tail {
     }
 
     /// Unify the tone placement of the word just ended, rewriting its last two characters.
+    #[inline]
     fn finish(&mut self, b: &mut Builder) {
         let n = self.len.min(3);
-        if n >= 2 {
+        // only a plain o/u before a non-ASCII last letter can need it (see `unify_tone`)
+        if n >= 2 && matches!(self.last(2, 0).0, 'o' | 'u') && !self.last(2, 1).0.is_ascii() {
             let mut word = [' '; 3];
             for (k, w) in word[..n].iter_mut().enumerate() {
                 *w = self.last(n, k).0;
@@ -176,7 +181,7 @@ impl Tail {
                 b.emit(word[n - 1], src_b);
             }
         }
-        *self = Tail::EMPTY;
+        self.len = 0;
     }
 }
 
@@ -186,27 +191,41 @@ pub fn fold(text: &str) -> Folded {
     let mut b = Builder { out: String::with_capacity(text.len() + 8), shifts: Vec::new(), last_delta: 0 };
     let mut tail = Tail::EMPTY;
     let mut prev_letter = false;
+    let mut word_starts = Vec::with_capacity(text.len() / 5);
+    // the previous folded character: None at the start, Some(true) for a word character
+    let mut prev: Option<(bool, bool)> = None; // (word char, ASCII digit)
     for (i, c) in text.char_indices() {
         if crate::chars::is_word_char(c) {
             let l = lower(c);
             let at = b.out.len();
+            let digit = l.is_ascii_digit();
+            match prev {
+                None | Some((false, _)) => word_starts.push(at),
+                Some((true, true)) if !digit => word_starts.push(at),
+                _ => {}
+            }
             b.emit(l, i);
             tail.push((l, i, at));
             prev_letter = true;
+            prev = Some((true, digit));
             continue;
         }
         tail.finish(&mut b);
         let next_letter = c == '-' && text[i + 1..].chars().next().is_some_and(crate::chars::is_letter);
         let folded = if c == '-' && prev_letter && next_letter { ' ' } else { c };
+        if !folded.is_whitespace() {
+            word_starts.push(b.out.len());
+        }
         b.emit(folded, i);
         prev_letter = false;
+        prev = Some((false, false));
     }
     tail.finish(&mut b);
     let end_delta = text.len() as isize - b.out.len() as isize;
     if end_delta != b.last_delta {
         b.shifts.push((b.out.len(), end_delta));
     }
-    Folded { text: b.out, shifts: b.shifts }
+    Folded { text: b.out, word_starts, shifts: b.shifts }
 }
 
 /// Lower case ASCII without diacritics (`Đăk Glei` → `dak glei`), for search and slugs.
@@ -268,6 +287,14 @@ mod tests {
         assert_eq!(fold("Bô-ly-khăm-xay").text, "bô ly khăm xay");
         assert_eq!(fold("2022-2027").text, "2022-2027");
         assert_eq!(fold("Việt Nam - Lào").text, "việt nam - lào");
+    }
+
+    #[test]
+    fn word_starts_are_recorded() {
+        let f = fold("Dài 154km, 20% - Bô-ly");
+        let words: Vec<&str> =
+            f.word_starts.iter().map(|&i| &f.text[i..]).map(|s| s.split(' ').next().unwrap_or("")).collect();
+        assert_eq!(words, vec!["dài", "154km,", "km,", ",", "20%", "%", "-", "bô", "ly"]);
     }
 
     #[test]
