@@ -138,7 +138,8 @@ impl<'a> Sent<'a> {
     }
 
     /// A year that this sentence fixes for days written without one: the end of an anniversary
-    /// range, else the latest year written (periods excluded).
+    /// range, else the latest year written, else a period's first year where something is signed
+    /// for it ("signed … for 2024-2026 on May 10") and its last year otherwise (a review of it).
     pub fn context_year(&self) -> Option<i16> {
         if let Some(y) = self.dates.iter().find_map(|d| match d.value {
             DateValue::Anniversary { last, .. } => Some(last.year),
@@ -146,13 +147,21 @@ impl<'a> Sent<'a> {
         }) {
             return Some(y);
         }
-        self.dates
+        let written = self
+            .dates
             .iter()
             .filter_map(|d| match d.value {
                 DateValue::Date(p) => Some(p.year),
                 _ => None,
             })
-            .max()
+            .max();
+        written.or_else(|| {
+            let signed = self.cues.iter().any(|c| c.cue == Cue::Sign);
+            self.dates.iter().find_map(|d| match d.value {
+                DateValue::Period(p) => Some(if signed { p.first } else { p.last }),
+                _ => None,
+            })
+        })
     }
 }
 

@@ -272,7 +272,7 @@ pub(crate) fn events_in(s: &Sent, years: &Years, same_day: Option<PartialDate>) 
         let next_event = event_cues.get(n + 1).map_or(text.len(), |e| e.0);
         // A lone "sơ kết"/"tổng kết" is a meeting only when organised ("tổ chức sơ kết").
         let word = &text[start..end];
-        if matches!(kind, EventKind::MidtermReview | EventKind::FinalReview) && !word.starts_with("hội nghị") {
+        if word == "sơ kết" || word == "tổng kết" {
             let before = text[..start].trim_end();
             if !(before.ends_with("tổ chức") || before.ends_with("buổi") || before.ends_with("lễ")) {
                 continue;
