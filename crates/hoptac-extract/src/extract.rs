@@ -1,7 +1,7 @@
 //! The extractor: normalised text in, one `hoptac.extract/1` record out. It never fails on text;
 //! what it cannot use becomes a diagnostic.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use hoptac_core::{
     Agreement, AgreementKind, Diagnostic, DocumentMeta, Event, EventKind, EventStatus, ExtractRecord, PartialDate,
@@ -116,6 +116,20 @@ impl Extractor {
                 e
             })
             .collect();
+        // dates of the meetings the article reports, by ordinal and (unnumbered, held) by kind
+        let mut dated_by_ordinal: HashMap<u32, PartialDate> = HashMap::new();
+        let mut held_by_kind: HashMap<EventKind, PartialDate> = HashMap::new();
+        for e in &events {
+            let Some(d) = e.date else { continue };
+            if let Some(n) = e.ordinal {
+                dated_by_ordinal.entry(n).or_insert(d);
+            } else if e.status == EventStatus::Held {
+                let best = held_by_kind.entry(e.kind).or_insert(d);
+                if d.precision() > best.precision() {
+                    *best = d;
+                }
+            }
+        }
         let mut agreements: Vec<Agreement> = Vec::new();
         let mut signing: Option<Event> = None;
         for c in agreement_cands {
@@ -124,12 +138,8 @@ impl Extractor {
             if let (None, Some((kind, ordinal))) = (a.signed, c.meeting) {
                 // the minutes of a meeting the article reports carry that meeting's date
                 a.signed = match ordinal {
-                    Some(n) => events.iter().filter(|e| e.ordinal == Some(n)).find_map(|e| e.date),
-                    None => events
-                        .iter()
-                        .filter(|e| e.kind == kind && e.status == EventStatus::Held && e.ordinal.is_none())
-                        .filter_map(|e| e.date)
-                        .max_by_key(|d| d.precision()),
+                    Some(n) => dated_by_ordinal.get(&n).copied(),
+                    None => held_by_kind.get(&kind).copied(),
                 };
             }
             // the signing the article reports: the mention that dates it most precisely
@@ -337,6 +347,32 @@ mod tests {
         assert_eq!(parties, vec!["VN-29", "LA-AT"]);
         let before = first_event("Ngày 10/8/2024, tại tỉnh Attapư, tỉnh Kon Tum và tỉnh Attapư tổ chức hội đàm.");
         assert_eq!(before.parties[0].as_str(), "VN-28");
+    }
+
+    #[test]
+    fn many_meetings_merge_by_ordinal_and_date() {
+        let mut text = String::new();
+        for n in 1..=400 {
+            // each numbered conference twice: once dated, once only by its number
+            text += &format!(
+                "Ngày 5/6/{}, tỉnh Kon Tum và tỉnh Sê Kông tổ chức Hội nghị hợp tác lần thứ {n}.\n",
+                1950 + n % 100
+            );
+            text += &format!("Hội nghị hợp tác lần thứ {n} giữa tỉnh Kon Tum và tỉnh Sê Kông đã thành công.\n");
+        }
+        let r = Extractor::new().extract("many.txt", &text, "UTF-8");
+        assert_eq!(r.events.len(), 400);
+        assert!(r.events.iter().all(|e| e.date.is_some_and(|d| d.precision() == 3)));
+    }
+
+    #[test]
+    fn repeated_figures_merge_and_distinct_ones_stay() {
+        let mut text = String::new();
+        for n in 1..=300 {
+            text += &format!("Tỉnh Kon Tum đã trao {n} suất học bổng cho tỉnh Sê Kông.\nTỉnh Kon Tum đã trao {n} suất học bổng cho tỉnh Sê Kông.\n");
+        }
+        let r = Extractor::new().extract("figs.txt", &text, "UTF-8");
+        assert_eq!(r.figures.len(), 300);
     }
 
     #[test]

@@ -154,12 +154,12 @@ pub(crate) fn figures_in(s: &Sent) -> Vec<Figure> {
 /// The same figure told twice (in the title and the body, in a summary and its detail) is one.
 pub(crate) fn merge_figures(figures: Vec<Figure>) -> Vec<Figure> {
     let mut out: Vec<Figure> = Vec::new();
+    let mut seen: std::collections::HashMap<(FigureKind, Unit, u64, Option<hoptac_core::Period>), usize> =
+        std::collections::HashMap::new();
     for f in figures {
-        match out
-            .iter_mut()
-            .find(|o| o.kind == f.kind && o.unit == f.unit && o.value == f.value && o.period == f.period)
-        {
-            Some(o) => {
+        match seen.get(&(f.kind, f.unit, f.value.to_bits(), f.period)) {
+            Some(&i) => {
+                let o = &mut out[i];
                 if o.from.is_empty() {
                     o.from = f.from;
                 }
@@ -167,7 +167,10 @@ pub(crate) fn merge_figures(figures: Vec<Figure>) -> Vec<Figure> {
                     o.to = f.to;
                 }
             }
-            None => out.push(f),
+            None => {
+                seen.insert((f.kind, f.unit, f.value.to_bits(), f.period), out.len());
+                out.push(f);
+            }
         }
     }
     out

@@ -710,20 +710,25 @@ fn push(
 pub(crate) fn merge_people(people: Vec<Person>) -> Vec<Person> {
     let key = |n: &str| fold_ascii(n).chars().filter(char::is_ascii_alphanumeric).collect::<String>();
     let mut out: Vec<Person> = Vec::new();
+    let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for p in people {
-        let k = key(&p.name);
-        if let Some(q) = out.iter_mut().find(|q| key(&q.name) == k) {
-            for t in p.titles {
-                if !q.titles.contains(&t) {
-                    q.titles.push(t);
+        match index.get(&key(&p.name)) {
+            Some(&i) => {
+                let q = &mut out[i];
+                for t in p.titles {
+                    if !q.titles.contains(&t) {
+                        q.titles.push(t);
+                    }
+                }
+                if q.place.is_none() {
+                    q.place = p.place;
+                    q.country = q.country.take().or(p.country);
                 }
             }
-            if q.place.is_none() {
-                q.place = p.place;
-                q.country = q.country.take().or(p.country);
+            None => {
+                index.insert(key(&p.name), out.len());
+                out.push(p);
             }
-        } else {
-            out.push(p);
         }
     }
     out

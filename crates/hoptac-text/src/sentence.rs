@@ -29,7 +29,30 @@ fn can_start_sentence(c: char) -> bool {
     c.is_uppercase() || c.is_ascii_digit() || matches!(c, '"' | '“' | '\'' | '(' | '[' | '-' | '–' | '«')
 }
 
-fn push_trimmed(text: &str, start: usize, end: usize, out: &mut Vec<Sentence>) {
+/// Longest sentence handed on: rules look around inside a sentence, so a run-on text (a whole
+/// file without a stop) is cut into pieces of at most this many bytes, at a clause mark or a space.
+pub const MAX_SENTENCE: usize = 2000;
+
+fn push_trimmed(text: &str, mut start: usize, end: usize, out: &mut Vec<Sentence>) {
+    while end - start > MAX_SENTENCE {
+        let mut limit = start + MAX_SENTENCE;
+        while !text.is_char_boundary(limit) {
+            limit -= 1;
+        }
+        let window = &text[start..limit];
+        let cut = window
+            .rfind([';', ','])
+            .map(|i| i + 1)
+            .or_else(|| window.rfind(' '))
+            .filter(|&i| i > 0)
+            .unwrap_or(window.len());
+        push_piece(text, start, start + cut, out);
+        start += cut;
+    }
+    push_piece(text, start, end, out);
+}
+
+fn push_piece(text: &str, start: usize, end: usize, out: &mut Vec<Sentence>) {
     let piece = &text[start..end];
     let lead = piece.len() - piece.trim_start().len();
     let mut trimmed = piece.trim();
@@ -120,6 +143,16 @@ mod tests {
     #[test]
     fn trims_caption_bars_and_blank_lines() {
         assert_eq!(split("Đồng chí A tặng quà. |\n\n  \nB"), vec!["Đồng chí A tặng quà.", "B"]);
+    }
+
+    #[test]
+    fn run_on_text_is_cut_into_bounded_pieces() {
+        let t = "hai tỉnh hợp tác, ".repeat(1000);
+        let s = sentences(&t, 0..t.len());
+        assert!(s.len() > 5);
+        assert!(s.iter().all(|x| x.end - x.start <= MAX_SENTENCE));
+        let covered: usize = s.iter().map(|x| x.end - x.start).sum();
+        assert!(covered + s.len() * 2 >= t.trim().len(), "nothing is lost");
     }
 
     #[test]

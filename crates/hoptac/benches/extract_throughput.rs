@@ -161,6 +161,25 @@ fn main() {
         let docs: Vec<Vec<u8>> = (0..copies).flat_map(|_| real.iter().cloned()).collect();
         measure(&extractor, "collected", &docs);
     }
+    // one large document (a compilation of minutes, say): merging inside a document must stay linear
+    let mut big = String::new();
+    let mut i = 0u64;
+    while big.len() < 20 * 1024 * 1024 {
+        i += 1;
+        let (d, m, y, o, n) = (1 + i % 28, 1 + i % 12, 1990 + i % 40, 1 + i % 300, 1 + (i * 7919) % 1_000_000);
+        big += &format!(
+            "Ngày {d}/{m}/{y}, tại tỉnh Sê Kông, tỉnh Kon Tum tổ chức Hội nghị hợp tác lần thứ {o} và trao {n} suất học bổng cho tỉnh Sê Kông; ông Nguyễn Văn A{i}, Bí thư Tỉnh ủy phát biểu.\n"
+        );
+    }
+    let t = Instant::now();
+    let facts = run(&extractor, big.as_bytes());
+    let s = t.elapsed().as_secs_f64();
+    println!(
+        "one document of {:.1} MB: {:.2} s, {:.1} MB/s ({facts} records)",
+        big.len() as f64 / 1048576.0,
+        s,
+        big.len() as f64 / 1048576.0 / s
+    );
     if let Some(peak) = peak_rss_mb() {
         println!("peak memory (VmHWM): {peak:.0} MB, corpus held in memory included");
     }
