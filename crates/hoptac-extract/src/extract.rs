@@ -1,13 +1,12 @@
 //! The extractor: normalised text in, one `hoptac.extract/1` record out. It never fails on text;
 //! what it cannot use becomes a diagnostic.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use hoptac_core::{
     Agreement, AgreementKind, Diagnostic, DocumentMeta, Event, EventKind, EventStatus, ExtractRecord, PartialDate,
     PlaceId, PlaceRef, Span, FORMAT,
 };
-use hoptac_text::date::DateValue;
 use hoptac_text::{layout, sentences};
 
 use crate::analysis::Sent;
@@ -67,17 +66,7 @@ impl Extractor {
         let language = detect_language(&text[..layout.article_end]);
         let english = language == "en";
         let lao = crate::words::has_lao(&text[..layout.article_end]);
-        let sents: Vec<Sent> = sentences(text, 0..layout.article_end)
-            .into_iter()
-            .filter(|s| layout.in_article(s.start))
-            .map(|s| Sent::analyse(self.gazetteer, text, s, english, lao))
-            .collect();
-        let document_year = sents.iter().find_map(|s| {
-            s.dates.iter().find_map(|d| match d.value {
-                DateValue::Anniversary { last, .. } => Some(last.year),
-                _ => None,
-            })
-        });
+        let document_year = hoptac_text::date::anniversary_year(&text[..layout.article_end]);
         // Minutes name their meeting in the header and date themselves on the closing line.
         let minutes_header = layout.title.as_deref().filter(|t| {
             let f = hoptac_text::fold(t).text;
@@ -95,16 +84,29 @@ impl Extractor {
         };
         let years = Years { published: document_date, document: document_year, minutes_of };
 
-        let places = self.places(&sents);
-        let people = people::merge_people(sents.iter().flat_map(people::people_in).collect());
-
+        // One pass: each sentence is analysed, read by every rule, and dropped.
+        let mut places = Places::default();
+        let mut people = Vec::new();
         let mut event_cands: Vec<EventCand> = Vec::new();
-        for s in &sents {
+        let mut agreement_cands: Vec<AgreementCand> = Vec::new();
+        let mut figures = Vec::new();
+        let mut signed_at: Vec<(String, Span)> = Vec::new();
+        let mut sentence_count = 0usize;
+        for s in sentences(text, 0..layout.article_end).into_iter().filter(|s| layout.in_article(s.start)) {
+            let s = Sent::analyse(self.gazetteer, text, s, english, lao);
+            sentence_count += 1;
+            places.add(self.gazetteer, &s);
+            people.extend(people::people_in(&s));
             let last = event_cands.last().and_then(|e| e.event.date).filter(|d| d.precision() == 3);
-            event_cands.extend(meetings::events_in(s, &years, last));
+            event_cands.extend(meetings::events_in(&s, &years, last));
+            agreement_cands.extend(meetings::agreements_in(&s, &years));
+            figures.extend(figures::figures_in(&s));
+            if let Some(span) = meetings::signed_at_meeting(&s) {
+                signed_at.push((s.src.to_string(), span));
+            }
         }
-        let agreement_cands: Vec<AgreementCand> =
-            sents.iter().flat_map(|s| meetings::agreements_in(s, &years)).collect();
+        let places = places.finish(self.gazetteer);
+        let people = people::merge_people(people);
         let counts: Vec<(PlaceId, usize)> = places.iter().map(|p| (p.id.clone(), p.mentions.len())).collect();
         let partnership = meetings::partnership(&event_cands, &agreement_cands, &counts);
 
@@ -178,17 +180,15 @@ impl Extractor {
             .max_by_key(|e| (e.date.map_or(0, |d| d.precision()), std::cmp::Reverse(e.span.start)))
             .cloned();
         if let Some(main) = &main {
-            for s in &sents {
-                if let Some(span) = meetings::signed_at_meeting(s) {
-                    agreements.push(Agreement {
-                        kind: AgreementKind::Minutes,
-                        signed: main.date,
-                        period: None,
-                        parties: main.parties.clone(),
-                        evidence: s.src.to_string(),
-                        span,
-                    });
-                }
+            for (evidence, span) in signed_at {
+                agreements.push(Agreement {
+                    kind: AgreementKind::Minutes,
+                    signed: main.date,
+                    period: None,
+                    parties: main.parties.clone(),
+                    evidence,
+                    span,
+                });
             }
         }
         // A signing reported on its own, when no meeting of the article covers it.
@@ -209,10 +209,10 @@ impl Extractor {
         events.sort_by_key(|e| e.span.start);
         let events = meetings::merge_events(self.gazetteer, events);
         let agreements = meetings::merge_agreements(self.gazetteer, agreements);
-        let figures = figures::merge_figures(sents.iter().flat_map(figures::figures_in).collect());
+        let figures = figures::merge_figures(figures);
 
         let mut diagnostics = Vec::new();
-        if sents.is_empty() {
+        if sentence_count == 0 {
             diagnostics.push(Diagnostic { message: "no article text found".into(), span: None });
         }
         if layout.article_end < text.len() {
@@ -253,51 +253,61 @@ impl Extractor {
         }
         out
     }
+}
 
-    fn places(&self, sents: &[Sent]) -> Vec<PlaceRef> {
-        let mut by_id: BTreeMap<PlaceId, PlaceRef> = BTreeMap::new();
-        let mut order: Vec<PlaceId> = Vec::new();
-        for s in sents {
-            for p in &s.places {
-                let span = s.span(p.start, p.end);
-                by_id
-                    .entry(p.id.clone())
-                    .or_insert_with(|| {
-                        order.push(p.id.clone());
-                        let g = self.gazetteer.get(p.id.as_str());
-                        PlaceRef {
-                            id: p.id.clone(),
-                            name: g.map_or_else(|| s.source_of(p.start, p.end).to_string(), |g| g.name_vi.clone()),
-                            level: p.level,
-                            country: p.id.country().to_string(),
-                            mentions: Vec::new(),
-                        }
-                    })
-                    .mentions
-                    .push(span);
+/// The places of a document, gathered sentence by sentence: each listed once with all its mentions.
+#[derive(Default)]
+struct Places {
+    by_id: HashMap<PlaceId, PlaceRef>,
+    order: Vec<PlaceId>,
+}
+
+impl Places {
+    fn add(&mut self, g: &Gazetteer, s: &Sent) {
+        for p in &s.places {
+            let span = s.span(p.start, p.end);
+            if let Some(r) = self.by_id.get_mut(&p.id) {
+                r.mentions.push(span);
+                continue;
             }
+            self.order.push(p.id.clone());
+            let name =
+                g.get(p.id.as_str()).map_or_else(|| s.source_of(p.start, p.end).to_string(), |g| g.name_vi.clone());
+            self.by_id.insert(
+                p.id.clone(),
+                PlaceRef {
+                    id: p.id.clone(),
+                    name,
+                    level: p.level,
+                    country: p.id.country().to_string(),
+                    mentions: vec![span],
+                },
+            );
         }
-        // the countries of the units named, even when the text does not name the country itself
-        for id in order.clone() {
+    }
+
+    /// Countries first, then provinces, then the rest, each in order of appearance; the country of
+    /// every unit named is listed even when the text does not name it.
+    fn finish(mut self, g: &Gazetteer) -> Vec<PlaceRef> {
+        for id in self.order.clone() {
             let country = PlaceId::new(id.country());
-            if !by_id.contains_key(&country) && !order.contains(&country) {
-                if let Some(g) = self.gazetteer.get(country.as_str()) {
-                    order.push(country.clone());
-                    by_id.insert(
+            if !self.by_id.contains_key(&country) {
+                if let Some(c) = g.get(country.as_str()) {
+                    self.order.push(country.clone());
+                    self.by_id.insert(
                         country.clone(),
                         PlaceRef {
                             id: country,
-                            name: g.name_vi.clone(),
-                            level: g.level,
-                            country: g.country().to_string(),
+                            name: c.name_vi.clone(),
+                            level: c.level,
+                            country: c.country().to_string(),
                             mentions: Vec::new(),
                         },
                     );
                 }
             }
         }
-        // countries first, then provinces, then the rest, each in order of appearance
-        let mut out: Vec<PlaceRef> = order.into_iter().filter_map(|id| by_id.remove(&id)).collect();
+        let mut out: Vec<PlaceRef> = self.order.into_iter().filter_map(|id| self.by_id.remove(&id)).collect();
         out.sort_by_key(|p| p.level.rank());
         out
     }

@@ -174,6 +174,22 @@ fn value_of(c: &Captures, text: &str, start: usize) -> Option<DateValue> {
     None
 }
 
+/// The last year of the first anniversary range in `text` ("5/9/1962 – 5/9/2023" → 2023): the
+/// year an article is written in, when nothing else says. One regex pass over the raw text.
+pub fn anniversary_year(text: &str) -> Option<i16> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(r"([0-9]{1,2})[./\-]([0-9]{1,2})[./\-]([0-9]{4})[\x20\t]*[-–—][\x20\t]*([0-9]{1,2})[./\-]([0-9]{1,2})[./\-]([0-9]{4})")
+            .expect("static regex")
+    });
+    re.captures_iter(text).find_map(|c| {
+        let n = |i: usize| c.get(i)?.as_str().parse::<i16>().ok();
+        let (d1, m1, y1, d2, m2, y2) = (n(1)?, n(2)?, n(3)?, n(4)?, n(5)?, n(6)?);
+        let valid = PartialDate::ymd(y2, u8::try_from(m2).ok()?, u8::try_from(d2).ok()?).is_some();
+        (valid && d1 == d2 && m1 == m2 && y1 < y2 && plausible_year(y2)).then_some(y2)
+    })
+}
+
 /// Every date and period in folded text, left to right.
 pub fn dates(folded: &str) -> Vec<DateMention> {
     let mut out: Vec<DateMention> = Vec::new();
@@ -274,6 +290,13 @@ mod tests {
                 last: PartialDate::ymd(2023, 9, 5).unwrap()
             }]
         );
+    }
+
+    #[test]
+    fn anniversary_year_of_a_text() {
+        assert_eq!(anniversary_year("kỷ niệm 61 năm (5/9/1962 – 5/9/2023) và"), Some(2023));
+        assert_eq!(anniversary_year("từ 5/9/2020 - 6/9/2021"), None);
+        assert_eq!(anniversary_year("không có"), None);
     }
 
     #[test]
