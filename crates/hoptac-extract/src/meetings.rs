@@ -101,16 +101,26 @@ fn venue(s: &Sent, a: usize, b: usize, anchor: usize) -> (Option<PlaceId>, Vec<u
         // the most precise place of the phrase ("tại Nghĩa trang liệt sĩ quốc tế Việt - Lào (huyện Anh
         // Sơn)" is in Anh Sơn), the first among equals
         let (_, phrase_end) = s.phrase(c.end);
-        let Some((pi, p)) = s
-            .places
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| p.cue_start >= c.end && p.start < b.min(phrase_end))
-            .min_by_key(|(i, p)| (p.level == Level::Country, *i))
+        let in_phrase = |from: usize, to: usize| {
+            s.places
+                .iter()
+                .enumerate()
+                .filter(move |(_, p)| p.cue_start >= from && p.start < b.min(to))
+                .min_by_key(|(i, p)| (p.level == Level::Country, *i))
+        };
+        // "tại thị trấn Khe Sanh, huyện Hướng Hóa": a unit the gazetteer does not know, then the
+        // unit it lies in, opening the next phrase
+        let next_phrase = || {
+            let after = phrase_end + 1;
+            let (_, next_end) = s.phrase(after.min(text.len()));
+            in_phrase(after, next_end)
+                .filter(|(_, p)| text.get(after..p.cue_start).is_some_and(|g| g.trim().is_empty()))
+        };
+        let Some((pi, p)) = in_phrase(c.end, phrase_end).or_else(|| if phrase_end < b { next_phrase() } else { None })
         else {
             continue;
         };
-        let gap = &text[c.end..p.cue_start];
+        let gap = &text[c.end..p.cue_start.max(c.end)];
         let other_cue =
             s.cues_in(c.end, p.cue_start).any(|x| matches!(x.cue, Cue::Event(_) | Cue::Agreement(_) | Cue::Venue));
         if gap.len() > 80 || other_cue {
