@@ -82,7 +82,8 @@ pub(crate) struct EventCand {
 pub(crate) struct AgreementCand {
     pub agreement: Agreement,
     pub parties: Parties,
-    /// "ký Bản ghi nhớ …" with no date: the document reports this signing itself.
+    /// "ký Bản ghi nhớ …", undated or dated to the day in the article's year: the document reports
+    /// this signing itself (not one it recalls).
     pub signed_here: bool,
     pub venue: Option<PlaceId>,
     pub sentence_date: Option<PartialDate>,
