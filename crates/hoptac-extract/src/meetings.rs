@@ -494,6 +494,10 @@ pub(crate) fn partnership(
     }
 }
 
+fn precision(d: Option<PartialDate>) -> u8 {
+    d.map_or(0, |d| d.precision())
+}
+
 fn date_compatible(a: Option<PartialDate>, b: Option<PartialDate>) -> bool {
     matches!((a, b), (Some(x), Some(y)) if x.compatible(&y))
 }
@@ -555,6 +559,11 @@ pub(crate) fn merge_events(g: &Gazetteer, events: Vec<Event>) -> Vec<Event> {
         let i = match same {
             Some(i) => {
                 let o = &mut out[i];
+                // the evidence is the mention that dates the meeting best
+                if precision(e.date) > precision(o.date) {
+                    o.evidence = e.evidence;
+                    o.span = e.span;
+                }
                 o.date = more_precise(o.date, e.date);
                 o.ordinal = o.ordinal.or(e.ordinal);
                 o.place = o.place.take().or(e.place);
@@ -623,6 +632,10 @@ pub(crate) fn merge_agreements(g: &Gazetteer, agreements: Vec<Agreement>) -> Vec
         let i = match candidates.into_iter().find(|&i| fits(&out[i], &a)) {
             Some(i) => {
                 let o = &mut out[i];
+                if precision(a.signed) > precision(o.signed) {
+                    o.evidence = a.evidence;
+                    o.span = a.span;
+                }
                 o.signed = more_precise(o.signed, a.signed);
                 o.period = o.period.or(a.period);
                 i
