@@ -1,0 +1,161 @@
+//! What is coming: planned meetings within the horizon and commitments falling due, and the
+//! same as an iCalendar file (RFC 5545) that calendar programs import.
+
+use std::collections::HashMap;
+
+use crate::dossier::{commitment_status, CommitmentStatus};
+use crate::model::*;
+use crate::repo::Reader;
+use crate::Result;
+use hoptac_core::{FigureKind, PartialDate, PlaceId};
+use icalendar::{Calendar, Component, EventLike};
+use jiff::civil::Date;
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Meeting {
+    #[serde(flatten)]
+    pub event: StoredEvent,
+    pub parties: Vec<PlaceId>,
+    /// The first day the date allows (the date itself when known to the day).
+    pub earliest: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Due {
+    #[serde(flatten)]
+    pub commitment: StoredFigure,
+    pub parties: Vec<PlaceId>,
+    pub status: CommitmentStatus,
+    pub delivered: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Agenda {
+    pub today: String,
+    pub until: String,
+    /// Planned meetings whose date falls between today and the horizon.
+    pub meetings: Vec<Meeting>,
+    /// Planned meetings whose date has passed with no report that they were held.
+    pub unconfirmed: Vec<Meeting>,
+    /// Commitments not delivered whose period ends between this year and the horizon's.
+    pub due: Vec<Due>,
+    /// Commitments whose period ended without delivery.
+    pub overdue: Vec<Due>,
+}
+
+/// The first and last day a partial date can denote.
+pub fn date_bounds(d: PartialDate) -> Option<(Date, Date)> {
+    let first = Date::new(d.year, d.month.unwrap_or(1) as i8, d.day.unwrap_or(1) as i8).ok()?;
+    let last = match (d.month, d.day) {
+        (_, Some(_)) => first,
+        (Some(_), None) => first.last_of_month(),
+        (None, None) => Date::new(d.year, 12, 31).ok()?,
+    };
+    Some((first, last))
+}
+
+pub fn build(reader: &dyn Reader, today: Date, horizon_days: i64) -> Result<Agenda> {
+    let until = today.checked_add(jiff::Span::new().days(horizon_days)).unwrap_or(today);
+    let partnerships: HashMap<PartnershipId, Vec<PlaceId>> =
+        reader.partnerships()?.into_iter().map(|p| (p.id, p.parties)).collect();
+    let parties = |p: Option<PartnershipId>| p.and_then(|id| partnerships.get(&id).cloned()).unwrap_or_default();
+
+    let mut meetings = Vec::new();
+    let mut unconfirmed = Vec::new();
+    for e in reader.planned_events()? {
+        let Some((first, last)) = e.date.and_then(date_bounds) else { continue };
+        let m = Meeting { parties: parties(e.partnership), earliest: first.to_string(), event: e };
+        if last < today {
+            unconfirmed.push(m);
+        } else if first <= until {
+            meetings.push(m);
+        }
+    }
+    meetings.sort_by(|a, b| a.earliest.cmp(&b.earliest).then(a.event.id.cmp(&b.event.id)));
+    unconfirmed.sort_by(|a, b| a.earliest.cmp(&b.earliest).then(a.event.id.cmp(&b.event.id)));
+
+    let figures = reader.figures_of_kind(FigureKind::Result)?;
+    let mut delivered: HashMap<FactId, f64> = HashMap::new();
+    for r in &figures {
+        if let Some(c) = r.fulfils {
+            *delivered.entry(c).or_default() += r.value;
+        }
+    }
+    let mut due = Vec::new();
+    let mut overdue = Vec::new();
+    for c in reader.figures_of_kind(FigureKind::Commitment)? {
+        let Some(period) = c.period else { continue };
+        let got = delivered.get(&c.id).copied();
+        let status = commitment_status(&c, got.unwrap_or(0.0), got.is_some(), today.year());
+        let d = Due { parties: parties(c.partnership), status, delivered: got.unwrap_or(0.0), commitment: c };
+        match status {
+            CommitmentStatus::Overdue => overdue.push(d),
+            CommitmentStatus::Promised if period.last <= until.year() => due.push(d),
+            _ => {}
+        }
+    }
+    let key = |d: &Due| (d.commitment.period.map(|p| p.last), d.commitment.id);
+    due.sort_by_key(key);
+    overdue.sort_by_key(key);
+    Ok(Agenda { today: today.to_string(), until: until.to_string(), meetings, unconfirmed, due, overdue })
+}
+
+fn naive(d: Date) -> Option<chrono::NaiveDate> {
+    chrono::NaiveDate::from_ymd_opt(d.year() as i32, d.month() as u32, d.day() as u32)
+}
+
+/// The agenda as an iCalendar file: one all-day event per planned meeting (on its first possible
+/// day, the description saying when the date is only known to the month or year) and one per
+/// commitment falling due (on the last day of its period).
+pub fn to_ics(agenda: &Agenda, name: &dyn Fn(&PlaceId) -> String, event_title: &dyn Fn(&StoredEvent) -> String) -> String {
+    let mut cal = Calendar::new();
+    cal.name("hoptac");
+    for m in &agenda.meetings {
+        let Some((first, _)) = m.event.date.and_then(date_bounds) else { continue };
+        let Some(day) = naive(first) else { continue };
+        let parties: Vec<String> = m.parties.iter().map(name).collect();
+        let mut description = format!("{} — {}", event_title(&m.event), parties.join(" – "));
+        if let Some(d) = m.event.date.filter(|d| d.day.is_none()) {
+            description.push_str(&format!("\nDate known only as {d}."));
+        }
+        let mut ev = icalendar::Event::new();
+        ev.uid(&format!("event-{}@hoptac", m.event.id)).summary(&event_title(&m.event)).description(&description).all_day(day);
+        if let Some(p) = &m.event.place {
+            ev.location(&name(p));
+        }
+        cal.push(ev.done());
+    }
+    for d in &agenda.due {
+        let Some(period) = d.commitment.period else { continue };
+        let Some(day) = Date::new(period.last, 12, 31).ok().and_then(naive) else { continue };
+        let parties: Vec<String> = d.parties.iter().map(name).collect();
+        let summary = format!("Due: {} ({})", d.commitment.quantity, parties.join(" – "));
+        let description = format!(
+            "Commitment {}–{}: {}; delivered so far: {}",
+            period.first, period.last, d.commitment.quantity, d.delivered
+        );
+        cal.push(
+            icalendar::Event::new()
+                .uid(&format!("commitment-{}@hoptac", d.commitment.id))
+                .summary(&summary)
+                .description(&description)
+                .all_day(day)
+                .done(),
+        );
+    }
+    cal.done().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bounds_of_partial_dates() {
+        let b = |s: &str| date_bounds(PartialDate::parse(s).unwrap()).map(|(a, b)| (a.to_string(), b.to_string()));
+        assert_eq!(b("2024"), Some(("2024-01-01".into(), "2024-12-31".into())));
+        assert_eq!(b("2024-02"), Some(("2024-02-01".into(), "2024-02-29".into())));
+        assert_eq!(b("2024-10-15"), Some(("2024-10-15".into(), "2024-10-15".into())));
+    }
+}

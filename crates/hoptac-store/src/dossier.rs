@@ -1,0 +1,364 @@
+//! A partnership's dossier: its agreements, the timeline of its meetings, its commitments with
+//! their status and the results that fulfil them, the people met, and the source of every line.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+use crate::model::*;
+use crate::repo::Reader;
+use crate::Result;
+use hoptac_core::{FigureKind, PartialDate, PlaceId, Span};
+use serde::Serialize;
+
+/// Where a line comes from: a document and the span of its evidence sentence.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Source {
+    pub document: DocId,
+    pub span: Span,
+    pub sentence: String,
+}
+
+/// Documents disagree about one field of a record; every claimed value is kept.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Conflict {
+    pub field: String,
+    pub claims: Vec<Claim>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Claim {
+    pub value: serde_json::Value,
+    pub documents: Vec<DocId>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Line<T> {
+    #[serde(flatten)]
+    pub fact: T,
+    pub parties: Vec<PlaceId>,
+    pub sources: Vec<Source>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub conflicts: Vec<Conflict>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CommitmentStatus {
+    /// Not yet delivered in full, and its period has not ended.
+    Promised,
+    /// Results reported in its period add up to at least what was promised.
+    Delivered,
+    /// Its period has ended without results adding up to it.
+    Overdue,
+    /// No period and no result: nothing says whether it is due.
+    Unknown,
+}
+
+impl CommitmentStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CommitmentStatus::Promised => "promised",
+            CommitmentStatus::Delivered => "delivered",
+            CommitmentStatus::Overdue => "overdue",
+            CommitmentStatus::Unknown => "unknown",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CommitmentLine {
+    #[serde(flatten)]
+    pub line: Line<StoredFigure>,
+    pub status: CommitmentStatus,
+    /// Sum of the results that fulfil it.
+    pub delivered: f64,
+    pub results: Vec<Line<StoredFigure>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PersonLine {
+    #[serde(flatten)]
+    pub person: StoredPerson,
+    pub roles: Vec<Role>,
+    pub sources: Vec<Source>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Dossier {
+    /// The places asked for, each with the predecessors it includes.
+    pub places: Vec<Vec<PlaceId>>,
+    pub partnerships: Vec<Partnership>,
+    pub agreements: Vec<Line<StoredAgreement>>,
+    /// Meetings held and planned, in date order.
+    pub events: Vec<Line<StoredEvent>>,
+    pub commitments: Vec<CommitmentLine>,
+    /// Results that fulfil no known commitment, and standing facts.
+    pub other_figures: Vec<Line<StoredFigure>>,
+    pub people: Vec<PersonLine>,
+    pub documents: Vec<DocumentSummary>,
+}
+
+/// A place and every unit it absorbed, transitively: asking for Quảng Ngãi includes Kon Tum.
+pub fn with_predecessors(place: &PlaceId, places: &[Place]) -> Vec<PlaceId> {
+    let mut out = vec![place.clone()];
+    let mut i = 0;
+    while i < out.len() {
+        let cur = out[i].clone();
+        for p in places {
+            if p.successor.as_ref() == Some(&cur) && !out.contains(&p.id) {
+                out.push(p.id.clone());
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
+/// Sort key of a partial date: year, then month, then day; unknown parts first.
+fn date_key(d: Option<PartialDate>) -> (i16, u8, u8) {
+    d.map(|d| (d.year, d.month.unwrap_or(0), d.day.unwrap_or(0))).unwrap_or((i16::MAX, 0, 0))
+}
+
+/// The status of a commitment on `today`, given what its results add up to.
+pub fn commitment_status(c: &StoredFigure, delivered: f64, has_results: bool, today_year: i16) -> CommitmentStatus {
+    if has_results && delivered + 1e-9 >= c.value {
+        CommitmentStatus::Delivered
+    } else if let Some(p) = c.period {
+        if p.last < today_year {
+            CommitmentStatus::Overdue
+        } else {
+            CommitmentStatus::Promised
+        }
+    } else if has_results {
+        CommitmentStatus::Promised
+    } else {
+        CommitmentStatus::Unknown
+    }
+}
+
+/// Gathers evidence by fact and turns claims into conflicts.
+struct EvidenceIndex {
+    by_fact: HashMap<FactId, Vec<Evidence>>,
+}
+
+impl EvidenceIndex {
+    fn load(reader: &dyn Reader, fact_type: FactType, ids: &[FactId]) -> Result<Self> {
+        let mut by_fact: HashMap<FactId, Vec<Evidence>> = HashMap::new();
+        for e in reader.evidence(fact_type, ids)? {
+            by_fact.entry(e.fact_id).or_default().push(e);
+        }
+        Ok(EvidenceIndex { by_fact })
+    }
+
+    fn sources(&self, id: FactId) -> Vec<Source> {
+        self.by_fact
+            .get(&id)
+            .map(|v| v.iter().map(|e| Source { document: e.document, span: e.span, sentence: e.sentence.clone() }).collect())
+            .unwrap_or_default()
+    }
+
+    /// A conflict on `field` when two claimed values are not `compatible`.
+    fn conflict(
+        &self,
+        id: FactId,
+        field: &str,
+        compatible: impl Fn(&serde_json::Value, &serde_json::Value) -> bool,
+    ) -> Option<Conflict> {
+        let mut claims: Vec<Claim> = Vec::new();
+        for e in self.by_fact.get(&id)? {
+            let Some(v) = e.claim.get(field).filter(|v| !v.is_null()) else { continue };
+            match claims.iter_mut().find(|c| &c.value == v) {
+                Some(c) => {
+                    if !c.documents.contains(&e.document) {
+                        c.documents.push(e.document)
+                    }
+                }
+                None => claims.push(Claim { value: v.clone(), documents: vec![e.document] }),
+            }
+        }
+        let clash = claims.iter().enumerate().any(|(i, a)| claims[i + 1..].iter().any(|b| !compatible(&a.value, &b.value)));
+        clash.then(|| Conflict { field: field.to_string(), claims })
+    }
+
+    fn documents(&self) -> impl Iterator<Item = DocId> + '_ {
+        self.by_fact.values().flatten().map(|e| e.document)
+    }
+}
+
+fn dates_compatible(a: &serde_json::Value, b: &serde_json::Value) -> bool {
+    match (a.as_str().and_then(PartialDate::parse), b.as_str().and_then(PartialDate::parse)) {
+        (Some(x), Some(y)) => x.compatible(&y),
+        _ => a == b,
+    }
+}
+
+fn places_compatible(a: &serde_json::Value, b: &serde_json::Value) -> bool {
+    match (a.as_str(), b.as_str()) {
+        (Some(x), Some(y)) => crate::matching::places_compatible(Some(&PlaceId::new(x)), Some(&PlaceId::new(y))),
+        _ => a == b,
+    }
+}
+
+/// Build the dossier of the partnerships that include every one of `wanted` (each place counts
+/// with the units it absorbed).
+pub fn build(reader: &dyn Reader, wanted: &[PlaceId], today: jiff::civil::Date) -> Result<Dossier> {
+    let places = reader.places()?;
+    let sets: Vec<Vec<PlaceId>> = wanted.iter().map(|p| with_predecessors(p, &places)).collect();
+    let partnerships: Vec<Partnership> = reader
+        .partnerships()?
+        .into_iter()
+        .filter(|ps| sets.iter().all(|set| ps.parties.iter().any(|p| set.contains(p))))
+        .collect();
+    let pids: Vec<PartnershipId> = partnerships.iter().map(|p| p.id).collect();
+    let parties_of: HashMap<PartnershipId, Vec<PlaceId>> = partnerships.iter().map(|p| (p.id, p.parties.clone())).collect();
+    let parties = |p: Option<PartnershipId>| p.and_then(|id| parties_of.get(&id).cloned()).unwrap_or_default();
+
+    let mut documents: BTreeSet<DocId> = BTreeSet::new();
+
+    let mut agreements = reader.agreements(&pids)?;
+    agreements.sort_by_key(|a| (date_key(a.signed.or(a.period.map(|p| PartialDate::year(p.first)))), a.id));
+    let ev = EvidenceIndex::load(reader, FactType::Agreement, &agreements.iter().map(|a| a.id).collect::<Vec<_>>())?;
+    documents.extend(ev.documents());
+    let agreements = agreements
+        .into_iter()
+        .map(|a| {
+            let conflicts = [ev.conflict(a.id, "signed", dates_compatible), ev.conflict(a.id, "period", |x, y| x == y)]
+                .into_iter()
+                .flatten()
+                .collect();
+            Line { parties: parties(a.partnership), sources: ev.sources(a.id), conflicts, fact: a }
+        })
+        .collect();
+
+    let mut events = reader.events(&pids)?;
+    events.sort_by_key(|e| (date_key(e.date), e.ordinal, e.id));
+    let ev = EvidenceIndex::load(reader, FactType::Event, &events.iter().map(|e| e.id).collect::<Vec<_>>())?;
+    documents.extend(ev.documents());
+    let events = events
+        .into_iter()
+        .map(|e| {
+            let conflicts = [
+                ev.conflict(e.id, "date", dates_compatible),
+                ev.conflict(e.id, "ordinal", |x, y| x == y),
+                ev.conflict(e.id, "place", places_compatible),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            Line { parties: parties(e.partnership), sources: ev.sources(e.id), conflicts, fact: e }
+        })
+        .collect();
+
+    let figures = reader.figures(&pids)?;
+    let ev = EvidenceIndex::load(reader, FactType::Figure, &figures.iter().map(|f| f.id).collect::<Vec<_>>())?;
+    documents.extend(ev.documents());
+    let line = |f: &StoredFigure| Line {
+        parties: parties(f.partnership),
+        sources: ev.sources(f.id),
+        conflicts: ev.conflict(f.id, "value", |x, y| x == y).into_iter().collect(),
+        fact: f.clone(),
+    };
+    let mut results_of: BTreeMap<FactId, Vec<&StoredFigure>> = BTreeMap::new();
+    for f in figures.iter().filter(|f| f.kind == FigureKind::Result) {
+        if let Some(c) = f.fulfils {
+            results_of.entry(c).or_default().push(f);
+        }
+    }
+    let commitment_ids: HashSet<FactId> =
+        figures.iter().filter(|f| f.kind == FigureKind::Commitment).map(|f| f.id).collect();
+    let mut commitments: Vec<CommitmentLine> = figures
+        .iter()
+        .filter(|f| f.kind == FigureKind::Commitment)
+        .map(|c| {
+            let results = results_of.get(&c.id).cloned().unwrap_or_default();
+            let delivered: f64 = results.iter().map(|r| r.value).sum();
+            CommitmentLine {
+                line: line(c),
+                status: commitment_status(c, delivered, !results.is_empty(), today.year()),
+                delivered,
+                results: results.into_iter().map(line).collect(),
+            }
+        })
+        .collect();
+    commitments.sort_by_key(|c| (c.line.fact.period.map(|p| (p.first, p.last)), c.line.fact.id));
+    let other_figures = figures
+        .iter()
+        .filter(|f| f.kind != FigureKind::Commitment && !f.fulfils.is_some_and(|c| commitment_ids.contains(&c)))
+        .map(line)
+        .collect();
+
+    let people = people_met(reader, &documents)?;
+    let documents = reader.document_summaries(&documents.into_iter().collect::<Vec<_>>())?;
+    Ok(Dossier { places: sets, partnerships, agreements, events, commitments, other_figures, people, documents })
+}
+
+/// People the documents of the dossier name, with the roles they held and where they appear.
+fn people_met(reader: &dyn Reader, documents: &BTreeSet<DocId>) -> Result<Vec<PersonLine>> {
+    let mut sources: BTreeMap<FactId, Vec<Source>> = BTreeMap::new();
+    for &doc in documents {
+        for e in reader.evidence_of_document(doc)?.into_iter().filter(|e| e.fact_type == FactType::Person) {
+            sources.entry(e.fact_id).or_default().push(Source { document: e.document, span: e.span, sentence: e.sentence });
+        }
+    }
+    let ids: Vec<FactId> = sources.keys().copied().collect();
+    let mut roles: HashMap<FactId, Vec<Role>> = HashMap::new();
+    for r in reader.roles(&ids)? {
+        roles.entry(r.person).or_default().push(r);
+    }
+    let mut people: Vec<PersonLine> = reader
+        .people_by_id(&ids)?
+        .into_iter()
+        .map(|p| PersonLine { roles: roles.remove(&p.id).unwrap_or_default(), sources: sources.remove(&p.id).unwrap_or_default(), person: p })
+        .collect();
+    people.sort_by(|a, b| a.person.country.cmp(&b.person.country).then(a.person.id.cmp(&b.person.id)));
+    Ok(people)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hoptac_core::{Level, Period, Unit};
+
+    fn place(id: &str, successor: Option<&str>) -> Place {
+        Place {
+            id: PlaceId::new(id),
+            level: Level::Province,
+            name: id.into(),
+            name_en: id.into(),
+            name_lo: String::new(),
+            valid_from: None,
+            valid_to: None,
+            successor: successor.map(PlaceId::new),
+        }
+    }
+
+    #[test]
+    fn successors_include_what_they_absorbed() {
+        let places = vec![place("VN-28", Some("VN-29")), place("VN-29", None), place("VN-X", Some("VN-28"))];
+        let got = with_predecessors(&PlaceId::new("VN-29"), &places);
+        assert_eq!(got, vec![PlaceId::new("VN-29"), PlaceId::new("VN-28"), PlaceId::new("VN-X")]);
+        assert_eq!(with_predecessors(&PlaceId::new("VN-28"), &places).len(), 2, "not the other way");
+    }
+
+    #[test]
+    fn statuses() {
+        let c = StoredFigure {
+            id: 1,
+            partnership: None,
+            kind: FigureKind::Commitment,
+            unit: Unit::Scholarship,
+            value: 10.0,
+            from: vec![],
+            to: vec![],
+            period: Period::new(2024, 2029),
+            year: Some(2023),
+            quantity: "10 suất".into(),
+            fulfils: None,
+        };
+        assert_eq!(commitment_status(&c, 0.0, false, 2026), CommitmentStatus::Promised);
+        assert_eq!(commitment_status(&c, 6.0, true, 2026), CommitmentStatus::Promised);
+        assert_eq!(commitment_status(&c, 10.0, true, 2026), CommitmentStatus::Delivered);
+        assert_eq!(commitment_status(&c, 6.0, true, 2030), CommitmentStatus::Overdue);
+        let open = StoredFigure { period: None, ..c };
+        assert_eq!(commitment_status(&open, 0.0, false, 2030), CommitmentStatus::Unknown);
+    }
+}

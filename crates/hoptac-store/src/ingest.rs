@@ -1,0 +1,279 @@
+//! One extracted record enters the store: the document, then each fact matched against what is
+//! known (merged, or added), each with the evidence of this document; results are linked to the
+//! commitments they fulfil. The caller commits the transaction: all of it lands, or none.
+
+use std::collections::HashMap;
+
+use crate::matching;
+use crate::model::*;
+use crate::repo::WriteTx;
+use crate::titles::{person_key, split_title};
+use crate::Result;
+use hoptac_core::{
+    Agreement, Event, EventStatus, ExtractRecord, Figure, FigureKind, PartialDate, Person, PlaceId, Span,
+};
+use serde_json::json;
+
+/// The date a document speaks from: its publication date, else the latest meeting it reports as
+/// held, else the latest signing it reports.
+pub fn document_date(record: &ExtractRecord) -> Option<PartialDate> {
+    record
+        .document
+        .published
+        .or_else(|| {
+            record.events.iter().filter(|e| e.status == EventStatus::Held).filter_map(|e| e.date).max_by_key(|d| {
+                (d.year, d.month, d.day) // latest, most precise on ties
+            })
+        })
+        .or_else(|| record.agreements.iter().filter_map(|a| a.signed).max())
+}
+
+fn sorted_parties(parties: &[PlaceId]) -> Vec<PlaceId> {
+    let mut p = parties.to_vec();
+    p.sort();
+    p.dedup();
+    p
+}
+
+/// The document's main partnership: the party set its meetings and agreements name most often.
+pub fn primary_parties(record: &ExtractRecord) -> Vec<PlaceId> {
+    let mut counts: HashMap<Vec<PlaceId>, (usize, usize)> = HashMap::new();
+    let sets = record.events.iter().map(|e| &e.parties).chain(record.agreements.iter().map(|a| &a.parties));
+    for (order, set) in sets.enumerate() {
+        let key = sorted_parties(set);
+        if key.len() >= 2 {
+            let entry = counts.entry(key).or_insert((0, order));
+            entry.0 += 1;
+        }
+    }
+    counts
+        .into_iter()
+        .max_by(|a, b| a.1 .0.cmp(&b.1 .0).then(b.1 .1.cmp(&a.1 .1)))
+        .map(|(k, _)| k)
+        .unwrap_or_default()
+}
+
+/// Ingest one document and its record inside `tx`. Returns the new document id and what the
+/// facts did. The document must not be stored yet (the caller checks its hash).
+pub fn ingest(tx: &mut dyn WriteTx, doc: &NewDocument, record: &ExtractRecord) -> Result<(DocId, IngestStats)> {
+    let doc_id = tx.insert_document(doc)?;
+    let mut run = Run { tx, doc: doc_id, date: document_date(record), primary: primary_parties(record), stats: IngestStats::default() };
+    for e in &record.events {
+        run.event(e)?;
+    }
+    for a in &record.agreements {
+        run.agreement(a)?;
+    }
+    for f in &record.figures {
+        run.figure(f)?;
+    }
+    for p in &record.people {
+        run.person(p)?;
+    }
+    Ok((doc_id, run.stats))
+}
+
+struct Run<'t> {
+    tx: &'t mut dyn WriteTx,
+    doc: DocId,
+    date: Option<PartialDate>,
+    primary: Vec<PlaceId>,
+    stats: IngestStats,
+}
+
+impl Run<'_> {
+    /// The partnership of a fact's parties; a fact naming fewer than two parties belongs to the
+    /// document's main partnership when that includes them.
+    fn partnership(&mut self, parties: &[PlaceId]) -> Result<Option<PartnershipId>> {
+        let set = sorted_parties(parties);
+        let set = if set.len() >= 2 {
+            set
+        } else if !self.primary.is_empty() && set.iter().all(|p| self.primary.contains(p)) {
+            self.primary.clone()
+        } else {
+            return Ok(None);
+        };
+        self.tx.partnership_for(&set).map(Some)
+    }
+
+    fn evidence(&mut self, fact_type: FactType, fact_id: FactId, sentence: &str, span: Span, claim: serde_json::Value) -> Result<()> {
+        self.tx.add_evidence(&Evidence {
+            fact_type,
+            fact_id,
+            document: self.doc,
+            span,
+            sentence: sentence.to_string(),
+            claim,
+        })
+    }
+
+    fn event(&mut self, e: &Event) -> Result<()> {
+        let partnership = self.partnership(&e.parties)?;
+        let new = StoredEvent {
+            id: 0,
+            partnership,
+            kind: e.kind,
+            ordinal: e.ordinal,
+            date: e.date,
+            place: e.place.clone(),
+            status: e.status,
+        };
+        let candidates = self.tx.event_candidates(partnership, e.kind, e.ordinal, e.date.map(|d| d.year))?;
+        let id = match candidates.iter().find(|old| matching::same_event(old, &new)) {
+            Some(old) => {
+                let merged = matching::merge_event(old, &new);
+                if &merged != old {
+                    self.tx.update_event(&merged)?;
+                }
+                self.stats.merged += 1;
+                old.id
+            }
+            None => {
+                self.stats.added += 1;
+                self.tx.insert_event(&new)?
+            }
+        };
+        let claim = json!({
+            "kind": e.kind, "ordinal": e.ordinal, "date": e.date, "place": e.place,
+            "status": e.status, "parties": e.parties,
+        });
+        self.evidence(FactType::Event, id, &e.evidence, e.span, claim)
+    }
+
+    fn agreement(&mut self, a: &Agreement) -> Result<()> {
+        let partnership = self.partnership(&a.parties)?;
+        let new = StoredAgreement { id: 0, partnership, kind: a.kind, signed: a.signed, period: a.period };
+        let mut years = Vec::new();
+        if let Some(s) = a.signed {
+            years.extend([s.year, s.year + 1]);
+        }
+        if let Some(p) = a.period {
+            years.extend([p.first, p.first - 1]);
+        }
+        let candidates = self.tx.agreement_candidates(partnership, a.kind, &years)?;
+        let best = candidates
+            .iter()
+            .filter(|old| matching::same_agreement(old, &new))
+            .max_by_key(|old| (matching::agreement_recency(old), old.id));
+        let id = match best {
+            Some(old) => {
+                let merged = matching::merge_agreement(old, &new);
+                if &merged != old {
+                    self.tx.update_agreement(&merged)?;
+                }
+                self.stats.merged += 1;
+                old.id
+            }
+            None => {
+                self.stats.added += 1;
+                self.tx.insert_agreement(&new)?
+            }
+        };
+        let claim = json!({ "kind": a.kind, "signed": a.signed, "period": a.period, "parties": a.parties });
+        self.evidence(FactType::Agreement, id, &a.evidence, a.span, claim)
+    }
+
+    fn figure(&mut self, f: &Figure) -> Result<()> {
+        let mut parties: Vec<PlaceId> = f.from.iter().chain(&f.to).cloned().collect();
+        parties = sorted_parties(&parties);
+        let partnership = self.partnership(&parties)?;
+        let new = StoredFigure {
+            id: 0,
+            partnership,
+            kind: f.kind,
+            unit: f.unit,
+            value: f.value,
+            from: sorted_parties(&f.from),
+            to: sorted_parties(&f.to),
+            period: f.period,
+            year: self.date.map(|d| d.year),
+            quantity: f.quantity.clone(),
+            fulfils: None,
+        };
+        let years = f.period.map(|p| (p.first, p.last)).or(new.year.map(|y| (y, y)));
+        let candidates = self.tx.figure_candidates(partnership, f.kind, f.unit, years)?;
+        let id = match candidates.iter().find(|old| matching::same_figure(old, &new)) {
+            Some(old) => {
+                self.stats.merged += 1;
+                old.id
+            }
+            None => {
+                self.stats.added += 1;
+                let id = self.tx.insert_figure(&new)?;
+                self.link(&StoredFigure { id, ..new })?;
+                id
+            }
+        };
+        let claim = json!({
+            "kind": f.kind, "value": f.value, "unit": f.unit, "quantity": f.quantity,
+            "from": f.from, "to": f.to, "period": f.period,
+        });
+        self.evidence(FactType::Figure, id, &f.evidence, f.span, claim)
+    }
+
+    /// Link a new result to the commitment it fulfils (the latest that fits), or a new commitment
+    /// to the results already known that fit it.
+    fn link(&mut self, fig: &StoredFigure) -> Result<()> {
+        match fig.kind {
+            FigureKind::Result => {
+                let Some(year) = fig.year else { return Ok(()) };
+                let commitments =
+                    self.tx.figure_candidates(fig.partnership, FigureKind::Commitment, fig.unit, Some((year, year)))?;
+                let best = commitments
+                    .iter()
+                    .filter(|c| matching::fulfils(fig, c))
+                    .max_by_key(|c| (c.period.map(|p| p.first), c.id));
+                if let Some(c) = best {
+                    self.tx.set_fulfils(fig.id, c.id)?;
+                    self.stats.linked += 1;
+                }
+            }
+            FigureKind::Commitment => {
+                let years = match (fig.period, fig.year) {
+                    (Some(p), _) => (p.first, p.last),
+                    (None, Some(y)) => (y, i16::MAX),
+                    (None, None) => return Ok(()),
+                };
+                let results = self.tx.figure_candidates(fig.partnership, FigureKind::Result, fig.unit, Some(years))?;
+                for r in results.iter().filter(|r| r.fulfils.is_none() && matching::fulfils(r, fig)) {
+                    self.tx.set_fulfils(r.id, fig.id)?;
+                    self.stats.linked += 1;
+                }
+            }
+            FigureKind::Fact => {}
+        }
+        Ok(())
+    }
+
+    fn person(&mut self, p: &Person) -> Result<()> {
+        let key = person_key(&p.name, p.country.as_deref());
+        let id = match self.tx.person_by_key(&key)? {
+            Some(mut old) => {
+                if old.place.is_none() && p.place.is_some() {
+                    old.place = p.place.clone();
+                    self.tx.update_person(&old)?;
+                }
+                self.stats.merged += 1;
+                old.id
+            }
+            None => {
+                self.stats.added += 1;
+                let new = StoredPerson { id: 0, name: p.name.clone(), country: p.country.clone(), place: p.place.clone() };
+                self.tx.insert_person(&key, &new)?
+            }
+        };
+        for title in &p.titles {
+            let (office, organisation) = split_title(title);
+            self.tx.upsert_role(&Role {
+                person: id,
+                title: title.clone(),
+                office,
+                organisation,
+                first_seen: self.date,
+                last_seen: self.date,
+            })?;
+        }
+        let claim = json!({ "name": p.name, "titles": p.titles, "country": p.country, "place": p.place });
+        self.evidence(FactType::Person, id, &p.evidence, p.span, claim)
+    }
+}

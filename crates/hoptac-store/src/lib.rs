@@ -1,0 +1,43 @@
+//! The record store's domain, independent of any database.
+//!
+//! - [`model`]: what is stored: documents, places, partnerships, events, agreements, figures
+//!   (commitments, results, facts), people, their roles and organisations, and the evidence that
+//!   links every fact to a document span.
+//! - [`repo`]: the traits a backend implements (SQLite in `hoptac-sqlite`; a PostgreSQL backend
+//!   implements the same traits and nothing here changes).
+//! - [`ingest`]: how one extracted record enters the store: matching against what is known,
+//!   merging, linking results to commitments. One document, one transaction.
+//! - [`dossier`] and [`agenda`]: what officials read.
+
+pub mod agenda;
+pub mod dossier;
+pub mod ingest;
+pub mod matching;
+pub mod model;
+pub mod repo;
+pub mod titles;
+
+pub use model::*;
+pub use repo::{Reader, Store, WriteTx};
+
+/// Errors of the store, whatever the backend.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The file exists but is not a hoptac store (corrupt, another program's database, not SQLite).
+    #[error("{path}: not a hoptac store: {reason}")]
+    NotAStore { path: String, reason: String },
+    /// The store was written by a newer hoptac.
+    #[error("{path}: the store has schema version {found}; this hoptac knows up to {known}")]
+    NewerSchema { path: String, found: i64, known: i64 },
+    /// A read command found no store.
+    #[error("{path}: no store here (run `hoptac ingest` first)")]
+    Missing { path: String },
+    /// The backend failed (I/O, constraint, lock).
+    #[error("database: {0}")]
+    Backend(String),
+    /// A stored value could not be read back.
+    #[error("stored data is malformed: {0}")]
+    Malformed(String),
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;

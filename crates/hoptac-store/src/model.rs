@@ -1,0 +1,202 @@
+//! What the store holds. Ids are database row ids; every fact has at least one [`Evidence`].
+
+use hoptac_core::{AgreementKind, EventKind, EventStatus, FigureKind, Level, PartialDate, Period, PlaceId, Span, Unit};
+use serde::{Deserialize, Serialize};
+
+pub type DocId = i64;
+pub type FactId = i64;
+pub type PartnershipId = i64;
+
+/// A document as it is stored: its normalised text (spans index into it) and where it came from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Document {
+    pub id: DocId,
+    /// BLAKE3 of the normalised text: the same content is stored once whatever its encoding.
+    pub hash: String,
+    pub source: String,
+    pub title: Option<String>,
+    pub published: Option<PartialDate>,
+    pub language: String,
+    pub encoding: String,
+    pub text: String,
+    pub article_end: usize,
+    /// RFC 3339 time of ingestion.
+    pub ingested_at: String,
+}
+
+/// A place of the gazetteer as the store keeps it (reference data, not a fact).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Place {
+    pub id: PlaceId,
+    pub level: Level,
+    pub name: String,
+    pub name_en: String,
+    pub name_lo: String,
+    pub valid_from: Option<PartialDate>,
+    pub valid_to: Option<PartialDate>,
+    /// The unit that took this one over (Kon Tum → Quảng Ngãi on 2025-07-01).
+    pub successor: Option<PlaceId>,
+}
+
+/// The set of parties that cooperate, sorted.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Partnership {
+    pub id: PartnershipId,
+    pub parties: Vec<PlaceId>,
+}
+
+/// Which table a fact lives in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FactType {
+    Event,
+    Agreement,
+    Figure,
+    Person,
+}
+
+impl FactType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FactType::Event => "event",
+            FactType::Agreement => "agreement",
+            FactType::Figure => "figure",
+            FactType::Person => "person",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<FactType> {
+        Some(match s {
+            "event" => FactType::Event,
+            "agreement" => FactType::Agreement,
+            "figure" => FactType::Figure,
+            "person" => FactType::Person,
+            _ => return None,
+        })
+    }
+}
+
+/// One document's support for one fact: the sentence, its span, and what that document claimed
+/// (date, status, value …) so that differing claims stay visible.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Evidence {
+    pub fact_type: FactType,
+    pub fact_id: FactId,
+    pub document: DocId,
+    pub span: Span,
+    pub sentence: String,
+    pub claim: serde_json::Value,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredEvent {
+    pub id: FactId,
+    pub partnership: Option<PartnershipId>,
+    pub kind: EventKind,
+    pub ordinal: Option<u32>,
+    pub date: Option<PartialDate>,
+    pub place: Option<PlaceId>,
+    pub status: EventStatus,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredAgreement {
+    pub id: FactId,
+    pub partnership: Option<PartnershipId>,
+    pub kind: AgreementKind,
+    pub signed: Option<PartialDate>,
+    pub period: Option<Period>,
+}
+
+/// A commitment, a result or a standing fact, with the figure it carries.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredFigure {
+    pub id: FactId,
+    pub partnership: Option<PartnershipId>,
+    pub kind: FigureKind,
+    pub unit: Unit,
+    pub value: f64,
+    pub from: Vec<PlaceId>,
+    pub to: Vec<PlaceId>,
+    pub period: Option<Period>,
+    /// The year the figure was reported for (the document's or its meeting's year).
+    pub year: Option<i16>,
+    /// The quantity as first written ("585 triệu đồng").
+    pub quantity: String,
+    /// For a result: the commitment it fulfils.
+    pub fulfils: Option<FactId>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredPerson {
+    pub id: FactId,
+    pub name: String,
+    pub country: Option<String>,
+    pub place: Option<PlaceId>,
+}
+
+/// A title a person held, with the span of dates the documents show it held.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Role {
+    pub person: FactId,
+    /// The whole title as written ("Bí thư Tỉnh ủy Kon Tum").
+    pub title: String,
+    /// The office ("Bí thư").
+    pub office: String,
+    /// The organisation, when the title names one ("Tỉnh ủy Kon Tum").
+    pub organisation: Option<String>,
+    pub first_seen: Option<PartialDate>,
+    pub last_seen: Option<PartialDate>,
+}
+
+/// What ingesting one document did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IngestStats {
+    /// Facts that became new records.
+    pub added: usize,
+    /// Facts that merged into a known record (one more evidence link).
+    pub merged: usize,
+    /// Results linked to the commitment they fulfil.
+    pub linked: usize,
+}
+
+impl std::ops::AddAssign for IngestStats {
+    fn add_assign(&mut self, o: IngestStats) {
+        self.added += o.added;
+        self.merged += o.merged;
+        self.linked += o.linked;
+    }
+}
+
+/// A document without its text: what lists and source lines show.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DocumentSummary {
+    pub id: DocId,
+    pub source: String,
+    pub title: Option<String>,
+    pub published: Option<PartialDate>,
+}
+
+/// A document about to be stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewDocument {
+    pub hash: String,
+    pub source: String,
+    pub title: Option<String>,
+    pub published: Option<PartialDate>,
+    pub language: String,
+    pub encoding: String,
+    pub text: String,
+    pub article_end: usize,
+}
+
+/// How much the store holds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counts {
+    pub documents: usize,
+    pub events: usize,
+    pub agreements: usize,
+    pub figures: usize,
+    pub people: usize,
+    pub evidence: usize,
+}

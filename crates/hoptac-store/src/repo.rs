@@ -1,0 +1,108 @@
+//! The repository traits: everything the domain asks of a database. A backend (SQLite in
+//! `hoptac-sqlite`, PostgreSQL later) implements them; [`crate::ingest`], [`crate::dossier`] and
+//! [`crate::agenda`] use nothing else.
+//!
+//! Writes happen only inside a [`WriteTx`], one per document: either the document and all its
+//! facts and evidence are stored, or nothing is.
+
+use crate::model::*;
+use crate::Result;
+use hoptac_core::{AgreementKind, EventKind, FigureKind, PlaceId, Unit};
+
+/// Reading the store.
+pub trait Reader {
+    fn counts(&self) -> Result<Counts>;
+    fn document_by_hash(&self, hash: &str) -> Result<Option<DocId>>;
+    fn document(&self, id: DocId) -> Result<Option<Document>>;
+    fn document_summaries(&self, ids: &[DocId]) -> Result<Vec<DocumentSummary>>;
+    /// Ids of every stored document, in ingestion order.
+    fn document_ids(&self) -> Result<Vec<DocId>>;
+    /// Documents whose search entries are not yet committed to the index.
+    fn unindexed_documents(&self) -> Result<Vec<DocId>>;
+
+    fn places(&self) -> Result<Vec<Place>>;
+    fn partnerships(&self) -> Result<Vec<Partnership>>;
+
+    fn events(&self, partnerships: &[PartnershipId]) -> Result<Vec<StoredEvent>>;
+    fn agreements(&self, partnerships: &[PartnershipId]) -> Result<Vec<StoredAgreement>>;
+    fn figures(&self, partnerships: &[PartnershipId]) -> Result<Vec<StoredFigure>>;
+    fn events_by_id(&self, ids: &[FactId]) -> Result<Vec<StoredEvent>>;
+    fn agreements_by_id(&self, ids: &[FactId]) -> Result<Vec<StoredAgreement>>;
+    fn figures_by_id(&self, ids: &[FactId]) -> Result<Vec<StoredFigure>>;
+    fn people_by_id(&self, ids: &[FactId]) -> Result<Vec<StoredPerson>>;
+    /// Planned events, whatever their partnership.
+    fn planned_events(&self) -> Result<Vec<StoredEvent>>;
+    /// Figures of one kind, whatever their partnership.
+    fn figures_of_kind(&self, kind: FigureKind) -> Result<Vec<StoredFigure>>;
+
+    /// Evidence of the given facts of one type.
+    fn evidence(&self, fact_type: FactType, ids: &[FactId]) -> Result<Vec<Evidence>>;
+    /// Everything one document supports.
+    fn evidence_of_document(&self, doc: DocId) -> Result<Vec<Evidence>>;
+    /// Roles of the given people.
+    fn roles(&self, people: &[FactId]) -> Result<Vec<Role>>;
+}
+
+/// One transaction: the unit in which a document and its facts are stored.
+pub trait WriteTx: Reader {
+    fn insert_document(&mut self, doc: &NewDocument) -> Result<DocId>;
+    /// The partnership of exactly these parties, created when new.
+    fn partnership_for(&mut self, parties: &[PlaceId]) -> Result<PartnershipId>;
+
+    /// Events of this partnership and kind that have this ordinal or a date in this year.
+    fn event_candidates(
+        &self,
+        partnership: Option<PartnershipId>,
+        kind: EventKind,
+        ordinal: Option<u32>,
+        year: Option<i16>,
+    ) -> Result<Vec<StoredEvent>>;
+    fn insert_event(&mut self, e: &StoredEvent) -> Result<FactId>;
+    fn update_event(&mut self, e: &StoredEvent) -> Result<()>;
+
+    /// Agreements of this partnership and kind signed or starting in one of `years`, or undated.
+    fn agreement_candidates(
+        &self,
+        partnership: Option<PartnershipId>,
+        kind: AgreementKind,
+        years: &[i16],
+    ) -> Result<Vec<StoredAgreement>>;
+    fn insert_agreement(&mut self, a: &StoredAgreement) -> Result<FactId>;
+    fn update_agreement(&mut self, a: &StoredAgreement) -> Result<()>;
+
+    /// Figures of this partnership, kind and unit whose period (or, without one, reported year)
+    /// overlaps `years` (inclusive); all of them when `years` is `None`. A figure with neither
+    /// period nor year is always a candidate.
+    fn figure_candidates(
+        &self,
+        partnership: Option<PartnershipId>,
+        kind: FigureKind,
+        unit: Unit,
+        years: Option<(i16, i16)>,
+    ) -> Result<Vec<StoredFigure>>;
+    fn insert_figure(&mut self, f: &StoredFigure) -> Result<FactId>;
+    fn set_fulfils(&mut self, result: FactId, commitment: FactId) -> Result<()>;
+
+    /// The person of this (folded) name and country.
+    fn person_by_key(&self, key: &str) -> Result<Option<StoredPerson>>;
+    fn insert_person(&mut self, key: &str, p: &StoredPerson) -> Result<FactId>;
+    fn update_person(&mut self, p: &StoredPerson) -> Result<()>;
+    /// Record that a person held a title; widens the dates it was seen when known.
+    fn upsert_role(&mut self, role: &Role) -> Result<()>;
+
+    fn add_evidence(&mut self, e: &Evidence) -> Result<()>;
+
+    fn commit(self: Box<Self>) -> Result<()>;
+}
+
+/// A store: a reader, and the source of write transactions.
+pub trait Store {
+    fn reader(&self) -> &dyn Reader;
+    fn begin(&mut self) -> Result<Box<dyn WriteTx + '_>>;
+    /// Replace the reference places (the gazetteer) when they changed; keyed by a version string.
+    fn sync_places(&mut self, version: &str, places: &[Place]) -> Result<()>;
+    /// Note that these documents' search entries are committed to the index.
+    fn mark_indexed(&mut self, docs: &[DocId], indexed: bool) -> Result<()>;
+    /// Mark every document as not indexed (before a rebuild).
+    fn mark_all_unindexed(&mut self) -> Result<()>;
+}
