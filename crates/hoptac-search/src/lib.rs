@@ -1,1 +1,394 @@
-//! placeholder
+//! The search index: one tantivy index beside the store, with an entry per document and one per
+//! fact a document supports. Text is tokenised on letters and digits, lower-cased and folded to
+//! ASCII, so "hai cot" finds "hài cốt" and "hoà" finds "hòa" (tone-mark placement does not matter
+//! once marks are gone); snippets are cut from the original text with the matches highlighted.
+//!
+//! The database is the source of truth. Entries are keyed by document: re-indexing a document
+//! replaces its entries, so a rebuild or a resumed run never duplicates them.
+
+use std::ops::Bound;
+use std::path::{Path, PathBuf};
+
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{BooleanQuery, Occur, Query, QueryParser, RangeQuery, TermQuery};
+use tantivy::schema::{
+    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, FAST, INDEXED, STORED, STRING,
+};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::tokenizer::{AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer};
+use tantivy::{doc, Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
+
+/// Name of the folding analyser.
+const ANALYZER: &str = "vi_fold";
+
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error("{path}: no search index (run `hoptac reindex`)")]
+    Missing { path: String },
+    #[error("{path}: search index: {source}")]
+    Index { path: String, source: tantivy::TantivyError },
+    #[error("{path}: {source}")]
+    Io { path: String, source: std::io::Error },
+}
+
+pub type Result<T> = std::result::Result<T, SearchError>;
+
+#[derive(Clone, Copy)]
+struct Fields {
+    doc_id: Field,
+    fact_type: Field,
+    fact_id: Field,
+    kinds: Field,
+    title: Field,
+    body: Field,
+    places: Field,
+    year: Field,
+    source: Field,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let text = TextOptions::default()
+        .set_indexing_options(
+            TextFieldIndexing::default().set_tokenizer(ANALYZER).set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        )
+        .set_stored();
+    let fields = Fields {
+        doc_id: b.add_u64_field("doc_id", INDEXED | STORED | FAST),
+        fact_type: b.add_text_field("fact_type", STRING | STORED),
+        fact_id: b.add_u64_field("fact_id", STORED),
+        kinds: b.add_text_field("kinds", STRING | STORED),
+        title: b.add_text_field("title", text.clone()),
+        body: b.add_text_field("body", text),
+        places: b.add_text_field("places", STRING | STORED),
+        year: b.add_i64_field("year", INDEXED | STORED | FAST),
+        source: b.add_text_field("source", STORED),
+    };
+    (b.build(), fields)
+}
+
+fn analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(64))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
+/// One searchable entry: a document, or one fact as one document states it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub doc_id: u64,
+    /// `document`, `event`, `agreement`, `figure`, `person`.
+    pub fact_type: String,
+    pub fact_id: Option<u64>,
+    /// Filterable kinds: the fact type and its kind (`event`, `conference`; `figure`, `commitment`).
+    pub kinds: Vec<String>,
+    pub title: String,
+    pub body: String,
+    /// Place ids it is about, with the provinces and countries containing them.
+    pub places: Vec<String>,
+    pub year: Option<i64>,
+    pub source: String,
+}
+
+/// A query and its filters.
+#[derive(Debug, Clone, Default)]
+pub struct SearchQuery {
+    pub text: String,
+    /// Any of these places (already expanded to include what each absorbed).
+    pub places: Vec<String>,
+    pub years: Option<(i64, i64)>,
+    /// Any of these kinds.
+    pub kinds: Vec<String>,
+    pub limit: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Hit {
+    pub score: f32,
+    pub doc_id: u64,
+    pub fact_type: String,
+    pub fact_id: Option<u64>,
+    pub kinds: Vec<String>,
+    pub title: String,
+    pub source: String,
+    pub year: Option<i64>,
+    /// A passage of the body with `highlights` (byte ranges into it) marking the matches.
+    pub snippet: String,
+    pub highlights: Vec<(usize, usize)>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Results {
+    /// How many entries match in all.
+    pub total: usize,
+    pub hits: Vec<Hit>,
+}
+
+pub struct SearchIndex {
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+    dir: PathBuf,
+}
+
+impl SearchIndex {
+    fn err(&self, source: tantivy::TantivyError) -> SearchError {
+        SearchError::Index { path: self.dir.display().to_string(), source }
+    }
+
+    fn wrap(dir: &Path, index: Index) -> Result<Self> {
+        let (_, fields) = schema();
+        index.tokenizers().register(ANALYZER, analyzer());
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(|source| SearchError::Index { path: dir.display().to_string(), source })?;
+        Ok(SearchIndex { index, reader, fields, dir: dir.to_path_buf() })
+    }
+
+    /// Open the index in `dir`, creating it when absent.
+    pub fn open_or_create(dir: &Path) -> Result<Self> {
+        let io = |source| SearchError::Io { path: dir.display().to_string(), source };
+        std::fs::create_dir_all(dir).map_err(io)?;
+        let ix = |source| SearchError::Index { path: dir.display().to_string(), source };
+        let index = if dir.join("meta.json").exists() {
+            Index::open_in_dir(dir).map_err(ix)?
+        } else {
+            Index::create_in_dir(dir, schema().0).map_err(ix)?
+        };
+        Self::wrap(dir, index)
+    }
+
+    /// Open an existing index for searching; never creates or writes.
+    pub fn open_read_only(dir: &Path) -> Result<Self> {
+        if !dir.join("meta.json").exists() {
+            return Err(SearchError::Missing { path: dir.display().to_string() });
+        }
+        let index = Index::open_in_dir(dir).map_err(|source| SearchError::Index { path: dir.display().to_string(), source })?;
+        Self::wrap(dir, index)
+    }
+
+    /// Delete the index in `dir` and create an empty one.
+    pub fn recreate(dir: &Path) -> Result<Self> {
+        if dir.exists() {
+            std::fs::remove_dir_all(dir).map_err(|source| SearchError::Io { path: dir.display().to_string(), source })?;
+        }
+        Self::open_or_create(dir)
+    }
+
+    pub fn writer(&self) -> Result<IndexWriter> {
+        let writer = self.index.writer(64 * 1024 * 1024).map_err(|e| self.err(e))?;
+        Ok(IndexWriter { writer, fields: self.fields, dir: self.dir.clone() })
+    }
+
+    /// Entries searchable now (after a commit, call [`SearchIndex::reload`]).
+    pub fn num_entries(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    /// Distinct documents that have entries.
+    pub fn num_documents(&self) -> Result<u64> {
+        let searcher = self.reader.searcher();
+        let q = TermQuery::new(Term::from_field_text(self.fields.fact_type, "document"), IndexRecordOption::Basic);
+        searcher.search(&q, &Count).map(|n| n as u64).map_err(|e| self.err(e))
+    }
+
+    pub fn reload(&self) -> Result<()> {
+        self.reader.reload().map_err(|e| self.err(e))
+    }
+
+    pub fn search(&self, q: &SearchQuery) -> Result<Results> {
+        let f = self.fields;
+        let searcher = self.reader.searcher();
+        let mut parser = QueryParser::for_index(&self.index, vec![f.title, f.body]);
+        parser.set_conjunction_by_default();
+        parser.set_field_boost(f.title, 2.0);
+        let text = hoptac_text::normalize(&q.text);
+        let (text_query, _errors) = parser.parse_query_lenient(&text);
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_query.box_clone())];
+        let any = |field: Field, values: &[String]| -> Box<dyn Query> {
+            Box::new(BooleanQuery::new(
+                values
+                    .iter()
+                    .map(|v| {
+                        let q: Box<dyn Query> =
+                            Box::new(TermQuery::new(Term::from_field_text(field, v), IndexRecordOption::Basic));
+                        (Occur::Should, q)
+                    })
+                    .collect(),
+            ))
+        };
+        if !q.places.is_empty() {
+            clauses.push((Occur::Must, any(f.places, &q.places)));
+        }
+        if !q.kinds.is_empty() {
+            clauses.push((Occur::Must, any(f.kinds, &q.kinds)));
+        }
+        if let Some((lo, hi)) = q.years {
+            clauses.push((
+                Occur::Must,
+                Box::new(RangeQuery::new_i64_bounds("year".into(), Bound::Included(lo), Bound::Included(hi))),
+            ));
+        }
+        let query = BooleanQuery::new(clauses);
+        let limit = q.limit.max(1);
+        let (top, total) = searcher.search(&query, &(TopDocs::with_limit(limit), Count)).map_err(|e| self.err(e))?;
+        let mut snippets = SnippetGenerator::create(&searcher, &*text_query, f.body).map_err(|e| self.err(e))?;
+        snippets.set_max_num_chars(240);
+        let mut hits = Vec::with_capacity(top.len());
+        for (score, addr) in top {
+            let d: TantivyDocument = searcher.doc(addr).map_err(|e| self.err(e))?;
+            let s = |field: Field| d.get_first(field).and_then(|v| v.as_str()).unwrap_or_default().to_string();
+            let snippet = snippets.snippet_from_doc(&d);
+            let (text, highlights) = if snippet.fragment().is_empty() {
+                // The match was in the title only: show the start of the body.
+                let body = s(f.body);
+                let cut = body.char_indices().nth(200).map(|(i, _)| i).unwrap_or(body.len());
+                (body[..cut].to_string(), Vec::new())
+            } else {
+                (snippet.fragment().to_string(), snippet.highlighted().iter().map(|r| (r.start, r.end)).collect())
+            };
+            hits.push(Hit {
+                score,
+                doc_id: d.get_first(f.doc_id).and_then(|v| v.as_u64()).unwrap_or(0),
+                fact_type: s(f.fact_type),
+                fact_id: d.get_first(f.fact_id).and_then(|v| v.as_u64()),
+                kinds: d.get_all(f.kinds).filter_map(|v| v.as_str()).map(str::to_string).collect(),
+                title: s(f.title),
+                source: s(f.source),
+                year: d.get_first(f.year).and_then(|v| v.as_i64()),
+                snippet: text,
+                highlights,
+            });
+        }
+        Ok(Results { total, hits })
+    }
+}
+
+/// Adds and replaces entries; nothing is visible until [`IndexWriter::commit`].
+pub struct IndexWriter {
+    writer: tantivy::IndexWriter,
+    fields: Fields,
+    dir: PathBuf,
+}
+
+impl IndexWriter {
+    fn err(&self, source: tantivy::TantivyError) -> SearchError {
+        SearchError::Index { path: self.dir.display().to_string(), source }
+    }
+
+    /// Replace every entry of document `doc_id` by `entries`.
+    pub fn replace_document(&mut self, doc_id: u64, entries: &[Entry]) -> Result<()> {
+        let f = self.fields;
+        self.writer.delete_term(Term::from_field_u64(f.doc_id, doc_id));
+        for e in entries {
+            let mut d = doc!(
+                f.doc_id => e.doc_id,
+                f.fact_type => e.fact_type.clone(),
+                f.title => e.title.clone(),
+                f.body => e.body.clone(),
+                f.source => e.source.clone(),
+            );
+            if let Some(id) = e.fact_id {
+                d.add_u64(f.fact_id, id);
+            }
+            if let Some(y) = e.year {
+                d.add_i64(f.year, y);
+            }
+            for k in &e.kinds {
+                d.add_text(f.kinds, k);
+            }
+            for p in &e.places {
+                d.add_text(f.places, p);
+            }
+            self.writer.add_document(d).map_err(|e| self.err(e))?;
+        }
+        Ok(())
+    }
+
+    pub fn commit(&mut self) -> Result<()> {
+        self.writer.commit().map(|_| ()).map_err(|e| self.err(e))
+    }
+
+    /// Wait for merges to finish and release the index.
+    pub fn finish(self) -> Result<()> {
+        let dir = self.dir.clone();
+        self.writer.wait_merging_threads().map_err(|source| SearchError::Index { path: dir.display().to_string(), source })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(doc: u64, title: &str, body: &str, places: &[&str], year: i64, kind: &str) -> Entry {
+        Entry {
+            doc_id: doc,
+            fact_type: "document".into(),
+            fact_id: None,
+            kinds: vec!["document".into(), kind.into()],
+            title: title.into(),
+            body: body.into(),
+            places: places.iter().map(|s| s.to_string()).collect(),
+            year: Some(year),
+            source: format!("doc{doc}.txt"),
+        }
+    }
+
+    fn index() -> (tempfile::TempDir, SearchIndex) {
+        let dir = tempfile::tempdir().unwrap();
+        let ix = SearchIndex::open_or_create(&dir.path().join("ix")).unwrap();
+        let mut w = ix.writer().unwrap();
+        w.replace_document(1, &[entry(1, "Hồi hương hài cốt", "Lễ tiễn đưa hài cốt liệt sĩ về nước.", &["VN-28", "VN"], 2023, "x")])
+            .unwrap();
+        w.replace_document(2, &[entry(2, "Hội nghị", "Hai bên thống nhất hoà bình và hợp tác.", &["LA-XE", "LA"], 2021, "y")])
+            .unwrap();
+        w.commit().unwrap();
+        ix.reload().unwrap();
+        (dir, ix)
+    }
+
+    fn q(text: &str) -> SearchQuery {
+        SearchQuery { text: text.into(), limit: 10, ..Default::default() }
+    }
+
+    #[test]
+    fn diacritics_and_tone_placement_do_not_matter() {
+        let (_d, ix) = index();
+        let r = ix.search(&q("hai cot")).unwrap();
+        assert_eq!(r.total, 1);
+        let h = &r.hits[0];
+        assert_eq!(h.doc_id, 1);
+        let (a, b) = h.highlights[0];
+        assert_eq!(&h.snippet[a..b], "hài");
+        assert_eq!(ix.search(&q("hòa bình")).unwrap().total, 1, "hòa finds hoà");
+        assert_eq!(ix.search(&q("HOA BINH")).unwrap().total, 1);
+        assert_eq!(ix.search(&q("hài cốt hòa")).unwrap().total, 0, "all words must match");
+    }
+
+    #[test]
+    fn filters_and_replacement() {
+        let (_d, ix) = index();
+        let mut query = q("hai cot OR hoa");
+        assert_eq!(ix.search(&query).unwrap().total, 2);
+        query.places = vec!["LA".into()];
+        assert_eq!(ix.search(&query).unwrap().hits[0].doc_id, 2);
+        query.places.clear();
+        query.years = Some((2022, 2024));
+        assert_eq!(ix.search(&query).unwrap().total, 1);
+        query.years = None;
+        query.kinds = vec!["y".into()];
+        assert_eq!(ix.search(&query).unwrap().hits[0].doc_id, 2);
+        // Re-indexing a document replaces its entries.
+        let mut w = ix.writer().unwrap();
+        w.replace_document(1, &[entry(1, "Khác", "Nội dung khác", &[], 2023, "x")]).unwrap();
+        w.commit().unwrap();
+        ix.reload().unwrap();
+        assert_eq!(ix.num_entries(), 2);
+        assert_eq!(ix.search(&q("hai cot")).unwrap().total, 0);
+        assert!(ix.search(&q("\"unbalanced")).is_ok(), "bad syntax is read leniently");
+    }
+}

@@ -1,1 +1,545 @@
-//! placeholder
+//! The embedded SQLite backend: one file, versioned migrations (`migrations/*.sql`), WAL
+//! journaling, one transaction per document. Implements the repository traits of `hoptac-store`.
+//!
+//! Opening checks that the file is a hoptac store (its `application_id`), refuses a store from a
+//! newer hoptac, and maps "not a database" and corruption to [`StoreError::NotAStore`]. A store
+//! opened with [`SqliteStore::open_read_only`] cannot write (read-only connection, `query_only`).
+
+mod rows;
+
+use std::path::{Path, PathBuf};
+
+use hoptac_core::{AgreementKind, EventKind, FigureKind, PlaceId, Unit};
+use hoptac_store::model::*;
+use hoptac_store::{Reader, Result, Store, StoreError, WriteTx};
+use rusqlite::{params, params_from_iter, Connection, OpenFlags, OptionalExtension, Transaction};
+use rusqlite_migration::{Migrations, M};
+
+use rows::*;
+
+/// `application_id` of a hoptac store ("hopt").
+pub const APPLICATION_ID: i64 = 0x686f_7074;
+
+fn migrations() -> Migrations<'static> {
+    Migrations::new(vec![M::up(include_str!("../migrations/0001_initial.sql"))])
+}
+
+/// The schema version this build writes.
+pub fn schema_version() -> i64 {
+    1
+}
+
+pub struct SqliteStore {
+    conn: Connection,
+    path: PathBuf,
+}
+
+/// Turn a driver error into a store error, naming corruption for what it is.
+pub(crate) fn db_error(path: &Path, e: rusqlite::Error) -> StoreError {
+    use rusqlite::ErrorCode;
+    if let rusqlite::Error::SqliteFailure(f, _) = &e {
+        match f.code {
+            ErrorCode::NotADatabase => {
+                return StoreError::NotAStore {
+                    path: path.display().to_string(),
+                    reason: "the file is not an SQLite database (corrupt, or another format)".into(),
+                }
+            }
+            ErrorCode::DatabaseCorrupt => {
+                return StoreError::NotAStore { path: path.display().to_string(), reason: "the database is corrupt".into() }
+            }
+            _ => {}
+        }
+    }
+    StoreError::Backend(format!("{}: {e}", path.display()))
+}
+
+fn e(e: rusqlite::Error) -> StoreError {
+    StoreError::Backend(e.to_string())
+}
+
+impl SqliteStore {
+    /// Open the store at `path` for writing, creating it when absent and bringing its schema up
+    /// to date.
+    pub fn open(path: &Path) -> Result<Self> {
+        let fresh = !path.exists() || std::fs::metadata(path).map(|m| m.len() == 0).unwrap_or(false);
+        let mut conn = Connection::open(path).map_err(|err| db_error(path, err))?;
+        conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(|err| db_error(path, err))?;
+        if !fresh {
+            check(&conn, path, true)?;
+        }
+        conn.pragma_update(None, "journal_mode", "WAL").map_err(|err| db_error(path, err))?;
+        conn.pragma_update(None, "synchronous", "NORMAL").map_err(|err| db_error(path, err))?;
+        conn.pragma_update(None, "foreign_keys", "ON").map_err(|err| db_error(path, err))?;
+        migrations().to_latest(&mut conn).map_err(|err| match err {
+            rusqlite_migration::Error::RusqliteError { err, .. } => db_error(path, err),
+            other => StoreError::Backend(format!("{}: migration failed: {other}", path.display())),
+        })?;
+        Ok(SqliteStore { conn, path: path.to_path_buf() })
+    }
+
+    /// Open an existing store for reading only. Never creates, migrates or writes the file.
+    pub fn open_read_only(path: &Path) -> Result<Self> {
+        if !path.is_file() {
+            return Err(StoreError::Missing { path: path.display().to_string() });
+        }
+        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+            .map_err(|err| db_error(path, err))?;
+        conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(|err| db_error(path, err))?;
+        check(&conn, path, false)?;
+        conn.pragma_update(None, "query_only", "ON").map_err(|err| db_error(path, err))?;
+        Ok(SqliteStore { conn, path: path.to_path_buf() })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Run SQLite's integrity check; `Ok(())` when the file is sound.
+    pub fn integrity_check(&self) -> Result<()> {
+        let mut stmt = self.conn.prepare("PRAGMA integrity_check").map_err(|err| db_error(&self.path, err))?;
+        let rows: Vec<String> =
+            stmt.query_map([], |r| r.get(0)).and_then(|r| r.collect()).map_err(|err| db_error(&self.path, err))?;
+        if rows == ["ok"] {
+            Ok(())
+        } else {
+            Err(StoreError::NotAStore { path: self.path.display().to_string(), reason: rows.join("; ") })
+        }
+    }
+
+    /// Facts with no evidence (the store's invariant says there are none).
+    pub fn facts_without_evidence(&self) -> Result<i64> {
+        let sql = "SELECT
+              (SELECT count(*) FROM events x WHERE NOT EXISTS (SELECT 1 FROM evidence v WHERE v.fact_type='event' AND v.fact_id=x.id))
+            + (SELECT count(*) FROM agreements x WHERE NOT EXISTS (SELECT 1 FROM evidence v WHERE v.fact_type='agreement' AND v.fact_id=x.id))
+            + (SELECT count(*) FROM figures x WHERE NOT EXISTS (SELECT 1 FROM evidence v WHERE v.fact_type='figure' AND v.fact_id=x.id))
+            + (SELECT count(*) FROM people x WHERE NOT EXISTS (SELECT 1 FROM evidence v WHERE v.fact_type='person' AND v.fact_id=x.id))";
+        self.conn.query_row(sql, [], |r| r.get(0)).map_err(|err| db_error(&self.path, err))
+    }
+}
+
+/// Is this file a hoptac store this build can use?
+fn check(conn: &Connection, path: &Path, writable: bool) -> Result<()> {
+    let not = |reason: String| StoreError::NotAStore { path: path.display().to_string(), reason };
+    let app: i64 = conn.pragma_query_value(None, "application_id", |r| r.get(0)).map_err(|err| db_error(path, err))?;
+    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(|err| db_error(path, err))?;
+    let tables: i64 = conn
+        .query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table'", [], |r| r.get(0))
+        .map_err(|err| db_error(path, err))?;
+    if app != APPLICATION_ID {
+        if app == 0 && version == 0 && tables == 0 && writable {
+            return Ok(()); // an empty SQLite file: becomes a store
+        }
+        return Err(not(format!("another program's SQLite database (application_id {app}, {tables} tables)")));
+    }
+    if version > schema_version() {
+        return Err(StoreError::NewerSchema { path: path.display().to_string(), found: version, known: schema_version() });
+    }
+    if version < schema_version() && !writable {
+        return Err(not(format!(
+            "schema version {version} is older than {}; run `hoptac ingest` (which upgrades it) first",
+            schema_version()
+        )));
+    }
+    Ok(())
+}
+
+macro_rules! impl_reader {
+    ($ty:ty, $conn:ident) => {
+        impl Reader for $ty {
+            fn counts(&self) -> Result<Counts> {
+                counts(&self.$conn)
+            }
+            fn document_by_hash(&self, hash: &str) -> Result<Option<DocId>> {
+                self.$conn
+                    .prepare_cached("SELECT id FROM documents WHERE hash = ?1")
+                    .and_then(|mut s| s.query_row([hash], |r| r.get(0)).optional())
+                    .map_err(e)
+            }
+            fn document(&self, id: DocId) -> Result<Option<Document>> {
+                document(&self.$conn, id)
+            }
+            fn document_summaries(&self, ids: &[DocId]) -> Result<Vec<DocumentSummary>> {
+                document_summaries(&self.$conn, ids)
+            }
+            fn document_ids(&self) -> Result<Vec<DocId>> {
+                ids(&self.$conn, "SELECT id FROM documents ORDER BY id")
+            }
+            fn unindexed_documents(&self) -> Result<Vec<DocId>> {
+                ids(&self.$conn, "SELECT id FROM documents WHERE indexed = 0 ORDER BY id")
+            }
+            fn places(&self) -> Result<Vec<Place>> {
+                places(&self.$conn)
+            }
+            fn partnerships(&self) -> Result<Vec<Partnership>> {
+                partnerships(&self.$conn)
+            }
+            fn events(&self, partnerships: &[PartnershipId]) -> Result<Vec<StoredEvent>> {
+                by_ids(&self.$conn, EVENT_SELECT, "partnership_id", partnerships, event_row)
+            }
+            fn agreements(&self, partnerships: &[PartnershipId]) -> Result<Vec<StoredAgreement>> {
+                by_ids(&self.$conn, AGREEMENT_SELECT, "partnership_id", partnerships, agreement_row)
+            }
+            fn figures(&self, partnerships: &[PartnershipId]) -> Result<Vec<StoredFigure>> {
+                by_ids(&self.$conn, FIGURE_SELECT, "partnership_id", partnerships, figure_row)
+            }
+            fn events_by_id(&self, ids: &[FactId]) -> Result<Vec<StoredEvent>> {
+                by_ids(&self.$conn, EVENT_SELECT, "id", ids, event_row)
+            }
+            fn agreements_by_id(&self, ids: &[FactId]) -> Result<Vec<StoredAgreement>> {
+                by_ids(&self.$conn, AGREEMENT_SELECT, "id", ids, agreement_row)
+            }
+            fn figures_by_id(&self, ids: &[FactId]) -> Result<Vec<StoredFigure>> {
+                by_ids(&self.$conn, FIGURE_SELECT, "id", ids, figure_row)
+            }
+            fn people_by_id(&self, ids: &[FactId]) -> Result<Vec<StoredPerson>> {
+                by_ids(&self.$conn, PERSON_SELECT, "id", ids, person_row)
+            }
+            fn planned_events(&self) -> Result<Vec<StoredEvent>> {
+                query(&self.$conn, &format!("{EVENT_SELECT} WHERE status = 'planned' ORDER BY id"), [], event_row)
+            }
+            fn figures_of_kind(&self, kind: FigureKind) -> Result<Vec<StoredFigure>> {
+                query(&self.$conn, &format!("{FIGURE_SELECT} WHERE kind = ?1 ORDER BY id"), [enum_str(&kind).map_err(e)?], figure_row)
+            }
+            fn evidence(&self, fact_type: FactType, ids: &[FactId]) -> Result<Vec<Evidence>> {
+                let sql = format!("{EVIDENCE_SELECT} WHERE fact_type = '{}' AND", fact_type.as_str());
+                by_ids(&self.$conn, &sql, "fact_id", ids, evidence_row)
+            }
+            fn evidence_of_document(&self, doc: DocId) -> Result<Vec<Evidence>> {
+                query(&self.$conn, &format!("{EVIDENCE_SELECT} WHERE document_id = ?1 ORDER BY id"), [doc], evidence_row)
+            }
+            fn roles(&self, people: &[FactId]) -> Result<Vec<Role>> {
+                by_ids(&self.$conn, ROLE_SELECT, "person_id", people, role_row)
+            }
+        }
+    };
+}
+
+impl_reader!(SqliteStore, conn);
+
+pub struct SqliteTx<'c> {
+    tx: Transaction<'c>,
+}
+
+impl_reader!(SqliteTx<'_>, tx);
+
+impl WriteTx for SqliteTx<'_> {
+    fn insert_document(&mut self, d: &NewDocument) -> Result<DocId> {
+        let now = jiff_now();
+        self.tx
+            .prepare_cached(
+                "INSERT INTO documents (hash, source, title, published, language, encoding, text, article_end, ingested_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )
+            .and_then(|mut s| {
+                s.execute(params![
+                    d.hash,
+                    d.source,
+                    d.title,
+                    d.published.map(|p| p.to_string()),
+                    d.language,
+                    d.encoding,
+                    d.text,
+                    d.article_end as i64,
+                    now
+                ])
+            })
+            .map_err(e)?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    fn partnership_for(&mut self, parties: &[PlaceId]) -> Result<PartnershipId> {
+        let key: Vec<&str> = parties.iter().map(|p| p.as_str()).collect();
+        let key = key.join(",");
+        let found: Option<i64> = self
+            .tx
+            .prepare_cached("SELECT id FROM partnerships WHERE key = ?1")
+            .and_then(|mut s| s.query_row([&key], |r| r.get(0)).optional())
+            .map_err(e)?;
+        if let Some(id) = found {
+            return Ok(id);
+        }
+        self.tx.execute("INSERT INTO partnerships (key) VALUES (?1)", [&key]).map_err(e)?;
+        let id = self.tx.last_insert_rowid();
+        for p in parties {
+            self.tx
+                .execute("INSERT INTO partnership_parties (partnership_id, place_id) VALUES (?1, ?2)", params![id, p.as_str()])
+                .map_err(e)?;
+        }
+        Ok(id)
+    }
+
+    fn event_candidates(
+        &self,
+        partnership: Option<PartnershipId>,
+        kind: EventKind,
+        ordinal: Option<u32>,
+        year: Option<i16>,
+    ) -> Result<Vec<StoredEvent>> {
+        let sql = format!(
+            "{EVENT_SELECT} WHERE partnership_id IS ?1 AND kind = ?2 AND (ordinal = ?3 OR year = ?4) ORDER BY id"
+        );
+        query(&self.tx, &sql, params![partnership, enum_str(&kind).map_err(e)?, ordinal, year], event_row)
+    }
+
+    fn insert_event(&mut self, v: &StoredEvent) -> Result<FactId> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO events (partnership_id, kind, ordinal, date, year, place_id, status)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )
+            .and_then(|mut s| s.execute(params_from_iter(event_params(v)?.iter())))
+            .map_err(e)?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    fn update_event(&mut self, v: &StoredEvent) -> Result<()> {
+        let mut p = event_params(v).map_err(e)?;
+        p.push(Box::new(v.id));
+        self.tx
+            .execute(
+                "UPDATE events SET partnership_id = ?1, kind = ?2, ordinal = ?3, date = ?4, year = ?5, place_id = ?6, status = ?7
+                 WHERE id = ?8",
+                params_from_iter(p.iter()),
+            )
+            .map_err(e)?;
+        Ok(())
+    }
+
+    fn agreement_candidates(
+        &self,
+        partnership: Option<PartnershipId>,
+        kind: AgreementKind,
+        years: &[i16],
+    ) -> Result<Vec<StoredAgreement>> {
+        let kind = enum_str(&kind).map_err(e)?;
+        if years.is_empty() {
+            let sql = format!("{AGREEMENT_SELECT} WHERE partnership_id IS ?1 AND kind = ?2 ORDER BY id DESC LIMIT 64");
+            return query(&self.tx, &sql, params![partnership, kind], agreement_row);
+        }
+        let list: Vec<String> = years.iter().map(|y| y.to_string()).collect();
+        let list = list.join(",");
+        let sql = format!(
+            "{AGREEMENT_SELECT} WHERE partnership_id IS ?1 AND kind = ?2
+             AND (signed_year IN ({list}) OR period_first IN ({list}) OR (signed_year IS NULL AND period_first IS NULL))
+             ORDER BY id"
+        );
+        query(&self.tx, &sql, params![partnership, kind], agreement_row)
+    }
+
+    fn insert_agreement(&mut self, a: &StoredAgreement) -> Result<FactId> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO agreements (partnership_id, kind, signed, signed_year, period_first, period_last)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )
+            .and_then(|mut s| s.execute(params_from_iter(agreement_params(a)?.iter())))
+            .map_err(e)?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    fn update_agreement(&mut self, a: &StoredAgreement) -> Result<()> {
+        let mut p = agreement_params(a).map_err(e)?;
+        p.push(Box::new(a.id));
+        self.tx
+            .execute(
+                "UPDATE agreements SET partnership_id = ?1, kind = ?2, signed = ?3, signed_year = ?4, period_first = ?5,
+                 period_last = ?6 WHERE id = ?7",
+                params_from_iter(p.iter()),
+            )
+            .map_err(e)?;
+        Ok(())
+    }
+
+    fn figure_candidates(
+        &self,
+        partnership: Option<PartnershipId>,
+        kind: FigureKind,
+        unit: Unit,
+        years: Option<(i16, i16)>,
+    ) -> Result<Vec<StoredFigure>> {
+        let (lo, hi) = years.unwrap_or((i16::MIN, i16::MAX));
+        let sql = format!(
+            "{FIGURE_SELECT} WHERE partnership_id IS ?1 AND kind = ?2 AND unit = ?3
+             AND COALESCE(period_first, year, -32768) <= ?5 AND COALESCE(period_last, year, 32767) >= ?4 ORDER BY id"
+        );
+        query(&self.tx, &sql, params![partnership, enum_str(&kind).map_err(e)?, enum_str(&unit).map_err(e)?, lo, hi], figure_row)
+    }
+
+    fn insert_figure(&mut self, f: &StoredFigure) -> Result<FactId> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO figures (partnership_id, kind, unit, value, from_places, to_places, period_first, period_last,
+                 year, quantity, fulfils) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            )
+            .and_then(|mut s| s.execute(params_from_iter(figure_params(f)?.iter())))
+            .map_err(e)?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    fn set_fulfils(&mut self, result: FactId, commitment: FactId) -> Result<()> {
+        self.tx.execute("UPDATE figures SET fulfils = ?1 WHERE id = ?2", params![commitment, result]).map_err(e)?;
+        Ok(())
+    }
+
+    fn person_by_key(&self, key: &str) -> Result<Option<StoredPerson>> {
+        self.tx
+            .prepare_cached(&format!("{PERSON_SELECT} WHERE key = ?1"))
+            .and_then(|mut s| s.query_row([key], person_row).optional())
+            .map_err(e)
+    }
+
+    fn insert_person(&mut self, key: &str, p: &StoredPerson) -> Result<FactId> {
+        self.tx
+            .prepare_cached("INSERT INTO people (key, name, country, place_id) VALUES (?1, ?2, ?3, ?4)")
+            .and_then(|mut s| s.execute(params![key, p.name, p.country, p.place.as_ref().map(|p| p.as_str())]))
+            .map_err(e)?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    fn update_person(&mut self, p: &StoredPerson) -> Result<()> {
+        self.tx
+            .execute(
+                "UPDATE people SET name = ?1, country = ?2, place_id = ?3 WHERE id = ?4",
+                params![p.name, p.country, p.place.as_ref().map(|p| p.as_str()), p.id],
+            )
+            .map_err(e)?;
+        Ok(())
+    }
+
+    fn upsert_role(&mut self, r: &Role) -> Result<()> {
+        let org: Option<i64> = match &r.organisation {
+            Some(name) => {
+                self.tx
+                    .prepare_cached("INSERT INTO organisations (name) VALUES (?1) ON CONFLICT(name) DO NOTHING")
+                    .and_then(|mut s| s.execute([name]))
+                    .map_err(e)?;
+                self.tx
+                    .prepare_cached("SELECT id FROM organisations WHERE name = ?1")
+                    .and_then(|mut s| s.query_row([name], |row| row.get(0)).optional())
+                    .map_err(e)?
+            }
+            None => None,
+        };
+        self.tx
+            .prepare_cached(
+                "INSERT INTO roles (person_id, title, office, organisation_id, first_seen, last_seen)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT(person_id, title) DO UPDATE SET
+                   first_seen = CASE WHEN first_seen IS NULL OR excluded.first_seen < first_seen
+                                     THEN COALESCE(excluded.first_seen, first_seen) ELSE first_seen END,
+                   last_seen  = CASE WHEN last_seen IS NULL OR excluded.last_seen > last_seen
+                                     THEN COALESCE(excluded.last_seen, last_seen) ELSE last_seen END",
+            )
+            .and_then(|mut s| {
+                s.execute(params![
+                    r.person,
+                    r.title,
+                    r.office,
+                    org,
+                    r.first_seen.map(|d| d.to_string()),
+                    r.last_seen.map(|d| d.to_string())
+                ])
+            })
+            .map_err(e)?;
+        Ok(())
+    }
+
+    fn add_evidence(&mut self, v: &Evidence) -> Result<()> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO evidence (fact_type, fact_id, document_id, span_start, span_end, sentence, claim)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )
+            .and_then(|mut s| {
+                s.execute(params![
+                    v.fact_type.as_str(),
+                    v.fact_id,
+                    v.document,
+                    v.span.start as i64,
+                    v.span.end as i64,
+                    v.sentence,
+                    v.claim.to_string()
+                ])
+            })
+            .map_err(e)?;
+        Ok(())
+    }
+
+    fn commit(self: Box<Self>) -> Result<()> {
+        self.tx.commit().map_err(e)
+    }
+}
+
+impl Store for SqliteStore {
+    fn reader(&self) -> &dyn Reader {
+        self
+    }
+
+    fn begin(&mut self) -> Result<Box<dyn WriteTx + '_>> {
+        let tx = self.conn.transaction().map_err(|err| db_error(&self.path, err))?;
+        Ok(Box::new(SqliteTx { tx }))
+    }
+
+    fn sync_places(&mut self, version: &str, places: &[Place]) -> Result<()> {
+        let current: Option<String> = self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = 'gazetteer'", [], |r| r.get(0))
+            .optional()
+            .map_err(e)?;
+        if current.as_deref() == Some(version) {
+            return Ok(());
+        }
+        let tx = self.conn.transaction().map_err(e)?;
+        {
+            let mut ins = tx
+                .prepare(
+                    "INSERT INTO places (id, level, name, name_en, name_lo, valid_from, valid_to, successor)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                     ON CONFLICT(id) DO UPDATE SET level = excluded.level, name = excluded.name, name_en = excluded.name_en,
+                       name_lo = excluded.name_lo, valid_from = excluded.valid_from, valid_to = excluded.valid_to,
+                       successor = excluded.successor",
+                )
+                .map_err(e)?;
+            for p in places {
+                ins.execute(params![
+                    p.id.as_str(),
+                    enum_str(&p.level).map_err(e)?,
+                    p.name,
+                    p.name_en,
+                    p.name_lo,
+                    p.valid_from.map(|d| d.to_string()),
+                    p.valid_to.map(|d| d.to_string()),
+                    p.successor.as_ref().map(|s| s.as_str())
+                ])
+                .map_err(e)?;
+            }
+            tx.execute(
+                "INSERT INTO meta (key, value) VALUES ('gazetteer', ?1) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [version],
+            )
+            .map_err(e)?;
+        }
+        tx.commit().map_err(e)
+    }
+
+    fn mark_indexed(&mut self, docs: &[DocId], indexed: bool) -> Result<()> {
+        let tx = self.conn.transaction().map_err(e)?;
+        {
+            let mut s = tx.prepare("UPDATE documents SET indexed = ?1 WHERE id = ?2").map_err(e)?;
+            for d in docs {
+                s.execute(params![indexed as i64, d]).map_err(e)?;
+            }
+        }
+        tx.commit().map_err(e)
+    }
+
+    fn mark_all_unindexed(&mut self) -> Result<()> {
+        self.conn.execute("UPDATE documents SET indexed = 0", []).map_err(e)?;
+        Ok(())
+    }
+}
+
+fn jiff_now() -> String {
+    jiff::Timestamp::now().to_string()
+}
