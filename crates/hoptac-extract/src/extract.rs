@@ -114,7 +114,10 @@ impl Extractor {
             .into_iter()
             .map(|c| {
                 let mut e = c.event;
-                e.parties = self.successors_on(c.parties.settle(&partnership), e.date);
+                // A meeting held after a merger was held by the successor; a plan written before
+                // it keeps the parties the text names (the store maps them when asked).
+                let parties = c.parties.settle(&partnership);
+                e.parties = if e.status == EventStatus::Held { self.successors_on(parties, e.date) } else { parties };
                 e
             })
             .collect();

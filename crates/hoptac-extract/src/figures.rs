@@ -85,7 +85,9 @@ pub(crate) fn figures_in(s: &Sent) -> Vec<Figure> {
             continue; // "một đoàn", "một số": not a count anyone reports
         }
         let (ca, cb) = s.clause(n.start);
-        let next_number = s.numbers.get(ni + 1).map_or(cb, |m| m.start.min(cb));
+        let in_date = |m: &hoptac_text::number::NumberMention| s.dates.iter().any(|d| d.start <= m.start && m.start < d.end);
+        // The figure's own words run to the next number that is not part of a date.
+        let next_figure = s.numbers[ni + 1..].iter().find(|m| !in_date(m)).map_or(text.len(), |m| m.start);
         // A measure word right before the number makes a standing fact ("dài 154 km"); otherwise
         // modality outranks verbs: planned ("sẽ", "dự kiến") over done ("đã") over promised
         // ("dành", "cam kết") over plain verbs of giving ("trao", "quy tập").
@@ -109,7 +111,7 @@ pub(crate) fn figures_in(s: &Sent) -> Vec<Figure> {
             _ => FigureKind::Result,
         });
         let period =
-            s.dates.iter().filter(|d| d.start >= unit_end && d.end <= next_number.max(unit_end)).find_map(|d| match d
+            s.dates.iter().filter(|d| d.start >= unit_end && d.end <= next_figure.max(unit_end)).find_map(|d| match d
                 .value
             {
                 DateValue::Period(p) => Some(p),
@@ -118,7 +120,11 @@ pub(crate) fn figures_in(s: &Sent) -> Vec<Figure> {
         // giver: places before the number that are not receivers; receiver: places after "cho"/"to"
         let recipient_at = s.cues_in(unit_end, cb).find(|c| c.cue == Cue::Recipient).map(|c| c.end);
         let to: Vec<_> = match recipient_at {
-            Some(r) => most_precise(&s.admin_places_in(r, cb).map(|(_, p)| p.id.clone()).collect::<Vec<_>>()),
+            Some(r) => {
+                // Places after "tại" are where it happens, not who receives.
+                let venue = s.cues_in(r, cb).find(|c| c.cue == Cue::Venue).map_or(cb, |c| c.start);
+                most_precise(&s.admin_places_in(r, venue).map(|(_, p)| p.id.clone()).collect::<Vec<_>>())
+            }
             None => Vec::new(),
         };
         let givers_in = |a: usize| {
@@ -151,14 +157,16 @@ pub(crate) fn figures_in(s: &Sent) -> Vec<Figure> {
     out
 }
 
-/// The same figure told twice (in the title and the body, in a summary and its detail) is one.
+/// The same figure told twice (in the title and the body, in a summary and its detail) is one:
+/// same kind, unit and value, and periods that do not differ (the detail may add the period).
 pub(crate) fn merge_figures(figures: Vec<Figure>) -> Vec<Figure> {
     let mut out: Vec<Figure> = Vec::new();
-    let mut seen: std::collections::HashMap<(FigureKind, Unit, u64, Option<hoptac_core::Period>), usize> =
-        std::collections::HashMap::new();
+    let mut seen: std::collections::HashMap<(FigureKind, Unit, u64), Vec<usize>> = std::collections::HashMap::new();
     for f in figures {
-        match seen.get(&(f.kind, f.unit, f.value.to_bits(), f.period)) {
-            Some(&i) => {
+        let slot = seen.entry((f.kind, f.unit, f.value.to_bits())).or_default();
+        let same = slot.iter().copied().find(|&i| out[i].period.is_none() || f.period.is_none() || out[i].period == f.period);
+        match same {
+            Some(i) => {
                 let o = &mut out[i];
                 if o.from.is_empty() {
                     o.from = f.from;
@@ -166,9 +174,12 @@ pub(crate) fn merge_figures(figures: Vec<Figure>) -> Vec<Figure> {
                 if o.to.is_empty() {
                     o.to = f.to;
                 }
+                if o.period.is_none() {
+                    o.period = f.period;
+                }
             }
             None => {
-                seen.insert((f.kind, f.unit, f.value.to_bits(), f.period), out.len());
+                slot.push(out.len());
                 out.push(f);
             }
         }
@@ -196,6 +207,18 @@ mod tests {
         assert_eq!(figs("Đã quy tập được 37 bộ hài cốt liệt sĩ."), vec![(FigureKind::Result, 37.0, Unit::Remains)]);
         assert_eq!(figs("Hai huyện có chung đường biên giới dài 61,5 km."), vec![(FigureKind::Fact, 61.5, Unit::Km)]);
         assert_eq!(figs("Huyện trao tặng 1,2 tỷ đồng xây trường."), vec![(FigureKind::Result, 1.2e9, Unit::Vnd)]);
+    }
+
+    #[test]
+    fn period_and_receivers_further_on() {
+        let text = "Tỉnh Quảng Trị dành 12 suất học bổng cho học viên, sinh viên tỉnh Salavan sang học tại Quảng Trị \
+                    theo chương trình giai đoạn 2025-2030, dự kiến nhận học viên từ năm 2025.";
+        let s = Sent::analyse(Gazetteer::builtin(), text, Sentence { start: 0, end: text.len() }, false, false);
+        let f = figures_in(&s);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].period, hoptac_core::Period::new(2025, 2030), "the period after the receiver's clause");
+        assert_eq!(f[0].from, vec![hoptac_core::PlaceId::new("VN-25")]);
+        assert_eq!(f[0].to, vec![hoptac_core::PlaceId::new("LA-SL")], "where they study is not a receiver");
     }
 
     #[test]

@@ -156,6 +156,9 @@ macro_rules! impl_reader {
                     .and_then(|mut s| s.query_row([hash], |r| r.get(0)).optional())
                     .map_err(e)
             }
+            fn document_hashes(&self) -> Result<Vec<String>> {
+                query(&self.$conn, "SELECT hash FROM documents", [], |r| r.get(0))
+            }
             fn document(&self, id: DocId) -> Result<Option<Document>> {
                 document(&self.$conn, id)
             }

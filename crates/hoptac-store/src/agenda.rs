@@ -108,19 +108,29 @@ fn naive(d: Date) -> Option<chrono::NaiveDate> {
 /// The agenda as an iCalendar file: one all-day event per planned meeting (on its first possible
 /// day, the description saying when the date is only known to the month or year) and one per
 /// commitment falling due (on the last day of its period).
-pub fn to_ics(agenda: &Agenda, name: &dyn Fn(&PlaceId) -> String, event_title: &dyn Fn(&StoredEvent) -> String) -> String {
+pub fn to_ics(
+    agenda: &Agenda,
+    name: &dyn Fn(&PlaceId) -> String,
+    parties: &dyn Fn(&[PlaceId]) -> String,
+    event_title: &dyn Fn(&StoredEvent) -> String,
+) -> String {
     let mut cal = Calendar::new();
     cal.name("hoptac");
     for m in &agenda.meetings {
         let Some((first, _)) = m.event.date.and_then(date_bounds) else { continue };
         let Some(day) = naive(first) else { continue };
-        let parties: Vec<String> = m.parties.iter().map(name).collect();
-        let mut description = format!("{} — {}", event_title(&m.event), parties.join(" – "));
+        let who = parties(&m.parties);
+        let summary = format!("{} — {who}", event_title(&m.event));
+        let mut description = summary.clone();
         if let Some(d) = m.event.date.filter(|d| d.day.is_none()) {
             description.push_str(&format!("\nDate known only as {d}."));
         }
         let mut ev = icalendar::Event::new();
-        ev.uid(&format!("event-{}@hoptac", m.event.id)).summary(&event_title(&m.event)).description(&description).all_day(day);
+        ev.uid(&format!("event-{}@hoptac", m.event.id))
+            .summary(&summary)
+            .description(&description)
+            .starts(day)
+            .ends(day + chrono::Days::new(1));
         if let Some(p) = &m.event.place {
             ev.location(&name(p));
         }
@@ -129,8 +139,7 @@ pub fn to_ics(agenda: &Agenda, name: &dyn Fn(&PlaceId) -> String, event_title: &
     for d in &agenda.due {
         let Some(period) = d.commitment.period else { continue };
         let Some(day) = Date::new(period.last, 12, 31).ok().and_then(naive) else { continue };
-        let parties: Vec<String> = d.parties.iter().map(name).collect();
-        let summary = format!("Due: {} ({})", d.commitment.quantity, parties.join(" – "));
+        let summary = format!("Due: {} ({})", d.commitment.quantity, parties(&d.parties));
         let description = format!(
             "Commitment {}–{}: {}; delivered so far: {}",
             period.first, period.last, d.commitment.quantity, d.delivered
@@ -140,7 +149,8 @@ pub fn to_ics(agenda: &Agenda, name: &dyn Fn(&PlaceId) -> String, event_title: &
                 .uid(&format!("commitment-{}@hoptac", d.commitment.id))
                 .summary(&summary)
                 .description(&description)
-                .all_day(day)
+                .starts(day)
+                .ends(day + chrono::Days::new(1))
                 .done(),
         );
     }

@@ -14,18 +14,16 @@ use hoptac_core::{
 };
 use serde_json::json;
 
-/// The date a document speaks from: its publication date, else the latest meeting it reports as
-/// held, else the latest signing it reports.
+/// The date a document speaks from: its publication date; else the latest of the meetings it
+/// reports as held, the signings it reports and the starts of the agreement periods it names.
 pub fn document_date(record: &ExtractRecord) -> Option<PartialDate> {
-    record
-        .document
-        .published
-        .or_else(|| {
-            record.events.iter().filter(|e| e.status == EventStatus::Held).filter_map(|e| e.date).max_by_key(|d| {
-                (d.year, d.month, d.day) // latest, most precise on ties
-            })
-        })
-        .or_else(|| record.agreements.iter().filter_map(|a| a.signed).max())
+    if let Some(p) = record.document.published {
+        return Some(p);
+    }
+    let held = record.events.iter().filter(|e| e.status == EventStatus::Held).filter_map(|e| e.date);
+    let signed = record.agreements.iter().filter_map(|a| a.signed);
+    let periods = record.agreements.iter().filter_map(|a| a.period.map(|p| PartialDate::year(p.first)));
+    held.chain(signed).chain(periods).max_by_key(|d| (d.year, d.month, d.day))
 }
 
 fn sorted_parties(parties: &[PlaceId]) -> Vec<PlaceId> {

@@ -13,6 +13,8 @@ use hoptac_core::{AgreementKind, EventKind, FigureKind, PlaceId, Unit};
 pub trait Reader {
     fn counts(&self) -> Result<Counts>;
     fn document_by_hash(&self, hash: &str) -> Result<Option<DocId>>;
+    /// Content hashes of every stored document.
+    fn document_hashes(&self) -> Result<Vec<String>>;
     fn document(&self, id: DocId) -> Result<Option<Document>>;
     fn document_summaries(&self, ids: &[DocId]) -> Result<Vec<DocumentSummary>>;
     /// Ids of every stored document, in ingestion order.

@@ -1,7 +1,15 @@
 //! The `hoptac` command line.
 
 mod extract_cmd;
+mod index;
+mod ingest_cmd;
+mod input;
+mod places;
+mod query_cmd;
+mod reindex_cmd;
+mod render;
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -9,6 +17,9 @@ use clap::{Parser, Subcommand};
 #[derive(Debug, Parser)]
 #[command(name = "hoptac", version, about = "System of record for Vietnam–Laos twinned-locality cooperation")]
 struct Cli {
+    /// The store (an SQLite file; its search index lives beside it in FILE.index/).
+    #[arg(long, global = true, env = "HOPTAC_STORE", default_value = "hoptac.db", value_name = "FILE")]
+    store: PathBuf,
     #[command(subcommand)]
     command: Command,
 }
@@ -17,18 +28,34 @@ struct Cli {
 enum Command {
     /// Read articles or minutes and print one hoptac.extract/1 record per file (JSON Lines).
     Extract(extract_cmd::Args),
+    /// Store documents and what they say, merging facts reported by several documents.
+    Ingest(ingest_cmd::Args),
+    /// Full-text search over documents and facts.
+    Search(query_cmd::SearchArgs),
+    /// A partnership's agreements, meetings, commitments, people and sources.
+    Dossier(query_cmd::DossierArgs),
+    /// Upcoming planned meetings and commitments falling due (--ics writes a calendar file).
+    Agenda(query_cmd::AgendaArgs),
+    /// Rebuild the search index from the store.
+    Reindex,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let store = cli.store;
     let result = match cli.command {
         Command::Extract(args) => extract_cmd::run(args),
+        Command::Ingest(args) => ingest_cmd::run(&store, args),
+        Command::Search(args) => query_cmd::search(&store, args),
+        Command::Dossier(args) => query_cmd::dossier(&store, args),
+        Command::Agenda(args) => query_cmd::agenda(&store, args),
+        Command::Reindex => reindex_cmd::run(&store),
     };
     match result {
         Ok(code) => code,
         Err(e) => {
             eprintln!("hoptac: error: {e:#}");
-            ExitCode::from(2)
+            ExitCode::from(1)
         }
     }
 }

@@ -1,0 +1,178 @@
+//! `hoptac ingest PATH...`: documents into the store. Extraction runs on all cores in ordered
+//! batches while one writer stores each document and its facts in its own transaction, so a kill
+//! at any moment leaves every document either wholly stored or absent; running again stores the
+//! rest (known content is recognised by its hash and skipped) and catches the index up.
+
+use std::collections::HashSet;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::mpsc;
+
+use anyhow::{Context, Result};
+use hoptac_core::ExtractRecord;
+use hoptac_extract::Extractor;
+use hoptac_search::SearchIndex;
+use hoptac_sqlite::SqliteStore;
+use hoptac_store::{IngestStats, NewDocument, Store};
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+
+use crate::extract_cmd::DEFAULT_MAX_BYTES;
+use crate::index::{catch_up, index_dir, Indexer};
+use crate::input;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Files and directories (directories are walked for .txt, .html, .md files).
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// Refuse files larger than this many bytes.
+    #[arg(long, default_value_t = DEFAULT_MAX_BYTES)]
+    max_bytes: u64,
+    /// No progress bar.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+/// What became of one file before it reaches the writer.
+enum Prepared {
+    Failed(String),
+    Known,
+    New(Box<(NewDocument, ExtractRecord)>),
+}
+
+fn prepare(extractor: &Extractor, known: &HashSet<String>, path: &Path, max_bytes: u64) -> Prepared {
+    let (text, encoding) = match input::read_any(path, max_bytes) {
+        Ok(t) => t,
+        Err(e) => return Prepared::Failed(e.to_string()),
+    };
+    let hash = blake3::hash(text.as_bytes()).to_hex().to_string();
+    if known.contains(&hash) {
+        return Prepared::Known;
+    }
+    let source = path.to_string_lossy().into_owned();
+    let record = extractor.extract(&source, &text, encoding);
+    let doc = NewDocument {
+        hash,
+        source,
+        title: record.document.title.clone(),
+        published: record.document.published,
+        language: record.document.language.clone(),
+        encoding: encoding.to_string(),
+        article_end: record.document.article_end,
+        text,
+    };
+    Prepared::New(Box::new((doc, record)))
+}
+
+/// Totals printed at the end.
+#[derive(Debug, Default)]
+struct Summary {
+    new: usize,
+    unchanged: usize,
+    failed: usize,
+    facts: IngestStats,
+    bytes: u64,
+}
+
+/// Files are extracted in batches of this many while the previous batch is being stored.
+const CHUNK: usize = 64;
+
+pub fn run(store_path: &Path, args: Args) -> Result<ExitCode> {
+    let started = std::time::Instant::now();
+    let (files, walk_errors) = input::collect(&args.paths);
+    let mut summary = Summary::default();
+    for (path, reason) in &walk_errors {
+        eprintln!("hoptac: error: {}: {reason}", path.display());
+        summary.failed += 1;
+    }
+
+    let mut store = SqliteStore::open(store_path)?;
+    let g = hoptac_extract::Gazetteer::builtin();
+    let (version, places) = crate::places::store_places(g);
+    store.sync_places(&version, &places)?;
+    let index = SearchIndex::open_or_create(&index_dir(store_path))?;
+    let caught_up = catch_up(g, &mut store, &index)?;
+    if caught_up > 0 {
+        eprintln!("hoptac: indexed {caught_up} document(s) an earlier run had stored but not indexed");
+    }
+
+    let known: HashSet<String> = store.reader().document_hashes()?.into_iter().collect();
+    let extractor = Extractor::new();
+    let bar = if args.quiet || !std::io::stderr().is_terminal() {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::new(files.len() as u64)
+    };
+    bar.set_style(
+        ProgressStyle::with_template("{elapsed_precise} [{bar:40}] {pos}/{len} documents ({per_sec}, {eta} left)")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    let mut indexer = Indexer::new(&index)?;
+
+    let max_bytes = args.max_bytes;
+    std::thread::scope(|scope| -> Result<()> {
+        let (tx, rx) = mpsc::sync_channel::<Vec<(&PathBuf, Prepared)>>(2);
+        let (known, extractor) = (&known, &extractor);
+        let files = &files;
+        scope.spawn(move || {
+            for chunk in files.chunks(CHUNK) {
+                let prepared: Vec<(&PathBuf, Prepared)> =
+                    chunk.par_iter().map(|p| (p, prepare(extractor, known, p, max_bytes))).collect();
+                if tx.send(prepared).is_err() {
+                    break; // the writer stopped
+                }
+            }
+        });
+        for batch in rx {
+            for (path, prepared) in batch {
+                bar.inc(1);
+                match prepared {
+                    Prepared::Failed(reason) => {
+                        bar.suspend(|| eprintln!("hoptac: error: {}: {reason}", path.display()));
+                        summary.failed += 1;
+                    }
+                    Prepared::Known => summary.unchanged += 1,
+                    Prepared::New(b) => {
+                        let (doc, record) = *b;
+                        let mut tx = store.begin()?;
+                        if tx.document_by_hash(&doc.hash)?.is_some() {
+                            summary.unchanged += 1; // the same content twice in this run
+                            continue;
+                        }
+                        let bytes = doc.text.len() as u64;
+                        let (id, stats) = hoptac_store::ingest::ingest(tx.as_mut(), &doc, &record)
+                            .with_context(|| format!("{}: cannot store", path.display()))?;
+                        tx.commit().with_context(|| format!("{}: cannot store", path.display()))?;
+                        summary.new += 1;
+                        summary.bytes += bytes;
+                        summary.facts += stats;
+                        indexer.add(g, &mut store, id)?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    })?;
+    let indexed = indexer.finish(&mut store)?;
+    bar.finish_and_clear();
+
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "{}: documents {} new, {} unchanged, {} failed; facts {} added, {} merged, {} result(s) linked to commitments; \
+         {} document(s) indexed; {:.1} MB in {:.1} s",
+        store_path.display(),
+        summary.new,
+        summary.unchanged,
+        summary.failed,
+        summary.facts.added,
+        summary.facts.merged,
+        summary.facts.linked,
+        indexed + caught_up,
+        summary.bytes as f64 / 1e6,
+        secs
+    );
+    Ok(if summary.failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}

@@ -1,0 +1,123 @@
+//! Places for the commands: any spelling a user types resolved to an id, ids back to names, the
+//! gazetteer as the store's reference table, and the containing units a fact is filed under.
+
+use anyhow::{bail, Result};
+use hoptac_core::PlaceId;
+use hoptac_extract::gazetteer::Place as GazPlace;
+use hoptac_extract::Gazetteer;
+use hoptac_text::fold_ascii;
+
+/// Unit words a user may type before a name ("tỉnh Sê Kông", "huyện Đăk Glei", "Attapeu province").
+const UNIT_WORDS: &[&str] =
+    &["tinh", "huyen", "thanh pho", "thi xa", "muang", "muong", "province", "district", "city", "nuoc", "quoc gia"];
+
+/// A spelling folded for comparison: ASCII, lower case, no spaces or hyphens, unit words dropped.
+fn key(s: &str) -> String {
+    let mut f = fold_ascii(s).replace(['-', '–', '.', ','], " ");
+    for w in UNIT_WORDS {
+        if let Some(rest) = f.strip_prefix(&format!("{w} ")) {
+            f = rest.to_string();
+        }
+        if let Some(rest) = f.strip_suffix(&format!(" {w}")) {
+            f = rest.to_string();
+        }
+    }
+    f.split_whitespace().collect()
+}
+
+/// Resolve what a user typed (an id such as `VN-28` or `LA-AT:sanxay`, or any spelling the
+/// gazetteer knows) to a place. Several places of the same name: the larger unit wins (Kon Tum
+/// the province over Kon Tum the city); a tie is an error listing them.
+pub fn resolve(g: &Gazetteer, input: &str) -> Result<PlaceId> {
+    let input = input.trim();
+    if let Some(p) = g.get(input).or_else(|| g.get(&input.to_uppercase())) {
+        return Ok(p.id.clone());
+    }
+    let k = key(input);
+    if k.is_empty() {
+        bail!("{input:?} is not a place name");
+    }
+    let mut found: Vec<&GazPlace> = g.places().iter().filter(|p| p.names().any(|n| key(n) == k)).collect();
+    if found.is_empty() {
+        bail!("{input:?}: no such place in the gazetteer (try an id such as VN-28 or LA-XE)");
+    }
+    let best = found.iter().map(|p| p.level.rank()).min().unwrap_or(0);
+    found.retain(|p| p.level.rank() == best);
+    // Prefer units still in existence over merged ones of the same name.
+    if found.len() > 1 && found.iter().any(|p| p.valid_to.is_none()) {
+        found.retain(|p| p.valid_to.is_none());
+    }
+    if found.len() > 1 {
+        let ids: Vec<String> = found.iter().map(|p| format!("{} ({})", p.id, p.name_vi)).collect();
+        bail!("{input:?} names several places: {}; give an id", ids.join(", "));
+    }
+    Ok(found[0].id.clone())
+}
+
+/// The display name of a place id (its Vietnamese name), or the id when unknown.
+pub fn name(g: &Gazetteer, id: &PlaceId) -> String {
+    g.get(id.as_str()).map(|p| p.name_vi.clone()).unwrap_or_else(|| id.to_string())
+}
+
+/// The place and the units containing it: `VN-28:dakglei` → itself, `VN-28`, `VN`.
+pub fn with_containers(id: &PlaceId) -> Vec<String> {
+    let mut out = vec![id.to_string()];
+    if let Some(p) = id.province() {
+        if p != id.as_str() {
+            out.push(p.to_string());
+        }
+    }
+    if id.country() != id.as_str() {
+        out.push(id.country().to_string());
+    }
+    out
+}
+
+/// The gazetteer as the store keeps it, and a version that changes when the data does.
+pub fn store_places(g: &Gazetteer) -> (String, Vec<hoptac_store::Place>) {
+    let places: Vec<hoptac_store::Place> = g
+        .places()
+        .iter()
+        .map(|p| hoptac_store::Place {
+            id: p.id.clone(),
+            level: p.level,
+            name: p.name_vi.clone(),
+            name_en: p.name_en.clone(),
+            name_lo: p.name_lo.clone(),
+            valid_from: p.valid_from,
+            valid_to: p.valid_to,
+            successor: p.successor.clone(),
+        })
+        .collect();
+    let json = serde_json::to_vec(&places).unwrap_or_default();
+    (blake3::hash(&json).to_hex().to_string(), places)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spellings_resolve() {
+        let g = Gazetteer::builtin();
+        let r = |s: &str| resolve(g, s).map(|p| p.to_string()).unwrap_or_else(|e| format!("error: {e}"));
+        assert_eq!(r("VN-28"), "VN-28");
+        assert_eq!(r("Kon Tum"), "VN-28");
+        assert_eq!(r("tỉnh Kon Tum"), "VN-28");
+        assert_eq!(r("Sê Kông"), "LA-XE");
+        assert_eq!(r("Sekong"), "LA-XE");
+        assert_eq!(r("Xê Kông"), "LA-XE");
+        assert_eq!(r("Attapeu"), "LA-AT");
+        assert_eq!(r("Attapư"), "LA-AT");
+        assert_eq!(r("Đăk Glei"), "VN-28:dakglei");
+        assert_eq!(r("Quảng Ngãi"), "VN-29");
+        assert!(r("Atlantis").starts_with("error"));
+        assert!(r("  ").starts_with("error"));
+    }
+
+    #[test]
+    fn containers() {
+        assert_eq!(with_containers(&PlaceId::new("VN-28:dakglei")), vec!["VN-28:dakglei", "VN-28", "VN"]);
+        assert_eq!(with_containers(&PlaceId::new("LA")), vec!["LA"]);
+    }
+}

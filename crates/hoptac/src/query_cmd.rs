@@ -1,0 +1,349 @@
+//! The read commands: `hoptac search`, `hoptac dossier`, `hoptac agenda`. They open the store
+//! read-only and never write it.
+
+use std::collections::HashMap;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{bail, Context, Result};
+use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
+use hoptac_extract::Gazetteer;
+use hoptac_search::{SearchIndex, SearchQuery};
+use hoptac_sqlite::SqliteStore;
+use hoptac_store::dossier::{Conflict, Dossier, Source};
+use hoptac_store::{DocId, Reader};
+
+use crate::index::index_dir;
+use crate::places::{name, resolve};
+use crate::render;
+
+/// Today, or the date given with `--today` (for reproducible output).
+pub fn today(given: Option<&str>) -> Result<jiff::civil::Date> {
+    match given {
+        Some(s) => s.parse().with_context(|| format!("--today {s:?}: expected YYYY-MM-DD")),
+        None => Ok(jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::system()).date()),
+    }
+}
+
+fn table(header: &[&str]) -> Table {
+    let mut t = Table::new();
+    t.load_preset(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic).set_width(160);
+    t.set_header(header.iter().copied());
+    t
+}
+
+// ---------------------------------------------------------------------------------------------
+// search
+
+#[derive(Debug, clap::Args)]
+pub struct SearchArgs {
+    /// Words to find (diacritics and tone-mark placement do not matter: "hai cot" finds "hài cốt").
+    /// Quotes make a phrase; OR and - work as usual.
+    query: String,
+    /// Only entries about this place (any spelling or id); repeatable. A province includes the
+    /// units it absorbed (Quảng Ngãi includes Kon Tum).
+    #[arg(long)]
+    place: Vec<String>,
+    /// From this year on.
+    #[arg(long)]
+    from: Option<i64>,
+    /// Up to this year.
+    #[arg(long)]
+    to: Option<i64>,
+    /// Only this kind: document, event, agreement, figure, person, or a kind of them
+    /// (conference, midterm_review, mou, commitment, result, …); repeatable.
+    #[arg(long)]
+    kind: Vec<String>,
+    #[arg(long, default_value_t = 10)]
+    limit: usize,
+    /// JSON instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn search(store_path: &Path, args: SearchArgs) -> Result<ExitCode> {
+    let store = SqliteStore::open_read_only(store_path)?;
+    let index = SearchIndex::open_read_only(&index_dir(store_path))?;
+    let pending = store.unindexed_documents()?.len();
+    if pending > 0 {
+        eprintln!("hoptac: warning: {pending} stored document(s) are not in the search index yet (run `hoptac reindex`)");
+    }
+    let g = Gazetteer::builtin();
+    let stored_places = store.places()?;
+    let mut places = Vec::new();
+    for p in &args.place {
+        let id = resolve(g, p)?;
+        places.extend(hoptac_store::dossier::with_predecessors(&id, &stored_places).into_iter().map(|p| p.to_string()));
+    }
+    let years = match (args.from, args.to) {
+        (None, None) => None,
+        (a, b) => Some((a.unwrap_or(i64::MIN), b.unwrap_or(i64::MAX))),
+    };
+    let query = SearchQuery { text: args.query.clone(), places, years, kinds: args.kind.clone(), limit: args.limit };
+    let results = index.search(&query)?;
+    if args.json {
+        let v = serde_json::json!({ "query": args.query, "total": results.total, "hits": results.hits });
+        println!("{}", serde_json::to_string_pretty(&v)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let color = std::io::stdout().is_terminal();
+    let (on, off) = if color { ("\x1b[1;33m", "\x1b[0m") } else { ("«", "»") };
+    println!("{} result(s) for {:?}", results.total, args.query);
+    for (i, h) in results.hits.iter().enumerate() {
+        let year = h.year.map(|y| format!(" ({y})")).unwrap_or_default();
+        println!("\n{:>2}. [{}] {}{}", i + 1, h.fact_type, h.title, year);
+        let mut snippet = String::new();
+        let mut at = 0;
+        for &(a, b) in &h.highlights {
+            if a < at || b > h.snippet.len() || !h.snippet.is_char_boundary(a) || !h.snippet.is_char_boundary(b) {
+                continue;
+            }
+            snippet.push_str(&h.snippet[at..a]);
+            snippet.push_str(on);
+            snippet.push_str(&h.snippet[a..b]);
+            snippet.push_str(off);
+            at = b;
+        }
+        snippet.push_str(&h.snippet[at..]);
+        println!("    {}", snippet.replace('\n', " "));
+        println!("    — {} (document {})", h.source, h.doc_id);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+// ---------------------------------------------------------------------------------------------
+// dossier
+
+#[derive(Debug, clap::Args)]
+pub struct DossierArgs {
+    /// Two (or more) places, by id or any spelling: "Kon Tum" "Sê Kông", VN-28 LA-XE, "Đăk Glei" "Xan Xay".
+    #[arg(required = true, num_args = 2..)]
+    places: Vec<String>,
+    /// JSON instead of text tables.
+    #[arg(long)]
+    json: bool,
+    /// The date statuses are computed for (default: today).
+    #[arg(long)]
+    today: Option<String>,
+}
+
+pub fn dossier(store_path: &Path, args: DossierArgs) -> Result<ExitCode> {
+    let store = SqliteStore::open_read_only(store_path)?;
+    let g = Gazetteer::builtin();
+    let wanted = args.places.iter().map(|p| resolve(g, p)).collect::<Result<Vec<_>>>()?;
+    let today = today(args.today.as_deref())?;
+    let d = hoptac_store::dossier::build(&store, &wanted, today)?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&d)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    print!("{}", dossier_text(g, &d, &wanted, today));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Source references as `[n:start-end]`, n numbering the dossier's documents.
+struct Refs(HashMap<DocId, usize>);
+
+impl Refs {
+    fn of(&self, sources: &[Source]) -> String {
+        let refs: Vec<String> = sources
+            .iter()
+            .map(|s| format!("[{}:{}-{}]", self.0.get(&s.document).copied().unwrap_or(0), s.span.start, s.span.end))
+            .collect();
+        refs.join(" ")
+    }
+
+    fn conflicts(&self, cs: &[Conflict]) -> String {
+        cs.iter()
+            .map(|c| {
+                let claims: Vec<String> = c
+                    .claims
+                    .iter()
+                    .map(|cl| {
+                        let docs: Vec<String> =
+                            cl.documents.iter().map(|d| format!("[{}]", self.0.get(d).copied().unwrap_or(0))).collect();
+                        format!("{} {}", cl.value, docs.join(""))
+                    })
+                    .collect();
+                format!("\n⚠ sources differ on {}: {}", c.field, claims.join(" vs "))
+            })
+            .collect()
+    }
+}
+
+pub fn dossier_text(g: &Gazetteer, d: &Dossier, wanted: &[hoptac_core::PlaceId], today: jiff::civil::Date) -> String {
+    let mut out = String::new();
+    let names: Vec<String> = wanted.iter().map(|p| format!("{} ({p})", name(g, p))).collect();
+    out.push_str(&format!("Dossier: {}   as of {today}\n", names.join(" – ")));
+    for set in &d.places {
+        if set.len() > 1 {
+            let absorbed: Vec<String> = set[1..].iter().map(|p| name(g, p)).collect();
+            out.push_str(&format!("  {} includes {} (merged into it)\n", name(g, &set[0]), absorbed.join(", ")));
+        }
+    }
+    if d.partnerships.is_empty() {
+        out.push_str("\nNo records for this partnership yet.\n");
+        return out;
+    }
+    let ps: Vec<String> = d.partnerships.iter().map(|p| render::parties(g, &p.parties)).collect();
+    out.push_str(&format!("Partnerships: {}\n", ps.join("; ")));
+    let refs = Refs(d.documents.iter().enumerate().map(|(i, doc)| (doc.id, i + 1)).collect());
+
+    out.push_str("\nAgreements\n");
+    let mut t = table(&["agreement", "signed", "period", "parties", "sources"]);
+    for a in &d.agreements {
+        t.add_row(vec![
+            format!("{}{}", render::agreement_kind(a.fact.kind), refs.conflicts(&a.conflicts)),
+            a.fact.signed.map(|s| s.to_string()).unwrap_or_default(),
+            a.fact.period.map(|p| format!("{}–{}", p.first, p.last)).unwrap_or_default(),
+            render::parties(g, &a.parties),
+            refs.of(&a.sources),
+        ]);
+    }
+    out.push_str(&format!("{t}\n"));
+
+    out.push_str("\nMeetings (timeline)\n");
+    let mut t = table(&["date", "meeting", "host / venue", "status", "parties", "sources"]);
+    for e in &d.events {
+        t.add_row(vec![
+            e.fact.date.map(|s| s.to_string()).unwrap_or_else(|| "—".into()),
+            format!("{}{}", render::event_title(&e.fact), refs.conflicts(&e.conflicts)),
+            e.fact.place.as_ref().map(|p| name(g, p)).unwrap_or_default(),
+            render::status(e.fact.status).to_string(),
+            render::parties(g, &e.parties),
+            refs.of(&e.sources),
+        ]);
+    }
+    out.push_str(&format!("{t}\n"));
+
+    out.push_str("\nCommitments\n");
+    let mut t = table(&["commitment", "status", "delivered", "fulfilled by", "sources"]);
+    for c in &d.commitments {
+        let results: Vec<String> =
+            c.results.iter().map(|r| format!("{} {}", render::figure_what(g, &r.fact), refs.of(&r.sources))).collect();
+        t.add_row(vec![
+            format!("{}{}", render::figure_what(g, &c.line.fact), refs.conflicts(&c.line.conflicts)),
+            c.status.as_str().to_string(),
+            format!("{} of {}", render::number(c.delivered), render::number(c.line.fact.value)),
+            results.join("\n"),
+            refs.of(&c.line.sources),
+        ]);
+    }
+    out.push_str(&format!("{t}\n"));
+
+    if !d.other_figures.is_empty() {
+        out.push_str("\nResults and figures (not tied to a commitment)\n");
+        let mut t = table(&["kind", "figure", "sources"]);
+        for f in &d.other_figures {
+            t.add_row(vec![
+                render::figure_kind(f.fact.kind).to_string(),
+                format!("{}{}", render::figure_what(g, &f.fact), refs.conflicts(&f.conflicts)),
+                refs.of(&f.sources),
+            ]);
+        }
+        out.push_str(&format!("{t}\n"));
+    }
+
+    out.push_str("\nPeople met\n");
+    let mut t = table(&["name", "country", "roles (seen)", "sources"]);
+    for p in &d.people {
+        let roles: Vec<String> = p
+            .roles
+            .iter()
+            .map(|r| {
+                let seen = match (r.first_seen, r.last_seen) {
+                    (Some(a), Some(b)) if a == b => format!(" ({a})"),
+                    (Some(a), Some(b)) => format!(" ({a} – {b})"),
+                    _ => String::new(),
+                };
+                format!("{}{seen}", r.title)
+            })
+            .collect();
+        t.add_row(vec![
+            p.person.name.clone(),
+            p.person.country.clone().unwrap_or_default(),
+            roles.join("\n"),
+            refs.of(&p.sources),
+        ]);
+    }
+    out.push_str(&format!("{t}\n"));
+
+    out.push_str("\nSources ([n:start-end] = document n, byte span of the evidence in its text)\n");
+    for (i, doc) in d.documents.iter().enumerate() {
+        let published = doc.published.map(|p| format!(", {p}")).unwrap_or_default();
+        let title = doc.title.as_deref().map(|t| format!(" — {t}")).unwrap_or_default();
+        out.push_str(&format!("  [{}] {}{}{}\n", i + 1, doc.source, title, published));
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// agenda
+
+#[derive(Debug, clap::Args)]
+pub struct AgendaArgs {
+    /// How far ahead to look, in days.
+    #[arg(long, default_value_t = 365)]
+    days: i64,
+    /// Also write the agenda as an iCalendar file.
+    #[arg(long, value_name = "FILE")]
+    ics: Option<PathBuf>,
+    /// JSON instead of text.
+    #[arg(long)]
+    json: bool,
+    /// The date to look ahead from (default: today).
+    #[arg(long)]
+    today: Option<String>,
+}
+
+pub fn agenda(store_path: &Path, args: AgendaArgs) -> Result<ExitCode> {
+    if args.days < 0 {
+        bail!("--days must not be negative");
+    }
+    let store = SqliteStore::open_read_only(store_path)?;
+    let g = Gazetteer::builtin();
+    let today = today(args.today.as_deref())?;
+    let a = hoptac_store::agenda::build(&store, today, args.days)?;
+    if let Some(path) = &args.ics {
+        let ics = hoptac_store::agenda::to_ics(&a, &|p| name(g, p), &|ps| render::parties(g, ps), &render::event_title);
+        std::fs::write(path, ics).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&a)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!("Agenda from {} to {}", a.today, a.until);
+    let meetings = |title: &str, ms: &[hoptac_store::agenda::Meeting]| {
+        println!("\n{title}");
+        if ms.is_empty() {
+            println!("  (none)");
+        }
+        for m in ms {
+            println!("  {}", render::event_line(g, &m.event, &m.parties));
+        }
+    };
+    meetings("Planned meetings", &a.meetings);
+    meetings("Planned meetings whose date has passed, not reported held", &a.unconfirmed);
+    let due = |title: &str, ds: &[hoptac_store::agenda::Due]| {
+        println!("\n{title}");
+        if ds.is_empty() {
+            println!("  (none)");
+        }
+        for d in ds {
+            println!(
+                "  {} — {} ({} of {} delivered)",
+                render::figure_what(g, &d.commitment),
+                d.status.as_str(),
+                render::number(d.delivered),
+                render::number(d.commitment.value)
+            );
+        }
+    };
+    due("Commitments falling due", &a.due);
+    due("Commitments overdue", &a.overdue);
+    if let Some(path) = &args.ics {
+        println!("\nCalendar written to {}", path.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,24 @@
+//! `hoptac reindex`: rebuild the search index from the store.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use hoptac_search::SearchIndex;
+use hoptac_sqlite::SqliteStore;
+use hoptac_store::Store;
+
+use crate::index::{catch_up, index_dir};
+
+pub fn run(store_path: &Path) -> Result<ExitCode> {
+    if !store_path.is_file() {
+        anyhow::bail!("{}: no store here (run `hoptac ingest` first)", store_path.display());
+    }
+    let mut store = SqliteStore::open(store_path)?;
+    let index = SearchIndex::recreate(&index_dir(store_path))?;
+    store.mark_all_unindexed()?;
+    let n = catch_up(hoptac_extract::Gazetteer::builtin(), &mut store, &index)?;
+    index.reload()?;
+    println!("{}: search index rebuilt: {n} document(s), {} entries", store_path.display(), index.num_entries());
+    Ok(ExitCode::SUCCESS)
+}
