@@ -354,6 +354,28 @@ mod tests {
     }
 
     #[test]
+    fn a_plan_written_before_the_merger_keeps_its_parties() {
+        let e = first_event(
+            "Tin\n\n12/5/2024\n\nHội nghị tổng kết giữa tỉnh Kon Tum và tỉnh Attapư sẽ được tổ chức vào năm 2027.",
+        );
+        assert_eq!(e.status, EventStatus::Planned);
+        let parties: Vec<&str> = e.parties.iter().map(|p| p.as_str()).collect();
+        assert_eq!(parties, vec!["VN-28", "LA-AT"]);
+    }
+
+    #[test]
+    fn the_date_of_a_review_is_not_the_signing_of_what_it_reviews() {
+        let r = Extractor::new().extract(
+            "t.txt",
+            "Tin\n\n12/5/2024\n\nHội nghị sơ kết bản ghi nhớ giai đoạn 2022-2027 giữa tỉnh Quảng Nam và tỉnh Sê Kông sẽ diễn ra vào tháng 9/2024.",
+            "UTF-8",
+        );
+        let a = r.agreements.first().expect("the memorandum");
+        assert_eq!(a.signed, None);
+        assert_eq!(a.period, hoptac_core::Period::new(2022, 2027));
+    }
+
+    #[test]
     fn a_meeting_after_the_merger_belongs_to_the_successor() {
         let e = first_event("Ngày 10/8/2025, tại tỉnh Attapư, tỉnh Kon Tum và tỉnh Attapư tổ chức hội đàm.");
         let parties: Vec<&str> = e.parties.iter().map(|p| p.as_str()).collect();

@@ -85,7 +85,8 @@ pub(crate) fn figures_in(s: &Sent) -> Vec<Figure> {
             continue; // "một đoàn", "một số": not a count anyone reports
         }
         let (ca, cb) = s.clause(n.start);
-        let in_date = |m: &hoptac_text::number::NumberMention| s.dates.iter().any(|d| d.start <= m.start && m.start < d.end);
+        let in_date =
+            |m: &hoptac_text::number::NumberMention| s.dates.iter().any(|d| d.start <= m.start && m.start < d.end);
         // The figure's own words run to the next number that is not part of a date.
         let next_figure = s.numbers[ni + 1..].iter().find(|m| !in_date(m)).map_or(text.len(), |m| m.start);
         // A measure word right before the number makes a standing fact ("dài 154 km"); otherwise
@@ -164,7 +165,8 @@ pub(crate) fn merge_figures(figures: Vec<Figure>) -> Vec<Figure> {
     let mut seen: std::collections::HashMap<(FigureKind, Unit, u64), Vec<usize>> = std::collections::HashMap::new();
     for f in figures {
         let slot = seen.entry((f.kind, f.unit, f.value.to_bits())).or_default();
-        let same = slot.iter().copied().find(|&i| out[i].period.is_none() || f.period.is_none() || out[i].period == f.period);
+        let same =
+            slot.iter().copied().find(|&i| out[i].period.is_none() || f.period.is_none() || out[i].period == f.period);
         match same {
             Some(i) => {
                 let o = &mut out[i];

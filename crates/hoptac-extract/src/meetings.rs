@@ -388,12 +388,17 @@ pub(crate) fn agreements_in(s: &Sent, years: &Years) -> Vec<AgreementCand> {
         }
         // the signing date: after it in its phrase, or before it with the signing word between
         let (pa, pb) = s.phrase(start);
+        // "Hội nghị tổng kết bản ghi nhớ … vào năm 2027": the date is the meeting's, not a signing.
+        let reviewed = s.cues_in(start.saturating_sub(24), start).any(|c| matches!(c.cue, Cue::Event(_)));
         let signed = s
             .dates
             .iter()
             .filter(|d| !matches!(d.value, DateValue::Period(_) | DateValue::Anniversary { .. }))
             .filter(|d| {
-                let after = d.start >= end && d.start < pb.max(next.min(pb));
+                let after = d.start >= end
+                    && d.start < pb.max(next.min(pb))
+                    && !reviewed
+                    && !s.cues_in(end, d.start).any(|c| c.cue == Cue::Planned);
                 let before_signed =
                     d.end <= start && d.start >= ca && s.cues_in(d.end, start).any(|c| c.cue == Cue::Sign);
                 after || before_signed

@@ -50,7 +50,9 @@ fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
     let text = TextOptions::default()
         .set_indexing_options(
-            TextFieldIndexing::default().set_tokenizer(ANALYZER).set_index_option(IndexRecordOption::WithFreqsAndPositions),
+            TextFieldIndexing::default()
+                .set_tokenizer(ANALYZER)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
         )
         .set_stored();
     let fields = Fields {
@@ -167,14 +169,16 @@ impl SearchIndex {
         if !dir.join("meta.json").exists() {
             return Err(SearchError::Missing { path: dir.display().to_string() });
         }
-        let index = Index::open_in_dir(dir).map_err(|source| SearchError::Index { path: dir.display().to_string(), source })?;
+        let index =
+            Index::open_in_dir(dir).map_err(|source| SearchError::Index { path: dir.display().to_string(), source })?;
         Self::wrap(dir, index)
     }
 
     /// Delete the index in `dir` and create an empty one.
     pub fn recreate(dir: &Path) -> Result<Self> {
         if dir.exists() {
-            std::fs::remove_dir_all(dir).map_err(|source| SearchError::Io { path: dir.display().to_string(), source })?;
+            std::fs::remove_dir_all(dir)
+                .map_err(|source| SearchError::Io { path: dir.display().to_string(), source })?;
         }
         Self::open_or_create(dir)
     }
@@ -316,7 +320,9 @@ impl IndexWriter {
     /// Wait for merges to finish and release the index.
     pub fn finish(self) -> Result<()> {
         let dir = self.dir.clone();
-        self.writer.wait_merging_threads().map_err(|source| SearchError::Index { path: dir.display().to_string(), source })
+        self.writer
+            .wait_merging_threads()
+            .map_err(|source| SearchError::Index { path: dir.display().to_string(), source })
     }
 }
 
@@ -342,10 +348,16 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let ix = SearchIndex::open_or_create(&dir.path().join("ix")).unwrap();
         let mut w = ix.writer().unwrap();
-        w.replace_document(1, &[entry(1, "Hồi hương hài cốt", "Lễ tiễn đưa hài cốt liệt sĩ về nước.", &["VN-28", "VN"], 2023, "x")])
-            .unwrap();
-        w.replace_document(2, &[entry(2, "Hội nghị", "Hai bên thống nhất hoà bình và hợp tác.", &["LA-XE", "LA"], 2021, "y")])
-            .unwrap();
+        w.replace_document(
+            1,
+            &[entry(1, "Hồi hương hài cốt", "Lễ tiễn đưa hài cốt liệt sĩ về nước.", &["VN-28", "VN"], 2023, "x")],
+        )
+        .unwrap();
+        w.replace_document(
+            2,
+            &[entry(2, "Hội nghị", "Hai bên thống nhất hoà bình và hợp tác.", &["LA-XE", "LA"], 2021, "y")],
+        )
+        .unwrap();
         w.commit().unwrap();
         ix.reload().unwrap();
         (dir, ix)

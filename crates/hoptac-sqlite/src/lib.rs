@@ -32,6 +32,18 @@ pub fn schema_version() -> i64 {
 pub struct SqliteStore {
     conn: Connection,
     path: PathBuf,
+    writable: bool,
+}
+
+/// A writer leaves the file in rollback-journal mode: WAL (fast per-document commits) is used
+/// while it writes; afterwards the file stands alone, and read-only openers create no `-wal` or
+/// `-shm` files beside it. If another connection is still open the switch is skipped.
+impl Drop for SqliteStore {
+    fn drop(&mut self) {
+        if self.writable {
+            let _ = self.conn.pragma_update(None, "journal_mode", "DELETE");
+        }
+    }
 }
 
 /// Turn a driver error into a store error, naming corruption for what it is.
@@ -46,7 +58,10 @@ pub(crate) fn db_error(path: &Path, e: rusqlite::Error) -> StoreError {
                 }
             }
             ErrorCode::DatabaseCorrupt => {
-                return StoreError::NotAStore { path: path.display().to_string(), reason: "the database is corrupt".into() }
+                return StoreError::NotAStore {
+                    path: path.display().to_string(),
+                    reason: "the database is corrupt".into(),
+                }
             }
             _ => {}
         }
@@ -75,7 +90,7 @@ impl SqliteStore {
             rusqlite_migration::Error::RusqliteError { err, .. } => db_error(path, err),
             other => StoreError::Backend(format!("{}: migration failed: {other}", path.display())),
         })?;
-        Ok(SqliteStore { conn, path: path.to_path_buf() })
+        Ok(SqliteStore { conn, path: path.to_path_buf(), writable: true })
     }
 
     /// Open an existing store for reading only. Never creates, migrates or writes the file.
@@ -83,12 +98,13 @@ impl SqliteStore {
         if !path.is_file() {
             return Err(StoreError::Missing { path: path.display().to_string() });
         }
-        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-            .map_err(|err| db_error(path, err))?;
+        let conn =
+            Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+                .map_err(|err| db_error(path, err))?;
         conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(|err| db_error(path, err))?;
         check(&conn, path, false)?;
         conn.pragma_update(None, "query_only", "ON").map_err(|err| db_error(path, err))?;
-        Ok(SqliteStore { conn, path: path.to_path_buf() })
+        Ok(SqliteStore { conn, path: path.to_path_buf(), writable: false })
     }
 
     pub fn path(&self) -> &Path {
@@ -122,7 +138,8 @@ impl SqliteStore {
 fn check(conn: &Connection, path: &Path, writable: bool) -> Result<()> {
     let not = |reason: String| StoreError::NotAStore { path: path.display().to_string(), reason };
     let app: i64 = conn.pragma_query_value(None, "application_id", |r| r.get(0)).map_err(|err| db_error(path, err))?;
-    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(|err| db_error(path, err))?;
+    let version: i64 =
+        conn.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(|err| db_error(path, err))?;
     let tables: i64 = conn
         .query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table'", [], |r| r.get(0))
         .map_err(|err| db_error(path, err))?;
@@ -133,7 +150,11 @@ fn check(conn: &Connection, path: &Path, writable: bool) -> Result<()> {
         return Err(not(format!("another program's SQLite database (application_id {app}, {tables} tables)")));
     }
     if version > schema_version() {
-        return Err(StoreError::NewerSchema { path: path.display().to_string(), found: version, known: schema_version() });
+        return Err(StoreError::NewerSchema {
+            path: path.display().to_string(),
+            found: version,
+            known: schema_version(),
+        });
     }
     if version < schema_version() && !writable {
         return Err(not(format!(
@@ -202,14 +223,24 @@ macro_rules! impl_reader {
                 query(&self.$conn, &format!("{EVENT_SELECT} WHERE status = 'planned' ORDER BY id"), [], event_row)
             }
             fn figures_of_kind(&self, kind: FigureKind) -> Result<Vec<StoredFigure>> {
-                query(&self.$conn, &format!("{FIGURE_SELECT} WHERE kind = ?1 ORDER BY id"), [enum_str(&kind).map_err(e)?], figure_row)
+                query(
+                    &self.$conn,
+                    &format!("{FIGURE_SELECT} WHERE kind = ?1 ORDER BY id"),
+                    [enum_str(&kind).map_err(e)?],
+                    figure_row,
+                )
             }
             fn evidence(&self, fact_type: FactType, ids: &[FactId]) -> Result<Vec<Evidence>> {
                 let sql = format!("{EVIDENCE_SELECT} WHERE fact_type = '{}' AND", fact_type.as_str());
                 by_ids(&self.$conn, &sql, "fact_id", ids, evidence_row)
             }
             fn evidence_of_document(&self, doc: DocId) -> Result<Vec<Evidence>> {
-                query(&self.$conn, &format!("{EVIDENCE_SELECT} WHERE document_id = ?1 ORDER BY id"), [doc], evidence_row)
+                query(
+                    &self.$conn,
+                    &format!("{EVIDENCE_SELECT} WHERE document_id = ?1 ORDER BY id"),
+                    [doc],
+                    evidence_row,
+                )
             }
             fn roles(&self, people: &[FactId]) -> Result<Vec<Role>> {
                 by_ids(&self.$conn, ROLE_SELECT, "person_id", people, role_row)
@@ -266,7 +297,10 @@ impl WriteTx for SqliteTx<'_> {
         let id = self.tx.last_insert_rowid();
         for p in parties {
             self.tx
-                .execute("INSERT INTO partnership_parties (partnership_id, place_id) VALUES (?1, ?2)", params![id, p.as_str()])
+                .execute(
+                    "INSERT INTO partnership_parties (partnership_id, place_id) VALUES (?1, ?2)",
+                    params![id, p.as_str()],
+                )
                 .map_err(e)?;
         }
         Ok(id)
@@ -366,7 +400,12 @@ impl WriteTx for SqliteTx<'_> {
             "{FIGURE_SELECT} WHERE partnership_id IS ?1 AND kind = ?2 AND unit = ?3
              AND COALESCE(period_first, year, -32768) <= ?5 AND COALESCE(period_last, year, 32767) >= ?4 ORDER BY id"
         );
-        query(&self.tx, &sql, params![partnership, enum_str(&kind).map_err(e)?, enum_str(&unit).map_err(e)?, lo, hi], figure_row)
+        query(
+            &self.tx,
+            &sql,
+            params![partnership, enum_str(&kind).map_err(e)?, enum_str(&unit).map_err(e)?, lo, hi],
+            figure_row,
+        )
     }
 
     fn insert_figure(&mut self, f: &StoredFigure) -> Result<FactId> {
@@ -545,4 +584,101 @@ impl Store for SqliteStore {
 
 fn jiff_now() -> String {
     jiff::Timestamp::now().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hoptac_core::{EventStatus, PartialDate, Span};
+
+    fn doc(hash: &str) -> NewDocument {
+        NewDocument {
+            hash: hash.into(),
+            source: "a.txt".into(),
+            title: Some("T".into()),
+            published: PartialDate::parse("2024-10-15"),
+            language: "vi".into(),
+            encoding: "utf-8".into(),
+            text: "Hội nghị.".into(),
+            article_end: 12,
+        }
+    }
+
+    #[test]
+    fn a_new_store_is_stamped_and_migrated() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.db");
+        drop(SqliteStore::open(&path).unwrap());
+        let c = Connection::open(&path).unwrap();
+        let app: i64 = c.pragma_query_value(None, "application_id", |r| r.get(0)).unwrap();
+        let version: i64 = c.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
+        assert_eq!((app, version), (APPLICATION_ID, schema_version()));
+        let mode: String = c.pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();
+        assert_eq!(mode, "delete", "a closed store stands alone");
+    }
+
+    #[test]
+    fn a_store_from_a_newer_hoptac_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.db");
+        drop(SqliteStore::open(&path).unwrap());
+        Connection::open(&path).unwrap().pragma_update(None, "user_version", 99).unwrap();
+        assert!(matches!(SqliteStore::open(&path), Err(StoreError::NewerSchema { found: 99, .. })));
+        assert!(matches!(SqliteStore::open_read_only(&path), Err(StoreError::NewerSchema { .. })));
+    }
+
+    #[test]
+    fn a_transaction_not_committed_leaves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = SqliteStore::open(&dir.path().join("s.db")).unwrap();
+        {
+            let mut tx = s.begin().unwrap();
+            tx.insert_document(&doc("h1")).unwrap();
+        }
+        assert_eq!(s.counts().unwrap().documents, 0);
+        let mut tx = s.begin().unwrap();
+        let d = tx.insert_document(&doc("h2")).unwrap();
+        let p = tx.partnership_for(&[PlaceId::new("LA-XE"), PlaceId::new("VN-28")]).unwrap();
+        assert_eq!(tx.partnership_for(&[PlaceId::new("LA-XE"), PlaceId::new("VN-28")]).unwrap(), p);
+        let e = StoredEvent {
+            id: 0,
+            partnership: Some(p),
+            kind: EventKind::Conference,
+            ordinal: Some(19),
+            date: PartialDate::parse("2024"),
+            place: None,
+            status: EventStatus::Planned,
+        };
+        let id = tx.insert_event(&e).unwrap();
+        tx.add_evidence(&Evidence {
+            fact_type: FactType::Event,
+            fact_id: id,
+            document: d,
+            span: Span::new(0, 5),
+            sentence: "Hội nghị.".into(),
+            claim: serde_json::json!({"ordinal": 19}),
+        })
+        .unwrap();
+        // Candidates: by ordinal, or by year.
+        assert_eq!(tx.event_candidates(Some(p), EventKind::Conference, Some(19), None).unwrap().len(), 1);
+        assert_eq!(tx.event_candidates(Some(p), EventKind::Conference, None, Some(2024)).unwrap().len(), 1);
+        assert!(tx.event_candidates(Some(p), EventKind::Conference, Some(20), Some(2025)).unwrap().is_empty());
+        tx.commit().unwrap();
+        assert_eq!(s.events(&[p]).unwrap()[0].ordinal, Some(19));
+        assert_eq!(s.evidence(FactType::Event, &[id]).unwrap()[0].claim["ordinal"], 19);
+        assert_eq!(s.facts_without_evidence().unwrap(), 0);
+        assert_eq!(s.unindexed_documents().unwrap(), vec![d]);
+        s.mark_indexed(&[d], true).unwrap();
+        assert!(s.unindexed_documents().unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_read_only_store_cannot_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.db");
+        drop(SqliteStore::open(&path).unwrap());
+        let mut s = SqliteStore::open_read_only(&path).unwrap();
+        assert!(s.begin().and_then(|mut tx| tx.insert_document(&doc("h"))).is_err());
+        assert!(matches!(SqliteStore::open_read_only(&dir.path().join("none.db")), Err(StoreError::Missing { .. })));
+    }
 }

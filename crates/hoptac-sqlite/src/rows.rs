@@ -53,8 +53,7 @@ fn place_list(r: &Row, col: usize) -> rusqlite::Result<Vec<PlaceId>> {
 }
 
 pub const EVENT_SELECT: &str = "SELECT id, partnership_id, kind, ordinal, date, place_id, status FROM events";
-pub const AGREEMENT_SELECT: &str =
-    "SELECT id, partnership_id, kind, signed, period_first, period_last FROM agreements";
+pub const AGREEMENT_SELECT: &str = "SELECT id, partnership_id, kind, signed, period_first, period_last FROM agreements";
 pub const FIGURE_SELECT: &str = "SELECT id, partnership_id, kind, unit, value, from_places, to_places, period_first,
     period_last, year, quantity, fulfils FROM figures";
 pub const PERSON_SELECT: &str = "SELECT id, name, country, place_id FROM people";
@@ -125,7 +124,8 @@ pub fn figure_row(r: &Row) -> rusqlite::Result<StoredFigure> {
 }
 
 pub fn figure_params(f: &StoredFigure) -> rusqlite::Result<Vec<Box<dyn ToSql>>> {
-    let list = |v: &[PlaceId]| serde_json::to_string(v).map_err(|err| rusqlite::Error::ToSqlConversionFailure(Box::new(err)));
+    let list =
+        |v: &[PlaceId]| serde_json::to_string(v).map_err(|err| rusqlite::Error::ToSqlConversionFailure(Box::new(err)));
     Ok(vec![
         Box::new(f.partnership),
         Box::new(enum_str(&f.kind)?),
@@ -280,6 +280,9 @@ pub fn partnerships(conn: &Connection) -> Result<Vec<Partnership>> {
         query(conn, "SELECT id, key FROM partnerships ORDER BY id", [], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows
         .into_iter()
-        .map(|(id, key)| Partnership { id, parties: key.split(',').filter(|s| !s.is_empty()).map(PlaceId::new).collect() })
+        .map(|(id, key)| Partnership {
+            id,
+            parties: key.split(',').filter(|s| !s.is_empty()).map(PlaceId::new).collect(),
+        })
         .collect())
 }

@@ -152,7 +152,9 @@ impl EvidenceIndex {
     fn sources(&self, id: FactId) -> Vec<Source> {
         self.by_fact
             .get(&id)
-            .map(|v| v.iter().map(|e| Source { document: e.document, span: e.span, sentence: e.sentence.clone() }).collect())
+            .map(|v| {
+                v.iter().map(|e| Source { document: e.document, span: e.span, sentence: e.sentence.clone() }).collect()
+            })
             .unwrap_or_default()
     }
 
@@ -175,7 +177,8 @@ impl EvidenceIndex {
                 None => claims.push(Claim { value: v.clone(), documents: vec![e.document] }),
             }
         }
-        let clash = claims.iter().enumerate().any(|(i, a)| claims[i + 1..].iter().any(|b| !compatible(&a.value, &b.value)));
+        let clash =
+            claims.iter().enumerate().any(|(i, a)| claims[i + 1..].iter().any(|b| !compatible(&a.value, &b.value)));
         clash.then(|| Conflict { field: field.to_string(), claims })
     }
 
@@ -209,7 +212,8 @@ pub fn build(reader: &dyn Reader, wanted: &[PlaceId], today: jiff::civil::Date) 
         .filter(|ps| sets.iter().all(|set| ps.parties.iter().any(|p| set.contains(p))))
         .collect();
     let pids: Vec<PartnershipId> = partnerships.iter().map(|p| p.id).collect();
-    let parties_of: HashMap<PartnershipId, Vec<PlaceId>> = partnerships.iter().map(|p| (p.id, p.parties.clone())).collect();
+    let parties_of: HashMap<PartnershipId, Vec<PlaceId>> =
+        partnerships.iter().map(|p| (p.id, p.parties.clone())).collect();
     let parties = |p: Option<PartnershipId>| p.and_then(|id| parties_of.get(&id).cloned()).unwrap_or_default();
 
     let mut documents: BTreeSet<DocId> = BTreeSet::new();
@@ -296,7 +300,11 @@ fn people_met(reader: &dyn Reader, documents: &BTreeSet<DocId>) -> Result<Vec<Pe
     let mut sources: BTreeMap<FactId, Vec<Source>> = BTreeMap::new();
     for &doc in documents {
         for e in reader.evidence_of_document(doc)?.into_iter().filter(|e| e.fact_type == FactType::Person) {
-            sources.entry(e.fact_id).or_default().push(Source { document: e.document, span: e.span, sentence: e.sentence });
+            sources.entry(e.fact_id).or_default().push(Source {
+                document: e.document,
+                span: e.span,
+                sentence: e.sentence,
+            });
         }
     }
     let ids: Vec<FactId> = sources.keys().copied().collect();
@@ -307,7 +315,11 @@ fn people_met(reader: &dyn Reader, documents: &BTreeSet<DocId>) -> Result<Vec<Pe
     let mut people: Vec<PersonLine> = reader
         .people_by_id(&ids)?
         .into_iter()
-        .map(|p| PersonLine { roles: roles.remove(&p.id).unwrap_or_default(), sources: sources.remove(&p.id).unwrap_or_default(), person: p })
+        .map(|p| PersonLine {
+            roles: roles.remove(&p.id).unwrap_or_default(),
+            sources: sources.remove(&p.id).unwrap_or_default(),
+            person: p,
+        })
         .collect();
     people.sort_by(|a, b| a.person.country.cmp(&b.person.country).then(a.person.id.cmp(&b.person.id)));
     Ok(people)

@@ -10,7 +10,7 @@ use crate::repo::WriteTx;
 use crate::titles::{person_key, split_title};
 use crate::Result;
 use hoptac_core::{
-    Agreement, Event, EventStatus, ExtractRecord, Figure, FigureKind, PartialDate, Person, PlaceId, Span,
+    Agreement, AgreementKind, Event, EventStatus, ExtractRecord, Figure, FigureKind, PartialDate, Person, PlaceId, Span,
 };
 use serde_json::json;
 
@@ -44,18 +44,22 @@ pub fn primary_parties(record: &ExtractRecord) -> Vec<PlaceId> {
             entry.0 += 1;
         }
     }
-    counts
-        .into_iter()
-        .max_by(|a, b| a.1 .0.cmp(&b.1 .0).then(b.1 .1.cmp(&a.1 .1)))
-        .map(|(k, _)| k)
-        .unwrap_or_default()
+    counts.into_iter().max_by(|a, b| a.1 .0.cmp(&b.1 .0).then(b.1 .1.cmp(&a.1 .1))).map(|(k, _)| k).unwrap_or_default()
 }
 
 /// Ingest one document and its record inside `tx`. Returns the new document id and what the
 /// facts did. The document must not be stored yet (the caller checks its hash).
 pub fn ingest(tx: &mut dyn WriteTx, doc: &NewDocument, record: &ExtractRecord) -> Result<(DocId, IngestStats)> {
     let doc_id = tx.insert_document(doc)?;
-    let mut run = Run { tx, doc: doc_id, date: document_date(record), primary: primary_parties(record), stats: IngestStats::default() };
+    let held = record.events.iter().filter(|e| e.status == EventStatus::Held).filter_map(|e| e.date).max();
+    let mut run = Run {
+        tx,
+        doc: doc_id,
+        date: document_date(record),
+        held,
+        primary: primary_parties(record),
+        stats: IngestStats::default(),
+    };
     for e in &record.events {
         run.event(e)?;
     }
@@ -75,6 +79,8 @@ struct Run<'t> {
     tx: &'t mut dyn WriteTx,
     doc: DocId,
     date: Option<PartialDate>,
+    /// The latest meeting the document reports as held.
+    held: Option<PartialDate>,
     primary: Vec<PlaceId>,
     stats: IngestStats,
 }
@@ -94,7 +100,14 @@ impl Run<'_> {
         self.tx.partnership_for(&set).map(Some)
     }
 
-    fn evidence(&mut self, fact_type: FactType, fact_id: FactId, sentence: &str, span: Span, claim: serde_json::Value) -> Result<()> {
+    fn evidence(
+        &mut self,
+        fact_type: FactType,
+        fact_id: FactId,
+        sentence: &str,
+        span: Span,
+        claim: serde_json::Value,
+    ) -> Result<()> {
         self.tx.add_evidence(&Evidence {
             fact_type,
             fact_id,
@@ -140,7 +153,12 @@ impl Run<'_> {
 
     fn agreement(&mut self, a: &Agreement) -> Result<()> {
         let partnership = self.partnership(&a.parties)?;
-        let new = StoredAgreement { id: 0, partnership, kind: a.kind, signed: a.signed, period: a.period };
+        // Minutes that the text leaves undated are those of the meeting it reports as held.
+        let signed = match (a.kind, a.signed, a.period) {
+            (AgreementKind::Minutes, None, None) => self.held,
+            _ => a.signed,
+        };
+        let new = StoredAgreement { id: 0, partnership, kind: a.kind, signed, period: a.period };
         let mut years = Vec::new();
         if let Some(s) = a.signed {
             years.extend([s.year, s.year + 1]);
@@ -167,7 +185,7 @@ impl Run<'_> {
                 self.tx.insert_agreement(&new)?
             }
         };
-        let claim = json!({ "kind": a.kind, "signed": a.signed, "period": a.period, "parties": a.parties });
+        let claim = json!({ "kind": a.kind, "signed": signed, "period": a.period, "parties": a.parties });
         self.evidence(FactType::Agreement, id, &a.evidence, a.span, claim)
     }
 
@@ -256,7 +274,8 @@ impl Run<'_> {
             }
             None => {
                 self.stats.added += 1;
-                let new = StoredPerson { id: 0, name: p.name.clone(), country: p.country.clone(), place: p.place.clone() };
+                let new =
+                    StoredPerson { id: 0, name: p.name.clone(), country: p.country.clone(), place: p.place.clone() };
                 self.tx.insert_person(&key, &new)?
             }
         };

@@ -7,13 +7,39 @@ use pulldown_cmark::{Event, Parser, TagEnd};
 use scraper::{Html, Node, Selector};
 
 /// Elements whose content is not part of the document.
-const SKIPPED: &[&str] =
-    &["script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form", "button", "select", "svg", "iframe"];
+const SKIPPED: &[&str] = &[
+    "script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form", "button", "select", "svg",
+    "iframe",
+];
 
 /// Elements that end a line.
 const BLOCKS: &[&str] = &[
-    "p", "div", "br", "li", "ul", "ol", "tr", "table", "section", "article", "main", "blockquote", "h1", "h2", "h3", "h4",
-    "h5", "h6", "pre", "figure", "figcaption", "dd", "dt", "hr", "td", "th",
+    "p",
+    "div",
+    "br",
+    "li",
+    "ul",
+    "ol",
+    "tr",
+    "table",
+    "section",
+    "article",
+    "main",
+    "blockquote",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "pre",
+    "figure",
+    "figcaption",
+    "dd",
+    "dt",
+    "hr",
+    "td",
+    "th",
 ];
 
 fn push_text(out: &mut String, t: &str) {
@@ -53,7 +79,9 @@ pub fn html_to_text(html: &str) -> String {
     for edge in doc.root_element().traverse() {
         match edge {
             Edge::Open(node) => match node.value() {
-                Node::Element(e) if SKIPPED.contains(&e.name()) || e.name() == "title" || e.name() == "head" => skip += 1,
+                Node::Element(e) if SKIPPED.contains(&e.name()) || e.name() == "title" || e.name() == "head" => {
+                    skip += 1
+                }
                 Node::Element(e) if skip == 0 && BLOCKS.contains(&e.name()) => end_line(&mut out),
                 Node::Text(t) if skip == 0 => push_text(&mut out, t),
                 _ => {}
@@ -82,9 +110,9 @@ pub fn markdown_to_text(md: &str) -> String {
             Event::Text(t) | Event::Code(t) => out.push_str(&t),
             Event::SoftBreak => out.push(' '),
             Event::HardBreak => out.push('\n'),
-            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::CodeBlock | TagEnd::BlockQuote(_)) => {
-                end_line(&mut out)
-            }
+            Event::End(
+                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::CodeBlock | TagEnd::BlockQuote(_),
+            ) => end_line(&mut out),
             _ => {}
         }
     }
@@ -102,7 +130,10 @@ mod tests {
             <p>Sáng 5/3, tại <b>huyện</b> Kỳ Sơn&nbsp;diễn ra hội nghị.</p><p>Hai bên ký biên bản.</p></article>\
             <script>var x = 1;</script><footer>© Báo</footer></body></html>";
         let text = html_to_text(html);
-        assert_eq!(text, "Hội nghị lần thứ IX\n\nSáng 5/3, tại huyện Kỳ Sơn diễn ra hội nghị.\n\nHai bên ký biên bản.\n");
+        assert_eq!(
+            text,
+            "Hội nghị lần thứ IX\n\nSáng 5/3, tại huyện Kỳ Sơn diễn ra hội nghị.\n\nHai bên ký biên bản.\n"
+        );
     }
 
     #[test]

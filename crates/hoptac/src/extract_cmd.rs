@@ -18,7 +18,8 @@ pub const DEFAULT_MAX_BYTES: u64 = 32 * 1024 * 1024;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Text files (articles, minutes): UTF-8, UTF-16 with BOM or Windows-1258.
+    /// Documents (articles, minutes): plain text, HTML (.html, .htm) or Markdown (.md); UTF-8, UTF-16 with
+    /// BOM or Windows-1258.
     #[arg(required = true)]
     files: Vec<PathBuf>,
     /// Refuse files larger than this many bytes.
@@ -74,7 +75,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         .files
         .par_iter()
         .map(|path| {
-            let (text, encoding) = read_document(path, args.max_bytes)?;
+            let (text, encoding) = crate::input::read_any(path, args.max_bytes)?;
             let record = extractor.extract(&path.to_string_lossy(), &text, encoding);
             let json = if args.pretty { serde_json::to_string_pretty(&record) } else { serde_json::to_string(&record) };
             // Serialising our own record cannot fail; report it like an I/O error if it ever does.

@@ -24,6 +24,9 @@ pub fn index_dir(store: &Path) -> PathBuf {
 /// Documents are committed to the index in batches of this many.
 const BATCH: usize = 2000;
 
+/// A fact as the index files it: title line, kinds, places, year.
+type Summary = (String, Vec<String>, Vec<PlaceId>, Option<i64>);
+
 pub struct Indexer {
     writer: IndexWriter,
     partnerships: HashMap<PartnershipId, Vec<PlaceId>>,
@@ -79,7 +82,7 @@ impl Indexer {
             ids.entry(e.fact_type).or_default().insert(e.fact_id);
         }
         let get = |t: FactType| ids.get(&t).map(|s| s.iter().copied().collect::<Vec<_>>()).unwrap_or_default();
-        let mut summary: HashMap<(FactType, i64), (String, Vec<String>, Vec<PlaceId>, Option<i64>)> = HashMap::new();
+        let mut summary: HashMap<(FactType, i64), Summary> = HashMap::new();
         for e in reader.events_by_id(&get(FactType::Event))? {
             let mut ps = self.parties(reader, e.partnership)?;
             let line = render::event_line(g, &e, &ps);
@@ -104,7 +107,8 @@ impl Indexer {
         for p in reader.people_by_id(&get(FactType::Person))? {
             let titles: Vec<String> = roles.iter().filter(|r| r.person == p.id).map(|r| r.title.clone()).collect();
             let ps: Vec<PlaceId> = p.place.iter().cloned().collect();
-            summary.insert((FactType::Person, p.id), (render::person_line(&p, &titles), vec!["person".into()], ps, None));
+            summary
+                .insert((FactType::Person, p.id), (render::person_line(&p, &titles), vec!["person".into()], ps, None));
         }
 
         let doc_year = doc.published.map(|d| d.year as i64);

@@ -22,9 +22,10 @@ pub fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<(PathBuf, String)>) {
     let mut errors = Vec::new();
     for p in paths {
         if p.is_dir() {
-            let walk = walkdir::WalkDir::new(p).sort_by_file_name().into_iter().filter_entry(|e| {
-                e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')
-            });
+            let walk = walkdir::WalkDir::new(p)
+                .sort_by_file_name()
+                .into_iter()
+                .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
             for entry in walk {
                 match entry {
                     Ok(e) if e.file_type().is_file() && EXTENSIONS.contains(&extension(e.path()).as_str()) => {

@@ -67,7 +67,9 @@ pub fn search(store_path: &Path, args: SearchArgs) -> Result<ExitCode> {
     let index = SearchIndex::open_read_only(&index_dir(store_path))?;
     let pending = store.unindexed_documents()?.len();
     if pending > 0 {
-        eprintln!("hoptac: warning: {pending} stored document(s) are not in the search index yet (run `hoptac reindex`)");
+        eprintln!(
+            "hoptac: warning: {pending} stored document(s) are not in the search index yet (run `hoptac reindex`)"
+        );
     }
     let g = Gazetteer::builtin();
     let stored_places = store.places()?;

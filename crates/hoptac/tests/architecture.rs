@@ -1,5 +1,5 @@
 //! Holds ARCHITECTURE.md to the code: every crate it names exists, every crate exists in it, and
-//! the inner crates pull in no async runtime, database driver or web framework.
+//! the inner crates (the store's domain included) pull in no async runtime, database driver or web framework.
 
 use std::path::Path;
 
@@ -28,12 +28,17 @@ fn architecture_names_exactly_the_workspace_crates() {
 
 #[test]
 fn inner_crates_stay_free_of_io_frameworks() {
-    for inner in ["hoptac-core", "hoptac-text", "hoptac-extract"] {
+    for inner in ["hoptac-core", "hoptac-text", "hoptac-extract", "hoptac-store"] {
         let manifest = std::fs::read_to_string(root().join("crates").join(inner).join("Cargo.toml")).unwrap();
         for forbidden in ["tokio", "sqlx", "axum", "rusqlite", "tantivy", "hyper"] {
             assert!(!manifest.contains(forbidden), "{inner} depends on {forbidden}");
         }
     }
+    // The store's domain reaches a database only through its traits; each backend crate holds one driver.
+    let store = std::fs::read_to_string(root().join("crates/hoptac-store/Cargo.toml")).unwrap();
+    assert!(!store.contains("hoptac-extract"), "the store does not depend on extraction rules");
+    let search = std::fs::read_to_string(root().join("crates/hoptac-search/Cargo.toml")).unwrap();
+    assert!(!search.contains("rusqlite") && !search.contains("hoptac-sqlite"), "the index does not know the database");
     let core = std::fs::read_to_string(root().join("crates/hoptac-core/Cargo.toml")).unwrap();
     assert!(!core.contains("hoptac-text") && !core.contains("hoptac-extract"), "the domain depends on nothing of ours");
 }

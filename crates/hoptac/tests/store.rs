@@ -1,0 +1,436 @@
+//! The record store end to end: the real binary ingests documents into a fresh store and the
+//! tests read what `dossier`, `search` and `agenda` print, and what is in the database.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn seeds() -> PathBuf {
+    repo().join("../shared/corpus/seeds")
+}
+
+fn data(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/store").join(name)
+}
+
+fn run(store: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_hoptac")).arg("--store").arg(store).args(args).output().expect("run hoptac")
+}
+
+fn ok(store: &Path, args: &[&str]) -> String {
+    let out = run(store, args);
+    assert!(out.status.success(), "hoptac {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).expect("UTF-8 output")
+}
+
+fn json(store: &Path, args: &[&str]) -> Value {
+    serde_json::from_str(&ok(store, args)).expect("JSON output")
+}
+
+fn ingest(store: &Path, paths: &[&Path]) -> String {
+    let mut args = vec!["ingest".to_string(), "--quiet".into()];
+    args.extend(paths.iter().map(|p| p.to_string_lossy().into_owned()));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    ok(store, &args)
+}
+
+fn store_with_seeds() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = dir.path().join("h.db");
+    ingest(&store, &[&seeds()]);
+    (dir, store)
+}
+
+fn dossier(store: &Path, places: &[&str]) -> Value {
+    let mut args = vec!["dossier", "--json", "--today", "2026-11-23"];
+    args.extend_from_slice(places);
+    json(store, &args)
+}
+
+fn list<'a>(v: &'a Value, key: &str) -> &'a Vec<Value> {
+    v[key].as_array().unwrap_or_else(|| panic!("{key} is not a list in {v}"))
+}
+
+fn ids(v: &Value) -> Vec<String> {
+    v.as_array().map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect()).unwrap_or_default()
+}
+
+#[test]
+fn kon_tum_and_sekong_dossier_from_the_seeds() {
+    let (_dir, store) = store_with_seeds();
+    let d = dossier(&store, &["Kon Tum", "Sê Kông"]);
+    let agreements = list(&d, "agreements");
+    let mou_2018 = agreements.iter().find(|a| a["kind"] == "mou" && a["signed"] == "2018-04");
+    assert!(mou_2018.is_some_and(|a| ids(&a["parties"]) == ["LA-XE", "VN-28"]), "the 2018 memorandum: {agreements:?}");
+    let mou_2022 = agreements.iter().find(|a| a["kind"] == "mou" && a["period"] == serde_json::json!([2022, 2027]));
+    assert!(mou_2022.is_some(), "the 2022–2027 memorandum: {agreements:?}");
+
+    let commitments = list(&d, "commitments");
+    let ten = commitments.iter().find(|c| c["value"] == 10.0 && c["unit"] == "scholarship").expect("10 scholarships");
+    assert_eq!(ten["period"], serde_json::json!([2024, 2029]));
+    assert_eq!(ids(&ten["from"]), ["VN-28"]);
+    assert_eq!(ids(&ten["to"]), ["LA-XE"]);
+    assert_eq!(ten["status"], "promised", "not delivered, period not over on 2026-11-23");
+    let two = commitments.iter().find(|c| c["value"] == 2.0 && c["unit"] == "scholarship").expect("2 scholarships");
+    assert_eq!(two["period"], serde_json::json!([2023, 2024]));
+    assert_eq!(ids(&two["from"]), ["LA-XE"]);
+    assert_eq!(two["status"], "overdue", "2023–2024, nothing reported delivered");
+    assert!(two["sources"][0]["sentence"].as_str().is_some_and(|s| s.contains("tiếng Lào")));
+
+    let events = list(&d, "events");
+    let planned = |kind: &str, date: &str| {
+        events.iter().any(|e| e["kind"] == kind && e["date"] == date && e["status"] == "planned")
+    };
+    assert!(planned("midterm_review", "2024"), "planned 2024 mid-term review: {events:?}");
+    assert!(planned("final_review", "2027"), "planned 2027 final review: {events:?}");
+    // Every line has its source.
+    for section in ["agreements", "events", "commitments"] {
+        for line in list(&d, section) {
+            let sources = list(line, "sources");
+            assert!(!sources.is_empty(), "{section} line without source: {line}");
+            assert!(sources[0]["document"].as_i64().is_some() && sources[0]["span"].is_array());
+        }
+    }
+    // The text form shows the same.
+    let text = ok(&store, &["dossier", "VN-28", "sekong", "--today", "2026-11-23"]);
+    for needle in ["2018-04", "2022–2027", "10 scholarships", "2024–2029", "promised", "final review", "Sources"] {
+        assert!(text.contains(needle), "dossier text lacks {needle:?}:\n{text}");
+    }
+}
+
+fn conference(events: &[Value], ordinal: u64) -> Vec<&Value> {
+    events.iter().filter(|e| e["kind"] == "conference" && e["ordinal"] == ordinal).collect()
+}
+
+#[test]
+fn dak_glei_xan_xay_dak_chung_conferences() {
+    let (_dir, store) = store_with_seeds();
+    let d = dossier(&store, &["Đăk Glei", "Sản Xay", "Đăk Chưng"]);
+    let events = list(&d, "events");
+    let expect = [
+        (17, "2022-10-19", "LA-AT:sanxay", "held"),
+        (18, "2023-11-23", "VN-28:dakglei", "held"),
+        (19, "2024", "LA-XE:dakcheung", "planned"),
+    ];
+    for (n, date, host, status) in expect {
+        let found = conference(events, n);
+        assert_eq!(found.len(), 1, "conference {n} once: {events:?}");
+        let e = found[0];
+        assert_eq!(
+            (e["date"].as_str(), e["place"].as_str(), e["status"].as_str()),
+            (Some(date), Some(host), Some(status))
+        );
+    }
+    let text = ok(&store, &["dossier", "Đăk Glei", "Xan Xay", "--today", "2026-11-23"]);
+    for needle in ["conference XVII", "conference XVIII", "conference XIX", "Đăk Chưng", "planned"] {
+        assert!(text.contains(needle), "{needle:?} missing:\n{text}");
+    }
+}
+
+#[test]
+fn a_second_article_about_a_known_meeting_merges_into_it() {
+    let (_dir, store) = store_with_seeds();
+    let summary = ingest(&store, &[&data("dakglei_xix_held.txt")]);
+    assert!(summary.contains("1 new") && summary.contains("merged"), "{summary}");
+    let d = dossier(&store, &["Đăk Glei", "Xan Xay"]);
+    let xix = conference(list(&d, "events"), 19);
+    assert_eq!(xix.len(), 1, "one record for conference XIX");
+    assert_eq!(xix[0]["status"], "held", "planned, then reported held");
+    assert_eq!(xix[0]["date"], "2024-10-15", "the finer date");
+    assert_eq!(list(xix[0], "sources").len(), 2);
+    // XX is new and planned.
+    assert_eq!(conference(list(&d, "events"), 20)[0]["status"], "planned");
+
+    // The same meeting's minutes from a Markdown note: one more source, no new record.
+    ingest(&store, &[&data("dakglei_xix_minutes.md")]);
+    let d = dossier(&store, &["Đăk Glei", "Xan Xay"]);
+    let xix = conference(list(&d, "events"), 19);
+    assert_eq!((xix.len(), list(xix[0], "sources").len()), (1, 3));
+    let minutes: Vec<&Value> =
+        list(&d, "agreements").iter().filter(|a| a["kind"] == "minutes" && a["signed"] == "2024-10-15").collect();
+    assert_eq!(minutes.len(), 1, "{:?}", list(&d, "agreements"));
+    assert_eq!(list(minutes[0], "sources").len(), 2);
+}
+
+#[test]
+fn a_result_fulfils_the_commitment_it_belongs_to() {
+    let (_dir, store) = store_with_seeds();
+    ingest(&store, &[&data("kontum_sekong_2025.txt")]);
+    let d = dossier(&store, &["Kon Tum", "Sekong"]);
+    let ten = list(&d, "commitments").iter().find(|c| c["value"] == 10.0).expect("10 scholarships").clone();
+    assert_eq!(ten["status"], "delivered", "{ten}");
+    assert_eq!(ten["delivered"], 10.0);
+    assert_eq!(list(&ten, "results").len(), 1);
+    // The memorandum and the final review told again are the same records.
+    let mous: Vec<&Value> =
+        list(&d, "agreements").iter().filter(|a| a["period"] == serde_json::json!([2022, 2027])).collect();
+    assert_eq!(mous.len(), 1);
+    assert_eq!(mous[0]["signed"], Value::Null, "a review's date is not a signing date");
+    assert_eq!(list(mous[0], "sources").len(), 2);
+    let finals: Vec<&Value> = list(&d, "events").iter().filter(|e| e["kind"] == "final_review").collect();
+    assert_eq!((finals.len(), list(finals[0], "sources").len()), (1, 2));
+}
+
+#[test]
+fn asking_for_a_successor_includes_what_it_absorbed() {
+    let (_dir, store) = store_with_seeds();
+    ingest(&store, &[&data("quangngai_sekong_2026.html")]);
+    let qn = dossier(&store, &["Quảng Ngãi", "Sê Kông"]);
+    assert_eq!(ids(&qn["places"][0]), ["VN-29", "VN-28"], "Quảng Ngãi includes Kon Tum");
+    let events = list(&qn, "events");
+    assert!(events.iter().any(|e| e["kind"] == "talks" && e["date"] == "2026-03-09"), "{events:?}");
+    assert!(events.iter().any(|e| e["kind"] == "final_review"), "Kon Tum's records are included");
+    assert!(list(&qn, "agreements").iter().any(|a| a["signed"] == "2018-04"));
+    // Records about Kon Tum stay about Kon Tum.
+    let kt = dossier(&store, &["Kon Tum", "Sê Kông"]);
+    assert!(!list(&kt, "events").iter().any(|e| e["kind"] == "talks"), "Quảng Ngãi's 2026 talks are not Kon Tum's");
+    for e in list(&kt, "events") {
+        assert!(!ids(&e["parties"]).contains(&"VN-29".to_string()));
+    }
+    let text = ok(&store, &["dossier", "Quảng Ngãi", "Sê Kông", "--today", "2026-11-23"]);
+    assert!(text.contains("includes Kon Tum"), "{text}");
+}
+
+fn counts(store: &Path) -> hoptac_store::Counts {
+    use hoptac_store::Reader;
+    let s = hoptac_sqlite::SqliteStore::open_read_only(store).expect("open store");
+    s.counts().expect("counts")
+}
+
+#[test]
+fn ingesting_the_same_content_again_adds_nothing() {
+    let (dir, store) = store_with_seeds();
+    let before = counts(&store);
+    let again = ingest(&store, &[&seeds()]);
+    assert!(again.contains("0 new, 5 unchanged, 0 failed"), "{again}");
+    // The same article in another encoding is the same content.
+    let text = std::fs::read_to_string(seeds().join("004_1f45ff102a47260d.txt")).expect("seed");
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend(text.encode_utf16().flat_map(|u| u.to_le_bytes()));
+    let copy = dir.path().join("copy-utf16.txt");
+    std::fs::write(&copy, utf16).expect("write");
+    let once_more = ingest(&store, &[&copy]);
+    assert!(once_more.contains("0 new, 1 unchanged"), "{once_more}");
+    assert_eq!(counts(&store), before);
+    let s = hoptac_sqlite::SqliteStore::open_read_only(&store).expect("open");
+    assert_eq!(s.facts_without_evidence().expect("query"), 0, "every fact has evidence");
+}
+
+#[test]
+fn search_ignores_diacritics_and_tone_marks_and_filters() {
+    let (dir, store) = store_with_seeds();
+    let r = json(&store, &["search", "hai cot", "--json"]);
+    assert!(r["total"].as_u64().is_some_and(|n| n >= 3), "{r}");
+    let hit = &r["hits"][0];
+    let snippet = hit["snippet"].as_str().expect("snippet");
+    let (a, b) = (
+        hit["highlights"][0][0].as_u64().unwrap_or(0) as usize,
+        hit["highlights"][0][1].as_u64().unwrap_or(0) as usize,
+    );
+    assert!(matches!(&snippet[a..b], "hài" | "cốt"), "highlight {:?}", &snippet[a..b]);
+    // Old and new tone-mark placement find the same entries.
+    let old = json(&store, &["search", "hoà bình", "--json"]);
+    let new = json(&store, &["search", "hòa bình", "--json"]);
+    assert_eq!(old["total"], new["total"]);
+    assert!(old["total"].as_u64().is_some_and(|n| n > 0));
+    // Filters: kind, place (any spelling), years.
+    let confs = json(&store, &["search", "hoi nghi", "--kind", "conference", "--json"]);
+    assert!(list(&confs, "hits").iter().all(|h| ids(&h["kinds"]).contains(&"conference".to_string())));
+    assert!(confs["total"].as_u64().is_some_and(|n| n >= 3));
+    let bl = json(&store, &["search", "hop tac", "--place", "Bô-ly-khăm-xay", "--json"]);
+    assert!(bl["total"].as_u64().is_some_and(|n| n > 0));
+    assert!(list(&bl, "hits").iter().all(|h| h["source"].as_str().is_some_and(|s| s.contains("004_"))), "{bl}");
+    let y = json(&store, &["search", "hop tac", "--from", "2023", "--to", "2023", "--json"]);
+    assert!(list(&y, "hits").iter().all(|h| h["year"] == 2023), "{y}");
+    let text = ok(&store, &["search", "hai cot"]);
+    assert!(text.contains("«hài»") || text.contains("«cốt»"), "{text}");
+    // The index can be rebuilt from the store with the same results.
+    std::fs::remove_dir_all(dir.path().join("h.db.index")).expect("remove index");
+    let missing = run(&store, &["search", "hai cot"]);
+    assert!(!missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("hoptac reindex"));
+    ok(&store, &["reindex"]);
+    assert_eq!(json(&store, &["search", "hai cot", "--json"])["total"], r["total"]);
+}
+
+#[test]
+fn agenda_lists_what_is_coming_and_writes_a_calendar() {
+    let (dir, store) = store_with_seeds();
+    let a = json(&store, &["agenda", "--today", "2024-01-10", "--json"]);
+    let meetings = list(&a, "meetings");
+    assert!(meetings.iter().any(|m| m["ordinal"] == 19 && m["status"] == "planned"), "{meetings:?}");
+    assert!(meetings.iter().any(|m| m["kind"] == "midterm_review"));
+    assert!(!meetings.iter().any(|m| m["kind"] == "final_review"), "2027 is beyond a year ahead");
+    assert!(list(&a, "due").iter().any(|c| c["value"] == 2.0), "2023–2024 scholarships fall due in 2024");
+    let ics = dir.path().join("agenda.ics");
+    ok(&store, &["agenda", "--today", "2024-01-10", "--ics", ics.to_str().expect("path")]);
+    let cal = std::fs::read_to_string(&ics).expect("ics written");
+    assert!(cal.starts_with("BEGIN:VCALENDAR\r\n") && cal.trim_end().ends_with("END:VCALENDAR"));
+    assert_eq!(cal.matches("BEGIN:VEVENT").count(), 3, "{cal}");
+    assert!(cal.contains("DTSTART;VALUE=DATE:20240101"));
+    assert!(cal.lines().all(|l| l.len() <= 75), "lines are folded");
+    // Later, the past plan shows as unconfirmed.
+    let later = json(&store, &["agenda", "--today", "2026-11-23", "--json"]);
+    assert!(list(&later, "unconfirmed").iter().any(|m| m["ordinal"] == 19));
+    assert!(list(&later, "overdue").iter().any(|c| c["value"] == 2.0));
+}
+
+fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out: Vec<(PathBuf, Vec<u8>)> =
+        walk(dir).into_iter().map(|p| (p.clone(), std::fs::read(&p).unwrap_or_default())).collect();
+    out.sort();
+    out
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).expect("read dir").flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+#[test]
+fn read_commands_never_write() {
+    let (dir, store) = store_with_seeds();
+    let before = snapshot(dir.path());
+    ok(&store, &["search", "hai cot"]);
+    ok(&store, &["dossier", "Kon Tum", "Sê Kông"]);
+    ok(&store, &["agenda"]);
+    let after = snapshot(dir.path());
+    let names = |s: &[(PathBuf, Vec<u8>)]| s.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&after), names(&before), "no file created or removed");
+    assert!(after == before, "no file changed");
+    // A read command on a store that does not exist creates nothing.
+    let none = dir.path().join("none.db");
+    let out = run(&none, &["dossier", "Kon Tum", "Sê Kông"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no store"));
+    assert!(!none.exists());
+}
+
+#[test]
+fn corrupt_or_foreign_database_files_are_refused_and_left_alone() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let garbage = dir.path().join("garbage.db");
+    let bytes: Vec<u8> = (0..8192u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    std::fs::write(&garbage, &bytes).expect("write");
+    for args in [&["ingest", seeds().to_str().unwrap_or_default()][..], &["dossier", "VN-28", "LA-XE"][..]] {
+        let out = run(&garbage, args);
+        assert!(!out.status.success());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("garbage.db") && err.contains("not a hoptac store"), "{err}");
+    }
+    assert_eq!(std::fs::read(&garbage).expect("read"), bytes, "the file is untouched");
+
+    let foreign = dir.path().join("foreign.db");
+    {
+        let c = rusqlite::Connection::open(&foreign).expect("sqlite");
+        c.execute_batch(
+            "CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL); INSERT INTO invoices VALUES (1, 9.5);",
+        )
+        .expect("create");
+    }
+    let before = std::fs::read(&foreign).expect("read");
+    let out = run(&foreign, &["ingest", seeds().to_str().unwrap_or_default()]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("another program's SQLite database"), "{err}");
+    assert_eq!(std::fs::read(&foreign).expect("read"), before);
+}
+
+#[test]
+fn bad_documents_are_reported_and_the_rest_stored() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let docs = dir.path().join("docs");
+    std::fs::create_dir_all(&docs).expect("mkdir");
+    std::fs::write(docs.join("empty.txt"), "").expect("write");
+    std::fs::write(docs.join("binary.txt"), [0u8, 159, 146, 150, 0, 1, 2, 3, 0, 0, 255, 254, 0]).expect("write");
+    std::fs::write(docs.join("blank.html"), "<html><script>x()</script></html>").expect("write");
+    std::fs::copy(data("dakglei_xix_held.txt"), docs.join("good.txt")).expect("copy");
+    std::fs::write(docs.join("notes.csv"), "a,b").expect("write"); // not a document type: skipped
+    let store = dir.path().join("h.db");
+    let out = run(&store, &["ingest", "--quiet", docs.to_str().unwrap_or_default(), "missing-dir"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    for name in ["empty.txt", "binary.txt", "blank.html", "missing-dir"] {
+        assert!(err.contains(name), "{name} not reported: {err}");
+    }
+    assert!(!err.contains("notes.csv"));
+    let summary = String::from_utf8_lossy(&out.stdout);
+    assert!(summary.contains("1 new, 0 unchanged, 4 failed"), "{summary}");
+    assert_eq!(counts(&store).documents, 1);
+}
+
+#[test]
+fn a_killed_ingest_leaves_a_consistent_store_and_a_rerun_completes_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let docs = dir.path().join("docs");
+    std::fs::create_dir_all(&docs).expect("mkdir");
+    let originals: Vec<String> = std::fs::read_dir(seeds())
+        .expect("seeds")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .map(|p| std::fs::read_to_string(p).expect("seed"))
+        .collect();
+    let n = 1500;
+    for i in 0..n {
+        let text = &originals[i % originals.len()];
+        std::fs::write(docs.join(format!("doc{i:05}.txt")), format!("{text}\nTài liệu số {i}.\n")).expect("write");
+    }
+    let store = dir.path().join("h.db");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hoptac"))
+        .arg("--store")
+        .arg(&store)
+        .args(["ingest", "--quiet"])
+        .arg(&docs)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn");
+    // Wait until some documents are stored, then kill -9.
+    let t0 = std::time::Instant::now();
+    loop {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let stored = hoptac_sqlite::SqliteStore::open_read_only(&store).ok().and_then(|s| {
+            use hoptac_store::Reader;
+            s.counts().ok()
+        });
+        if stored.is_some_and(|c| c.documents > 50) || t0.elapsed().as_secs() > 60 {
+            break;
+        }
+    }
+    child.kill().expect("kill -9");
+    child.wait().expect("reap");
+    let partial = counts(&store);
+    assert!(partial.documents < n, "killed before the end ({} stored)", partial.documents);
+    {
+        let s = hoptac_sqlite::SqliteStore::open_read_only(&store).expect("open after kill");
+        s.integrity_check().expect("integrity");
+        assert_eq!(s.facts_without_evidence().expect("query"), 0);
+    }
+    let rerun = ingest(&store, &[&docs]);
+    assert!(rerun.contains(&format!("{} unchanged", partial.documents)), "{rerun}");
+    // The result equals one uninterrupted run.
+    let clean = dir.path().join("clean.db");
+    ingest(&clean, &[&docs]);
+    let (a, b) = (counts(&store), counts(&clean));
+    assert_eq!(
+        (a.documents, a.events, a.agreements, a.figures, a.people),
+        (b.documents, b.events, b.agreements, b.figures, b.people)
+    );
+    // The index caught up: every document is searchable exactly once.
+    let ix = hoptac_search::SearchIndex::open_read_only(&dir.path().join("h.db.index")).expect("index");
+    assert_eq!(ix.num_documents().expect("count"), n as u64);
+}
