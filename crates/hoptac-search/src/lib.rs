@@ -15,7 +15,10 @@ use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, FAST, INDEXED, STORED, STRING,
 };
 use tantivy::snippet::SnippetGenerator;
-use tantivy::tokenizer::{AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer};
+use tantivy::tokenizer::TextAnalyzer;
+
+mod tokenizer;
+pub use tokenizer::{words, FoldingTokenizer};
 use tantivy::{doc, Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
 
 /// Name of the folding analyser.
@@ -44,6 +47,7 @@ struct Fields {
     places: Field,
     year: Field,
     source: Field,
+    evidence: Field,
 }
 
 fn schema() -> (Schema, Fields) {
@@ -65,16 +69,13 @@ fn schema() -> (Schema, Fields) {
         places: b.add_text_field("places", STRING | STORED),
         year: b.add_i64_field("year", INDEXED | STORED | FAST),
         source: b.add_text_field("source", STORED),
+        evidence: b.add_text_field("evidence", STORED),
     };
     (b.build(), fields)
 }
 
 fn analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(64))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .build()
+    TextAnalyzer::from(FoldingTokenizer::default())
 }
 
 /// One searchable entry: a document, or one fact as one document states it.
@@ -86,8 +87,12 @@ pub struct Entry {
     pub fact_id: Option<u64>,
     /// Filterable kinds: the fact type and its kind (`event`, `conference`; `figure`, `commitment`).
     pub kinds: Vec<String>,
+    /// Indexed and shown: a document's title, a fact's one-line description.
     pub title: String,
+    /// Indexed: a document's article text (empty for facts).
     pub body: String,
+    /// Shown, not indexed: the sentence a fact comes from.
+    pub evidence: String,
     /// Place ids it is about, with the provinces and countries containing them.
     pub places: Vec<String>,
     pub year: Option<i64>,
@@ -242,12 +247,16 @@ impl SearchIndex {
         let (top, total) = searcher.search(&query, &(TopDocs::with_limit(limit), Count)).map_err(|e| self.err(e))?;
         let mut snippets = SnippetGenerator::create(&searcher, &*text_query, f.body).map_err(|e| self.err(e))?;
         snippets.set_max_num_chars(240);
+        let query_words: Vec<String> = words(&text).into_iter().map(|(w, _, _)| w).collect();
         let mut hits = Vec::with_capacity(top.len());
         for (score, addr) in top {
             let d: TantivyDocument = searcher.doc(addr).map_err(|e| self.err(e))?;
             let s = |field: Field| d.get_first(field).and_then(|v| v.as_str()).unwrap_or_default().to_string();
             let snippet = snippets.snippet_from_doc(&d);
-            let (text, highlights) = if snippet.fragment().is_empty() {
+            let evidence = s(f.evidence);
+            let (text, highlights) = if !evidence.is_empty() {
+                highlight(&evidence, &query_words)
+            } else if snippet.fragment().is_empty() {
                 // The match was in the title only: show the start of the body.
                 let body = s(f.body);
                 let cut = body.char_indices().nth(200).map(|(i, _)| i).unwrap_or(body.len());
@@ -270,6 +279,17 @@ impl SearchIndex {
         }
         Ok(Results { total, hits })
     }
+}
+
+/// A sentence, cut to about 240 characters around its first match, with the query's words marked.
+fn highlight(sentence: &str, query: &[String]) -> (String, Vec<(usize, usize)>) {
+    let marks: Vec<(usize, usize)> =
+        words(sentence).into_iter().filter(|(w, _, _)| query.contains(w)).map(|(_, a, b)| (a, b)).collect();
+    let first = marks.first().map_or(0, |m| m.0);
+    let start = sentence[..first].char_indices().rev().nth(80).map_or(0, |(i, _)| i);
+    let end = sentence[start..].char_indices().nth(240).map_or(sentence.len(), |(i, _)| start + i);
+    let marks = marks.into_iter().filter(|&(a, b)| a >= start && b <= end).map(|(a, b)| (a - start, b - start)).collect();
+    (sentence[start..end].to_string(), marks)
 }
 
 /// Adds and replaces entries; nothing is visible until [`IndexWriter::commit`].
@@ -295,6 +315,7 @@ impl IndexWriter {
                 f.title => e.title.clone(),
                 f.body => e.body.clone(),
                 f.source => e.source.clone(),
+                f.evidence => e.evidence.clone(),
             );
             if let Some(id) = e.fact_id {
                 d.add_u64(f.fact_id, id);
@@ -338,6 +359,7 @@ mod tests {
             kinds: vec!["document".into(), kind.into()],
             title: title.into(),
             body: body.into(),
+            evidence: String::new(),
             places: places.iter().map(|s| s.to_string()).collect(),
             year: Some(year),
             source: format!("doc{doc}.txt"),
@@ -379,6 +401,32 @@ mod tests {
         assert_eq!(ix.search(&q("hòa bình")).unwrap().total, 1, "hòa finds hoà");
         assert_eq!(ix.search(&q("HOA BINH")).unwrap().total, 1);
         assert_eq!(ix.search(&q("hài cốt hòa")).unwrap().total, 0, "all words must match");
+    }
+
+    #[test]
+    fn facts_are_found_by_their_description_and_show_their_sentence() {
+        let (_d, ix) = index();
+        let mut w = ix.writer().unwrap();
+        let fact = Entry {
+            fact_type: "figure".into(),
+            fact_id: Some(7),
+            kinds: vec!["figure".into(), "result".into()],
+            title: "result: 129 sets of remains (129 hài cốt)".into(),
+            body: String::new(),
+            evidence: "Hai bên đã quy tập được 129 hài cốt liệt sĩ.".into(),
+            ..entry(3, "", "", &["VN-28"], 2023, "figure")
+        };
+        w.replace_document(3, &[fact]).unwrap();
+        w.commit().unwrap();
+        ix.reload().unwrap();
+        let mut q = q("hai cot");
+        q.kinds = vec!["result".into()];
+        let r = ix.search(&q).unwrap();
+        assert_eq!((r.total, r.hits[0].fact_id), (1, Some(7)));
+        let h = &r.hits[0];
+        assert!(h.snippet.starts_with("Hai bên"));
+        let marked: Vec<&str> = h.highlights.iter().map(|&(a, b)| &h.snippet[a..b]).collect();
+        assert_eq!(marked, ["Hai", "hài", "cốt"], "every query word is marked, 'Hai' folds to 'hai' too");
     }
 
     #[test]

@@ -210,10 +210,15 @@ pub fn by_ids<T>(
 ) -> Result<Vec<T>> {
     let mut out = Vec::new();
     let joiner = if select.trim_end().ends_with("AND") { "" } else { " WHERE" };
-    for chunk in ids.chunks(500) {
-        let marks = vec!["?"; chunk.len()].join(",");
+    for chunk in ids.chunks(512) {
+        // Pad the list to a power of two (repeating the last id) so that a handful of statement
+        // texts serve every length and stay in the statement cache.
+        let width = chunk.len().next_power_of_two();
+        let marks = vec!["?"; width].join(",");
         let sql = format!("{select}{joiner} {col} IN ({marks})");
-        out.extend(query(conn, &sql, rusqlite::params_from_iter(chunk.iter()), &mut f)?);
+        let last = chunk[chunk.len() - 1];
+        let padded = chunk.iter().copied().chain(std::iter::repeat(last)).take(width);
+        out.extend(query(conn, &sql, rusqlite::params_from_iter(padded), &mut f)?);
     }
     Ok(out)
 }

@@ -47,9 +47,21 @@ pub fn primary_parties(record: &ExtractRecord) -> Vec<PlaceId> {
     counts.into_iter().max_by(|a, b| a.1 .0.cmp(&b.1 .0).then(b.1 .1.cmp(&a.1 .1))).map(|(k, _)| k).unwrap_or_default()
 }
 
-/// Ingest one document and its record inside `tx`. Returns the new document id and what the
-/// facts did. The document must not be stored yet (the caller checks its hash).
-pub fn ingest(tx: &mut dyn WriteTx, doc: &NewDocument, record: &ExtractRecord) -> Result<(DocId, IngestStats)> {
+/// What ingesting one document did.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub doc: DocId,
+    pub stats: IngestStats,
+    /// Every fact the document supports, as stored after the merge, in record order.
+    pub touched: Vec<Touched>,
+    /// Facts known before that this document changed (date, status, venue, period …): what
+    /// other documents' search entries say of them is now out of date.
+    pub changed: Vec<(FactType, FactId)>,
+}
+
+/// Ingest one document and its record inside `tx`. The document must not be stored yet (the
+/// caller checks its hash).
+pub fn ingest(tx: &mut dyn WriteTx, doc: &NewDocument, record: &ExtractRecord) -> Result<Outcome> {
     let doc_id = tx.insert_document(doc)?;
     let held = record.events.iter().filter(|e| e.status == EventStatus::Held).filter_map(|e| e.date).max();
     let mut run = Run {
@@ -59,6 +71,8 @@ pub fn ingest(tx: &mut dyn WriteTx, doc: &NewDocument, record: &ExtractRecord) -
         held,
         primary: primary_parties(record),
         stats: IngestStats::default(),
+        touched: Vec::new(),
+        changed: Vec::new(),
     };
     for e in &record.events {
         run.event(e)?;
@@ -72,7 +86,7 @@ pub fn ingest(tx: &mut dyn WriteTx, doc: &NewDocument, record: &ExtractRecord) -
     for p in &record.people {
         run.person(p)?;
     }
-    Ok((doc_id, run.stats))
+    Ok(Outcome { doc: doc_id, stats: run.stats, touched: run.touched, changed: run.changed })
 }
 
 struct Run<'t> {
@@ -83,6 +97,8 @@ struct Run<'t> {
     held: Option<PartialDate>,
     primary: Vec<PlaceId>,
     stats: IngestStats,
+    touched: Vec<Touched>,
+    changed: Vec<(FactType, FactId)>,
 }
 
 impl Run<'_> {
@@ -130,20 +146,23 @@ impl Run<'_> {
             status: e.status,
         };
         let candidates = self.tx.event_candidates(partnership, e.kind, e.ordinal, e.date.map(|d| d.year))?;
-        let id = match candidates.iter().find(|old| matching::same_event(old, &new)) {
+        let stored = match candidates.iter().find(|old| matching::same_event(old, &new)) {
             Some(old) => {
                 let merged = matching::merge_event(old, &new);
                 if &merged != old {
                     self.tx.update_event(&merged)?;
+                    self.changed.push((FactType::Event, merged.id));
                 }
                 self.stats.merged += 1;
-                old.id
+                merged
             }
             None => {
                 self.stats.added += 1;
-                self.tx.insert_event(&new)?
+                StoredEvent { id: self.tx.insert_event(&new)?, ..new }
             }
         };
+        let id = stored.id;
+        self.touched.push(Touched { fact: StoredFact::Event(stored), sentence: e.evidence.clone() });
         let claim = json!({
             "kind": e.kind, "ordinal": e.ordinal, "date": e.date, "place": e.place,
             "status": e.status, "parties": e.parties,
@@ -171,20 +190,23 @@ impl Run<'_> {
             .iter()
             .filter(|old| matching::same_agreement(old, &new))
             .max_by_key(|old| (matching::agreement_recency(old), old.id));
-        let id = match best {
+        let stored = match best {
             Some(old) => {
                 let merged = matching::merge_agreement(old, &new);
                 if &merged != old {
                     self.tx.update_agreement(&merged)?;
+                    self.changed.push((FactType::Agreement, merged.id));
                 }
                 self.stats.merged += 1;
-                old.id
+                merged
             }
             None => {
                 self.stats.added += 1;
-                self.tx.insert_agreement(&new)?
+                StoredAgreement { id: self.tx.insert_agreement(&new)?, ..new }
             }
         };
+        let id = stored.id;
+        self.touched.push(Touched { fact: StoredFact::Agreement(stored), sentence: a.evidence.clone() });
         let claim = json!({ "kind": a.kind, "signed": signed, "period": a.period, "parties": a.parties });
         self.evidence(FactType::Agreement, id, &a.evidence, a.span, claim)
     }
@@ -208,18 +230,21 @@ impl Run<'_> {
         };
         let years = f.period.map(|p| (p.first, p.last)).or(new.year.map(|y| (y, y)));
         let candidates = self.tx.figure_candidates(partnership, f.kind, f.unit, years)?;
-        let id = match candidates.iter().find(|old| matching::same_figure(old, &new)) {
+        let stored = match candidates.iter().find(|old| matching::same_figure(old, &new)) {
             Some(old) => {
                 self.stats.merged += 1;
-                old.id
+                old.clone()
             }
             None => {
                 self.stats.added += 1;
                 let id = self.tx.insert_figure(&new)?;
-                self.link(&StoredFigure { id, ..new })?;
-                id
+                let stored = StoredFigure { id, ..new };
+                self.link(&stored)?;
+                stored
             }
         };
+        let id = stored.id;
+        self.touched.push(Touched { fact: StoredFact::Figure(stored), sentence: f.evidence.clone() });
         let claim = json!({
             "kind": f.kind, "value": f.value, "unit": f.unit, "quantity": f.quantity,
             "from": f.from, "to": f.to, "period": f.period,
@@ -263,22 +288,25 @@ impl Run<'_> {
 
     fn person(&mut self, p: &Person) -> Result<()> {
         let key = person_key(&p.name, p.country.as_deref());
-        let id = match self.tx.person_by_key(&key)? {
+        let stored = match self.tx.person_by_key(&key)? {
             Some(mut old) => {
                 if old.place.is_none() && p.place.is_some() {
                     old.place = p.place.clone();
                     self.tx.update_person(&old)?;
+                    self.changed.push((FactType::Person, old.id));
                 }
                 self.stats.merged += 1;
-                old.id
+                old
             }
             None => {
                 self.stats.added += 1;
                 let new =
                     StoredPerson { id: 0, name: p.name.clone(), country: p.country.clone(), place: p.place.clone() };
-                self.tx.insert_person(&key, &new)?
+                StoredPerson { id: self.tx.insert_person(&key, &new)?, ..new }
             }
         };
+        let id = stored.id;
+        self.touched.push(Touched { fact: StoredFact::Person(stored, p.titles.clone()), sentence: p.evidence.clone() });
         for title in &p.titles {
             let (office, organisation) = split_title(title);
             self.tx.upsert_role(&Role {

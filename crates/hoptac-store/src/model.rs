@@ -200,3 +200,40 @@ pub struct Counts {
     pub people: usize,
     pub evidence: usize,
 }
+
+/// A stored fact of any type, as it stands after a document was merged in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum StoredFact {
+    Event(StoredEvent),
+    Agreement(StoredAgreement),
+    Figure(StoredFigure),
+    /// A person and the titles this document gives them.
+    Person(StoredPerson, Vec<String>),
+}
+
+impl StoredFact {
+    pub fn fact_type(&self) -> FactType {
+        match self {
+            StoredFact::Event(_) => FactType::Event,
+            StoredFact::Agreement(_) => FactType::Agreement,
+            StoredFact::Figure(_) => FactType::Figure,
+            StoredFact::Person(..) => FactType::Person,
+        }
+    }
+
+    pub fn id(&self) -> FactId {
+        match self {
+            StoredFact::Event(e) => e.id,
+            StoredFact::Agreement(a) => a.id,
+            StoredFact::Figure(f) => f.id,
+            StoredFact::Person(p, _) => p.id,
+        }
+    }
+}
+
+/// A fact one document supports, with the sentence it supports it by.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Touched {
+    pub fact: StoredFact,
+    pub sentence: String,
+}

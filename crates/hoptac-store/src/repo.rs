@@ -2,8 +2,9 @@
 //! `hoptac-sqlite`, PostgreSQL later) implements them; [`crate::ingest`], [`crate::dossier`] and
 //! [`crate::agenda`] use nothing else.
 //!
-//! Writes happen only inside a [`WriteTx`], one per document: either the document and all its
-//! facts and evidence are stored, or nothing is.
+//! Writes happen only inside a [`WriteTx`]. Every document is stored atomically: in a
+//! transaction of its own, or in a savepoint of a transaction that groups several documents
+//! (group commit); either the document and all its facts and evidence are stored, or nothing is.
 
 use crate::model::*;
 use crate::Result;
@@ -93,6 +94,13 @@ pub trait WriteTx: Reader {
     fn upsert_role(&mut self, role: &Role) -> Result<()>;
 
     fn add_evidence(&mut self, e: &Evidence) -> Result<()>;
+
+    /// Start a nested unit inside the transaction (one document of a batch).
+    fn savepoint(&mut self) -> Result<()>;
+    /// Keep what was written since [`WriteTx::savepoint`].
+    fn release(&mut self) -> Result<()>;
+    /// Undo what was written since [`WriteTx::savepoint`].
+    fn rollback_to_savepoint(&mut self) -> Result<()>;
 
     fn commit(self: Box<Self>) -> Result<()>;
 }

@@ -232,22 +232,28 @@ pub fn fold(text: &str) -> Folded {
 pub fn fold_ascii(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        if c.is_ascii() {
-            out.push(c.to_ascii_lowercase());
-            continue;
-        }
-        match c {
-            'đ' | 'Đ' | 'Ð' | 'ð' => out.push('d'),
-            _ => decompose_canonical(c, |d| {
-                if d.is_ascii() {
-                    out.push(d.to_ascii_lowercase());
-                } else if !('\u{300}'..='\u{36f}').contains(&d) {
-                    out.extend(d.to_lowercase());
-                }
-            }),
-        }
+        push_folded_ascii(c, &mut out);
     }
     out
+}
+
+/// Append one character as [`fold_ascii`] folds it (the search tokenizer folds token by token).
+#[inline]
+pub fn push_folded_ascii(c: char, out: &mut String) {
+    if c.is_ascii() {
+        out.push(c.to_ascii_lowercase());
+        return;
+    }
+    match c {
+        'đ' | 'Đ' | 'Ð' | 'ð' => out.push('d'),
+        _ => decompose_canonical(c, |d| {
+            if d.is_ascii() {
+                out.push(d.to_ascii_lowercase());
+            } else if !('\u{300}'..='\u{36f}').contains(&d) {
+                out.extend(d.to_lowercase());
+            }
+        }),
+    }
 }
 
 /// A place slug: [`fold_ascii`] keeping only ASCII letters and digits (`Ia H'Drai` → `iahdrai`).

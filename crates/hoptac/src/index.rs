@@ -7,10 +7,11 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use hoptac_core::PlaceId;
+use hoptac_core::{PartialDate, PlaceId};
 use hoptac_extract::Gazetteer;
 use hoptac_search::{Entry, IndexWriter, SearchIndex};
-use hoptac_store::{DocId, FactType, PartnershipId, Reader, Store};
+use hoptac_store::ingest::Outcome;
+use hoptac_store::{DocId, FactType, NewDocument, PartnershipId, Reader, Store, StoredFact, Touched};
 
 use crate::render;
 
@@ -47,10 +48,49 @@ impl Indexer {
         Ok(self.partnerships.get(&id).cloned().unwrap_or_default())
     }
 
-    /// Build and stage the entries of one stored document; commits every [`BATCH`] documents.
-    pub fn add(&mut self, g: &Gazetteer, store: &mut dyn Store, doc_id: DocId) -> Result<()> {
-        let entries = self.entries(g, store.reader(), doc_id)?;
-        self.writer.replace_document(doc_id as u64, &entries)?;
+    /// Stage the entries of a document just ingested (from what ingest returned, no reading back).
+    pub fn add_ingested(
+        &mut self,
+        g: &Gazetteer,
+        store: &mut dyn Store,
+        doc: &NewDocument,
+        outcome: &Outcome,
+    ) -> Result<()> {
+        let meta = DocMeta { id: outcome.doc, title: &doc.title, source: &doc.source, published: doc.published };
+        let entries = self.entries(g, store.reader(), &meta, &doc.text, doc.article_end, &outcome.touched)?;
+        self.stage(store, outcome.doc, &entries)
+    }
+
+    /// Stage the entries of a stored document, read back from the store (catch-up and rebuild).
+    pub fn add_stored(&mut self, g: &Gazetteer, store: &mut dyn Store, doc_id: DocId) -> Result<()> {
+        let reader = store.reader();
+        let doc = reader.document(doc_id)?.with_context(|| format!("document {doc_id} vanished"))?;
+        let touched = stored_facts(reader, doc_id)?;
+        let meta = DocMeta { id: doc_id, title: &doc.title, source: &doc.source, published: doc.published };
+        let entries = self.entries(g, reader, &meta, &doc.text, doc.article_end, &touched)?;
+        self.stage(store, doc_id, &entries)
+    }
+
+    /// Re-stage the other documents that support facts this document changed, so that their
+    /// entries describe the facts as they now stand.
+    pub fn refresh(&mut self, g: &Gazetteer, store: &mut dyn Store, outcome: &Outcome) -> Result<()> {
+        let mut by_type: BTreeMap<FactType, Vec<i64>> = BTreeMap::new();
+        for &(t, id) in &outcome.changed {
+            by_type.entry(t).or_default().push(id);
+        }
+        let mut docs: BTreeSet<DocId> = BTreeSet::new();
+        for (t, ids) in by_type {
+            docs.extend(store.reader().evidence(t, &ids)?.into_iter().map(|e| e.document));
+        }
+        docs.remove(&outcome.doc);
+        for d in docs {
+            self.add_stored(g, store, d)?;
+        }
+        Ok(())
+    }
+
+    fn stage(&mut self, store: &mut dyn Store, doc_id: DocId, entries: &[Entry]) -> Result<()> {
+        self.writer.replace_document(doc_id as u64, entries)?;
         self.pending.push(doc_id);
         if self.pending.len() >= BATCH {
             self.commit(store)?;
@@ -74,75 +114,74 @@ impl Indexer {
         Ok(n)
     }
 
-    fn entries(&mut self, g: &Gazetteer, reader: &dyn Reader, doc_id: DocId) -> Result<Vec<Entry>> {
-        let doc = reader.document(doc_id)?.with_context(|| format!("document {doc_id} vanished"))?;
-        let evidence = reader.evidence_of_document(doc_id)?;
-        let mut ids: BTreeMap<FactType, BTreeSet<i64>> = BTreeMap::new();
-        for e in &evidence {
-            ids.entry(e.fact_type).or_default().insert(e.fact_id);
-        }
-        let get = |t: FactType| ids.get(&t).map(|s| s.iter().copied().collect::<Vec<_>>()).unwrap_or_default();
-        let mut summary: HashMap<(FactType, i64), Summary> = HashMap::new();
-        for e in reader.events_by_id(&get(FactType::Event))? {
-            let mut ps = self.parties(reader, e.partnership)?;
-            let line = render::event_line(g, &e, &ps);
-            ps.extend(e.place.clone());
-            let kinds = vec!["event".into(), enum_name(&e.kind), enum_name(&e.status)];
-            summary.insert((FactType::Event, e.id), (line, kinds, ps, e.date.map(|d| d.year as i64)));
-        }
-        for a in reader.agreements_by_id(&get(FactType::Agreement))? {
-            let ps = self.parties(reader, a.partnership)?;
-            let year = a.signed.map(|d| d.year).or(a.period.map(|p| p.first)).map(i64::from);
-            let kinds = vec!["agreement".into(), enum_name(&a.kind)];
-            summary.insert((FactType::Agreement, a.id), (render::agreement_line(g, &a, &ps), kinds, ps, year));
-        }
-        for f in reader.figures_by_id(&get(FactType::Figure))? {
-            let mut ps = self.parties(reader, f.partnership)?;
-            ps.extend(f.from.iter().chain(&f.to).cloned());
-            let year = f.year.or(f.period.map(|p| p.first)).map(i64::from);
-            let kinds = vec!["figure".into(), enum_name(&f.kind), enum_name(&f.unit)];
-            summary.insert((FactType::Figure, f.id), (render::figure_line(g, &f), kinds, ps, year));
-        }
-        let roles = reader.roles(&get(FactType::Person))?;
-        for p in reader.people_by_id(&get(FactType::Person))? {
-            let titles: Vec<String> = roles.iter().filter(|r| r.person == p.id).map(|r| r.title.clone()).collect();
-            let ps: Vec<PlaceId> = p.place.iter().cloned().collect();
-            summary
-                .insert((FactType::Person, p.id), (render::person_line(&p, &titles), vec!["person".into()], ps, None));
-        }
-
+    /// One entry per fact the document supports (its one-line description, the sentence), and
+    /// one for the document (title, article text).
+    fn entries(
+        &mut self,
+        g: &Gazetteer,
+        reader: &dyn Reader,
+        doc: &DocMeta,
+        text: &str,
+        article_end: usize,
+        touched: &[Touched],
+    ) -> Result<Vec<Entry>> {
         let doc_year = doc.published.map(|d| d.year as i64);
         let mut doc_places: BTreeSet<String> = BTreeSet::new();
-        let mut out = Vec::with_capacity(evidence.len() + 1);
+        let mut out = Vec::with_capacity(touched.len() + 1);
         let mut seen: BTreeSet<(FactType, i64)> = BTreeSet::new();
-        for e in &evidence {
-            let Some((title, kinds, ps, year)) = summary.get(&(e.fact_type, e.fact_id)) else { continue };
-            if !seen.insert((e.fact_type, e.fact_id)) {
+        for t in touched {
+            if !seen.insert((t.fact.fact_type(), t.fact.id())) {
                 continue;
             }
+            let (title, kinds, ps, year): Summary = match &t.fact {
+                StoredFact::Event(e) => {
+                    let mut ps = self.parties(reader, e.partnership)?;
+                    let line = render::event_line(g, e, &ps);
+                    ps.extend(e.place.clone());
+                    let kinds = vec!["event".into(), enum_name(&e.kind), enum_name(&e.status)];
+                    (line, kinds, ps, e.date.map(|d| d.year as i64))
+                }
+                StoredFact::Agreement(a) => {
+                    let ps = self.parties(reader, a.partnership)?;
+                    let year = a.signed.map(|d| d.year).or(a.period.map(|p| p.first)).map(i64::from);
+                    (render::agreement_line(g, a, &ps), vec!["agreement".into(), enum_name(&a.kind)], ps, year)
+                }
+                StoredFact::Figure(f) => {
+                    let mut ps = self.parties(reader, f.partnership)?;
+                    ps.extend(f.from.iter().chain(&f.to).cloned());
+                    let year = f.year.or(f.period.map(|p| p.first)).map(i64::from);
+                    let kinds = vec!["figure".into(), enum_name(&f.kind), enum_name(&f.unit)];
+                    (render::figure_line(g, f), kinds, ps, year)
+                }
+                StoredFact::Person(p, titles) => {
+                    (render::person_line(p, titles), vec!["person".into()], p.place.iter().cloned().collect(), None)
+                }
+            };
             let places: BTreeSet<String> = ps.iter().flat_map(crate::places::with_containers).collect();
             doc_places.extend(places.iter().cloned());
             out.push(Entry {
-                doc_id: doc_id as u64,
-                fact_type: e.fact_type.as_str().to_string(),
-                fact_id: Some(e.fact_id as u64),
-                kinds: kinds.clone(),
-                title: title.clone(),
-                body: e.sentence.clone(),
+                doc_id: doc.id as u64,
+                fact_type: t.fact.fact_type().as_str().to_string(),
+                fact_id: Some(t.fact.id() as u64),
+                kinds,
+                title,
+                body: String::new(),
+                evidence: t.sentence.clone(),
                 places: places.into_iter().collect(),
                 year: year.or(doc_year),
-                source: doc.source.clone(),
+                source: doc.source.to_string(),
             });
         }
-        let end = doc.article_end.min(doc.text.len());
-        let body = doc.text.get(..end).unwrap_or(&doc.text).to_string();
+        let end = article_end.min(text.len());
+        let body = text.get(..end).unwrap_or(text).to_string();
         out.push(Entry {
-            doc_id: doc_id as u64,
+            doc_id: doc.id as u64,
             fact_type: "document".into(),
             fact_id: None,
             kinds: vec!["document".into()],
-            title: doc.title.clone().unwrap_or_else(|| doc.source.clone()),
+            title: doc.title.clone().unwrap_or_else(|| doc.source.to_string()),
             body,
+            evidence: String::new(),
             places: doc_places.into_iter().collect(),
             // Undated documents: the year of the latest meeting held or agreement they report.
             year: doc_year.or_else(|| {
@@ -151,10 +190,55 @@ impl Indexer {
                     .filter_map(|e| e.year)
                     .max()
             }),
-            source: doc.source,
+            source: doc.source.to_string(),
         });
         Ok(out)
     }
+}
+
+/// What the index needs of a document besides its text.
+struct DocMeta<'a> {
+    id: DocId,
+    title: &'a Option<String>,
+    source: &'a str,
+    published: Option<PartialDate>,
+}
+
+/// The facts a stored document supports, read back from the store.
+fn stored_facts(reader: &dyn Reader, doc_id: DocId) -> Result<Vec<Touched>> {
+    let evidence = reader.evidence_of_document(doc_id)?;
+    let mut ids: BTreeMap<FactType, BTreeSet<i64>> = BTreeMap::new();
+    for e in &evidence {
+        ids.entry(e.fact_type).or_default().insert(e.fact_id);
+    }
+    let get = |t: FactType| ids.get(&t).map(|s| s.iter().copied().collect::<Vec<_>>()).unwrap_or_default();
+    let mut facts: HashMap<(FactType, i64), StoredFact> = HashMap::new();
+    for e in reader.events_by_id(&get(FactType::Event))? {
+        facts.insert((FactType::Event, e.id), StoredFact::Event(e));
+    }
+    for a in reader.agreements_by_id(&get(FactType::Agreement))? {
+        facts.insert((FactType::Agreement, a.id), StoredFact::Agreement(a));
+    }
+    for f in reader.figures_by_id(&get(FactType::Figure))? {
+        facts.insert((FactType::Figure, f.id), StoredFact::Figure(f));
+    }
+    for p in reader.people_by_id(&get(FactType::Person))? {
+        facts.insert((FactType::Person, p.id), StoredFact::Person(p, Vec::new()));
+    }
+    Ok(evidence
+        .into_iter()
+        .filter_map(|e| {
+            let mut fact = facts.get(&(e.fact_type, e.fact_id))?.clone();
+            if let StoredFact::Person(_, titles) = &mut fact {
+                // The titles this document gave, as its claim recorded them.
+                *titles = e.claim["titles"]
+                    .as_array()
+                    .map(|a| a.iter().filter_map(|t| t.as_str().map(str::to_string)).collect())
+                    .unwrap_or_default();
+            }
+            Some(Touched { fact, sentence: e.sentence })
+        })
+        .collect())
 }
 
 /// The snake_case name of a record enum (`conference`, `midterm_review`, `commitment`).
@@ -170,7 +254,7 @@ pub fn catch_up(g: &Gazetteer, store: &mut dyn Store, index: &SearchIndex) -> Re
     }
     let mut ix = Indexer::new(index)?;
     for d in pending {
-        ix.add(g, store, d)?;
+        ix.add_stored(g, store, d)?;
     }
     ix.finish(store)
 }

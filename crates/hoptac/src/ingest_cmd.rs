@@ -126,7 +126,11 @@ pub fn run(store_path: &Path, args: Args) -> Result<ExitCode> {
                 }
             }
         });
+        // Group commit: one transaction per batch, each document in a savepoint of its own, so
+        // every document is stored whole or not at all; the index follows once the batch is in.
         for batch in rx {
+            let mut stored = Vec::new();
+            let mut tx = store.begin()?;
             for (path, prepared) in batch {
                 bar.inc(1);
                 match prepared {
@@ -137,21 +141,32 @@ pub fn run(store_path: &Path, args: Args) -> Result<ExitCode> {
                     Prepared::Known => summary.unchanged += 1,
                     Prepared::New(b) => {
                         let (doc, record) = *b;
-                        let mut tx = store.begin()?;
                         if tx.document_by_hash(&doc.hash)?.is_some() {
                             summary.unchanged += 1; // the same content twice in this run
                             continue;
                         }
-                        let bytes = doc.text.len() as u64;
-                        let (id, stats) = hoptac_store::ingest::ingest(tx.as_mut(), &doc, &record)
-                            .with_context(|| format!("{}: cannot store", path.display()))?;
-                        tx.commit().with_context(|| format!("{}: cannot store", path.display()))?;
-                        summary.new += 1;
-                        summary.bytes += bytes;
-                        summary.facts += stats;
-                        indexer.add(g, &mut store, id)?;
+                        tx.savepoint()?;
+                        match hoptac_store::ingest::ingest(tx.as_mut(), &doc, &record) {
+                            Ok(outcome) => {
+                                tx.release()?;
+                                summary.new += 1;
+                                summary.bytes += doc.text.len() as u64;
+                                summary.facts += outcome.stats;
+                                stored.push((doc, outcome));
+                            }
+                            Err(err) => {
+                                tx.rollback_to_savepoint()?;
+                                bar.suspend(|| eprintln!("hoptac: error: {}: cannot store: {err}", path.display()));
+                                summary.failed += 1;
+                            }
+                        }
                     }
                 }
+            }
+            tx.commit().context("cannot commit to the store")?;
+            for (doc, outcome) in &stored {
+                indexer.add_ingested(g, &mut store, doc, outcome)?;
+                indexer.refresh(g, &mut store, outcome)?;
             }
         }
         Ok(())

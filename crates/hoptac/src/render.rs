@@ -9,21 +9,21 @@ use crate::places::name;
 
 pub fn event_kind(k: EventKind) -> &'static str {
     match k {
-        EventKind::Conference => "conference",
+        EventKind::Conference => "conference (hội nghị)",
         EventKind::MidtermReview => "mid-term review (sơ kết)",
         EventKind::FinalReview => "final review (tổng kết)",
-        EventKind::Signing => "signing",
-        EventKind::Talks => "talks",
-        EventKind::Visit => "visit",
+        EventKind::Signing => "signing (lễ ký kết)",
+        EventKind::Talks => "talks (hội đàm)",
+        EventKind::Visit => "visit (thăm, làm việc)",
         EventKind::Other => "meeting",
     }
 }
 
 pub fn agreement_kind(k: AgreementKind) -> &'static str {
     match k {
-        AgreementKind::Mou => "memorandum of understanding",
-        AgreementKind::Minutes => "minutes",
-        AgreementKind::JointStatement => "joint statement",
+        AgreementKind::Mou => "memorandum of understanding (bản ghi nhớ)",
+        AgreementKind::Minutes => "minutes (biên bản)",
+        AgreementKind::JointStatement => "joint statement (thông cáo chung)",
         AgreementKind::Other => "agreement",
     }
 }
@@ -94,11 +94,13 @@ pub fn parties(g: &Gazetteer, ps: &[PlaceId]) -> String {
     names.join(" – ")
 }
 
-/// "conference XVIII" / "mid-term review (sơ kết)".
+/// "conference XVIII (hội nghị)" / "mid-term review (sơ kết)".
 pub fn event_title(e: &StoredEvent) -> String {
-    match e.ordinal {
-        Some(n) => format!("{} {}", event_kind(e.kind), hoptac_text::roman::to_roman(n)),
-        None => event_kind(e.kind).to_string(),
+    let kind = event_kind(e.kind);
+    match (e.ordinal, kind.split_once(" (")) {
+        (Some(n), Some((en, vi))) => format!("{en} {} ({vi}", hoptac_text::roman::to_roman(n)),
+        (Some(n), None) => format!("{kind} {}", hoptac_text::roman::to_roman(n)),
+        (None, _) => kind.to_string(),
     }
 }
 

@@ -155,6 +155,20 @@ fn a_second_article_about_a_known_meeting_merges_into_it() {
         list(&d, "agreements").iter().filter(|a| a["kind"] == "minutes" && a["signed"] == "2024-10-15").collect();
     assert_eq!(minutes.len(), 1, "{:?}", list(&d, "agreements"));
     assert_eq!(list(minutes[0], "sources").len(), 2);
+
+    // Every document's search entry for XIX now says what the record says, and a rebuild agrees.
+    let hits = |store: &Path| {
+        let r = json(store, &["search", "XIX", "--kind", "conference", "--json"]);
+        let mut titles: Vec<String> =
+            list(&r, "hits").iter().filter_map(|h| h["title"].as_str().map(str::to_string)).collect();
+        titles.sort();
+        titles
+    };
+    let before = hits(&store);
+    assert_eq!(before.len(), 3, "one entry per document: {before:?}");
+    assert!(before.iter().all(|t| t.contains("2024-10-15") && t.contains("(held)")), "{before:?}");
+    ok(&store, &["reindex"]);
+    assert_eq!(hits(&store), before);
 }
 
 #[test]

@@ -1,0 +1,98 @@
+//! Documents in the genre, generated from templates over the gazetteer's names (shared by the
+//! benchmarks).
+
+/// A small deterministic generator (xorshift64*), so every run measures the same corpus.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    pub fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
+        &xs[(self.next() % xs.len() as u64) as usize]
+    }
+    pub fn range(&mut self, lo: u64, hi: u64) -> u64 {
+        lo + self.next() % (hi - lo + 1)
+    }
+}
+
+const VN: [&str; 10] = [
+    "Điện Biên",
+    "Sơn La",
+    "Thanh Hóa",
+    "Nghệ An",
+    "Hà Tĩnh",
+    "Quảng Bình",
+    "Quảng Trị",
+    "Thừa Thiên Huế",
+    "Quảng Nam",
+    "Kon Tum",
+];
+const LA: [&str; 10] = [
+    "Phông Xa Lỳ",
+    "Luông Pha Băng",
+    "Hủa Phăn",
+    "Xiêng Khoảng",
+    "Bolikhămxay",
+    "Khăm Muộn",
+    "Savannakhẹt",
+    "Salavan",
+    "Sê Kông",
+    "Attapư",
+];
+const VN_DISTRICTS: [&str; 6] = ["Đăk Glei", "Kỳ Sơn", "Hướng Hóa", "Nam Giang", "A Lưới", "Mường Lát"];
+const LA_DISTRICTS: [&str; 6] = ["Xan Xay", "Đăk Chưng", "Noọng Hét", "Sê Pôn", "Ka Lừm", "Phu Vông"];
+const ROMAN: [&str; 8] = ["XII", "XIII", "XIV", "XV", "XVI", "XVII", "XVIII", "XIX"];
+
+pub fn article(r: &mut Rng) -> String {
+    let (v, l) = (*r.pick(&VN), *r.pick(&LA));
+    let (vd, ld) = (*r.pick(&VN_DISTRICTS), *r.pick(&LA_DISTRICTS));
+    let year = r.range(2015, 2025);
+    let (d, m) = (r.range(1, 28), r.range(1, 12));
+    let ord = *r.pick(&ROMAN);
+    let mut s =
+        format!("Tỉnh {v} và tỉnh {l} tăng cường hợp tác toàn diện\n\nThứ Hai, {d:02}/{m:02}/{year}, 10:15\n\n");
+    s += &format!(
+        "Sáng {d}/{m}, tại thành phố Đông Hà, đoàn đại biểu cấp cao tỉnh {v} và đoàn đại biểu tỉnh {l} (Lào) đã tiến hành hội đàm và ký kết biên bản hợp tác năm {year}.\n\n"
+    );
+    for _ in 0..r.range(3, 8) {
+        let para = match r.range(0, 6) {
+            0 => format!(
+                "Phát biểu tại hội đàm, Phó Bí thư Tỉnh ủy, Chủ tịch UBND tỉnh {v} Nguyễn Văn An cho biết năm qua hai tỉnh đã phối hợp chặt chẽ trong công tác quản lý, bảo vệ biên giới, giữ gìn an ninh trật tự."
+            ),
+            1 => format!(
+                "Tỉnh {v} đã hỗ trợ {} suất học bổng cho lưu học sinh tỉnh {l}; cử {} giáo viên sang dạy tiếng Việt và trao {} triệu đồng xây dựng trường học tại huyện {ld}.",
+                r.range(5, 40),
+                r.range(1, 9),
+                r.range(100, 900)
+            ),
+            2 => format!(
+                "Hội nghị hợp tác lần thứ {ord} giữa huyện {vd} (tỉnh {v}) và huyện {ld} (tỉnh {l}) sẽ được tổ chức tại huyện {ld} vào năm {}.",
+                year + 1
+            ),
+            3 => format!(
+                "Lực lượng chức năng hai bên đã quy tập được {} hài cốt liệt sĩ quân tình nguyện và chuyên gia Việt Nam hy sinh tại Lào; tuyến biên giới giữa hai tỉnh dài {} km.",
+                r.range(10, 200),
+                r.range(50, 400)
+            ),
+            4 => format!(
+                "Hai tỉnh thống nhất trong năm {} tổ chức Hội nghị sơ kết tại tỉnh {v}; năm {} tổ chức Hội nghị tổng kết và ký kết Bản ghi nhớ hợp tác giai đoạn mới tại tỉnh {l}.",
+                year + 1,
+                year + 3
+            ),
+            5 => format!(
+                "Đồng chí Khăm Phăn Vi Lay, Ủy viên Trung ương Đảng Nhân dân Cách mạng Lào, Bí thư Tỉnh ủy, Tỉnh trưởng tỉnh {l} đánh giá cao kết quả thực hiện Bản ghi nhớ hợp tác giai đoạn {year}-{} giữa hai tỉnh nhân kỷ niệm 62 năm thiết lập quan hệ ngoại giao Việt Nam - Lào (5/9/1962 – 5/9/2024).",
+                year + 5
+            ),
+            _ => "Các bên nhất trí tiếp tục tạo điều kiện thuận lợi cho doanh nghiệp đầu tư, kinh doanh, xuất nhập khẩu hàng hóa qua các cửa khẩu; đẩy mạnh giao lưu văn hóa, thể thao và trao đổi kinh nghiệm trong công tác xây dựng Đảng, chính quyền.".to_string(),
+        };
+        s += &para;
+        s += "\n\n";
+    }
+    s += "MINH AN\n\nBài liên quan\nTin khác trong ngày\n";
+    s
+}
+
