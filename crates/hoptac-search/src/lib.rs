@@ -18,8 +18,8 @@ use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::TextAnalyzer;
 
 mod tokenizer;
-pub use tokenizer::{words, FoldingTokenizer};
 use tantivy::{doc, Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
+pub use tokenizer::{words, FoldingTokenizer};
 
 /// Name of the folding analyser.
 const ANALYZER: &str = "vi_fold";
@@ -288,7 +288,8 @@ fn highlight(sentence: &str, query: &[String]) -> (String, Vec<(usize, usize)>) 
     let first = marks.first().map_or(0, |m| m.0);
     let start = sentence[..first].char_indices().rev().nth(80).map_or(0, |(i, _)| i);
     let end = sentence[start..].char_indices().nth(240).map_or(sentence.len(), |(i, _)| start + i);
-    let marks = marks.into_iter().filter(|&(a, b)| a >= start && b <= end).map(|(a, b)| (a - start, b - start)).collect();
+    let marks =
+        marks.into_iter().filter(|&(a, b)| a >= start && b <= end).map(|(a, b)| (a - start, b - start)).collect();
     (sentence[start..end].to_string(), marks)
 }
 

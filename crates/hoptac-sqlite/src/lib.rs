@@ -9,7 +9,7 @@ mod rows;
 
 use std::path::{Path, PathBuf};
 
-use hoptac_core::{AgreementKind, EventKind, FigureKind, PlaceId, Unit};
+use hoptac_core::{AgreementKind, EventKind, FigureKind, PartialDate, PlaceId, Unit};
 use hoptac_store::model::*;
 use hoptac_store::{Reader, Result, Store, StoreError, WriteTx};
 use rusqlite::{params, params_from_iter, Connection, OpenFlags, OptionalExtension, Transaction};
@@ -21,12 +21,15 @@ use rows::*;
 pub const APPLICATION_ID: i64 = 0x686f_7074;
 
 fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(include_str!("../migrations/0001_initial.sql"))])
+    Migrations::new(vec![
+        M::up(include_str!("../migrations/0001_initial.sql")),
+        M::up(include_str!("../migrations/0002_candidate_indexes.sql")),
+    ])
 }
 
 /// The schema version this build writes.
 pub fn schema_version() -> i64 {
-    1
+    2
 }
 
 pub struct SqliteStore {
@@ -317,12 +320,24 @@ impl WriteTx for SqliteTx<'_> {
         partnership: Option<PartnershipId>,
         kind: EventKind,
         ordinal: Option<u32>,
-        year: Option<i16>,
+        date: Option<PartialDate>,
     ) -> Result<Vec<StoredEvent>> {
+        // By ordinal, or by a compatible date: one a prefix of the other ("2024", "2024-10-15").
+        // Two selects so that each uses its index.
         let sql = format!(
-            "{EVENT_SELECT} WHERE partnership_id IS ?1 AND kind = ?2 AND (ordinal = ?3 OR year = ?4) ORDER BY id"
+            "{EVENT_SELECT} WHERE partnership_id IS ?1 AND kind = ?2 AND ordinal = ?3
+             UNION
+             {EVENT_SELECT} WHERE partnership_id IS ?1 AND kind = ?2 AND year = ?4
+               AND (date = substr(?5, 1, length(date)) OR ?5 = substr(date, 1, length(?5)))
+             ORDER BY 1"
         );
-        query(&self.tx, &sql, params![partnership, enum_str(&kind).map_err(e)?, ordinal, year], event_row)
+        let d = date.map(|d| d.to_string());
+        query(
+            &self.tx,
+            &sql,
+            params![partnership, enum_str(&kind).map_err(e)?, ordinal, date.map(|d| d.year), d],
+            event_row,
+        )
     }
 
     fn insert_event(&mut self, v: &StoredEvent) -> Result<FactId> {
@@ -354,6 +369,7 @@ impl WriteTx for SqliteTx<'_> {
         partnership: Option<PartnershipId>,
         kind: AgreementKind,
         years: &[i16],
+        signed: Option<PartialDate>,
     ) -> Result<Vec<StoredAgreement>> {
         let kind = enum_str(&kind).map_err(e)?;
         if years.is_empty() {
@@ -362,13 +378,19 @@ impl WriteTx for SqliteTx<'_> {
         }
         // Years go in as a JSON array so that one statement text serves every list.
         let list = serde_json::to_string(years).map_err(|err| StoreError::Backend(err.to_string()))?;
+        // Signed in one of the years (on a compatible date when both are signed), starting in one
+        // of them, or undated: three selects, each on its index.
         let sql = format!(
             "{AGREEMENT_SELECT} WHERE partnership_id IS ?1 AND kind = ?2
-             AND (signed_year IN (SELECT value FROM json_each(?3)) OR period_first IN (SELECT value FROM json_each(?3))
-                  OR (signed_year IS NULL AND period_first IS NULL))
-             ORDER BY id"
+               AND signed_year IN (SELECT value FROM json_each(?3))
+               AND (?4 IS NULL OR signed = substr(?4, 1, length(signed)) OR ?4 = substr(signed, 1, length(?4)))
+             UNION
+             {AGREEMENT_SELECT} WHERE partnership_id IS ?1 AND kind = ?2 AND period_first IN (SELECT value FROM json_each(?3))
+             UNION
+             {AGREEMENT_SELECT} WHERE partnership_id IS ?1 AND kind = ?2 AND signed_year IS NULL AND period_first IS NULL
+             ORDER BY 1"
         );
-        query(&self.tx, &sql, params![partnership, kind, list], agreement_row)
+        query(&self.tx, &sql, params![partnership, kind, list, signed.map(|d| d.to_string())], agreement_row)
     }
 
     fn insert_agreement(&mut self, a: &StoredAgreement) -> Result<FactId> {
@@ -680,8 +702,18 @@ mod tests {
         .unwrap();
         // Candidates: by ordinal, or by year.
         assert_eq!(tx.event_candidates(Some(p), EventKind::Conference, Some(19), None).unwrap().len(), 1);
-        assert_eq!(tx.event_candidates(Some(p), EventKind::Conference, None, Some(2024)).unwrap().len(), 1);
-        assert!(tx.event_candidates(Some(p), EventKind::Conference, Some(20), Some(2025)).unwrap().is_empty());
+        assert_eq!(
+            tx.event_candidates(Some(p), EventKind::Conference, None, PartialDate::parse("2024-10-15")).unwrap().len(),
+            1
+        );
+        assert!(tx
+            .event_candidates(Some(p), EventKind::Conference, None, PartialDate::parse("2023-10"))
+            .unwrap()
+            .is_empty());
+        assert!(tx
+            .event_candidates(Some(p), EventKind::Conference, Some(20), PartialDate::parse("2025"))
+            .unwrap()
+            .is_empty());
         tx.commit().unwrap();
         assert_eq!(s.events(&[p]).unwrap()[0].ordinal, Some(19));
         assert_eq!(s.evidence(FactType::Event, &[id]).unwrap()[0].claim["ordinal"], 19);

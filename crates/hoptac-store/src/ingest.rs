@@ -108,7 +108,8 @@ impl Run<'_> {
         let set = sorted_parties(parties);
         let set = if set.len() >= 2 {
             set
-        } else if !self.primary.is_empty() && set.iter().all(|p| self.primary.contains(p)) {
+        } else if !self.primary.is_empty() && set.iter().all(|p| self.primary.iter().any(|q| p == q || p.is_within(q)))
+        {
             self.primary.clone()
         } else {
             return Ok(None);
@@ -145,7 +146,7 @@ impl Run<'_> {
             place: e.place.clone(),
             status: e.status,
         };
-        let candidates = self.tx.event_candidates(partnership, e.kind, e.ordinal, e.date.map(|d| d.year))?;
+        let candidates = self.tx.event_candidates(partnership, e.kind, e.ordinal, e.date)?;
         let stored = match candidates.iter().find(|old| matching::same_event(old, &new)) {
             Some(old) => {
                 let merged = matching::merge_event(old, &new);
@@ -185,7 +186,7 @@ impl Run<'_> {
         if let Some(p) = a.period {
             years.extend([p.first, p.first - 1]);
         }
-        let candidates = self.tx.agreement_candidates(partnership, a.kind, &years)?;
+        let candidates = self.tx.agreement_candidates(partnership, a.kind, &years, signed)?;
         let best = candidates
             .iter()
             .filter(|old| matching::same_agreement(old, &new))

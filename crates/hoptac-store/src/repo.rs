@@ -8,7 +8,7 @@
 
 use crate::model::*;
 use crate::Result;
-use hoptac_core::{AgreementKind, EventKind, FigureKind, PlaceId, Unit};
+use hoptac_core::{AgreementKind, EventKind, FigureKind, PartialDate, PlaceId, Unit};
 
 /// Reading the store.
 pub trait Reader {
@@ -52,23 +52,26 @@ pub trait WriteTx: Reader {
     /// The partnership of exactly these parties, created when new.
     fn partnership_for(&mut self, parties: &[PlaceId]) -> Result<PartnershipId>;
 
-    /// Events of this partnership and kind that have this ordinal or a date in this year.
+    /// Events of this partnership and kind that have this ordinal, or a date compatible with
+    /// `date` (one a prefix of the other: `2024` and `2024-10-15`).
     fn event_candidates(
         &self,
         partnership: Option<PartnershipId>,
         kind: EventKind,
         ordinal: Option<u32>,
-        year: Option<i16>,
+        date: Option<PartialDate>,
     ) -> Result<Vec<StoredEvent>>;
     fn insert_event(&mut self, e: &StoredEvent) -> Result<FactId>;
     fn update_event(&mut self, e: &StoredEvent) -> Result<()>;
 
-    /// Agreements of this partnership and kind signed or starting in one of `years`, or undated.
+    /// Agreements of this partnership and kind signed in one of `years` (on a date compatible
+    /// with `signed` when both are known), starting in one of them, or undated.
     fn agreement_candidates(
         &self,
         partnership: Option<PartnershipId>,
         kind: AgreementKind,
         years: &[i16],
+        signed: Option<PartialDate>,
     ) -> Result<Vec<StoredAgreement>>;
     fn insert_agreement(&mut self, a: &StoredAgreement) -> Result<FactId>;
     fn update_agreement(&mut self, a: &StoredAgreement) -> Result<()>;

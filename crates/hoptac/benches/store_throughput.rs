@@ -152,8 +152,11 @@ fn main() {
 
     let s = SqliteStore::open_read_only(&store).expect("store");
     let partnerships = s.partnerships().expect("partnerships");
-    let province_pairs: Vec<_> =
-        partnerships.iter().filter(|p| p.parties.len() == 2 && p.parties.iter().all(|x| !x.0.contains(':'))).take(20).collect();
+    let province_pairs: Vec<_> = partnerships
+        .iter()
+        .filter(|p| p.parties.len() == 2 && p.parties.iter().all(|x| !x.0.contains(':')))
+        .take(20)
+        .collect();
     let mut lat = Vec::new();
     for p in &province_pairs {
         let wanted: Vec<PlaceId> = p.parties.clone();

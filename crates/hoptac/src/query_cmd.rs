@@ -26,6 +26,15 @@ pub fn today(given: Option<&str>) -> Result<jiff::civil::Date> {
     }
 }
 
+/// A table, or "(none)" when it has no rows.
+fn show(out: &mut String, t: &Table) {
+    if t.row_count() == 0 {
+        out.push_str("  (none)\n");
+    } else {
+        out.push_str(&format!("{t}\n"));
+    }
+}
+
 fn table(header: &[&str]) -> Table {
     let mut t = Table::new();
     t.load_preset(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic).set_width(160);
@@ -203,7 +212,7 @@ pub fn dossier_text(g: &Gazetteer, d: &Dossier, wanted: &[hoptac_core::PlaceId],
             refs.of(&a.sources),
         ]);
     }
-    out.push_str(&format!("{t}\n"));
+    show(&mut out, &t);
 
     out.push_str("\nMeetings (timeline)\n");
     let mut t = table(&["date", "meeting", "host / venue", "status", "parties", "sources"]);
@@ -217,7 +226,7 @@ pub fn dossier_text(g: &Gazetteer, d: &Dossier, wanted: &[hoptac_core::PlaceId],
             refs.of(&e.sources),
         ]);
     }
-    out.push_str(&format!("{t}\n"));
+    show(&mut out, &t);
 
     out.push_str("\nCommitments\n");
     let mut t = table(&["commitment", "status", "delivered", "fulfilled by", "sources"]);
@@ -232,7 +241,7 @@ pub fn dossier_text(g: &Gazetteer, d: &Dossier, wanted: &[hoptac_core::PlaceId],
             refs.of(&c.line.sources),
         ]);
     }
-    out.push_str(&format!("{t}\n"));
+    show(&mut out, &t);
 
     if !d.other_figures.is_empty() {
         out.push_str("\nResults and figures (not tied to a commitment)\n");
@@ -244,7 +253,7 @@ pub fn dossier_text(g: &Gazetteer, d: &Dossier, wanted: &[hoptac_core::PlaceId],
                 refs.of(&f.sources),
             ]);
         }
-        out.push_str(&format!("{t}\n"));
+        show(&mut out, &t);
     }
 
     out.push_str("\nPeople met\n");
@@ -269,7 +278,7 @@ pub fn dossier_text(g: &Gazetteer, d: &Dossier, wanted: &[hoptac_core::PlaceId],
             refs.of(&p.sources),
         ]);
     }
-    out.push_str(&format!("{t}\n"));
+    show(&mut out, &t);
 
     out.push_str("\nSources ([n:start-end] = document n, byte span of the evidence in its text)\n");
     for (i, doc) in d.documents.iter().enumerate() {

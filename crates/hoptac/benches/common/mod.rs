@@ -95,4 +95,3 @@ pub fn article(r: &mut Rng) -> String {
     s += "MINH AN\n\nBài liên quan\nTin khác trong ngày\n";
     s
 }
-
