@@ -24,12 +24,13 @@ fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(include_str!("../migrations/0001_initial.sql")),
         M::up(include_str!("../migrations/0002_candidate_indexes.sql")),
+        M::up(include_str!("../migrations/0003_drop_partnership_kind_index.sql")),
     ])
 }
 
 /// The schema version this build writes.
 pub fn schema_version() -> i64 {
-    2
+    3
 }
 
 pub struct SqliteStore {
@@ -373,24 +374,37 @@ impl WriteTx for SqliteTx<'_> {
     ) -> Result<Vec<StoredAgreement>> {
         let kind = enum_str(&kind).map_err(e)?;
         if years.is_empty() {
-            let sql = format!("{AGREEMENT_SELECT} WHERE partnership_id IS ?1 AND kind = ?2 ORDER BY id DESC LIMIT 64");
+            // An undated mention matches any of them; the domain takes the most recent.
+            // The latest signed, the latest by period, and the latest undated: each read off an
+            // index's end, not by sorting the partnership's history.
+            let sql = format!(
+                "SELECT * FROM ({AGREEMENT_SELECT_BY_SIGNED} WHERE partnership_id IS ?1 AND kind = ?2
+                                 AND signed_year IS NOT NULL ORDER BY signed_year DESC, id DESC LIMIT 1)
+                 UNION ALL
+                 SELECT * FROM ({AGREEMENT_SELECT_BY_PERIOD} WHERE partnership_id IS ?1 AND kind = ?2
+                                 AND period_first IS NOT NULL ORDER BY period_first DESC, id DESC LIMIT 1)
+                 UNION ALL
+                 SELECT * FROM ({AGREEMENT_SELECT_BY_SIGNED} WHERE partnership_id IS ?1 AND kind = ?2
+                                 AND signed_year IS NULL AND period_first IS NULL ORDER BY id DESC LIMIT 1)"
+            );
             return query(&self.tx, &sql, params![partnership, kind], agreement_row);
         }
-        // Years go in as a JSON array so that one statement text serves every list.
-        let list = serde_json::to_string(years).map_err(|err| StoreError::Backend(err.to_string()))?;
+        // Up to four years, padded, so that one statement text serves every list.
+        let y = |i: usize| years.get(i).or(years.first()).copied();
         // Signed in one of the years (on a compatible date when both are signed), starting in one
         // of them, or undated: three selects, each on its index.
         let sql = format!(
             "{AGREEMENT_SELECT} WHERE partnership_id IS ?1 AND kind = ?2
-               AND signed_year IN (SELECT value FROM json_each(?3))
-               AND (?4 IS NULL OR signed = substr(?4, 1, length(signed)) OR ?4 = substr(signed, 1, length(?4)))
+               AND signed_year IN (?3, ?4, ?5, ?6)
+               AND (?7 IS NULL OR signed = substr(?7, 1, length(signed)) OR ?7 = substr(signed, 1, length(?7)))
              UNION
-             {AGREEMENT_SELECT} WHERE partnership_id IS ?1 AND kind = ?2 AND period_first IN (SELECT value FROM json_each(?3))
+             {AGREEMENT_SELECT} WHERE partnership_id IS ?1 AND kind = ?2 AND period_first IN (?3, ?4, ?5, ?6)
              UNION
-             {AGREEMENT_SELECT} WHERE partnership_id IS ?1 AND kind = ?2 AND signed_year IS NULL AND period_first IS NULL
+             {AGREEMENT_SELECT_BY_SIGNED} WHERE partnership_id IS ?1 AND kind = ?2 AND signed_year IS NULL AND period_first IS NULL
              ORDER BY 1"
         );
-        query(&self.tx, &sql, params![partnership, kind, list, signed.map(|d| d.to_string())], agreement_row)
+        let signed = signed.map(|d| d.to_string());
+        query(&self.tx, &sql, params![partnership, kind, y(0), y(1), y(2), y(3), signed], agreement_row)
     }
 
     fn insert_agreement(&mut self, a: &StoredAgreement) -> Result<FactId> {

@@ -54,6 +54,11 @@ fn place_list(r: &Row, col: usize) -> rusqlite::Result<Vec<PlaceId>> {
 
 pub const EVENT_SELECT: &str = "SELECT id, partnership_id, kind, ordinal, date, place_id, status FROM events";
 pub const AGREEMENT_SELECT: &str = "SELECT id, partnership_id, kind, signed, period_first, period_last FROM agreements";
+/// Undated agreements are few, dated ones without a period many: the planner is told which index to use.
+pub const AGREEMENT_SELECT_BY_SIGNED: &str = "SELECT id, partnership_id, kind, signed, period_first, period_last
+    FROM agreements INDEXED BY agreements_by_signed";
+pub const AGREEMENT_SELECT_BY_PERIOD: &str = "SELECT id, partnership_id, kind, signed, period_first, period_last
+    FROM agreements INDEXED BY agreements_by_period";
 pub const FIGURE_SELECT: &str = "SELECT id, partnership_id, kind, unit, value, from_places, to_places, period_first,
     period_last, year, quantity, fulfils FROM figures";
 pub const PERSON_SELECT: &str = "SELECT id, name, country, place_id FROM people";

@@ -64,8 +64,9 @@ pub trait WriteTx: Reader {
     fn insert_event(&mut self, e: &StoredEvent) -> Result<FactId>;
     fn update_event(&mut self, e: &StoredEvent) -> Result<()>;
 
-    /// Agreements of this partnership and kind signed in one of `years` (on a date compatible
-    /// with `signed` when both are known), starting in one of them, or undated.
+    /// Agreements of this partnership and kind signed in one of `years` (at most four; on a date
+    /// compatible with `signed` when both are known), starting in one of them, or undated; with
+    /// no years (an undated mention), the most recent one.
     fn agreement_candidates(
         &self,
         partnership: Option<PartnershipId>,
