@@ -3,8 +3,9 @@
 //! ASCII, so "hai cot" finds "hài cốt" and "hoà" finds "hòa" (tone-mark placement does not matter
 //! once marks are gone); snippets are cut from the original text with the matches highlighted.
 //!
-//! The database is the source of truth. Entries are keyed by document: re-indexing a document
-//! replaces its entries, so a rebuild or a resumed run never duplicates them.
+//! The database is the source of truth. Entries are keyed by what they describe (a document, a
+//! fact): writing an entry replaces the one of the same key, so a rebuild or a resumed run never
+//! duplicates them, and a fact that a later document changed is described as it now stands.
 
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
@@ -38,6 +39,7 @@ pub type Result<T> = std::result::Result<T, SearchError>;
 
 #[derive(Clone, Copy)]
 struct Fields {
+    key: Field,
     doc_id: Field,
     fact_type: Field,
     fact_id: Field,
@@ -60,6 +62,7 @@ fn schema() -> (Schema, Fields) {
         )
         .set_stored();
     let fields = Fields {
+        key: b.add_text_field("key", STRING),
         doc_id: b.add_u64_field("doc_id", INDEXED | STORED | FAST),
         fact_type: b.add_text_field("fact_type", STRING | STORED),
         fact_id: b.add_u64_field("fact_id", STORED),
@@ -97,6 +100,17 @@ pub struct Entry {
     pub places: Vec<String>,
     pub year: Option<i64>,
     pub source: String,
+}
+
+impl Entry {
+    /// What the entry is about: `document:12`, `event:5`. One entry per key: a fact told by many
+    /// documents is one entry (showing the latest document's sentence).
+    pub fn key(&self) -> String {
+        match self.fact_id {
+            Some(id) => format!("{}:{id}", self.fact_type),
+            None => format!("document:{}", self.doc_id),
+        }
+    }
 }
 
 /// A query and its filters.
@@ -305,12 +319,14 @@ impl IndexWriter {
         SearchError::Index { path: self.dir.display().to_string(), source }
     }
 
-    /// Replace every entry of document `doc_id` by `entries`.
-    pub fn replace_document(&mut self, doc_id: u64, entries: &[Entry]) -> Result<()> {
+    /// Add entries, each replacing the entry of the same key (the same document, the same fact).
+    pub fn upsert(&mut self, entries: &[Entry]) -> Result<()> {
         let f = self.fields;
-        self.writer.delete_term(Term::from_field_u64(f.doc_id, doc_id));
         for e in entries {
+            let key = e.key();
+            self.writer.delete_term(Term::from_field_text(f.key, &key));
             let mut d = doc!(
+                f.key => key,
                 f.doc_id => e.doc_id,
                 f.fact_type => e.fact_type.clone(),
                 f.title => e.title.clone(),
@@ -371,16 +387,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let ix = SearchIndex::open_or_create(&dir.path().join("ix")).unwrap();
         let mut w = ix.writer().unwrap();
-        w.replace_document(
-            1,
-            &[entry(1, "Hồi hương hài cốt", "Lễ tiễn đưa hài cốt liệt sĩ về nước.", &["VN-28", "VN"], 2023, "x")],
-        )
-        .unwrap();
-        w.replace_document(
-            2,
-            &[entry(2, "Hội nghị", "Hai bên thống nhất hoà bình và hợp tác.", &["LA-XE", "LA"], 2021, "y")],
-        )
-        .unwrap();
+        w.upsert(&[entry(1, "Hồi hương hài cốt", "Lễ tiễn đưa hài cốt liệt sĩ về nước.", &["VN-28", "VN"], 2023, "x")])
+            .unwrap();
+        w.upsert(&[entry(2, "Hội nghị", "Hai bên thống nhất hoà bình và hợp tác.", &["LA-XE", "LA"], 2021, "y")])
+            .unwrap();
         w.commit().unwrap();
         ix.reload().unwrap();
         (dir, ix)
@@ -417,7 +427,7 @@ mod tests {
             evidence: "Hai bên đã quy tập được 129 hài cốt liệt sĩ.".into(),
             ..entry(3, "", "", &["VN-28"], 2023, "figure")
         };
-        w.replace_document(3, &[fact]).unwrap();
+        w.upsert(&[fact]).unwrap();
         w.commit().unwrap();
         ix.reload().unwrap();
         let mut q = q("hai cot");
@@ -445,7 +455,7 @@ mod tests {
         assert_eq!(ix.search(&query).unwrap().hits[0].doc_id, 2);
         // Re-indexing a document replaces its entries.
         let mut w = ix.writer().unwrap();
-        w.replace_document(1, &[entry(1, "Khác", "Nội dung khác", &[], 2023, "x")]).unwrap();
+        w.upsert(&[entry(1, "Khác", "Nội dung khác", &[], 2023, "x")]).unwrap();
         w.commit().unwrap();
         ix.reload().unwrap();
         assert_eq!(ix.num_entries(), 2);

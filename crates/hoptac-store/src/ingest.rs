@@ -54,9 +54,6 @@ pub struct Outcome {
     pub stats: IngestStats,
     /// Every fact the document supports, as stored after the merge, in record order.
     pub touched: Vec<Touched>,
-    /// Facts known before that this document changed (date, status, venue, period …): what
-    /// other documents' search entries say of them is now out of date.
-    pub changed: Vec<(FactType, FactId)>,
 }
 
 /// Ingest one document and its record inside `tx`. The document must not be stored yet (the
@@ -72,7 +69,6 @@ pub fn ingest(tx: &mut dyn WriteTx, doc: &NewDocument, record: &ExtractRecord) -
         primary: primary_parties(record),
         stats: IngestStats::default(),
         touched: Vec::new(),
-        changed: Vec::new(),
     };
     for e in &record.events {
         run.event(e)?;
@@ -86,7 +82,7 @@ pub fn ingest(tx: &mut dyn WriteTx, doc: &NewDocument, record: &ExtractRecord) -
     for p in &record.people {
         run.person(p)?;
     }
-    Ok(Outcome { doc: doc_id, stats: run.stats, touched: run.touched, changed: run.changed })
+    Ok(Outcome { doc: doc_id, stats: run.stats, touched: run.touched })
 }
 
 struct Run<'t> {
@@ -98,7 +94,6 @@ struct Run<'t> {
     primary: Vec<PlaceId>,
     stats: IngestStats,
     touched: Vec<Touched>,
-    changed: Vec<(FactType, FactId)>,
 }
 
 impl Run<'_> {
@@ -152,7 +147,6 @@ impl Run<'_> {
                 let merged = matching::merge_event(old, &new);
                 if &merged != old {
                     self.tx.update_event(&merged)?;
-                    self.changed.push((FactType::Event, merged.id));
                 }
                 self.stats.merged += 1;
                 merged
@@ -196,7 +190,6 @@ impl Run<'_> {
                 let merged = matching::merge_agreement(old, &new);
                 if &merged != old {
                     self.tx.update_agreement(&merged)?;
-                    self.changed.push((FactType::Agreement, merged.id));
                 }
                 self.stats.merged += 1;
                 merged
@@ -294,7 +287,6 @@ impl Run<'_> {
                 if old.place.is_none() && p.place.is_some() {
                     old.place = p.place.clone();
                     self.tx.update_person(&old)?;
-                    self.changed.push((FactType::Person, old.id));
                 }
                 self.stats.merged += 1;
                 old

@@ -71,26 +71,8 @@ impl Indexer {
         self.stage(store, doc_id, &entries)
     }
 
-    /// Re-stage the other documents that support facts this document changed, so that their
-    /// entries describe the facts as they now stand.
-    pub fn refresh(&mut self, g: &Gazetteer, store: &mut dyn Store, outcome: &Outcome) -> Result<()> {
-        let mut by_type: BTreeMap<FactType, Vec<i64>> = BTreeMap::new();
-        for &(t, id) in &outcome.changed {
-            by_type.entry(t).or_default().push(id);
-        }
-        let mut docs: BTreeSet<DocId> = BTreeSet::new();
-        for (t, ids) in by_type {
-            docs.extend(store.reader().evidence(t, &ids)?.into_iter().map(|e| e.document));
-        }
-        docs.remove(&outcome.doc);
-        for d in docs {
-            self.add_stored(g, store, d)?;
-        }
-        Ok(())
-    }
-
     fn stage(&mut self, store: &mut dyn Store, doc_id: DocId, entries: &[Entry]) -> Result<()> {
-        self.writer.replace_document(doc_id as u64, entries)?;
+        self.writer.upsert(entries)?;
         self.pending.push(doc_id);
         if self.pending.len() >= BATCH {
             self.commit(store)?;

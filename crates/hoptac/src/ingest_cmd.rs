@@ -166,7 +166,6 @@ pub fn run(store_path: &Path, args: Args) -> Result<ExitCode> {
             tx.commit().context("cannot commit to the store")?;
             for (doc, outcome) in &stored {
                 indexer.add_ingested(g, &mut store, doc, outcome)?;
-                indexer.refresh(g, &mut store, outcome)?;
             }
         }
         Ok(())
