@@ -159,9 +159,13 @@ impl SearchIndex {
         SearchError::Index { path: self.dir.display().to_string(), source }
     }
 
-    fn wrap(dir: &Path, index: Index) -> Result<Self> {
+    fn wrap(dir: &Path, mut index: Index) -> Result<Self> {
         let (_, fields) = schema();
         index.tokenizers().register(ANALYZER, analyzer());
+        // Search the index's segments in parallel, one thread per core.
+        index
+            .set_default_multithread_executor()
+            .map_err(|source| SearchError::Index { path: dir.display().to_string(), source })?;
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)

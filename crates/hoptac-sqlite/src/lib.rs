@@ -252,6 +252,11 @@ macro_rules! impl_reader {
                     evidence_row,
                 )
             }
+            fn people_evidence_in(&self, docs: &[DocId]) -> Result<Vec<Evidence>> {
+                // By document (a dossier's documents are few next to all the people's evidence).
+                let sql = format!("{EVIDENCE_SELECT} INDEXED BY evidence_by_document WHERE fact_type = 'person' AND");
+                by_ids(&self.$conn, &sql, "document_id", docs, evidence_row)
+            }
             fn roles(&self, people: &[FactId]) -> Result<Vec<Role>> {
                 by_ids(&self.$conn, ROLE_SELECT, "person_id", people, role_row)
             }

@@ -298,14 +298,9 @@ pub fn build(reader: &dyn Reader, wanted: &[PlaceId], today: jiff::civil::Date) 
 /// People the documents of the dossier name, with the roles they held and where they appear.
 fn people_met(reader: &dyn Reader, documents: &BTreeSet<DocId>) -> Result<Vec<PersonLine>> {
     let mut sources: BTreeMap<FactId, Vec<Source>> = BTreeMap::new();
-    for &doc in documents {
-        for e in reader.evidence_of_document(doc)?.into_iter().filter(|e| e.fact_type == FactType::Person) {
-            sources.entry(e.fact_id).or_default().push(Source {
-                document: e.document,
-                span: e.span,
-                sentence: e.sentence,
-            });
-        }
+    let docs: Vec<DocId> = documents.iter().copied().collect();
+    for e in reader.people_evidence_in(&docs)? {
+        sources.entry(e.fact_id).or_default().push(Source { document: e.document, span: e.span, sentence: e.sentence });
     }
     let ids: Vec<FactId> = sources.keys().copied().collect();
     let mut roles: HashMap<FactId, Vec<Role>> = HashMap::new();

@@ -42,6 +42,8 @@ pub trait Reader {
     fn evidence(&self, fact_type: FactType, ids: &[FactId]) -> Result<Vec<Evidence>>;
     /// Everything one document supports.
     fn evidence_of_document(&self, doc: DocId) -> Result<Vec<Evidence>>;
+    /// The evidence of the people these documents name.
+    fn people_evidence_in(&self, docs: &[DocId]) -> Result<Vec<Evidence>>;
     /// Roles of the given people.
     fn roles(&self, people: &[FactId]) -> Result<Vec<Role>>;
 }
