@@ -87,8 +87,11 @@ pub(crate) fn figures_in(s: &Sent) -> Vec<Figure> {
         let (ca, cb) = s.clause(n.start);
         let in_date =
             |m: &hoptac_text::number::NumberMention| s.dates.iter().any(|d| d.start <= m.start && m.start < d.end);
-        // The figure's own words run to the next number that is not part of a date.
-        let next_figure = s.numbers[ni + 1..].iter().find(|m| !in_date(m)).map_or(text.len(), |m| m.start);
+        // The figure's own words run to the next figure (a number, not in a date, with a unit).
+        let next_figure = s.numbers[ni + 1..]
+            .iter()
+            .find(|m| !in_date(m) && (unit_after(s, m.end).is_some() || currency_before(text, m.start).is_some()))
+            .map_or(text.len(), |m| m.start);
         // A measure word right before the number makes a standing fact ("dài 154 km"); otherwise
         // modality outranks verbs: planned ("sẽ", "dự kiến") over done ("đã") over promised
         // ("dành", "cam kết") over plain verbs of giving ("trao", "quy tập").
@@ -119,6 +122,9 @@ pub(crate) fn figures_in(s: &Sent) -> Vec<Figure> {
                 _ => None,
             });
         // giver: places before the number that are not receivers; receiver: places after "cho"/"to"
+        // The receiver is named before the next figure ("… 30 suất học bổng cho tỉnh A và hỗ trợ
+        // 2 triệu USD cho huyện B": B receives the money, not the scholarships).
+        let cb = cb.min(next_figure.max(unit_end));
         let recipient_at = s.cues_in(unit_end, cb).find(|c| c.cue == Cue::Recipient).map(|c| c.end);
         let to: Vec<_> = match recipient_at {
             Some(r) => {
@@ -221,6 +227,16 @@ mod tests {
         assert_eq!(f[0].period, hoptac_core::Period::new(2025, 2030), "the period after the receiver's clause");
         assert_eq!(f[0].from, vec![hoptac_core::PlaceId::new("VN-25")]);
         assert_eq!(f[0].to, vec![hoptac_core::PlaceId::new("LA-SL")], "where they study is not a receiver");
+    }
+
+    #[test]
+    fn each_figure_has_its_own_receiver() {
+        let text = "Tỉnh Quảng Trị sẽ dành 30 suất học bổng mỗi năm cho tỉnh Savannakhẹt và hỗ trợ 2 triệu USD xây dựng trường cho huyện Xê Pôn.";
+        let s = Sent::analyse(Gazetteer::builtin(), text, Sentence { start: 0, end: text.len() }, false, false);
+        let f = figures_in(&s);
+        assert_eq!(f.len(), 2);
+        assert_eq!(f[0].to, vec![hoptac_core::PlaceId::new("LA-SV")]);
+        assert_eq!(f[1].to, vec![hoptac_core::PlaceId::new("LA-SV:xepon")]);
     }
 
     #[test]
