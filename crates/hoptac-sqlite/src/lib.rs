@@ -93,6 +93,10 @@ impl SqliteStore {
         conn.set_prepared_statement_cache_capacity(128);
         // Checkpoint the WAL every ~64 MB rather than every 4 MB: fewer copies and syncs.
         conn.pragma_update(None, "wal_autocheckpoint", 16384).map_err(|err| db_error(path, err))?;
+        // A writer touches index pages all over a large store: keep up to 128 MB of them cached
+        // (SQLite's default is 2 MB) and read the file through a memory map.
+        conn.pragma_update(None, "cache_size", -131_072).map_err(|err| db_error(path, err))?;
+        conn.pragma_update(None, "mmap_size", 1i64 << 30).map_err(|err| db_error(path, err))?;
         migrations().to_latest(&mut conn).map_err(|err| match err {
             rusqlite_migration::Error::RusqliteError { err, .. } => db_error(path, err),
             other => StoreError::Backend(format!("{}: migration failed: {other}", path.display())),
@@ -114,6 +118,10 @@ impl SqliteStore {
         conn.set_prepared_statement_cache_capacity(128);
         // Checkpoint the WAL every ~64 MB rather than every 4 MB: fewer copies and syncs.
         conn.pragma_update(None, "wal_autocheckpoint", 16384).map_err(|err| db_error(path, err))?;
+        // A writer touches index pages all over a large store: keep up to 128 MB of them cached
+        // (SQLite's default is 2 MB) and read the file through a memory map.
+        conn.pragma_update(None, "cache_size", -131_072).map_err(|err| db_error(path, err))?;
+        conn.pragma_update(None, "mmap_size", 1i64 << 30).map_err(|err| db_error(path, err))?;
         Ok(SqliteStore { conn, path: path.to_path_buf(), writable: false })
     }
 

@@ -56,7 +56,12 @@ pub fn date_bounds(d: PartialDate) -> Option<(Date, Date)> {
 }
 
 pub fn build(reader: &dyn Reader, today: Date, horizon_days: i64) -> Result<Agenda> {
-    let until = today.checked_add(jiff::Span::new().days(horizon_days)).unwrap_or(today);
+    // A horizon beyond the calendar's end is the calendar's end.
+    let until = jiff::Span::new()
+        .try_days(horizon_days)
+        .ok()
+        .and_then(|span| today.checked_add(span).ok())
+        .unwrap_or(Date::MAX);
     let partnerships: HashMap<PartnershipId, Vec<PlaceId>> =
         reader.partnerships()?.into_iter().map(|p| (p.id, p.parties)).collect();
     let parties = |p: Option<PartnershipId>| p.and_then(|id| partnerships.get(&id).cloned()).unwrap_or_default();
@@ -160,6 +165,82 @@ pub fn to_ics(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_horizon_beyond_the_calendar_is_its_end() {
+        struct Empty;
+        impl Reader for Empty {
+            fn counts(&self) -> Result<Counts> {
+                Ok(Counts::default())
+            }
+            fn document_by_hash(&self, _: &str) -> Result<Option<DocId>> {
+                Ok(None)
+            }
+            fn document_hashes(&self) -> Result<Vec<String>> {
+                Ok(vec![])
+            }
+            fn document(&self, _: DocId) -> Result<Option<Document>> {
+                Ok(None)
+            }
+            fn document_summaries(&self, _: &[DocId]) -> Result<Vec<DocumentSummary>> {
+                Ok(vec![])
+            }
+            fn document_ids(&self) -> Result<Vec<DocId>> {
+                Ok(vec![])
+            }
+            fn unindexed_documents(&self) -> Result<Vec<DocId>> {
+                Ok(vec![])
+            }
+            fn places(&self) -> Result<Vec<Place>> {
+                Ok(vec![])
+            }
+            fn partnerships(&self) -> Result<Vec<Partnership>> {
+                Ok(vec![])
+            }
+            fn events(&self, _: &[PartnershipId]) -> Result<Vec<StoredEvent>> {
+                Ok(vec![])
+            }
+            fn agreements(&self, _: &[PartnershipId]) -> Result<Vec<StoredAgreement>> {
+                Ok(vec![])
+            }
+            fn figures(&self, _: &[PartnershipId]) -> Result<Vec<StoredFigure>> {
+                Ok(vec![])
+            }
+            fn events_by_id(&self, _: &[FactId]) -> Result<Vec<StoredEvent>> {
+                Ok(vec![])
+            }
+            fn agreements_by_id(&self, _: &[FactId]) -> Result<Vec<StoredAgreement>> {
+                Ok(vec![])
+            }
+            fn figures_by_id(&self, _: &[FactId]) -> Result<Vec<StoredFigure>> {
+                Ok(vec![])
+            }
+            fn people_by_id(&self, _: &[FactId]) -> Result<Vec<StoredPerson>> {
+                Ok(vec![])
+            }
+            fn planned_events(&self) -> Result<Vec<StoredEvent>> {
+                Ok(vec![])
+            }
+            fn figures_of_kind(&self, _: FigureKind) -> Result<Vec<StoredFigure>> {
+                Ok(vec![])
+            }
+            fn evidence(&self, _: FactType, _: &[FactId]) -> Result<Vec<Evidence>> {
+                Ok(vec![])
+            }
+            fn evidence_of_document(&self, _: DocId) -> Result<Vec<Evidence>> {
+                Ok(vec![])
+            }
+            fn people_evidence_in(&self, _: &[DocId]) -> Result<Vec<Evidence>> {
+                Ok(vec![])
+            }
+            fn roles(&self, _: &[FactId]) -> Result<Vec<Role>> {
+                Ok(vec![])
+            }
+        }
+        let today = jiff::civil::date(2026, 11, 23);
+        assert_eq!(build(&Empty, today, i64::MAX).unwrap().until, Date::MAX.to_string());
+        assert_eq!(build(&Empty, today, 30).unwrap().until, "2026-12-23");
+    }
 
     #[test]
     fn bounds_of_partial_dates() {
