@@ -73,10 +73,6 @@ pub(crate) fn db_error(path: &Path, e: rusqlite::Error) -> StoreError {
     StoreError::Backend(format!("{}: {e}", path.display()))
 }
 
-fn e(e: rusqlite::Error) -> StoreError {
-    StoreError::Backend(e.to_string())
-}
-
 impl SqliteStore {
     /// Open the store at `path` for writing, creating it when absent and bringing its schema up
     /// to date.

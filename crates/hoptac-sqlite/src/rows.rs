@@ -187,7 +187,8 @@ fn place_row(r: &Row) -> rusqlite::Result<Place> {
     })
 }
 
-fn e(err: rusqlite::Error) -> StoreError {
+/// A driver error as a store error: a stored value that does not parse is malformed data.
+pub(crate) fn e(err: rusqlite::Error) -> StoreError {
     match err {
         rusqlite::Error::FromSqlConversionFailure(..) => StoreError::Malformed(err.to_string()),
         other => StoreError::Backend(other.to_string()),

@@ -174,7 +174,7 @@ impl Run<'_> {
         };
         let new = StoredAgreement { id: 0, partnership, kind: a.kind, signed, period: a.period };
         let mut years = Vec::new();
-        if let Some(s) = a.signed {
+        if let Some(s) = signed {
             years.extend([s.year, s.year + 1]);
         }
         if let Some(p) = a.period {
@@ -206,8 +206,7 @@ impl Run<'_> {
     }
 
     fn figure(&mut self, f: &Figure) -> Result<()> {
-        let mut parties: Vec<PlaceId> = f.from.iter().chain(&f.to).cloned().collect();
-        parties = sorted_parties(&parties);
+        let parties: Vec<PlaceId> = f.from.iter().chain(&f.to).cloned().collect();
         let partnership = self.partnership(&parties)?;
         let new = StoredFigure {
             id: 0,
