@@ -25,12 +25,13 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/0001_initial.sql")),
         M::up(include_str!("../migrations/0002_candidate_indexes.sql")),
         M::up(include_str!("../migrations/0003_drop_partnership_kind_index.sql")),
+        M::up(include_str!("../migrations/0004_reviews.sql")),
     ])
 }
 
 /// The schema version this build writes.
 pub fn schema_version() -> i64 {
-    3
+    4
 }
 
 pub struct SqliteStore {
@@ -139,12 +140,13 @@ impl SqliteStore {
         }
     }
 
-    /// Facts with no evidence (the store's invariant says there are none).
+    /// Facts with no evidence, other than those a person entered by hand (the store's invariant
+    /// says there are none).
     pub fn facts_without_evidence(&self) -> Result<i64> {
         let sql = "SELECT
-              (SELECT count(*) FROM events x WHERE NOT EXISTS (SELECT 1 FROM evidence v WHERE v.fact_type='event' AND v.fact_id=x.id))
-            + (SELECT count(*) FROM agreements x WHERE NOT EXISTS (SELECT 1 FROM evidence v WHERE v.fact_type='agreement' AND v.fact_id=x.id))
-            + (SELECT count(*) FROM figures x WHERE NOT EXISTS (SELECT 1 FROM evidence v WHERE v.fact_type='figure' AND v.fact_id=x.id))
+              (SELECT count(*) FROM events x WHERE x.review <> 'manual' AND NOT EXISTS (SELECT 1 FROM evidence v WHERE v.fact_type='event' AND v.fact_id=x.id))
+            + (SELECT count(*) FROM agreements x WHERE x.review <> 'manual' AND NOT EXISTS (SELECT 1 FROM evidence v WHERE v.fact_type='agreement' AND v.fact_id=x.id))
+            + (SELECT count(*) FROM figures x WHERE x.review <> 'manual' AND NOT EXISTS (SELECT 1 FROM evidence v WHERE v.fact_type='figure' AND v.fact_id=x.id))
             + (SELECT count(*) FROM people x WHERE NOT EXISTS (SELECT 1 FROM evidence v WHERE v.fact_type='person' AND v.fact_id=x.id))";
         self.conn.query_row(sql, [], |r| r.get(0)).map_err(|err| db_error(&self.path, err))
     }
@@ -265,6 +267,31 @@ macro_rules! impl_reader {
             }
             fn roles(&self, people: &[FactId]) -> Result<Vec<Role>> {
                 by_ids(&self.$conn, ROLE_SELECT, "person_id", people, role_row)
+            }
+            fn review_states(&self, fact_type: FactType, ids: &[FactId]) -> Result<Vec<(FactId, ReviewState)>> {
+                let sql = format!("SELECT id, review FROM {}", fact_table(fact_type)?);
+                by_ids(&self.$conn, &sql, "id", ids, review_state_row)
+            }
+            fn review_queue(&self, limit: usize) -> Result<Vec<(FactType, FactId)>> {
+                let sql = "SELECT * FROM (SELECT 'event', id FROM events INDEXED BY events_pending WHERE review = 'pending' ORDER BY id)
+                    UNION ALL SELECT * FROM (SELECT 'agreement', id FROM agreements INDEXED BY agreements_pending WHERE review = 'pending' ORDER BY id)
+                    UNION ALL SELECT * FROM (SELECT 'figure', id FROM figures INDEXED BY figures_pending WHERE review = 'pending' ORDER BY id)
+                    LIMIT ?1";
+                query(&self.$conn, sql, [limit as i64], queue_row)
+            }
+            fn pending_reviews(&self) -> Result<usize> {
+                let sql = "SELECT (SELECT count(*) FROM events WHERE review = 'pending')
+                    + (SELECT count(*) FROM agreements WHERE review = 'pending')
+                    + (SELECT count(*) FROM figures WHERE review = 'pending')";
+                self.$conn.query_row(sql, [], |r| r.get::<_, i64>(0)).map(|n| n as usize).map_err(e)
+            }
+            fn review_log(&self, fact_type: FactType, id: FactId) -> Result<Vec<ReviewEntry>> {
+                query(
+                    &self.$conn,
+                    &format!("{REVIEW_SELECT} WHERE fact_type = ?1 AND fact_id = ?2 ORDER BY id"),
+                    params![fact_type.as_str(), id],
+                    review_row,
+                )
             }
         }
     };
@@ -558,6 +585,46 @@ impl WriteTx for SqliteTx<'_> {
                     v.claim.to_string()
                 ])
             })
+            .map_err(e)?;
+        Ok(())
+    }
+
+    fn update_figure(&mut self, v: &StoredFigure) -> Result<()> {
+        let mut p = figure_params(v).map_err(e)?;
+        p.push(Box::new(v.id));
+        self.tx
+            .execute(
+                "UPDATE figures SET partnership_id = ?1, kind = ?2, unit = ?3, value = ?4, from_places = ?5, to_places = ?6,
+                        period_first = ?7, period_last = ?8, year = ?9, quantity = ?10, fulfils = ?11
+                 WHERE id = ?12",
+                params_from_iter(p.iter()),
+            )
+            .map_err(e)?;
+        Ok(())
+    }
+
+    fn set_review_state(&mut self, fact_type: FactType, id: FactId, state: ReviewState) -> Result<()> {
+        let sql = format!("UPDATE {} SET review = ?1 WHERE id = ?2", fact_table(fact_type)?);
+        self.tx.execute(&sql, params![state.as_str(), id]).map_err(e)?;
+        Ok(())
+    }
+
+    fn add_review(&mut self, v: &ReviewEntry) -> Result<()> {
+        self.tx
+            .execute(
+                "INSERT INTO reviews (fact_type, fact_id, decision, reviewer, at, note, before, after)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    v.fact_type.as_str(),
+                    v.fact_id,
+                    v.decision.as_str(),
+                    v.reviewer,
+                    v.at,
+                    v.note,
+                    v.before.as_ref().map(|j| j.to_string()),
+                    v.after.as_ref().map(|j| j.to_string())
+                ],
+            )
             .map_err(e)?;
         Ok(())
     }

@@ -187,6 +187,54 @@ fn place_row(r: &Row) -> rusqlite::Result<Place> {
     })
 }
 
+pub const REVIEW_SELECT: &str = "SELECT fact_type, fact_id, decision, reviewer, at, note, before, after FROM reviews";
+
+/// The table that holds facts of this type (people are not reviewed).
+pub fn fact_table(t: FactType) -> Result<&'static str> {
+    match t {
+        FactType::Event => Ok("events"),
+        FactType::Agreement => Ok("agreements"),
+        FactType::Figure => Ok("figures"),
+        FactType::Person => Err(StoreError::Invalid("people are not reviewed".into())),
+    }
+}
+
+fn fact_type(r: &Row, col: usize) -> rusqlite::Result<FactType> {
+    let s: String = r.get(col)?;
+    FactType::parse(&s).ok_or_else(|| bad(col, format!("unknown fact type {s:?}")))
+}
+
+fn review_state(r: &Row, col: usize) -> rusqlite::Result<ReviewState> {
+    let s: String = r.get(col)?;
+    ReviewState::parse(&s).ok_or_else(|| bad(col, format!("unknown review state {s:?}")))
+}
+
+fn json(r: &Row, col: usize) -> rusqlite::Result<Option<serde_json::Value>> {
+    let s: Option<String> = r.get(col)?;
+    s.map(|s| serde_json::from_str(&s).map_err(|err| bad(col, err.to_string()))).transpose()
+}
+
+pub fn review_state_row(r: &Row) -> rusqlite::Result<(FactId, ReviewState)> {
+    Ok((r.get(0)?, review_state(r, 1)?))
+}
+
+pub fn queue_row(r: &Row) -> rusqlite::Result<(FactType, FactId)> {
+    Ok((fact_type(r, 0)?, r.get(1)?))
+}
+
+pub fn review_row(r: &Row) -> rusqlite::Result<ReviewEntry> {
+    Ok(ReviewEntry {
+        fact_type: fact_type(r, 0)?,
+        fact_id: r.get(1)?,
+        decision: review_state(r, 2)?,
+        reviewer: r.get(3)?,
+        at: r.get(4)?,
+        note: r.get(5)?,
+        before: json(r, 6)?,
+        after: json(r, 7)?,
+    })
+}
+
 /// A driver error as a store error: a stored value that does not parse is malformed data.
 pub(crate) fn e(err: rusqlite::Error) -> StoreError {
     match err {

@@ -68,7 +68,8 @@ pub fn build(reader: &dyn Reader, today: Date, horizon_days: i64) -> Result<Agen
 
     let mut meetings = Vec::new();
     let mut unconfirmed = Vec::new();
-    for e in reader.planned_events()? {
+    let planned = crate::dossier::visible(reader, FactType::Event, reader.planned_events()?, |e| e.id)?;
+    for (e, _) in planned {
         let Some((first, last)) = e.date.and_then(date_bounds) else { continue };
         let m = Meeting { parties: parties(e.partnership), earliest: first.to_string(), event: e };
         if last < today {
@@ -80,7 +81,11 @@ pub fn build(reader: &dyn Reader, today: Date, horizon_days: i64) -> Result<Agen
     meetings.sort_by(|a, b| a.earliest.cmp(&b.earliest).then(a.event.id.cmp(&b.event.id)));
     unconfirmed.sort_by(|a, b| a.earliest.cmp(&b.earliest).then(a.event.id.cmp(&b.event.id)));
 
-    let figures = reader.figures_of_kind(FigureKind::Result)?;
+    let figures: Vec<StoredFigure> =
+        crate::dossier::visible(reader, FactType::Figure, reader.figures_of_kind(FigureKind::Result)?, |f| f.id)?
+            .into_iter()
+            .map(|(f, _)| f)
+            .collect();
     let mut delivered: HashMap<FactId, f64> = HashMap::new();
     for r in &figures {
         if let Some(c) = r.fulfils {
@@ -89,7 +94,8 @@ pub fn build(reader: &dyn Reader, today: Date, horizon_days: i64) -> Result<Agen
     }
     let mut due = Vec::new();
     let mut overdue = Vec::new();
-    for c in reader.figures_of_kind(FigureKind::Commitment)? {
+    let commitments = reader.figures_of_kind(FigureKind::Commitment)?;
+    for (c, _) in crate::dossier::visible(reader, FactType::Figure, commitments, |f| f.id)? {
         let Some(period) = c.period else { continue };
         let got = delivered.get(&c.id).copied();
         let status = commitment_status(&c, got.unwrap_or(0.0), got.is_some(), today.year());
@@ -234,6 +240,18 @@ mod tests {
                 Ok(vec![])
             }
             fn roles(&self, _: &[FactId]) -> Result<Vec<Role>> {
+                Ok(vec![])
+            }
+            fn review_states(&self, _: FactType, _: &[FactId]) -> Result<Vec<(FactId, ReviewState)>> {
+                Ok(vec![])
+            }
+            fn review_queue(&self, _: usize) -> Result<Vec<(FactType, FactId)>> {
+                Ok(vec![])
+            }
+            fn pending_reviews(&self) -> Result<usize> {
+                Ok(0)
+            }
+            fn review_log(&self, _: FactType, _: FactId) -> Result<Vec<ReviewEntry>> {
                 Ok(vec![])
             }
         }

@@ -38,6 +38,8 @@ pub struct Line<T> {
     pub sources: Vec<Source>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub conflicts: Vec<Conflict>,
+    /// Whether a person confirmed, corrected or entered it (rejected facts are left out).
+    pub review: ReviewState,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -218,28 +220,31 @@ pub fn build(reader: &dyn Reader, wanted: &[PlaceId], today: jiff::civil::Date) 
 
     let mut documents: BTreeSet<DocId> = BTreeSet::new();
 
-    let mut agreements = reader.agreements(&pids)?;
-    agreements.sort_by_key(|a| (date_key(a.signed.or(a.period.map(|p| PartialDate::year(p.first)))), a.id));
-    let ev = EvidenceIndex::load(reader, FactType::Agreement, &agreements.iter().map(|a| a.id).collect::<Vec<_>>())?;
+    let mut agreements = visible(reader, FactType::Agreement, reader.agreements(&pids)?, |a| a.id)?;
+    agreements.sort_by_key(|(a, _)| (date_key(a.signed.or(a.period.map(|p| PartialDate::year(p.first)))), a.id));
+    let ev =
+        EvidenceIndex::load(reader, FactType::Agreement, &agreements.iter().map(|(a, _)| a.id).collect::<Vec<_>>())?;
     documents.extend(ev.documents());
     let agreements = agreements
         .into_iter()
         .map(|a| {
-            let conflicts = [ev.conflict(a.id, "signed", dates_compatible), ev.conflict(a.id, "period", |x, y| x == y)]
-                .into_iter()
-                .flatten()
-                .collect();
-            Line { parties: parties(a.partnership), sources: ev.sources(a.id), conflicts, fact: a }
+            let conflicts =
+                [ev.conflict(a.0.id, "signed", dates_compatible), ev.conflict(a.0.id, "period", |x, y| x == y)]
+                    .into_iter()
+                    .flatten()
+                    .collect();
+            let (a, review) = a;
+            Line { parties: parties(a.partnership), sources: ev.sources(a.id), conflicts, review, fact: a }
         })
         .collect();
 
-    let mut events = reader.events(&pids)?;
-    events.sort_by_key(|e| (date_key(e.date), e.ordinal, e.id));
-    let ev = EvidenceIndex::load(reader, FactType::Event, &events.iter().map(|e| e.id).collect::<Vec<_>>())?;
+    let mut events = visible(reader, FactType::Event, reader.events(&pids)?, |e| e.id)?;
+    events.sort_by_key(|(e, _)| (date_key(e.date), e.ordinal, e.id));
+    let ev = EvidenceIndex::load(reader, FactType::Event, &events.iter().map(|(e, _)| e.id).collect::<Vec<_>>())?;
     documents.extend(ev.documents());
     let events = events
         .into_iter()
-        .map(|e| {
+        .map(|(e, review)| {
             let conflicts = [
                 ev.conflict(e.id, "date", dates_compatible),
                 ev.conflict(e.id, "ordinal", |x, y| x == y),
@@ -248,17 +253,20 @@ pub fn build(reader: &dyn Reader, wanted: &[PlaceId], today: jiff::civil::Date) 
             .into_iter()
             .flatten()
             .collect();
-            Line { parties: parties(e.partnership), sources: ev.sources(e.id), conflicts, fact: e }
+            Line { parties: parties(e.partnership), sources: ev.sources(e.id), conflicts, review, fact: e }
         })
         .collect();
 
-    let figures = reader.figures(&pids)?;
+    let figures = visible(reader, FactType::Figure, reader.figures(&pids)?, |f| f.id)?;
+    let review_of: HashMap<FactId, ReviewState> = figures.iter().map(|(f, r)| (f.id, *r)).collect();
+    let figures: Vec<StoredFigure> = figures.into_iter().map(|(f, _)| f).collect();
     let ev = EvidenceIndex::load(reader, FactType::Figure, &figures.iter().map(|f| f.id).collect::<Vec<_>>())?;
     documents.extend(ev.documents());
     let line = |f: &StoredFigure| Line {
         parties: parties(f.partnership),
         sources: ev.sources(f.id),
         conflicts: ev.conflict(f.id, "value", |x, y| x == y).into_iter().collect(),
+        review: review_of.get(&f.id).copied().unwrap_or_default(),
         fact: f.clone(),
     };
     let mut results_of: BTreeMap<FactId, Vec<&StoredFigure>> = BTreeMap::new();
@@ -293,6 +301,24 @@ pub fn build(reader: &dyn Reader, wanted: &[PlaceId], today: jiff::civil::Date) 
     let people = people_met(reader, &documents)?;
     let documents = reader.document_summaries(&documents.into_iter().collect::<Vec<_>>())?;
     Ok(Dossier { places: sets, partnerships, agreements, events, commitments, other_figures, people, documents })
+}
+
+/// The facts a person has not rejected, each with its review state.
+pub fn visible<T>(
+    reader: &dyn Reader,
+    fact_type: FactType,
+    facts: Vec<T>,
+    id: impl Fn(&T) -> FactId,
+) -> Result<Vec<(T, ReviewState)>> {
+    let ids: Vec<FactId> = facts.iter().map(&id).collect();
+    let states: HashMap<FactId, ReviewState> = reader.review_states(fact_type, &ids)?.into_iter().collect();
+    Ok(facts
+        .into_iter()
+        .filter_map(|f| {
+            let state = states.get(&id(&f)).copied().unwrap_or_default();
+            state.visible().then_some((f, state))
+        })
+        .collect())
 }
 
 /// People the documents of the dossier name, with the roles they held and where they appear.

@@ -112,6 +112,11 @@ impl Run<'_> {
         self.tx.partnership_for(&set).map(Some)
     }
 
+    /// A person decided about this fact: its fields are theirs, not ingest's.
+    fn locked(&self, fact_type: FactType, id: FactId) -> Result<bool> {
+        Ok(self.tx.review_states(fact_type, &[id])?.first().is_some_and(|(_, s)| s.locked()))
+    }
+
     fn evidence(
         &mut self,
         fact_type: FactType,
@@ -145,11 +150,13 @@ impl Run<'_> {
         let stored = match candidates.iter().find(|old| matching::same_event(old, &new)) {
             Some(old) => {
                 let merged = matching::merge_event(old, &new);
-                if &merged != old {
-                    self.tx.update_event(&merged)?;
-                }
                 self.stats.merged += 1;
-                merged
+                if &merged != old && !self.locked(FactType::Event, old.id)? {
+                    self.tx.update_event(&merged)?;
+                    merged
+                } else {
+                    old.clone()
+                }
             }
             None => {
                 self.stats.added += 1;
@@ -188,11 +195,13 @@ impl Run<'_> {
         let stored = match best {
             Some(old) => {
                 let merged = matching::merge_agreement(old, &new);
-                if &merged != old {
-                    self.tx.update_agreement(&merged)?;
-                }
                 self.stats.merged += 1;
-                merged
+                if &merged != old && !self.locked(FactType::Agreement, old.id)? {
+                    self.tx.update_agreement(&merged)?;
+                    merged
+                } else {
+                    old.clone()
+                }
             }
             None => {
                 self.stats.added += 1;
@@ -270,6 +279,9 @@ impl Run<'_> {
                 };
                 let results = self.tx.figure_candidates(fig.partnership, FigureKind::Result, fig.unit, Some(years))?;
                 for r in results.iter().filter(|r| r.fulfils.is_none() && matching::fulfils(r, fig)) {
+                    if self.locked(FactType::Figure, r.id)? {
+                        continue;
+                    }
                     self.tx.set_fulfils(r.id, fig.id)?;
                     self.stats.linked += 1;
                 }

@@ -15,6 +15,7 @@ pub mod ingest;
 pub mod matching;
 pub mod model;
 pub mod repo;
+pub mod review;
 pub mod titles;
 
 pub use model::*;
@@ -35,6 +36,12 @@ pub enum StoreError {
     /// The backend failed (I/O, constraint, lock).
     #[error("database: {0}")]
     Backend(String),
+    /// A request the store cannot carry out as asked (a correction of the wrong type …).
+    #[error("{0}")]
+    Invalid(String),
+    /// No fact of that type and id.
+    #[error("no {0} with id {1}")]
+    NotFound(&'static str, i64),
     /// A stored value could not be read back.
     #[error("stored data is malformed: {0}")]
     Malformed(String),

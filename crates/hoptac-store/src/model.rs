@@ -237,3 +237,72 @@ pub struct Touched {
     pub fact: StoredFact,
     pub sentence: String,
 }
+
+/// Where a fact stands with the people who check the records. Extracted facts start
+/// [`ReviewState::Pending`]; every other state is a person's decision, and a later ingest never
+/// changes a decided fact's fields (it only adds evidence, whose differing claims show as
+/// conflicts).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewState {
+    /// Extracted, not yet looked at.
+    #[default]
+    Pending,
+    /// A person confirmed it as extracted.
+    Accepted,
+    /// A person changed its fields.
+    Corrected,
+    /// A person said it is wrong: kept (with its evidence) but not shown as a record.
+    Rejected,
+    /// A person entered it by hand.
+    Manual,
+}
+
+impl ReviewState {
+    pub const ALL: [ReviewState; 5] = [
+        ReviewState::Pending,
+        ReviewState::Accepted,
+        ReviewState::Corrected,
+        ReviewState::Rejected,
+        ReviewState::Manual,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReviewState::Pending => "pending",
+            ReviewState::Accepted => "accepted",
+            ReviewState::Corrected => "corrected",
+            ReviewState::Rejected => "rejected",
+            ReviewState::Manual => "manual",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ReviewState> {
+        ReviewState::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    /// A person decided about it: ingest must not change its fields.
+    pub fn locked(self) -> bool {
+        self != ReviewState::Pending
+    }
+
+    /// Shown as a record (in dossiers, agendas, counts).
+    pub fn visible(self) -> bool {
+        self != ReviewState::Rejected
+    }
+}
+
+/// One decision a person took about a fact. The log is append-only: it tells who changed what
+/// and when, with the fact as it was before and after.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReviewEntry {
+    pub fact_type: FactType,
+    pub fact_id: FactId,
+    pub decision: ReviewState,
+    pub reviewer: String,
+    /// RFC 3339 time of the decision.
+    pub at: String,
+    pub note: Option<String>,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+}

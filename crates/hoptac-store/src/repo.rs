@@ -46,6 +46,15 @@ pub trait Reader {
     fn people_evidence_in(&self, docs: &[DocId]) -> Result<Vec<Evidence>>;
     /// Roles of the given people.
     fn roles(&self, people: &[FactId]) -> Result<Vec<Role>>;
+
+    /// The review state of the given facts of one type (facts not found are left out).
+    fn review_states(&self, fact_type: FactType, ids: &[FactId]) -> Result<Vec<(FactId, ReviewState)>>;
+    /// Facts no person has decided about yet (events, agreements, figures), oldest first.
+    fn review_queue(&self, limit: usize) -> Result<Vec<(FactType, FactId)>>;
+    /// How many facts wait for a decision.
+    fn pending_reviews(&self) -> Result<usize>;
+    /// Every decision taken about one fact, oldest first.
+    fn review_log(&self, fact_type: FactType, id: FactId) -> Result<Vec<ReviewEntry>>;
 }
 
 /// One transaction: the unit in which a document and its facts are stored.
@@ -100,6 +109,12 @@ pub trait WriteTx: Reader {
     fn upsert_role(&mut self, role: &Role) -> Result<()>;
 
     fn add_evidence(&mut self, e: &Evidence) -> Result<()>;
+
+    /// Change a figure's fields (a person's correction; ingest never changes a figure).
+    fn update_figure(&mut self, f: &StoredFigure) -> Result<()>;
+    fn set_review_state(&mut self, fact_type: FactType, id: FactId, state: ReviewState) -> Result<()>;
+    /// Append a decision to the review log.
+    fn add_review(&mut self, entry: &ReviewEntry) -> Result<()>;
 
     /// Start a nested unit inside the transaction (one document of a batch).
     fn savepoint(&mut self) -> Result<()>;
