@@ -135,6 +135,8 @@ pub struct Hit {
     pub title: String,
     pub source: String,
     pub year: Option<i64>,
+    /// Place ids it is about, with the units containing them.
+    pub places: Vec<String>,
     /// A passage of the body with `highlights` (byte ranges into it) marking the matches.
     pub snippet: String,
     pub highlights: Vec<(usize, usize)>,
@@ -291,6 +293,7 @@ impl SearchIndex {
                 title: s(f.title),
                 source: s(f.source),
                 year: d.get_first(f.year).and_then(|v| v.as_i64()),
+                places: d.get_all(f.places).filter_map(|v| v.as_str()).map(str::to_string).collect(),
                 snippet: text,
                 highlights,
             });

@@ -4,17 +4,14 @@
 //! exit status is 1 when any failed.
 
 use std::fs::File;
-use std::io::{self, BufWriter, Read, Write};
-use std::path::{Path, PathBuf};
+use std::io::{self, BufWriter, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
+use hoptac_app::input::{InputError, DEFAULT_MAX_BYTES};
 use hoptac_extract::Extractor;
-use hoptac_text::{decode, normalize, DecodeError};
 use rayon::prelude::*;
-
-/// Files larger than this are refused unless `--max-bytes` says otherwise.
-pub const DEFAULT_MAX_BYTES: u64 = 32 * 1024 * 1024;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -33,49 +30,13 @@ pub struct Args {
     output: Option<PathBuf>,
 }
 
-/// Why one input could not be extracted.
-#[derive(Debug)]
-pub enum InputError {
-    Io(io::Error),
-    Directory,
-    Decode(DecodeError),
-}
-
-impl std::fmt::Display for InputError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            InputError::Io(e) => write!(f, "{e}"),
-            InputError::Directory => write!(f, "is a directory, not a document (name the files inside it)"),
-            InputError::Decode(e) => write!(f, "{e}"),
-        }
-    }
-}
-
-/// Read one file within the size limit and decode it.
-pub fn read_document(path: &Path, max_bytes: u64) -> Result<(String, &'static str), InputError> {
-    let meta = std::fs::metadata(path).map_err(InputError::Io)?;
-    if meta.is_dir() {
-        return Err(InputError::Directory);
-    }
-    if meta.len() > max_bytes {
-        return Err(InputError::Decode(DecodeError::TooLarge { size: meta.len(), limit: max_bytes }));
-    }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    File::open(path).and_then(|f| f.take(max_bytes + 1).read_to_end(&mut bytes)).map_err(InputError::Io)?;
-    if bytes.len() as u64 > max_bytes {
-        return Err(InputError::Decode(DecodeError::TooLarge { size: bytes.len() as u64, limit: max_bytes }));
-    }
-    let decoded = decode(&bytes).map_err(InputError::Decode)?;
-    Ok((normalize(&decoded.text), decoded.encoding))
-}
-
 pub fn run(args: Args) -> Result<ExitCode> {
     let extractor = Extractor::new();
     let results: Vec<Result<String, InputError>> = args
         .files
         .par_iter()
         .map(|path| {
-            let (text, encoding) = crate::input::read_any(path, args.max_bytes)?;
+            let (text, encoding) = hoptac_app::input::read_any(path, args.max_bytes)?;
             let record = extractor.extract(&path.to_string_lossy(), &text, encoding);
             let json = if args.pretty { serde_json::to_string_pretty(&record) } else { serde_json::to_string(&record) };
             // Serialising our own record cannot fail; report it like an I/O error if it ever does.

@@ -18,9 +18,8 @@ use hoptac_store::{IngestStats, NewDocument, Store};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
-use crate::extract_cmd::DEFAULT_MAX_BYTES;
-use crate::index::{catch_up, index_dir, Indexer};
-use crate::input;
+use hoptac_app::index::{catch_up, index_dir, Indexer};
+use hoptac_app::input::{self, DEFAULT_MAX_BYTES};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -47,23 +46,10 @@ fn prepare(extractor: &Extractor, known: &HashSet<String>, path: &Path, max_byte
         Ok(t) => t,
         Err(e) => return Prepared::Failed(e.to_string()),
     };
-    let hash = blake3::hash(text.as_bytes()).to_hex().to_string();
-    if known.contains(&hash) {
+    if known.contains(&hoptac_app::content_hash(&text)) {
         return Prepared::Known;
     }
-    let source = path.to_string_lossy().into_owned();
-    let record = extractor.extract(&source, &text, encoding);
-    let doc = NewDocument {
-        hash,
-        source,
-        title: record.document.title.clone(),
-        published: record.document.published,
-        language: record.document.language.clone(),
-        encoding: encoding.to_string(),
-        article_end: record.document.article_end,
-        text,
-    };
-    Prepared::New(Box::new((doc, record)))
+    Prepared::New(Box::new(hoptac_app::prepare(extractor, &path.to_string_lossy(), text, encoding)))
 }
 
 /// Totals printed at the end.
@@ -79,6 +65,11 @@ struct Summary {
 /// Files are extracted in batches of this many while the previous batch is being stored.
 const CHUNK: usize = 64;
 
+/// Ingest files and directories quietly (the demo store of `hoptac serve --demo`).
+pub fn ingest_paths(store_path: &Path, paths: &[PathBuf], quiet: bool) -> Result<ExitCode> {
+    run(store_path, Args { paths: paths.to_vec(), max_bytes: DEFAULT_MAX_BYTES, quiet })
+}
+
 pub fn run(store_path: &Path, args: Args) -> Result<ExitCode> {
     let started = std::time::Instant::now();
     let (files, walk_errors) = input::collect(&args.paths);
@@ -90,7 +81,7 @@ pub fn run(store_path: &Path, args: Args) -> Result<ExitCode> {
 
     let mut store = SqliteStore::open(store_path)?;
     let g = hoptac_extract::Gazetteer::builtin();
-    let (version, places) = crate::places::store_places(g);
+    let (version, places) = hoptac_app::places::store_places(g);
     store.sync_places(&version, &places)?;
     let index = SearchIndex::open_or_create(&index_dir(store_path))?;
     let caught_up = catch_up(g, &mut store, &index)?;

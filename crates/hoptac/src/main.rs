@@ -1,13 +1,10 @@
 //! The `hoptac` command line.
 
 mod extract_cmd;
-mod index;
 mod ingest_cmd;
-mod input;
-mod places;
 mod query_cmd;
 mod reindex_cmd;
-mod render;
+mod serve_cmd;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -38,6 +35,8 @@ enum Command {
     Agenda(query_cmd::AgendaArgs),
     /// Rebuild the search index from the store.
     Reindex,
+    /// The web application and HTTP API (read-only unless --local; --demo for a quick look).
+    Serve(serve_cmd::Args),
 }
 
 fn main() -> ExitCode {
@@ -50,6 +49,7 @@ fn main() -> ExitCode {
         Command::Dossier(args) => query_cmd::dossier(&store, args),
         Command::Agenda(args) => query_cmd::agenda(&store, args),
         Command::Reindex => reindex_cmd::run(&store),
+        Command::Serve(args) => serve_cmd::run(&store, args),
     };
     match result {
         Ok(code) => code,

@@ -14,9 +14,9 @@ use hoptac_sqlite::SqliteStore;
 use hoptac_store::dossier::{Conflict, Dossier, Source};
 use hoptac_store::{DocId, Reader};
 
-use crate::index::index_dir;
-use crate::places::{name, resolve};
-use crate::render;
+use hoptac_app::index::index_dir;
+use hoptac_app::places::{name, resolve};
+use hoptac_app::render;
 
 /// Today, or the date given with `--today` (for reproducible output).
 pub fn today(given: Option<&str>) -> Result<jiff::civil::Date> {
@@ -142,7 +142,7 @@ pub struct DossierArgs {
 pub fn dossier(store_path: &Path, args: DossierArgs) -> Result<ExitCode> {
     let store = SqliteStore::open_read_only(store_path)?;
     let g = Gazetteer::builtin();
-    let wanted = args.places.iter().map(|p| resolve(g, p)).collect::<Result<Vec<_>>>()?;
+    let wanted = args.places.iter().map(|p| resolve(g, p)).collect::<Result<Vec<_>, _>>()?;
     let today = today(args.today.as_deref())?;
     let d = hoptac_store::dossier::build(&store, &wanted, today)?;
     if args.json {

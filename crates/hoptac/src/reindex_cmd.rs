@@ -8,7 +8,7 @@ use hoptac_search::SearchIndex;
 use hoptac_sqlite::SqliteStore;
 use hoptac_store::Store;
 
-use crate::index::{catch_up, index_dir};
+use hoptac_app::index::{catch_up, index_dir};
 
 pub fn run(store_path: &Path) -> Result<ExitCode> {
     if !store_path.is_file() {

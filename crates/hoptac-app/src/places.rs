@@ -1,7 +1,7 @@
 //! Places for the commands: any spelling a user types resolved to an id, ids back to names, the
 //! gazetteer as the store's reference table, and the containing units a fact is filed under.
 
-use anyhow::{bail, Result};
+use crate::{AppError, Result};
 use hoptac_core::PlaceId;
 use hoptac_extract::gazetteer::Place as GazPlace;
 use hoptac_extract::Gazetteer;
@@ -35,11 +35,13 @@ pub fn resolve(g: &Gazetteer, input: &str) -> Result<PlaceId> {
     }
     let k = key(input);
     if k.is_empty() {
-        bail!("{input:?} is not a place name");
+        return Err(AppError::Place(format!("{input:?} is not a place name")));
     }
     let mut found: Vec<&GazPlace> = g.places().iter().filter(|p| p.names().any(|n| key(n) == k)).collect();
     if found.is_empty() {
-        bail!("{input:?}: no such place in the gazetteer (try an id such as VN-28 or LA-XE)");
+        return Err(AppError::Place(format!(
+            "{input:?}: no such place in the gazetteer (try an id such as VN-28 or LA-XE)"
+        )));
     }
     let best = found.iter().map(|p| p.level.rank()).min().unwrap_or(0);
     found.retain(|p| p.level.rank() == best);
@@ -49,7 +51,7 @@ pub fn resolve(g: &Gazetteer, input: &str) -> Result<PlaceId> {
     }
     if found.len() > 1 {
         let ids: Vec<String> = found.iter().map(|p| format!("{} ({})", p.id, p.name_vi)).collect();
-        bail!("{input:?} names several places: {}; give an id", ids.join(", "));
+        return Err(AppError::Place(format!("{input:?} names several places: {}; give an id", ids.join(", "))));
     }
     Ok(found[0].id.clone())
 }

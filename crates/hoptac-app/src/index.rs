@@ -6,14 +6,13 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
 use hoptac_core::{PartialDate, PlaceId};
 use hoptac_extract::Gazetteer;
 use hoptac_search::{Entry, IndexWriter, SearchIndex};
 use hoptac_store::ingest::Outcome;
 use hoptac_store::{DocId, FactType, NewDocument, PartnershipId, Reader, Store, StoredFact, Touched};
 
-use crate::render;
+use crate::{render, AppError, Result};
 
 /// Where the index of a store lives: beside it.
 pub fn index_dir(store: &Path) -> PathBuf {
@@ -64,7 +63,7 @@ impl Indexer {
     /// Stage the entries of a stored document, read back from the store (catch-up and rebuild).
     pub fn add_stored(&mut self, g: &Gazetteer, store: &mut dyn Store, doc_id: DocId) -> Result<()> {
         let reader = store.reader();
-        let doc = reader.document(doc_id)?.with_context(|| format!("document {doc_id} vanished"))?;
+        let doc = reader.document(doc_id)?.ok_or(AppError::Vanished(doc_id))?;
         let touched = stored_facts(reader, doc_id)?;
         let meta = DocMeta { id: doc_id, title: &doc.title, source: &doc.source, published: doc.published };
         let entries = self.entries(g, reader, &meta, &doc.text, doc.article_end, &touched)?;

@@ -1,0 +1,321 @@
+//! Writes, shared by pages and API: a person's decision about a fact, a fact entered by hand,
+//! an uploaded document stored. Each runs in one store transaction on the writer, then brings
+//! the search index up to date for the documents it touched.
+//!
+//! Forms and the API send a record as flat string fields (`party_a`, `party_b`, `kind`, `date`,
+//! `ordinal`, `venue`, `status`, `signed`, `period_first`, `period_last`, `value`, `unit`,
+//! `quantity`, `year`, `note`); [`fact_from_fields`] turns them into a fact or into problem codes
+//! that the pages word in the user's language.
+
+use std::collections::HashMap;
+
+use hoptac_core::{AgreementKind, EventKind, EventStatus, FigureKind, PartialDate, Period, PlaceId, Unit};
+use hoptac_sqlite::SqliteStore;
+use hoptac_store::review::{self, Decision};
+use hoptac_store::{
+    DocId, FactId, FactType, NewDocument, ReviewState, Store, StoredAgreement, StoredEvent, StoredFact, StoredFigure,
+    WriteTx,
+};
+
+use crate::error::WebError;
+use crate::state::AppState;
+use crate::view::parse_code;
+
+pub type Fields = HashMap<String, String>;
+
+/// Problems with what a person wrote: catalogue keys are `problem-<code>`.
+pub type Problems = Vec<String>;
+
+fn field<'f>(f: &'f Fields, name: &str) -> Option<&'f str> {
+    f.get(name).map(|s| s.trim()).filter(|s| !s.is_empty())
+}
+
+fn date(f: &Fields, name: &str, problems: &mut Problems) -> Option<PartialDate> {
+    let s = field(f, name)?;
+    let d = PartialDate::parse(s);
+    if d.is_none() {
+        problems.push("date_invalid".into());
+    }
+    d
+}
+
+fn int<T: std::str::FromStr>(f: &Fields, name: &str, problems: &mut Problems) -> Option<T> {
+    let s = field(f, name)?;
+    let v = s.parse().ok();
+    if v.is_none() {
+        problems.push("number_invalid".into());
+    }
+    v
+}
+
+/// A value as people type it: "585000000", "585 000 000", "585.000.000", "2.5".
+fn value(f: &Fields, problems: &mut Problems) -> f64 {
+    let Some(s) = field(f, "value") else { return 0.0 };
+    let compact: String = s.chars().filter(|c| !c.is_whitespace() && *c != '_').collect();
+    let grouped = compact.split(['.', ',']).skip(1).all(|g| g.len() == 3) && compact.contains(['.', ',']);
+    let parsed = if grouped { compact.replace(['.', ','], "").parse() } else { compact.replace(',', ".").parse() };
+    match parsed {
+        Ok(v) => v,
+        Err(_) => {
+            problems.push("number_invalid".into());
+            0.0
+        }
+    }
+}
+
+fn place(st: &AppState, f: &Fields, name: &str, problems: &mut Problems) -> Option<PlaceId> {
+    let s = field(f, name)?;
+    match hoptac_app::places::resolve(st.gazetteer, s) {
+        Ok(p) => Some(p),
+        Err(_) => {
+            problems.push("place_unknown".into());
+            None
+        }
+    }
+}
+
+fn period(f: &Fields, problems: &mut Problems) -> Option<Period> {
+    let first: Option<i16> = int(f, "period_first", problems);
+    let last: Option<i16> = int(f, "period_last", problems);
+    match (first, last) {
+        (Some(a), Some(b)) => Some(Period { first: a, last: b }),
+        (Some(a), None) | (None, Some(a)) => Some(Period { first: a, last: a }),
+        (None, None) => None,
+    }
+}
+
+/// The fact the fields describe. `kind` is `event`, `agreement`, `commitment`, `result` or `fact`;
+/// `id` is kept (0 for a new fact). The partnership of the two parties is created when new.
+pub fn fact_from_fields(
+    st: &AppState,
+    tx: &mut dyn WriteTx,
+    kind: &str,
+    id: FactId,
+    f: &Fields,
+) -> Result<Result<StoredFact, Problems>, WebError> {
+    let mut problems = Problems::new();
+    let a = place(st, f, "party_a", &mut problems);
+    let b = place(st, f, "party_b", &mut problems);
+    let mut parties: Vec<PlaceId> = a.iter().chain(b.iter()).cloned().collect();
+    parties.sort();
+    parties.dedup();
+    let partnership = if parties.len() >= 2 { Some(tx.partnership_for(&parties)?) } else { None };
+    let fact = match kind {
+        "event" => StoredFact::Event(StoredEvent {
+            id,
+            partnership,
+            kind: field(f, "kind").and_then(parse_code::<EventKind>).unwrap_or(EventKind::Other),
+            ordinal: int(f, "ordinal", &mut problems),
+            date: date(f, "date", &mut problems),
+            place: place(st, f, "venue", &mut problems),
+            status: field(f, "status").and_then(parse_code::<EventStatus>).unwrap_or(EventStatus::Planned),
+        }),
+        "agreement" => StoredFact::Agreement(StoredAgreement {
+            id,
+            partnership,
+            kind: field(f, "kind").and_then(parse_code::<AgreementKind>).unwrap_or(AgreementKind::Mou),
+            signed: date(f, "signed", &mut problems),
+            period: period(f, &mut problems),
+        }),
+        "commitment" | "result" | "fact" | "figure" => {
+            let figure_kind = match kind {
+                "result" => FigureKind::Result,
+                "fact" => FigureKind::Fact,
+                "figure" => {
+                    field(f, "figure_kind").and_then(parse_code::<FigureKind>).unwrap_or(FigureKind::Commitment)
+                }
+                _ => FigureKind::Commitment,
+            };
+            StoredFact::Figure(StoredFigure {
+                id,
+                partnership,
+                kind: figure_kind,
+                unit: field(f, "unit").and_then(parse_code::<Unit>).unwrap_or(Unit::Other),
+                value: value(f, &mut problems),
+                from: a.iter().cloned().collect(),
+                to: b.iter().cloned().collect(),
+                period: period(f, &mut problems),
+                year: int(f, "year", &mut problems),
+                quantity: field(f, "quantity").unwrap_or_default().to_string(),
+                fulfils: None,
+            })
+        }
+        other => return Err(WebError::bad_request(format!("no kind of record called {other:?}"))),
+    };
+    let size = if parties.len() >= 2 { parties.len() } else { 0 };
+    problems.extend(review::validate(&fact, size).into_iter().map(|p| p.code().to_string()));
+    problems.dedup();
+    Ok(if problems.is_empty() { Ok(fact) } else { Err(problems) })
+}
+
+/// The fields that describe a stored fact (to fill an edit form).
+pub fn fields_of(fact: &StoredFact, parties: &[PlaceId]) -> Fields {
+    let mut f = Fields::new();
+    let mut put = |k: &str, v: String| {
+        f.insert(k.to_string(), v);
+    };
+    let opt = |v: Option<String>| v.unwrap_or_default();
+    match fact {
+        StoredFact::Event(e) => {
+            put("kind", crate::view::code(&e.kind));
+            put("ordinal", opt(e.ordinal.map(|o| o.to_string())));
+            put("date", opt(e.date.map(|d| d.to_string())));
+            put("venue", opt(e.place.as_ref().map(|p| p.to_string())));
+            put("status", crate::view::code(&e.status));
+        }
+        StoredFact::Agreement(a) => {
+            put("kind", crate::view::code(&a.kind));
+            put("signed", opt(a.signed.map(|d| d.to_string())));
+            put("period_first", opt(a.period.map(|p| p.first.to_string())));
+            put("period_last", opt(a.period.map(|p| p.last.to_string())));
+        }
+        StoredFact::Figure(x) => {
+            put("figure_kind", crate::view::code(&x.kind));
+            put("unit", crate::view::code(&x.unit));
+            put("value", hoptac_app::render::number(x.value).replace(',', ""));
+            put("quantity", x.quantity.clone());
+            put("period_first", opt(x.period.map(|p| p.first.to_string())));
+            put("period_last", opt(x.period.map(|p| p.last.to_string())));
+            put("year", opt(x.year.map(|y| y.to_string())));
+        }
+        StoredFact::Person(..) => {}
+    }
+    // Figures keep their direction (from → to); others list the parties Vietnamese first.
+    let (a, b) = match fact {
+        StoredFact::Figure(x) if !x.from.is_empty() || !x.to.is_empty() => (
+            x.from.first().cloned(),
+            x.to.first().cloned().or_else(|| parties.iter().find(|p| Some(*p) != x.from.first()).cloned()),
+        ),
+        _ => {
+            let mut ps = parties.to_vec();
+            ps.sort_by_key(|p| (p.country() != "VN", p.as_str().to_string()));
+            (ps.first().cloned(), ps.get(1).cloned())
+        }
+    };
+    put("party_a", opt(a.map(|p| p.to_string())));
+    put("party_b", opt(b.map(|p| p.to_string())));
+    f
+}
+
+fn now() -> String {
+    jiff::Timestamp::now().to_string()
+}
+
+/// Re-index the documents that support a fact (its description changed or it was rejected).
+fn reindex_fact(st: &AppState, store: &mut SqliteStore, fact_type: FactType, id: FactId) -> Result<(), WebError> {
+    let mut docs: Vec<DocId> = store.reader().evidence(fact_type, &[id])?.into_iter().map(|e| e.document).collect();
+    docs.sort();
+    docs.dedup();
+    if docs.is_empty() {
+        return Ok(());
+    }
+    let mut ix = hoptac_app::index::Indexer::new(&st.index)?;
+    for d in docs {
+        ix.add_stored(st.gazetteer, store, d)?;
+    }
+    ix.finish(store)?;
+    st.index.reload()?;
+    Ok(())
+}
+
+/// What a person decided, as a form or the API sends it.
+pub enum Wanted {
+    Accept,
+    Reject,
+    Correct(Fields),
+}
+
+/// Carry out a decision; the problems come back when a correction is not valid.
+pub fn decide(
+    st: &AppState,
+    store: &mut SqliteStore,
+    fact_type: FactType,
+    id: FactId,
+    wanted: Wanted,
+    reviewer: &str,
+) -> Result<Result<ReviewState, Problems>, WebError> {
+    let note = match &wanted {
+        Wanted::Correct(f) => field(f, "note").map(str::to_string),
+        _ => None,
+    };
+    let mut tx = store.begin()?;
+    let decision = match wanted {
+        Wanted::Accept => Decision::Accept,
+        Wanted::Reject => Decision::Reject,
+        Wanted::Correct(fields) => {
+            let current = review::load(tx.as_ref(), fact_type, id)?
+                .ok_or_else(|| WebError::not_found(format!("no {} with id {id}", fact_type.as_str())))?;
+            let kind = match &current {
+                StoredFact::Figure(_) => "figure",
+                _ => fact_type.as_str(),
+            };
+            let mut fields = fields;
+            if let StoredFact::Figure(f) = &current {
+                fields.entry("figure_kind".into()).or_insert_with(|| crate::view::code(&f.kind));
+            }
+            match fact_from_fields(st, tx.as_mut(), kind, id, &fields)? {
+                Ok(mut fact) => {
+                    if let (StoredFact::Figure(new), StoredFact::Figure(old)) = (&mut fact, &current) {
+                        new.fulfils = old.fulfils; // links are not edited here
+                    }
+                    Decision::Correct(fact)
+                }
+                Err(problems) => return Ok(Err(problems)),
+            }
+        }
+    };
+    let state = match review::decide(tx.as_mut(), fact_type, id, decision, reviewer, note, &now())? {
+        Ok(s) => s,
+        Err(problems) => return Ok(Err(problems.into_iter().map(|p| p.code().to_string()).collect())),
+    };
+    tx.commit()?;
+    reindex_fact(st, store, fact_type, id)?;
+    tracing::info!(fact = fact_type.as_str(), id, decision = state.as_str(), reviewer, "review");
+    Ok(Ok(state))
+}
+
+/// Store a fact entered by hand; returns its type and id.
+pub fn create(
+    st: &AppState,
+    store: &mut SqliteStore,
+    kind: &str,
+    fields: &Fields,
+    reviewer: &str,
+) -> Result<Result<(FactType, FactId), Problems>, WebError> {
+    let mut tx = store.begin()?;
+    let fact = match fact_from_fields(st, tx.as_mut(), kind, 0, fields)? {
+        Ok(f) => f,
+        Err(problems) => return Ok(Err(problems)),
+    };
+    let fact_type = fact.fact_type();
+    let note = field(fields, "note").map(str::to_string);
+    let id = match review::create(tx.as_mut(), fact, reviewer, note, &now())? {
+        Ok(id) => id,
+        Err(problems) => return Ok(Err(problems.into_iter().map(|p| p.code().to_string()).collect())),
+    };
+    tx.commit()?;
+    tracing::info!(fact = fact_type.as_str(), id, reviewer, "created by hand");
+    Ok(Ok((fact_type, id)))
+}
+
+/// Store an uploaded document (already read and extracted) and index it. Returns its id and
+/// whether it was new (the same content stored before is recognised by its hash).
+pub fn store_document(
+    st: &AppState,
+    store: &mut SqliteStore,
+    doc: &NewDocument,
+    record: &hoptac_core::ExtractRecord,
+) -> Result<(DocId, bool), WebError> {
+    if let Some(id) = store.reader().document_by_hash(&doc.hash)? {
+        return Ok((id, false));
+    }
+    let mut tx = store.begin()?;
+    let outcome = hoptac_store::ingest::ingest(tx.as_mut(), doc, record)?;
+    tx.commit()?;
+    let mut ix = hoptac_app::index::Indexer::new(&st.index)?;
+    ix.add_ingested(st.gazetteer, store, doc, &outcome)?;
+    ix.finish(store)?;
+    st.index.reload()?;
+    tracing::info!(document = outcome.doc, source = %doc.source, added = outcome.stats.added, merged = outcome.stats.merged, "document stored");
+    Ok((outcome.doc, true))
+}

@@ -1,0 +1,379 @@
+//! The JSON API under `/api/v1`, described by `openapi.json` (served at
+//! `/api/v1/openapi.json`; a test checks every route is in it). Errors are
+//! `{"error": {"code", "message"}}` with a stable code.
+
+use std::collections::HashMap;
+
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::header::CONTENT_TYPE;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
+use hoptac_core::FigureKind;
+use hoptac_store::{FactType, Reader};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::actions::{self, Fields, Wanted};
+use crate::error::WebError;
+use crate::guard::{Actor, CsrfToken};
+use crate::i18n::Lang;
+use crate::queries::{self, SearchParams};
+use crate::state::Shared;
+
+type ApiResult = Result<Response, WebError>;
+
+fn ok(v: impl serde::Serialize) -> ApiResult {
+    Ok(Json(v).into_response())
+}
+
+pub async fn openapi() -> Response {
+    ([(CONTENT_TYPE, "application/json")], include_str!("../openapi.json")).into_response()
+}
+
+/// The CSRF token a non-browser client sends back in `X-CSRF-Token` (the cookie comes with it).
+pub async fn csrf(Extension(token): Extension<CsrfToken>) -> ApiResult {
+    ok(json!({ "token": token.0, "header": crate::guard::CSRF_HEADER }))
+}
+
+pub async fn places(State(st): State<Shared>) -> ApiResult {
+    let places: Vec<Value> = st
+        .places
+        .iter()
+        .map(|p| {
+            json!({
+                "id": p.id, "level": p.level, "name_vi": p.name, "name_en": p.name_en, "name_lo": p.name_lo,
+                "valid_from": p.valid_from, "valid_to": p.valid_to, "successor": p.successor,
+            })
+        })
+        .collect();
+    ok(places)
+}
+
+pub async fn partnerships(State(st): State<Shared>) -> ApiResult {
+    let list = st.read(|_, r| queries::summaries(r, queries::today())).await?;
+    let out: Vec<Value> = list
+        .iter()
+        .map(|s| {
+            let names: Vec<String> = s.parties.iter().map(|p| st.place_name(p, Lang::Vi)).collect();
+            let mut v = serde_json::to_value(s).unwrap_or(Value::Null);
+            v["names"] = json!(names);
+            v
+        })
+        .collect();
+    ok(out)
+}
+
+pub async fn partnership_dossier(State(st): State<Shared>, Path(id): Path<i64>) -> ApiResult {
+    ok(st
+        .read(move |_, r| {
+            let p = queries::partnership(r, id)?;
+            queries::dossier(r, &p.parties)
+        })
+        .await?)
+}
+
+#[derive(Deserialize)]
+pub struct PlacesQuery {
+    #[serde(default)]
+    places: String,
+}
+
+pub async fn dossier(State(st): State<Shared>, Query(q): Query<PlacesQuery>) -> ApiResult {
+    let wanted = crate::pages::resolve_places(&st, &q.places)?;
+    ok(st.read(move |_, r| queries::dossier(r, &wanted)).await?)
+}
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    partnership: Option<i64>,
+    status: Option<String>,
+}
+
+fn partnership_ids(r: &dyn Reader, wanted: Option<i64>) -> Result<Vec<i64>, WebError> {
+    Ok(match wanted {
+        Some(id) => vec![queries::partnership(r, id)?.id],
+        None => r.partnerships()?.into_iter().map(|p| p.id).collect(),
+    })
+}
+
+pub async fn events(State(st): State<Shared>, Query(q): Query<ListQuery>) -> ApiResult {
+    ok(st
+        .read(move |_, r| {
+            let ids = partnership_ids(r, q.partnership)?;
+            let rows = hoptac_store::dossier::visible(r, FactType::Event, r.events(&ids)?, |e| e.id)?;
+            Ok(rows.into_iter().map(|(e, review)| with_review(&e, review)).collect::<Vec<_>>())
+        })
+        .await?)
+}
+
+pub async fn agreements(State(st): State<Shared>, Query(q): Query<ListQuery>) -> ApiResult {
+    ok(st
+        .read(move |_, r| {
+            let ids = partnership_ids(r, q.partnership)?;
+            let rows = hoptac_store::dossier::visible(r, FactType::Agreement, r.agreements(&ids)?, |a| a.id)?;
+            Ok(rows.into_iter().map(|(a, review)| with_review(&a, review)).collect::<Vec<_>>())
+        })
+        .await?)
+}
+
+fn with_review(v: &impl serde::Serialize, review: hoptac_store::ReviewState) -> Value {
+    let mut v = serde_json::to_value(v).unwrap_or(Value::Null);
+    v["review"] = json!(review);
+    v
+}
+
+/// Commitments with their status and the results that fulfil them (from each partnership's
+/// dossier); `?status=promised|delivered|overdue|unknown` filters.
+pub async fn commitments(State(st): State<Shared>, Query(q): Query<ListQuery>) -> ApiResult {
+    if let Some(s) = q.status.as_deref() {
+        if !["promised", "delivered", "overdue", "unknown"].contains(&s) {
+            return Err(WebError::bad_request(format!("unknown status {s:?} (promised, delivered, overdue, unknown)")));
+        }
+    }
+    ok(st
+        .read(move |_, r| {
+            let mut out = Vec::new();
+            let mut seen = std::collections::HashSet::new();
+            for id in partnership_ids(r, q.partnership)? {
+                let p = queries::partnership(r, id)?;
+                if p.parties.len() < 2 {
+                    continue;
+                }
+                let d = queries::dossier(r, &p.parties)?;
+                for c in d.commitments {
+                    if c.line.fact.partnership != Some(id) || !seen.insert(c.line.fact.id) {
+                        continue;
+                    }
+                    if q.status.as_deref().is_none_or(|s| s == c.status.as_str()) {
+                        out.push(c);
+                    }
+                }
+            }
+            Ok(out)
+        })
+        .await?)
+}
+
+pub async fn fact(State(st): State<Shared>, Path((kind, id)): Path<(String, i64)>) -> ApiResult {
+    let ft = match kind.as_str() {
+        "events" => FactType::Event,
+        "agreements" => FactType::Agreement,
+        "figures" | "commitments" => FactType::Figure,
+        "people" => FactType::Person,
+        other => return Err(WebError::not_found(format!("no collection {other:?}"))),
+    };
+    let v = st.read(move |_, r| queries::fact(r, ft, id)).await?;
+    if kind == "commitments"
+        && !matches!(&v.stored, hoptac_store::StoredFact::Figure(f) if f.kind == FigureKind::Commitment)
+    {
+        return Err(WebError::not_found(format!("figure {id} is not a commitment")));
+    }
+    ok(v)
+}
+
+#[derive(Deserialize)]
+pub struct Page {
+    #[serde(default)]
+    offset: usize,
+    limit: Option<usize>,
+}
+
+pub async fn documents(State(st): State<Shared>, Query(p): Query<Page>) -> ApiResult {
+    let limit = p.limit.unwrap_or(100).min(1000);
+    ok(st
+        .read(move |_, r| {
+            let ids = r.document_ids()?;
+            let total = ids.len();
+            let page: Vec<i64> = ids.into_iter().skip(p.offset).take(limit).collect();
+            Ok(json!({ "total": total, "offset": p.offset, "documents": r.document_summaries(&page)? }))
+        })
+        .await?)
+}
+
+/// A document's text and every evidence span in it, with the fact each supports.
+pub async fn document(State(st): State<Shared>, Path(id): Path<i64>) -> ApiResult {
+    let v = st.read(move |_, r| queries::document(r, id)).await?;
+    let evidence: Vec<Value> = v
+        .evidence
+        .iter()
+        .map(|e| {
+            json!({
+                "fact_type": e.fact_type, "fact_id": e.fact_id, "span": e.span, "sentence": e.sentence,
+                "claim": e.claim,
+                "review": v.states.get(&(e.fact_type, e.fact_id)),
+            })
+        })
+        .collect();
+    ok(json!({ "document": v.doc, "evidence": evidence }))
+}
+
+pub async fn search(State(st): State<Shared>, Query(p): Query<SearchParams>) -> ApiResult {
+    if p.q.trim().is_empty() {
+        return Err(WebError::bad_request("the query q is empty"));
+    }
+    let limit = p.limit.unwrap_or(20).clamp(1, 200);
+    let r = st.read(move |st, _| queries::search(st, &p, limit)).await?;
+    ok(json!({ "total": r.total, "hits": r.hits }))
+}
+
+#[derive(Deserialize)]
+pub struct AgendaQuery {
+    days: Option<i64>,
+}
+
+pub async fn agenda(State(st): State<Shared>, Query(q): Query<AgendaQuery>) -> ApiResult {
+    let days = q.days.unwrap_or(365);
+    if days < 0 {
+        return Err(WebError::bad_request("days must not be negative"));
+    }
+    ok(st.read(move |_, r| Ok(hoptac_store::agenda::build(r, queries::today(), days)?)).await?)
+}
+
+pub async fn agenda_ics(State(st): State<Shared>, Query(q): Query<AgendaQuery>) -> ApiResult {
+    let days = q.days.unwrap_or(365).max(0);
+    let a = st.read(move |_, r| Ok(hoptac_store::agenda::build(r, queries::today(), days)?)).await?;
+    let g = st.gazetteer;
+    let ics = hoptac_store::agenda::to_ics(
+        &a,
+        &|p| hoptac_app::places::name(g, p),
+        &|ps| hoptac_app::render::parties(g, ps),
+        &hoptac_app::render::event_title,
+    );
+    Ok((
+        [
+            (CONTENT_TYPE, "text/calendar; charset=utf-8"),
+            (axum::http::header::CONTENT_DISPOSITION, "attachment; filename=\"hoptac.ics\""),
+        ],
+        ics,
+    )
+        .into_response())
+}
+
+#[derive(Deserialize)]
+pub struct QueueQuery {
+    limit: Option<usize>,
+}
+
+pub async fn review_queue(State(st): State<Shared>, Query(q): Query<QueueQuery>) -> ApiResult {
+    let limit = q.limit.unwrap_or(50).clamp(1, 500);
+    let (total, items) = st.read(move |_, r| queries::queue(r, limit)).await?;
+    let items: Vec<Value> = items
+        .iter()
+        .map(|it| {
+            let fact = match &it.fact {
+                hoptac_store::StoredFact::Event(e) => serde_json::to_value(e),
+                hoptac_store::StoredFact::Agreement(a) => serde_json::to_value(a),
+                hoptac_store::StoredFact::Figure(f) => serde_json::to_value(f),
+                hoptac_store::StoredFact::Person(p, _) => serde_json::to_value(p),
+            }
+            .unwrap_or(Value::Null);
+            json!({ "fact_type": it.fact_type, "id": it.fact.id(), "fact": fact, "parties": it.parties, "sentence": it.sentence })
+        })
+        .collect();
+    ok(json!({ "pending": total, "items": items }))
+}
+
+/// Flat fields from a JSON object (strings and numbers; others refused).
+fn fields_from_json(v: &Value) -> Result<Fields, WebError> {
+    let obj = v.as_object().ok_or_else(|| WebError::bad_request("expected a JSON object"))?;
+    let mut out = HashMap::new();
+    for (k, v) in obj {
+        let s = match v {
+            Value::String(s) => s.clone(),
+            Value::Number(n) => n.to_string(),
+            Value::Null => continue,
+            _ => return Err(WebError::bad_request(format!("field {k:?} must be a string or a number"))),
+        };
+        out.insert(k.clone(), s);
+    }
+    Ok(out)
+}
+
+fn invalid(problems: Vec<String>) -> WebError {
+    let mut e = WebError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_record", problems.join(", "));
+    e.problems = problems;
+    e
+}
+
+fn json_body(body: &Bytes) -> Result<Value, WebError> {
+    serde_json::from_slice(body).map_err(|e| WebError::bad_request(format!("the body is not JSON: {e}")))
+}
+
+/// `{"decision": "accept" | "reject" | "correct", "fields": {...}, "note": "..."}`.
+pub async fn review_decide(
+    State(st): State<Shared>,
+    Extension(actor): Extension<Actor>,
+    Path((kind, id)): Path<(String, i64)>,
+    body: Bytes,
+) -> ApiResult {
+    let ft = queries::fact_type(&kind)?;
+    let v = json_body(&body)?;
+    let wanted = match v.get("decision").and_then(Value::as_str) {
+        Some("accept") => Wanted::Accept,
+        Some("reject") => Wanted::Reject,
+        Some("correct") => {
+            let mut f = fields_from_json(v.get("fields").unwrap_or(&Value::Null))?;
+            if let Some(n) = v.get("note").and_then(Value::as_str) {
+                f.insert("note".into(), n.into());
+            }
+            Wanted::Correct(f)
+        }
+        other => {
+            return Err(WebError::bad_request(format!("decision must be accept, reject or correct, not {other:?}")))
+        }
+    };
+    let who = actor.0;
+    let state = st.write(move |st, store| actions::decide(st, store, ft, id, wanted, &who)).await?.map_err(invalid)?;
+    let v = st.read(move |_, r| queries::fact(r, ft, id)).await?;
+    let mut out = serde_json::to_value(&v).map_err(WebError::internal)?;
+    out["review"] = json!(state);
+    ok(out)
+}
+
+/// A fact entered by hand: `{"type": "event" | "agreement" | "commitment", ...fields}`.
+pub async fn create_fact(State(st): State<Shared>, Extension(actor): Extension<Actor>, body: Bytes) -> ApiResult {
+    let v = json_body(&body)?;
+    let fields = fields_from_json(&v)?;
+    let kind = fields.get("type").cloned().unwrap_or_default();
+    if !["event", "agreement", "commitment", "result", "fact"].contains(&kind.as_str()) {
+        return Err(WebError::bad_request("type must be event, agreement, commitment, result or fact"));
+    }
+    let who = actor.0;
+    let (ft, id) =
+        st.write(move |st, store| actions::create(st, store, &kind, &fields, &who)).await?.map_err(invalid)?;
+    let v = st.read(move |_, r| queries::fact(r, ft, id)).await?;
+    Ok((StatusCode::CREATED, Json(v)).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct UploadQuery {
+    /// The file name (its extension says the format: .txt, .html, .md).
+    name: Option<String>,
+    #[serde(default)]
+    dry_run: bool,
+}
+
+/// Upload a document as the request body. `?dry_run=true` extracts without storing.
+pub async fn upload(State(st): State<Shared>, Query(q): Query<UploadQuery>, body: Bytes) -> ApiResult {
+    let name = q.name.unwrap_or_else(|| "upload.txt".into());
+    let (text, encoding) = hoptac_app::input::read_bytes(&name, &body, st.config.upload_limit as u64)
+        .map_err(|e| WebError::new(StatusCode::UNPROCESSABLE_ENTITY, "unsupported_document", format!("{name}: {e}")))?;
+    let (doc, record) = hoptac_app::prepare(&st.extractor, &format!("upload:{name}"), text, encoding);
+    if q.dry_run {
+        return ok(json!({ "stored": false, "record": record }));
+    }
+    let (id, new) = st
+        .write(move |st, store| {
+            let (id, new) = actions::store_document(st, store, &doc, &record)?;
+            Ok((id, new))
+        })
+        .await?;
+    let status = if new { StatusCode::CREATED } else { StatusCode::OK };
+    Ok((status, Json(json!({ "stored": new, "known": !new, "document": id }))).into_response())
+}
+
+pub async fn not_found() -> WebError {
+    WebError::not_found("no such API endpoint")
+}

@@ -1,0 +1,106 @@
+//! The web application and HTTP API of hoptac (`hoptac serve`).
+//!
+//! - [`state`]: what requests share (store connections, the writer, the index, catalogues).
+//! - [`guard`]: the one place where writes are authorised and cross-site requests refused.
+//! - [`pages`]: server-rendered HTML in Vietnamese, Lao and English ([`i18n`], `templates/`).
+//! - [`api`]: JSON under `/api/v1`, described by `openapi.json`.
+//! - [`queries`] and [`actions`]: reads and writes both use; [`view`]: labels; [`svg`]: map, charts.
+
+pub mod actions;
+pub mod api;
+pub mod error;
+pub mod guard;
+pub mod i18n;
+pub mod pages;
+pub mod queries;
+pub mod state;
+pub mod svg;
+pub mod view;
+
+use std::future::Future;
+use std::sync::Arc;
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use tower_http::trace::TraceLayer;
+
+pub use state::{AppState, Config, Mode};
+
+fn asset(content_type: &'static str, body: &'static str) -> Response {
+    ([(CONTENT_TYPE, content_type), (CACHE_CONTROL, "public, max-age=3600")], body).into_response()
+}
+
+/// Every route of the application.
+pub fn router(st: state::Shared) -> Router {
+    let upload_limit = st.config.upload_limit + 64 * 1024;
+    let api = Router::new()
+        .route("/openapi.json", get(api::openapi))
+        .route("/csrf", get(api::csrf))
+        .route("/places", get(api::places))
+        .route("/partnerships", get(api::partnerships))
+        .route("/partnerships/{id}/dossier", get(api::partnership_dossier))
+        .route("/dossier", get(api::dossier))
+        .route("/events", get(api::events))
+        .route("/agreements", get(api::agreements))
+        .route("/commitments", get(api::commitments))
+        .route("/{collection}/{id}", get(api::fact))
+        .route("/documents", get(api::documents).post(api::upload).layer(DefaultBodyLimit::max(upload_limit)))
+        .route("/documents/{id}", get(api::document))
+        .route("/search", get(api::search))
+        .route("/agenda", get(api::agenda))
+        .route("/agenda.ics", get(api::agenda_ics))
+        .route("/review", get(api::review_queue))
+        .route("/facts", post(api::create_fact))
+        .route("/facts/{kind}/{id}/review", post(api::review_decide))
+        .fallback(api::not_found);
+    Router::new()
+        .route("/", get(pages::overview))
+        .route("/partnerships/{id}", get(pages::partnership))
+        .route("/dossier", get(pages::dossier_by_places))
+        .route("/documents/{id}", get(pages::document))
+        .route("/facts/{kind}/{id}", get(pages::fact))
+        .route("/facts/{kind}/{id}/edit", get(pages::edit_form).post(pages::edit_submit))
+        .route("/search", get(pages::search))
+        .route("/agenda", get(pages::agenda))
+        .route("/review", get(pages::review_queue))
+        .route("/review/{kind}/{id}", post(pages::review_decide))
+        .route("/new/{kind}", get(pages::new_form).post(pages::new_submit))
+        .route("/upload", get(pages::upload_form).post(pages::upload_submit).layer(DefaultBodyLimit::max(upload_limit)))
+        .route("/upload/{token}", post(pages::upload_confirm))
+        .route(
+            "/assets/style.css",
+            get(|| async { asset("text/css; charset=utf-8", include_str!("../assets/style.css")) }),
+        )
+        .route(
+            "/assets/app.js",
+            get(|| async { asset("text/javascript; charset=utf-8", include_str!("../assets/app.js")) }),
+        )
+        .route("/healthz", get(|| async { "ok" }))
+        .nest("/api/v1", api)
+        .fallback(not_found_page)
+        .layer(axum::middleware::from_fn_with_state(st.clone(), guard::guard))
+        .layer(DefaultBodyLimit::max(256 * 1024))
+        .layer(TraceLayer::new_for_http())
+        .with_state(st)
+}
+
+async fn not_found_page(
+    axum::extract::State(st): axum::extract::State<state::Shared>,
+    headers: axum::http::HeaderMap,
+    uri: axum::http::Uri,
+) -> Response {
+    let lang = pages::request_lang(&headers, uri.query());
+    pages::error_page(&st, lang, &error::WebError::not_found(uri.path().to_string()))
+}
+
+/// Serve until `shutdown` resolves; in-flight requests finish first.
+pub async fn serve(
+    st: Arc<AppState>,
+    listener: tokio::net::TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(st)).with_graceful_shutdown(shutdown).await
+}

@@ -1,0 +1,297 @@
+//! Reads shared by pages and API: the overview's partnership summaries, a dossier by places,
+//! one fact with its evidence and history, a document with its evidence spans, the review
+//! queue, and search. Each runs inside [`crate::state::AppState::read`].
+
+use std::collections::{BTreeMap, HashMap};
+
+use hoptac_core::{EventStatus, FigureKind, PartialDate, PlaceId};
+use hoptac_search::{Results, SearchQuery};
+use hoptac_sqlite::SqliteStore;
+use hoptac_store::dossier::{self, commitment_status, CommitmentStatus, Dossier};
+use hoptac_store::{
+    review, DocId, Document, Evidence, FactId, FactType, Partnership, PartnershipId, Reader, ReviewEntry, ReviewState,
+    StoredEvent, StoredFact,
+};
+use serde::Serialize;
+
+use crate::error::WebError;
+use crate::state::AppState;
+
+pub fn today() -> jiff::civil::Date {
+    jiff::Zoned::now().date()
+}
+
+/// A partnership as the overview lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct PartnershipSummary {
+    pub id: PartnershipId,
+    pub parties: Vec<PlaceId>,
+    pub agreements: usize,
+    /// Commitments promised, overdue or of unknown status (not delivered).
+    pub open_commitments: usize,
+    pub events: usize,
+    /// The first planned meeting whose date has not passed.
+    pub next_meeting: Option<StoredEvent>,
+    /// Meetings by year: (held, planned).
+    #[serde(skip)]
+    pub meetings_by_year: BTreeMap<i16, (usize, usize)>,
+}
+
+fn date_first_day(d: PartialDate) -> String {
+    hoptac_store::agenda::date_bounds(d).map(|(first, _)| first.to_string()).unwrap_or_default()
+}
+
+fn date_last_day(d: PartialDate) -> String {
+    hoptac_store::agenda::date_bounds(d).map(|(_, last)| last.to_string()).unwrap_or_default()
+}
+
+/// Every partnership of two or more parties with its counts, read in three queries.
+pub fn summaries(reader: &dyn Reader, today: jiff::civil::Date) -> Result<Vec<PartnershipSummary>, WebError> {
+    let partnerships: Vec<Partnership> = reader.partnerships()?.into_iter().filter(|p| p.parties.len() >= 2).collect();
+    let pids: Vec<PartnershipId> = partnerships.iter().map(|p| p.id).collect();
+    let mut out: HashMap<PartnershipId, PartnershipSummary> = partnerships
+        .iter()
+        .map(|p| {
+            (
+                p.id,
+                PartnershipSummary {
+                    id: p.id,
+                    parties: p.parties.clone(),
+                    agreements: 0,
+                    open_commitments: 0,
+                    events: 0,
+                    next_meeting: None,
+                    meetings_by_year: BTreeMap::new(),
+                },
+            )
+        })
+        .collect();
+    for (a, _) in dossier::visible(reader, FactType::Agreement, reader.agreements(&pids)?, |a| a.id)? {
+        if let Some(s) = a.partnership.and_then(|p| out.get_mut(&p)) {
+            s.agreements += 1;
+        }
+    }
+    let today_s = today.to_string();
+    for (e, _) in dossier::visible(reader, FactType::Event, reader.events(&pids)?, |e| e.id)? {
+        let Some(s) = e.partnership.and_then(|p| out.get_mut(&p)) else { continue };
+        s.events += 1;
+        if let Some(d) = e.date {
+            let slot = s.meetings_by_year.entry(d.year).or_default();
+            match e.status {
+                EventStatus::Held => slot.0 += 1,
+                EventStatus::Planned => slot.1 += 1,
+            }
+            if e.status == EventStatus::Planned && date_last_day(d) >= today_s {
+                let earlier = s.next_meeting.as_ref().and_then(|n| n.date).map(date_first_day);
+                if earlier.is_none_or(|x| date_first_day(d) < x) {
+                    s.next_meeting = Some(e);
+                }
+            }
+        }
+    }
+    let figures: Vec<_> = dossier::visible(reader, FactType::Figure, reader.figures(&pids)?, |f| f.id)?
+        .into_iter()
+        .map(|(f, _)| f)
+        .collect();
+    let mut delivered: HashMap<FactId, f64> = HashMap::new();
+    for r in figures.iter().filter(|f| f.kind == FigureKind::Result) {
+        if let Some(c) = r.fulfils {
+            *delivered.entry(c).or_default() += r.value;
+        }
+    }
+    for c in figures.iter().filter(|f| f.kind == FigureKind::Commitment) {
+        let got = delivered.get(&c.id).copied();
+        let status = commitment_status(c, got.unwrap_or(0.0), got.is_some(), today.year());
+        if status != CommitmentStatus::Delivered {
+            if let Some(s) = c.partnership.and_then(|p| out.get_mut(&p)) {
+                s.open_commitments += 1;
+            }
+        }
+    }
+    let mut list: Vec<PartnershipSummary> = out.into_values().collect();
+    list.sort_by(|a, b| b.events.cmp(&a.events).then(a.id.cmp(&b.id)));
+    Ok(list)
+}
+
+pub fn dossier(reader: &dyn Reader, wanted: &[PlaceId]) -> Result<Dossier, WebError> {
+    Ok(dossier::build(reader, wanted, today())?)
+}
+
+/// The parties of a partnership.
+pub fn partnership(reader: &dyn Reader, id: PartnershipId) -> Result<Partnership, WebError> {
+    reader
+        .partnerships()?
+        .into_iter()
+        .find(|p| p.id == id)
+        .ok_or_else(|| WebError::not_found(format!("no partnership with id {id}")))
+}
+
+/// One fact with everything known about it.
+#[derive(Debug, Clone, Serialize)]
+pub struct FactView {
+    pub fact_type: FactType,
+    pub fact: serde_json::Value,
+    #[serde(skip)]
+    pub stored: StoredFact,
+    pub parties: Vec<PlaceId>,
+    pub review: ReviewState,
+    pub evidence: Vec<Evidence>,
+    pub history: Vec<ReviewEntry>,
+}
+
+pub fn fact_type(s: &str) -> Result<FactType, WebError> {
+    FactType::parse(s).ok_or_else(|| WebError::not_found(format!("no kind of record called {s:?}")))
+}
+
+pub fn fact(reader: &dyn Reader, fact_type: FactType, id: FactId) -> Result<FactView, WebError> {
+    let stored = review::load(reader, fact_type, id)?
+        .ok_or_else(|| WebError::not_found(format!("no {} with id {id}", fact_type.as_str())))?;
+    let pid = match &stored {
+        StoredFact::Event(e) => e.partnership,
+        StoredFact::Agreement(a) => a.partnership,
+        StoredFact::Figure(f) => f.partnership,
+        StoredFact::Person(..) => None,
+    };
+    let parties = match pid {
+        Some(p) => partnership(reader, p)?.parties,
+        None => Vec::new(),
+    };
+    let (review, history) = if fact_type == FactType::Person {
+        (ReviewState::Pending, Vec::new())
+    } else {
+        (review::state(reader, fact_type, id)?, reader.review_log(fact_type, id)?)
+    };
+    let fact = match &stored {
+        StoredFact::Event(e) => serde_json::to_value(e),
+        StoredFact::Agreement(a) => serde_json::to_value(a),
+        StoredFact::Figure(f) => serde_json::to_value(f),
+        StoredFact::Person(p, _) => serde_json::to_value(p),
+    }
+    .map_err(WebError::internal)?;
+    Ok(FactView { fact_type, fact, stored, parties, review, evidence: reader.evidence(fact_type, &[id])?, history })
+}
+
+/// The facts of the given (type, id) pairs, loaded by type in one query each.
+pub fn load_facts(
+    reader: &dyn Reader,
+    refs: &[(FactType, FactId)],
+) -> Result<HashMap<(FactType, FactId), StoredFact>, WebError> {
+    let ids = |t: FactType| refs.iter().filter(|(x, _)| *x == t).map(|(_, id)| *id).collect::<Vec<_>>();
+    let mut out = HashMap::new();
+    for e in reader.events_by_id(&ids(FactType::Event))? {
+        out.insert((FactType::Event, e.id), StoredFact::Event(e));
+    }
+    for a in reader.agreements_by_id(&ids(FactType::Agreement))? {
+        out.insert((FactType::Agreement, a.id), StoredFact::Agreement(a));
+    }
+    for f in reader.figures_by_id(&ids(FactType::Figure))? {
+        out.insert((FactType::Figure, f.id), StoredFact::Figure(f));
+    }
+    for p in reader.people_by_id(&ids(FactType::Person))? {
+        out.insert((FactType::Person, p.id), StoredFact::Person(p, Vec::new()));
+    }
+    Ok(out)
+}
+
+/// A document, its evidence, and the facts and review states it supports.
+pub struct DocumentView {
+    pub doc: Document,
+    pub evidence: Vec<Evidence>,
+    pub facts: HashMap<(FactType, FactId), StoredFact>,
+    pub states: HashMap<(FactType, FactId), ReviewState>,
+}
+
+pub fn document(reader: &dyn Reader, id: DocId) -> Result<DocumentView, WebError> {
+    let doc = reader.document(id)?.ok_or_else(|| WebError::not_found(format!("no document with id {id}")))?;
+    let evidence = reader.evidence_of_document(id)?;
+    let refs: Vec<(FactType, FactId)> = evidence.iter().map(|e| (e.fact_type, e.fact_id)).collect();
+    let facts = load_facts(reader, &refs)?;
+    let states = review_states(reader, &refs)?;
+    Ok(DocumentView { doc, evidence, facts, states })
+}
+
+pub fn review_states(
+    reader: &dyn Reader,
+    refs: &[(FactType, FactId)],
+) -> Result<HashMap<(FactType, FactId), ReviewState>, WebError> {
+    let mut states = HashMap::new();
+    for t in [FactType::Event, FactType::Agreement, FactType::Figure] {
+        let ids: Vec<FactId> = refs.iter().filter(|(x, _)| *x == t).map(|(_, id)| *id).collect();
+        for (id, s) in reader.review_states(t, &ids)? {
+            states.insert((t, id), s);
+        }
+    }
+    Ok(states)
+}
+
+/// One item of the review queue: the fact, its parties and the first sentence that supports it.
+pub struct QueueItem {
+    pub fact_type: FactType,
+    pub fact: StoredFact,
+    pub parties: Vec<PlaceId>,
+    pub sentence: String,
+}
+
+pub fn queue(reader: &dyn Reader, limit: usize) -> Result<(usize, Vec<QueueItem>), WebError> {
+    let total = reader.pending_reviews()?;
+    let refs = reader.review_queue(limit)?;
+    let facts = load_facts(reader, &refs)?;
+    let mut sentences: HashMap<(FactType, FactId), String> = HashMap::new();
+    for t in [FactType::Event, FactType::Agreement, FactType::Figure] {
+        let ids: Vec<FactId> = refs.iter().filter(|(x, _)| *x == t).map(|(_, id)| *id).collect();
+        for e in reader.evidence(t, &ids)? {
+            sentences.entry((t, e.fact_id)).or_insert(e.sentence);
+        }
+    }
+    let parties_of: HashMap<PartnershipId, Vec<PlaceId>> =
+        reader.partnerships()?.into_iter().map(|p| (p.id, p.parties)).collect();
+    let items = refs
+        .iter()
+        .filter_map(|r| {
+            let fact = facts.get(r)?.clone();
+            let pid = match &fact {
+                StoredFact::Event(e) => e.partnership,
+                StoredFact::Agreement(a) => a.partnership,
+                StoredFact::Figure(f) => f.partnership,
+                StoredFact::Person(..) => None,
+            };
+            Some(QueueItem {
+                fact_type: r.0,
+                parties: pid.and_then(|p| parties_of.get(&p).cloned()).unwrap_or_default(),
+                sentence: sentences.get(r).cloned().unwrap_or_default(),
+                fact,
+            })
+        })
+        .collect();
+    Ok((total, items))
+}
+
+/// Search filters as a request gives them.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct SearchParams {
+    #[serde(default)]
+    pub q: String,
+    pub place: Option<String>,
+    pub year: Option<String>,
+    pub kind: Option<String>,
+    pub limit: Option<usize>,
+}
+
+pub fn search(st: &AppState, p: &SearchParams, limit: usize) -> Result<Results, WebError> {
+    let mut q = SearchQuery { text: p.q.clone(), limit, ..Default::default() };
+    if let Some(place) = p.place.as_deref().filter(|s| !s.trim().is_empty()) {
+        let id = hoptac_app::places::resolve(st.gazetteer, place)?;
+        q.places = dossier::with_predecessors(&id, &st.places).into_iter().map(|p| p.to_string()).collect();
+    }
+    if let Some(y) = p.year.as_deref().filter(|s| !s.trim().is_empty()) {
+        let y: i64 = y.trim().parse().map_err(|_| WebError::bad_request(format!("year {y:?} is not a number")))?;
+        q.years = Some((y, y));
+    }
+    if let Some(k) = p.kind.as_deref().filter(|s| !s.trim().is_empty()) {
+        q.kinds = vec![k.trim().to_string()];
+    }
+    Ok(st.index.search(&q)?)
+}
+
+/// The store connection type the queries run on.
+pub type Conn = SqliteStore;

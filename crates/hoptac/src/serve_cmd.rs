@@ -1,0 +1,114 @@
+//! `hoptac serve`: the web application and HTTP API on this machine. Read-only unless started
+//! in single-user local mode (`--local`, which only binds to loopback); `--demo` serves a
+//! temporary store filled from the bundled example documents.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{bail, Context, Result};
+use hoptac_web::{AppState, Config, Mode};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
+    /// Single-user local mode: the person at this machine may review, correct and add records
+    /// (only on a loopback address).
+    #[arg(long)]
+    local: bool,
+    /// The name recorded with each decision in local mode (default: $USER).
+    #[arg(long)]
+    user: Option<String>,
+    /// Serve a temporary store filled from the example documents (implies --local).
+    #[arg(long)]
+    demo: bool,
+    /// The documents --demo ingests.
+    #[arg(long, default_value = "examples/documents")]
+    demo_dir: PathBuf,
+    /// Largest document accepted by upload, in MB.
+    #[arg(long, default_value_t = 8)]
+    upload_limit_mb: usize,
+    /// Logs as JSON lines (default: human-readable lines with key=value fields).
+    #[arg(long)]
+    log_json: bool,
+}
+
+fn init_logs(json: bool) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,tantivy=warn,rusqlite_migration=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if json {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
+pub fn run(store: &Path, args: Args) -> Result<ExitCode> {
+    init_logs(args.log_json);
+    let local = args.local || args.demo;
+    if local && !args.addr.ip().is_loopback() {
+        bail!("--local serves one person on this machine: listen on a loopback address (127.0.0.1), not {}", args.addr);
+    }
+    // The demo's store lives in a temporary directory removed when the server stops.
+    let demo_dir =
+        if args.demo { Some(tempfile::tempdir().context("cannot create a temporary directory")?) } else { None };
+    let store: PathBuf = match &demo_dir {
+        Some(dir) => {
+            let path = dir.path().join("demo.db");
+            if !args.demo_dir.is_dir() {
+                bail!(
+                    "{}: no example documents here (run from the repository, or give --demo-dir)",
+                    args.demo_dir.display()
+                );
+            }
+            crate::ingest_cmd::ingest_paths(&path, &[args.demo_dir.clone()], true)?;
+            path
+        }
+        None => store.to_path_buf(),
+    };
+    let user = args.user.or_else(|| std::env::var("USER").ok()).unwrap_or_else(|| "local".into());
+    let mode = if local { Mode::Local { user } } else { Mode::ReadOnly };
+    let config = Config { addr: args.addr, store: store.clone(), mode, upload_limit: args.upload_limit_mb * 1_000_000 };
+    let state = AppState::open(config).map_err(|e| anyhow::anyhow!(e))?;
+    let writes = state.can_write();
+    let runtime =
+        tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the runtime")?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(args.addr)
+            .await
+            .with_context(|| format!("cannot listen on {}", args.addr))?;
+        let addr = listener.local_addr().context("no local address")?;
+        println!(
+            "hoptac: serving http://{addr}/ (store {}, {})",
+            store.display(),
+            if writes { "single-user local mode: writes allowed" } else { "read-only" }
+        );
+        tracing::info!(%addr, store = %store.display(), writes, "listening");
+        hoptac_web::serve(Arc::new(state), listener, shutdown_signal()).await.context("server failed")
+    })?;
+    drop(demo_dir);
+    Ok(ExitCode::SUCCESS)
+}
