@@ -377,3 +377,24 @@ pub async fn upload(State(st): State<Shared>, Query(q): Query<UploadQuery>, body
 pub async fn not_found() -> WebError {
     WebError::not_found("no such API endpoint")
 }
+
+#[cfg(test)]
+mod tests {
+    /// Every route the router serves under /api/v1 is described in openapi.json, and nothing else is.
+    #[test]
+    fn openapi_describes_every_route() {
+        let doc: serde_json::Value = serde_json::from_str(include_str!("../openapi.json")).unwrap();
+        let paths = doc["paths"].as_object().unwrap();
+        let lib = include_str!("lib.rs");
+        let api = &lib[lib.find("let api = Router::new()").unwrap()..lib.find(".fallback(api::not_found)").unwrap()];
+        let routes: Vec<&str> = api.split(".route(\"").skip(1).map(|r| &r[..r.find('"').unwrap()]).collect();
+        assert!(routes.len() >= 15, "{routes:?}");
+        for r in &routes {
+            assert!(paths.contains_key(*r), "route {r} is not in openapi.json");
+        }
+        for p in paths.keys() {
+            assert!(routes.contains(&p.as_str()), "openapi.json describes {p}, which is not served");
+        }
+        assert_eq!(doc["openapi"], "3.1.0");
+    }
+}

@@ -82,6 +82,7 @@ pub fn router(st: state::Shared) -> Router {
         .nest("/api/v1", api)
         .fallback(not_found_page)
         .layer(axum::middleware::from_fn_with_state(st.clone(), guard::guard))
+        .layer(axum::middleware::from_fn_with_state(st.clone(), uniform_errors))
         .layer(DefaultBodyLimit::max(256 * 1024))
         .layer(TraceLayer::new_for_http())
         .with_state(st)
@@ -94,6 +95,46 @@ async fn not_found_page(
 ) -> Response {
     let lang = pages::request_lang(&headers, uri.query());
     pages::error_page(&st, lang, &error::WebError::not_found(uri.path().to_string()))
+}
+
+/// Errors the framework answers itself (a body too large, a query that does not parse, a
+/// method not allowed) in the same form as ours: JSON under `/api/`, a page elsewhere.
+async fn uniform_errors(
+    axum::extract::State(st): axum::extract::State<state::Shared>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let api = req.uri().path().starts_with("/api/");
+    let lang = pages::request_lang(req.headers(), req.uri().query());
+    let resp = next.run(req).await;
+    let status = resp.status();
+    let typed = resp
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|c| c.starts_with("application/json") || c.starts_with("text/html"));
+    if !(status.is_client_error() || status.is_server_error()) || typed {
+        return resp;
+    }
+    let text = axum::body::to_bytes(resp.into_body(), 64 * 1024)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_default();
+    let code = match status.as_u16() {
+        404 => "not_found",
+        405 => "method_not_allowed",
+        413 => "payload_too_large",
+        415 => "unsupported_media_type",
+        500..=599 => "internal",
+        _ => "bad_request",
+    };
+    let message = if text.is_empty() { status.canonical_reason().unwrap_or("error").to_string() } else { text };
+    let e = error::WebError::new(status, code, message);
+    if api {
+        e.into_response()
+    } else {
+        pages::error_page(&st, lang, &e)
+    }
 }
 
 /// Serve until `shutdown` resolves; in-flight requests finish first.

@@ -1,0 +1,417 @@
+//! The HTTP API and pages of `hoptac serve`, against a real server on loopback: the store is
+//! built by `hoptac ingest` from the seed articles (../shared) and the example documents, then
+//! served; requests go over TCP.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+use serde_json::{json, Value};
+
+fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_hoptac")
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn seeds() -> PathBuf {
+    root().join("../shared/corpus/seeds")
+}
+
+/// A running `hoptac serve`; killed when dropped.
+struct Server {
+    child: Child,
+    base: String,
+    _dir: tempfile::TempDir,
+    store: PathBuf,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn ingest(store: &Path, paths: &[PathBuf]) {
+    let out = Command::new(bin()).arg("--store").arg(store).arg("ingest").arg("--quiet").args(paths).output().unwrap();
+    assert!(out.status.success(), "ingest failed: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+fn serve(local: bool) -> Server {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("web.db");
+    ingest(&store, &[seeds(), root().join("examples/documents")]);
+    let mut cmd = Command::new(bin());
+    cmd.arg("--store").arg(&store).args(["serve", "--addr", "127.0.0.1:0", "--user", "tester"]);
+    if local {
+        cmd.arg("--local");
+    }
+    let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let base = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .trim_end_matches('/')
+        .to_string();
+    Server { child, base, _dir: dir, store }
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder().http_status_as_error(false).build().into()
+}
+
+struct Reply {
+    status: u16,
+    content_type: String,
+    body: String,
+}
+
+impl Reply {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+    fn error_code(&self) -> String {
+        self.json()["error"]["code"].as_str().unwrap_or_default().to_string()
+    }
+}
+
+fn reply(r: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Reply {
+    let mut r = r.unwrap();
+    let content_type = r.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    Reply { status: r.status().as_u16(), content_type, body: r.body_mut().read_to_string().unwrap_or_default() }
+}
+
+impl Server {
+    fn get(&self, path: &str) -> Reply {
+        reply(agent().get(format!("{}{path}", self.base)).call())
+    }
+
+    /// A CSRF token and the cookie that goes with it.
+    fn token(&self) -> (String, String) {
+        let mut r = agent().get(format!("{}/api/v1/csrf", self.base)).call().unwrap();
+        let cookie = r
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|c| c.starts_with("hoptac_csrf="))
+            .map(|c| c.split(';').next().unwrap().to_string())
+            .expect("a CSRF cookie");
+        let v: Value = serde_json::from_str(&r.body_mut().read_to_string().unwrap()).unwrap();
+        (v["token"].as_str().unwrap().to_string(), cookie)
+    }
+
+    fn post(&self, path: &str, body: &[u8]) -> Reply {
+        let (token, cookie) = self.token();
+        reply(
+            agent()
+                .post(format!("{}{path}", self.base))
+                .header("X-CSRF-Token", &token)
+                .header("Cookie", &cookie)
+                .send(body),
+        )
+    }
+
+    fn post_json(&self, path: &str, v: &Value) -> Reply {
+        self.post(path, v.to_string().as_bytes())
+    }
+
+    fn documents(&self) -> u64 {
+        self.get("/api/v1/documents").json()["total"].as_u64().unwrap()
+    }
+}
+
+#[test]
+fn pages_and_read_api() {
+    let s = serve(false);
+    let home = s.get("/");
+    assert_eq!(home.status, 200);
+    assert!(home.content_type.starts_with("text/html"));
+    assert!(home.body.contains("<svg") && home.body.contains("class=\"tie\""), "the overview has its map");
+    assert!(home.body.contains("Kon Tum") && home.body.contains("Sê Kông"), "Vietnamese by default");
+    let lo = s.get("/?lang=lo");
+    assert!(lo.body.contains("lang=\"lo\"") && lo.body.contains("ພາບລວມ"), "Lao catalogue");
+    let en = s.get("/?lang=en");
+    assert!(en.body.contains("Partnerships along the border"));
+
+    // The Kon Tum–Sekong partnership, found from the list, and its dossier.
+    let list = s.get("/api/v1/partnerships").json();
+    let ks = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["parties"] == json!(["LA-XE", "VN-28"]))
+        .expect("Kon Tum–Sekong partnership")
+        .clone();
+    assert!(ks["agreements"].as_u64().unwrap() >= 2);
+    let d = s.get(&format!("/api/v1/partnerships/{}/dossier", ks["id"])).json();
+    let periods: Vec<Value> = d["agreements"].as_array().unwrap().iter().map(|a| a["period"].clone()).collect();
+    assert!(periods.contains(&json!([2022, 2027])), "{periods:?}");
+    let promised: Vec<&Value> = d["commitments"].as_array().unwrap().iter().map(|c| &c["quantity"]).collect();
+    assert!(promised.iter().any(|q| q.as_str().unwrap_or("").contains("10")), "{promised:?}");
+    let by_names = s.get("/api/v1/dossier?places=Kon%20Tum,Xe%20Kong").json();
+    assert_eq!(by_names["agreements"], d["agreements"], "names in any spelling give the same dossier");
+    let page = s.get(&format!("/partnerships/{}?lang=en", ks["id"]));
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Memorandum of understanding") && page.body.contains("2022–2027"));
+
+    // Search folds diacritics; facets and snippets on the page.
+    let r = s.get("/api/v1/search?q=hai%20cot").json();
+    assert!(r["total"].as_u64().unwrap() > 0);
+    assert!(r["hits"][0]["highlights"].as_array().is_some_and(|h| !h.is_empty()));
+    let page = s.get("/search?q=hai+cot");
+    assert!(page.body.contains("<b>hài cốt</b>") || page.body.contains("<b>hài</b>"), "highlighted snippet");
+    assert!(page.body.contains("class=\"facets\""));
+
+    // A document with its evidence spans, as JSON and as a page.
+    let doc = s.get("/api/v1/documents/1").json();
+    let text = doc["document"]["text"].as_str().unwrap();
+    for e in doc["evidence"].as_array().unwrap() {
+        let (a, b) = (e["span"][0].as_u64().unwrap() as usize, e["span"][1].as_u64().unwrap() as usize);
+        assert!(text.get(a..b).is_some(), "span {a}..{b} lies in the text");
+    }
+    let page = s.get("/documents/1");
+    assert!(page.body.contains("<mark id=\"s"), "evidence highlighted");
+
+    // Agenda as JSON and iCalendar; the OpenAPI document; places in three languages.
+    assert!(s.get("/api/v1/agenda?days=36500").json()["meetings"].is_array());
+    let ics = s.get("/api/v1/agenda.ics");
+    assert!(ics.content_type.starts_with("text/calendar") && ics.body.starts_with("BEGIN:VCALENDAR"));
+    let api = s.get("/api/v1/openapi.json").json();
+    assert!(api["paths"]["/search"].is_object());
+    let places = s.get("/api/v1/places").json();
+    assert!(places.as_array().unwrap().iter().any(|p| p["id"] == "LA-AT" && p["name_lo"] == "ອັດຕະປື"));
+
+    // Read-only: every write is refused, nothing changes.
+    let before = s.documents();
+    let r = s.post("/api/v1/documents?name=a.txt", "Hội nghị hợp tác lần thứ V giữa Kon Tum và Sê Kông.".as_bytes());
+    assert_eq!((r.status, r.error_code().as_str()), (403, "writes_disabled"));
+    let r = s.post_json("/api/v1/facts/event/1/review", &json!({"decision": "accept"}));
+    assert_eq!(r.status, 403);
+    assert_eq!(s.documents(), before);
+}
+
+#[test]
+fn bad_requests_get_clear_json_errors() {
+    let s = serve(true);
+    let cases = [
+        ("/api/v1/nothing-here", 404, "not_found"),
+        ("/api/v1/events/999999", 404, "not_found"),
+        ("/api/v1/search?q=", 400, "bad_request"),
+        ("/api/v1/search?q=x&year=abc", 400, "bad_request"),
+        ("/api/v1/events?partnership=abc", 400, "bad_request"),
+        ("/api/v1/dossier?places=Atlantis", 400, "bad_request"),
+        ("/api/v1/dossier", 400, "bad_request"),
+        ("/api/v1/commitments?status=maybe", 400, "bad_request"),
+        ("/api/v1/agenda?days=-1", 400, "bad_request"),
+        ("/api/v1/partnerships/424242/dossier", 404, "not_found"),
+    ];
+    for (path, status, code) in cases {
+        let r = s.get(path);
+        assert_eq!((r.status, r.error_code().as_str()), (status, code), "{path}: {}", r.body);
+        assert!(r.content_type.starts_with("application/json"));
+    }
+    // Pages answer with a page.
+    let r = s.get("/documents/999999");
+    assert_eq!(r.status, 404);
+    assert!(r.content_type.starts_with("text/html"));
+
+    let before = s.documents();
+    // Writes without a token, with a wrong one, or from another site are refused.
+    let r = reply(agent().post(format!("{}/api/v1/facts", s.base)).send("{}"));
+    assert_eq!((r.status, r.error_code().as_str()), (403, "csrf"));
+    let (_, cookie) = s.token();
+    let r = reply(
+        agent()
+            .post(format!("{}/api/v1/facts", s.base))
+            .header("Cookie", &cookie)
+            .header("X-CSRF-Token", "0")
+            .send("{}"),
+    );
+    assert_eq!(r.error_code(), "csrf");
+    let (token, cookie) = s.token();
+    let r = reply(
+        agent()
+            .post(format!("{}/api/v1/facts", s.base))
+            .header("Cookie", &cookie)
+            .header("X-CSRF-Token", &token)
+            .header("Origin", "http://evil.example")
+            .send("{}"),
+    );
+    assert_eq!(r.error_code(), "csrf");
+    let r = reply(
+        agent()
+            .post(format!("{}/review/event/1", s.base))
+            .header("Cookie", &cookie)
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .send("decision=accept&_csrf=wrong"),
+    );
+    assert_eq!(r.status, 403, "a form with a wrong token");
+    assert!(r.content_type.starts_with("text/html"));
+
+    // Bad uploads: empty, binary, wrong encoding, too large: clear errors, nothing stored.
+    let r = s.post("/api/v1/documents?name=empty.txt", b"");
+    assert_eq!((r.status, r.error_code().as_str()), (422, "unsupported_document"), "{}", r.body);
+    let mut binary = b"\x7fELF\x02\x01\x01\x00".to_vec();
+    binary.extend(std::iter::repeat_n(0u8, 512));
+    let r = s.post("/api/v1/documents?name=binary.txt", &binary);
+    assert_eq!(r.error_code(), "unsupported_document");
+    assert!(r.json()["error"]["message"].as_str().unwrap().contains("binary.txt"), "names the file");
+    let big = vec![b'a'; 9_000_000];
+    let r = s.post("/api/v1/documents?name=big.txt", &big);
+    assert_eq!((r.status, r.error_code().as_str()), (413, "payload_too_large"), "{}", r.body);
+    let r = s.post("/api/v1/facts", b"{not json");
+    assert_eq!((r.status, r.error_code().as_str()), (400, "bad_request"));
+    let r = s.post_json("/api/v1/facts/event/1/review", &json!({"decision": "maybe"}));
+    assert_eq!(r.error_code(), "bad_request");
+    let r = s.post_json("/api/v1/facts/person/1/review", &json!({"decision": "accept"}));
+    assert_eq!(r.error_code(), "bad_request", "people are not reviewed");
+    let r = s.post_json("/api/v1/facts/event/999999/review", &json!({"decision": "accept"}));
+    assert_eq!(r.status, 404);
+    assert_eq!(s.documents(), before, "nothing stored");
+
+    // A record that does not validate: every problem named, nothing stored.
+    let r = s.post_json(
+        "/api/v1/facts",
+        &json!({"type": "agreement", "party_a": "Kon Tum", "party_b": "Kon Tum", "kind": "mou",
+                "signed": "2025-02-30", "period_first": 2027, "period_last": 2022}),
+    );
+    assert_eq!((r.status, r.error_code().as_str()), (422, "invalid_record"));
+    let problems = r.json()["error"]["problems"].clone();
+    for p in ["too_few_parties", "date_invalid", "period_reversed"] {
+        assert!(problems.as_array().unwrap().contains(&json!(p)), "{problems}");
+    }
+}
+
+fn event_in(dossier: &Value, ordinal: u64) -> Value {
+    dossier["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["ordinal"] == ordinal)
+        .unwrap_or_else(|| panic!("no event {ordinal} in {}", dossier["events"]))
+        .clone()
+}
+
+#[test]
+fn reviews_and_corrections_survive_later_ingests() {
+    let s = serve(true);
+    // Two announcements of planned conferences (month only), for two partnerships.
+    let planned = |ordinal: &str, a: &str, b: &str| {
+        format!(
+            "{a} và {b} thống nhất kế hoạch năm 2026\n\nHai huyện thống nhất Hội nghị hợp tác lần thứ {ordinal} giữa huyện {a} và huyện {b} sẽ được tổ chức vào tháng 10/2026 tại huyện {b}.\n"
+        )
+    };
+    let held = |ordinal: &str, a: &str, b: &str| {
+        format!(
+            "Hội nghị hợp tác lần thứ {ordinal} giữa {a} và {b}\n\nNgày 20/10/2026, tại huyện {b}, huyện {a} và huyện {b} đã tổ chức Hội nghị hợp tác lần thứ {ordinal}.\n"
+        )
+    };
+    for (name, text) in
+        [("a.txt", planned("XX", "Đăk Glei", "Xan Xay")), ("b.txt", planned("VII", "Ngọc Hồi", "Phu Vông"))]
+    {
+        let r = s.post(&format!("/api/v1/documents?name={name}"), text.as_bytes());
+        assert_eq!(r.status, 201, "{}", r.body);
+    }
+    let dakglei = |s: &Server| s.get("/api/v1/dossier?places=Đăk%20Glei,Xan%20Xay").json();
+    let ngochoi = |s: &Server| s.get("/api/v1/dossier?places=Ngọc%20Hồi,Phu%20Vông").json();
+    let xx = event_in(&dakglei(&s), 20);
+    assert_eq!(
+        (xx["date"].as_str(), xx["status"].as_str(), xx["review"].as_str()),
+        (Some("2026-10"), Some("planned"), Some("pending"))
+    );
+
+    // A person corrects the venue of XX: the date stays, the review log says who and when.
+    let r = s.post_json(
+        &format!("/api/v1/facts/event/{}/review", xx["id"]),
+        &json!({"decision": "correct", "note": "the minutes say Đăk Glei hosts",
+                "fields": {"party_a": "Đăk Glei", "party_b": "Xan Xay", "kind": "conference", "ordinal": 20,
+                           "date": "2026-10", "venue": "Đăk Glei", "status": "planned"}}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let v = r.json();
+    assert_eq!(v["review"], "corrected");
+    let log = v["history"].as_array().unwrap();
+    assert_eq!(log.len(), 1);
+    assert_eq!(log[0]["reviewer"], "tester");
+    assert_eq!(log[0]["before"]["place"], "LA-AT:sanxay");
+    assert_eq!(log[0]["after"]["place"], "VN-28:dakglei");
+    assert!(log[0]["at"].as_str().unwrap().starts_with("20"));
+
+    // Reports that both meetings were held on 20 October: the pending one is updated, the
+    // corrected one keeps the person's values and gains the evidence (its claim kept).
+    for (name, text) in [("c.txt", held("XX", "Đăk Glei", "Xan Xay")), ("d.txt", held("VII", "Ngọc Hồi", "Phu Vông"))]
+    {
+        let r = s.post(&format!("/api/v1/documents?name={name}"), text.as_bytes());
+        assert_eq!(r.status, 201, "{}", r.body);
+    }
+    let vii = event_in(&ngochoi(&s), 7);
+    assert_eq!(
+        (vii["date"].as_str(), vii["status"].as_str()),
+        (Some("2026-10-20"), Some("held")),
+        "control: ingest updates pending facts"
+    );
+    let xx = event_in(&dakglei(&s), 20);
+    assert_eq!(
+        (xx["date"].as_str(), xx["status"].as_str(), xx["place"].as_str()),
+        (Some("2026-10"), Some("planned"), Some("VN-28:dakglei"))
+    );
+    assert_eq!(xx["review"], "corrected");
+    assert_eq!(xx["sources"].as_array().unwrap().len(), 2, "the new report is linked as evidence");
+    let fact = s.get(&format!("/api/v1/events/{}", xx["id"])).json();
+    let claims: Vec<&Value> = fact["evidence"].as_array().unwrap().iter().map(|e| &e["claim"]).collect();
+    assert!(
+        claims.iter().any(|c| c["status"] == "held" && c["date"] == "2026-10-20"),
+        "what the report says is kept: {claims:?}"
+    );
+
+    // Accept and reject from the queue: an accepted fact leaves the queue, a rejected one the dossier.
+    let q = s.get("/api/v1/review?limit=500").json();
+    let pending = q["pending"].as_u64().unwrap();
+    let first = &q["items"][0];
+    let (t, id) = (first["fact_type"].as_str().unwrap().to_string(), first["id"].as_u64().unwrap());
+    assert_eq!(
+        s.post_json(&format!("/api/v1/facts/{t}/{id}/review"), &json!({"decision": "accept"})).json()["review"],
+        "accepted"
+    );
+    let q2 = s.get("/api/v1/review?limit=500").json();
+    assert_eq!(q2["pending"].as_u64().unwrap(), pending - 1);
+    assert!(!q2["items"].as_array().unwrap().iter().any(|i| i["fact_type"] == t.as_str() && i["id"] == id));
+    let r = s.post_json(&format!("/api/v1/facts/event/{}/review", vii["id"]), &json!({"decision": "reject"}));
+    assert_eq!(r.json()["review"], "rejected");
+    assert!(
+        !ngochoi(&s)["events"].as_array().unwrap().iter().any(|e| e["id"] == vii["id"]),
+        "rejected facts leave the dossier"
+    );
+
+    // A record entered by hand: stored with who and when, shown in the dossier.
+    let r = s.post_json(
+        "/api/v1/facts",
+        &json!({"type": "commitment", "party_a": "Kon Tum", "party_b": "Sê Kông", "value": "20", "unit": "scholarship",
+                "quantity": "20 suất học bổng", "period_first": 2026, "period_last": 2030}),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let made = r.json();
+    assert_eq!(made["review"], "manual");
+    assert_eq!(made["history"][0]["reviewer"], "tester");
+    let d = s.get("/api/v1/dossier?places=Kon%20Tum,Sekong").json();
+    assert!(d["commitments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["id"] == made["fact"]["id"] && c["review"] == "manual"));
+
+    // The same document uploaded again is recognised, not stored twice.
+    let r = s.post("/api/v1/documents?name=again.txt", held("XX", "Đăk Glei", "Xan Xay").as_bytes());
+    assert_eq!((r.status, r.json()["known"].as_bool()), (200, Some(true)));
+
+    // Every decision is in the log.
+    let conn = rusqlite::Connection::open_with_flags(&s.store, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+    let reviews: i64 = conn.query_row("SELECT count(*) FROM reviews", [], |r| r.get(0)).unwrap();
+    assert_eq!(reviews, 4, "correct, accept, reject, create");
+}
