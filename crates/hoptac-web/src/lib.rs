@@ -78,6 +78,8 @@ pub fn router(st: state::Shared) -> Router {
             "/assets/app.js",
             get(|| async { asset("text/javascript; charset=utf-8", include_str!("../assets/app.js")) }),
         )
+        .route("/assets/icon.svg", get(|| async { asset("image/svg+xml", include_str!("../assets/icon.svg")) }))
+        .route("/favicon.ico", get(|| async { axum::response::Redirect::permanent("/assets/icon.svg") }))
         .route("/healthz", get(|| async { "ok" }))
         .nest("/api/v1", api)
         .fallback(not_found_page)

@@ -122,7 +122,8 @@ pub fn bar_chart(title: &str, series: &[&str], groups: &[(String, Vec<f64>)]) ->
     let gap = 14.0;
     let group_w = bar * series.len() as f64 + gap;
     let (left, top, plot_h) = (34.0, 28.0, 140.0);
-    let width = left + group_w * groups.len().max(1) as f64 + 10.0;
+    // Wide enough for the legend (one entry every 130 units) whatever the number of groups.
+    let width = (left + group_w * groups.len().max(1) as f64 + 10.0).max(left + 130.0 * series.len() as f64);
     let height = top + plot_h + 44.0;
     let mut s = String::new();
     let _ = write!(

@@ -1,0 +1,126 @@
+//! A real `hoptac serve` on loopback for the web and browser tests.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+use serde_json::Value;
+
+pub fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_hoptac")
+}
+
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+pub fn seeds() -> PathBuf {
+    root().join("../shared/corpus/seeds")
+}
+
+/// A running `hoptac serve`; killed when dropped.
+pub struct Server {
+    pub child: Child,
+    pub base: String,
+    _dir: tempfile::TempDir,
+    pub store: PathBuf,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn ingest(store: &Path, paths: &[PathBuf]) {
+    let out = Command::new(bin()).arg("--store").arg(store).arg("ingest").arg("--quiet").args(paths).output().unwrap();
+    assert!(out.status.success(), "ingest failed: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+pub fn serve(local: bool) -> Server {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("web.db");
+    ingest(&store, &[seeds(), root().join("examples/documents")]);
+    let mut cmd = Command::new(bin());
+    cmd.arg("--store").arg(&store).args(["serve", "--addr", "127.0.0.1:0", "--user", "tester"]);
+    if local {
+        cmd.arg("--local");
+    }
+    let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let base = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .trim_end_matches('/')
+        .to_string();
+    Server { child, base, _dir: dir, store }
+}
+
+pub fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder().http_status_as_error(false).build().into()
+}
+
+pub struct Reply {
+    pub status: u16,
+    pub content_type: String,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+    pub fn error_code(&self) -> String {
+        self.json()["error"]["code"].as_str().unwrap_or_default().to_string()
+    }
+}
+
+pub fn reply(r: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Reply {
+    let mut r = r.unwrap();
+    let content_type = r.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    Reply { status: r.status().as_u16(), content_type, body: r.body_mut().read_to_string().unwrap_or_default() }
+}
+
+impl Server {
+    pub fn get(&self, path: &str) -> Reply {
+        reply(agent().get(format!("{}{path}", self.base)).call())
+    }
+
+    /// A CSRF token and the cookie that goes with it.
+    pub fn token(&self) -> (String, String) {
+        let mut r = agent().get(format!("{}/api/v1/csrf", self.base)).call().unwrap();
+        let cookie = r
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|c| c.starts_with("hoptac_csrf="))
+            .map(|c| c.split(';').next().unwrap().to_string())
+            .expect("a CSRF cookie");
+        let v: Value = serde_json::from_str(&r.body_mut().read_to_string().unwrap()).unwrap();
+        (v["token"].as_str().unwrap().to_string(), cookie)
+    }
+
+    pub fn post(&self, path: &str, body: &[u8]) -> Reply {
+        let (token, cookie) = self.token();
+        reply(
+            agent()
+                .post(format!("{}{path}", self.base))
+                .header("X-CSRF-Token", &token)
+                .header("Cookie", &cookie)
+                .send(body),
+        )
+    }
+
+    pub fn post_json(&self, path: &str, v: &Value) -> Reply {
+        self.post(path, v.to_string().as_bytes())
+    }
+
+    pub fn documents(&self) -> u64 {
+        self.get("/api/v1/documents").json()["total"].as_u64().unwrap()
+    }
+}
