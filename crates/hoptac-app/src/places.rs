@@ -1,6 +1,9 @@
 //! Places for the commands: any spelling a user types resolved to an id, ids back to names, the
 //! gazetteer as the store's reference table, and the containing units a fact is filed under.
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
 use crate::{AppError, Result};
 use hoptac_core::PlaceId;
 use hoptac_extract::gazetteer::Place as GazPlace;
@@ -25,6 +28,23 @@ fn key(s: &str) -> String {
     f.split_whitespace().collect()
 }
 
+/// Every folded spelling of a gazetteer with the places (indexes) that bear it.
+fn spellings(g: &Gazetteer) -> HashMap<String, Vec<usize>> {
+    let mut m: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, p) in g.places().iter().enumerate() {
+        for n in p.names() {
+            let v = m.entry(key(n)).or_default();
+            if !v.contains(&i) {
+                v.push(i);
+            }
+        }
+    }
+    m
+}
+
+/// The spellings of the built-in gazetteer, folded once: resolving a name is one lookup.
+static BUILTIN: OnceLock<HashMap<String, Vec<usize>>> = OnceLock::new();
+
 /// Resolve what a user typed (an id such as `VN-28` or `LA-AT:sanxay`, or any spelling the
 /// gazetteer knows) to a place. Several places of the same name: the larger unit wins (Kon Tum
 /// the province over Kon Tum the city); a tie is an error listing them.
@@ -37,7 +57,15 @@ pub fn resolve(g: &Gazetteer, input: &str) -> Result<PlaceId> {
     if k.is_empty() {
         return Err(AppError::Place(format!("{input:?} is not a place name")));
     }
-    let mut found: Vec<&GazPlace> = g.places().iter().filter(|p| p.names().any(|n| key(n) == k)).collect();
+    let other;
+    let index = if std::ptr::eq(g, Gazetteer::builtin()) {
+        BUILTIN.get_or_init(|| spellings(g))
+    } else {
+        other = spellings(g);
+        &other
+    };
+    let mut found: Vec<&GazPlace> =
+        index.get(&k).map(|v| v.iter().map(|&i| &g.places()[i]).collect()).unwrap_or_default();
     if found.is_empty() {
         return Err(AppError::Place(format!(
             "{input:?}: no such place in the gazetteer (try an id such as VN-28 or LA-XE)"

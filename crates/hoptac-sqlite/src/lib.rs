@@ -128,6 +128,12 @@ impl SqliteStore {
         &self.path
     }
 
+    /// SQLite's data version: it changes when another connection has committed since this one
+    /// last asked (a cheap way to know the store changed).
+    pub fn data_version(&self) -> Result<i64> {
+        self.conn.pragma_query_value(None, "data_version", |r| r.get(0)).map_err(|err| db_error(&self.path, err))
+    }
+
     /// Run SQLite's integrity check; `Ok(())` when the file is sound.
     pub fn integrity_check(&self) -> Result<()> {
         let mut stmt = self.conn.prepare("PRAGMA integrity_check").map_err(|err| db_error(&self.path, err))?;

@@ -206,8 +206,17 @@ fn places_compatible(a: &serde_json::Value, b: &serde_json::Value) -> bool {
 /// Build the dossier of the partnerships that include every one of `wanted` (each place counts
 /// with the units it absorbed).
 pub fn build(reader: &dyn Reader, wanted: &[PlaceId], today: jiff::civil::Date) -> Result<Dossier> {
-    let places = reader.places()?;
-    let sets: Vec<Vec<PlaceId>> = wanted.iter().map(|p| with_predecessors(p, &places)).collect();
+    build_with_places(reader, &reader.places()?, wanted, today)
+}
+
+/// [`build`], with the reference places already in hand (a server keeps them in memory).
+pub fn build_with_places(
+    reader: &dyn Reader,
+    places: &[Place],
+    wanted: &[PlaceId],
+    today: jiff::civil::Date,
+) -> Result<Dossier> {
+    let sets: Vec<Vec<PlaceId>> = wanted.iter().map(|p| with_predecessors(p, places)).collect();
     let partnerships: Vec<Partnership> = reader
         .partnerships()?
         .into_iter()

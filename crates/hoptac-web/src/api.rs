@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::header::CONTENT_TYPE;
-use axum::http::StatusCode;
+use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use hoptac_core::FigureKind;
@@ -67,9 +67,9 @@ pub async fn partnerships(State(st): State<Shared>) -> ApiResult {
 
 pub async fn partnership_dossier(State(st): State<Shared>, Path(id): Path<i64>) -> ApiResult {
     ok(st
-        .read(move |_, r| {
+        .read(move |st, r| {
             let p = queries::partnership(r, id)?;
-            queries::dossier(r, &p.parties)
+            queries::dossier(st, r, &p.parties)
         })
         .await?)
 }
@@ -82,7 +82,7 @@ pub struct PlacesQuery {
 
 pub async fn dossier(State(st): State<Shared>, Query(q): Query<PlacesQuery>) -> ApiResult {
     let wanted = crate::pages::resolve_places(&st, &q.places)?;
-    ok(st.read(move |_, r| queries::dossier(r, &wanted)).await?)
+    ok(st.read(move |st, r| queries::dossier(st, r, &wanted)).await?)
 }
 
 #[derive(Deserialize)]
@@ -133,7 +133,7 @@ pub async fn commitments(State(st): State<Shared>, Query(q): Query<ListQuery>) -
         }
     }
     ok(st
-        .read(move |_, r| {
+        .read(move |st, r| {
             let mut out = Vec::new();
             let mut seen = std::collections::HashSet::new();
             for id in partnership_ids(r, q.partnership)? {
@@ -141,7 +141,7 @@ pub async fn commitments(State(st): State<Shared>, Query(q): Query<ListQuery>) -
                 if p.parties.len() < 2 {
                     continue;
                 }
-                let d = queries::dossier(r, &p.parties)?;
+                let d = queries::dossier(st, r, &p.parties)?;
                 for c in d.commitments {
                     if c.line.fact.partnership != Some(id) || !seen.insert(c.line.fact.id) {
                         continue;
@@ -209,13 +209,28 @@ pub async fn document(State(st): State<Shared>, Path(id): Path<i64>) -> ApiResul
     ok(json!({ "document": v.doc, "evidence": evidence }))
 }
 
-pub async fn search(State(st): State<Shared>, Query(p): Query<SearchParams>) -> ApiResult {
+/// Search. Answers are cached per URL while neither the store nor the index changes.
+pub async fn search(State(st): State<Shared>, uri: Uri, Query(p): Query<SearchParams>) -> ApiResult {
     if p.q.trim().is_empty() {
         return Err(WebError::bad_request("the query q is empty"));
     }
-    let limit = p.limit.unwrap_or(20).clamp(1, 200);
-    let r = st.read(move |st, _| queries::search(st, &p, limit)).await?;
-    ok(json!({ "total": r.total, "hits": r.hits }))
+    let limit = p.limit.unwrap_or(10).clamp(1, 200);
+    let body = st
+        .blocking(move |st| {
+            let generation = st.generation()?;
+            let key = format!("{uri}@{}", st.index.generation());
+            if let Some(body) = st.cached_page(&key, generation) {
+                return Ok(body);
+            }
+            let r = queries::search(st, &p, limit, limit)?;
+            let body = Bytes::from(
+                serde_json::to_vec(&json!({ "total": r.total, "hits": r.hits })).map_err(WebError::internal)?,
+            );
+            st.keep_page(key, generation, body.clone());
+            Ok(body)
+        })
+        .await?;
+    Ok(([(CONTENT_TYPE, "application/json")], body).into_response())
 }
 
 #[derive(Deserialize)]

@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use askama::Template;
+use axum::body::Bytes;
 use axum::extract::{FromRequestParts, Multipart, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
@@ -56,6 +57,18 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
             flash: query.iter().find(|(k, _)| k == "done").map(|(_, v)| v.clone()),
             query,
         })
+    }
+}
+
+impl Ctx {
+    /// What a rendered page depends on: its path, its query and the language (the pages cached
+    /// carry no form, so no CSRF token). A page with a one-off message is not cached.
+    fn cache_key(&self) -> String {
+        let mut q: Vec<String> =
+            self.query.iter().filter(|(k, _)| k != "lang").map(|(k, v)| format!("{k}={v}")).collect();
+        q.sort();
+        let flash = if self.flash.is_some() { "!" } else { "" };
+        format!("{}{flash}?{}#{}", self.path, q.join("&"), self.lang.code())
     }
 }
 
@@ -170,15 +183,18 @@ struct OverviewPage<'a> {
     chart: String,
 }
 
-pub async fn overview(State(st): State<Shared>, ctx: Ctx) -> Result<Html<String>, PageError> {
-    let (summaries, counts, pending) = st
-        .read(|_, r| {
-            let c = hoptac_store::Reader::counts(r)?;
-            let p = hoptac_store::Reader::pending_reviews(r)?;
-            Ok((queries::summaries(r, queries::today())?, c, p))
-        })
-        .await
-        .page(&st, &ctx)?;
+pub async fn overview(State(st): State<Shared>, ctx: Ctx) -> Result<Html<Bytes>, PageError> {
+    let key = ctx.cache_key();
+    let got = read_cached(&st, &ctx, &key, |_, r| {
+        let c = hoptac_store::Reader::counts(r)?;
+        let p = hoptac_store::Reader::pending_reviews(r)?;
+        Ok((queries::summaries(r, queries::today())?, c, p))
+    })
+    .await?;
+    let (generation, (summaries, counts, pending)) = match got {
+        Cached::Page(html) => return Ok(Html(html)),
+        Cached::Data(g, d) => (g, d),
+    };
     let l = labels(&st, ctx.lang);
     let t = l.t;
     let rows: Vec<PartnershipRow> = summaries
@@ -232,7 +248,9 @@ pub async fn overview(State(st): State<Shared>, ctx: Ctx) -> Result<Html<String>
         map: st.map.render(&t.get("overview-map"), &links),
         chart,
     };
-    render(&page).page(&st, &ctx)
+    let html = Bytes::from(render(&page).page(&st, &ctx)?.0);
+    st.keep_page(key, generation, html.clone());
+    Ok(Html(html))
 }
 
 fn meetings_chart(t: &Catalog, by_year: &BTreeMap<i16, (usize, usize)>) -> String {
@@ -263,19 +281,55 @@ struct DossierPage<'a> {
     other: Vec<FactRow>,
     people: Vec<PersonRow>,
     documents: Vec<DocLink>,
+    /// Documents not listed (the most recent are), and a search that finds them.
+    more_documents: usize,
+    search_more: String,
     chart: String,
     meetings_chart: String,
 }
 
-pub async fn partnership(State(st): State<Shared>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>, PageError> {
-    let d = st
-        .read(move |_, r| {
-            let p = queries::partnership(r, id)?;
-            queries::dossier(r, &p.parties)
-        })
-        .await
-        .page(&st, &ctx)?;
-    dossier_page(&st, &ctx, d)
+/// A dossier page lists the most recent documents, this many.
+const DOCUMENTS_SHOWN: usize = 100;
+
+pub async fn partnership(State(st): State<Shared>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<Bytes>, PageError> {
+    let key = ctx.cache_key();
+    let got = read_cached(&st, &ctx, &key, move |st, r| {
+        let p = queries::partnership(r, id)?;
+        queries::dossier(st, r, &p.parties)
+    })
+    .await?;
+    match got {
+        Cached::Page(html) => Ok(Html(html)),
+        Cached::Data(generation, d) => {
+            let html = Bytes::from(dossier_page(&st, &ctx, d)?.0);
+            st.keep_page(key, generation, html.clone());
+            Ok(Html(html))
+        }
+    }
+}
+
+/// A page from the cache, or the data to render it (with the store generation it was read at).
+enum Cached<T> {
+    Page(Bytes),
+    Data(u64, T),
+}
+
+/// Read what a page needs unless a page rendered for the current store generation is cached.
+async fn read_cached<T, F>(st: &Shared, ctx: &Ctx, key: &str, f: F) -> Result<Cached<T>, PageError>
+where
+    T: Send + 'static,
+    F: FnOnce(&crate::state::AppState, &queries::Conn) -> Result<T, WebError> + Send + 'static,
+{
+    let key = key.to_string();
+    st.read(move |st, r| {
+        let generation = st.generation()?;
+        if let Some(html) = st.cached_page(&key, generation) {
+            return Ok(Cached::Page(html));
+        }
+        Ok(Cached::Data(generation, f(st, r)?))
+    })
+    .await
+    .page(st, ctx)
 }
 
 #[derive(serde::Deserialize)]
@@ -291,7 +345,7 @@ pub async fn dossier_by_places(
     Query(q): Query<DossierQuery>,
 ) -> Result<Html<String>, PageError> {
     let wanted = resolve_places(&st, &q.places).page(&st, &ctx)?;
-    let d = st.read(move |_, r| queries::dossier(r, &wanted)).await.page(&st, &ctx)?;
+    let d = st.read(move |st, r| queries::dossier(st, r, &wanted)).await.page(&st, &ctx)?;
     dossier_page(&st, &ctx, d)
 }
 
@@ -312,6 +366,7 @@ fn dossier_page(st: &Shared, ctx: &Ctx, d: Dossier) -> Result<Html<String>, Page
     let t = l.t;
     let firsts: Vec<PlaceId> = d.places.iter().filter_map(|set| set.first().cloned()).collect();
     let name = l.parties(&firsts);
+    let search_more = form_urlencoded::byte_serialize(name.replace(" – ", " ").as_bytes()).collect();
     let mut by_year: BTreeMap<i16, (usize, usize)> = BTreeMap::new();
     for e in &d.events {
         if let Some(date) = e.fact.date {
@@ -349,9 +404,13 @@ fn dossier_page(st: &Shared, ctx: &Ctx, d: Dossier) -> Result<Html<String>, Page
         commitments: d.commitments.iter().map(|c| l.commitment_row(c)).collect(),
         other: d.other_figures.iter().map(|f| l.figure_row(f)).collect(),
         people: d.people.iter().map(|p| l.person_row(p)).collect(),
+        more_documents: d.documents.len().saturating_sub(DOCUMENTS_SHOWN),
+        search_more,
         documents: d
             .documents
             .iter()
+            .rev()
+            .take(DOCUMENTS_SHOWN)
             .map(|doc| DocLink {
                 id: doc.id,
                 href: format!("/documents/{}", doc.id),
@@ -842,8 +901,10 @@ struct SearchPage<'a> {
     hits: Vec<HitRow>,
 }
 
-/// How many hits the facets are counted over (and the page shows the first 50 of).
+/// How many hits the facets are counted over.
 const FACET_HITS: usize = 200;
+/// How many hits the page lists (with their passages).
+const HITS_SHOWN: usize = 50;
 
 fn kind_label(l: &Labels, k: &str) -> String {
     for prefix in ["fact", "event", "agreement", "figure", "unit"] {
@@ -882,7 +943,7 @@ pub async fn search(
     let searched = !p.q.trim().is_empty();
     let params = p.clone();
     let results = if searched {
-        Some(st.read(move |st, _| queries::search(st, &params, FACET_HITS)).await.page(&st, &ctx)?)
+        Some(st.blocking(move |st| queries::search(st, &params, FACET_HITS, HITS_SHOWN)).await.page(&st, &ctx)?)
     } else {
         None
     };
@@ -958,7 +1019,7 @@ pub async fn search(
                 })
                 .collect(),
         });
-        for h in r.hits.iter().take(50) {
+        for h in r.hits.iter().take(HITS_SHOWN) {
             let href = match (FactType::parse(&h.fact_type), h.fact_id) {
                 (Some(ft), Some(id)) => fact_href(ft, id as i64),
                 _ => format!("/documents/{}", h.doc_id),
@@ -1009,6 +1070,7 @@ fn plain_row(l: &Labels, fact_type: FactType, id: i64, title: String, detail: St
         review: "",
         review_label: String::new(),
         sources: Vec::new(),
+        more_sources: 0,
         conflicts: Vec::new(),
     }
 }

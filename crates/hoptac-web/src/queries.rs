@@ -113,8 +113,8 @@ pub fn summaries(reader: &dyn Reader, today: jiff::civil::Date) -> Result<Vec<Pa
     Ok(list)
 }
 
-pub fn dossier(reader: &dyn Reader, wanted: &[PlaceId]) -> Result<Dossier, WebError> {
-    Ok(dossier::build(reader, wanted, today())?)
+pub fn dossier(st: &AppState, reader: &dyn Reader, wanted: &[PlaceId]) -> Result<Dossier, WebError> {
+    Ok(dossier::build_with_places(reader, &st.places, wanted, today())?)
 }
 
 /// The parties of a partnership.
@@ -277,8 +277,9 @@ pub struct SearchParams {
     pub limit: Option<usize>,
 }
 
-pub fn search(st: &AppState, p: &SearchParams, limit: usize) -> Result<Results, WebError> {
-    let mut q = SearchQuery { text: p.q.clone(), limit, ..Default::default() };
+/// Search with the request's filters: `limit` hits, the first `snippets` of them with a passage.
+pub fn search(st: &AppState, p: &SearchParams, limit: usize, snippets: usize) -> Result<Results, WebError> {
+    let mut q = SearchQuery { text: p.q.clone(), limit, snippets: Some(snippets), ..Default::default() };
     if let Some(place) = p.place.as_deref().filter(|s| !s.trim().is_empty()) {
         let id = hoptac_app::places::resolve(st.gazetteer, place)?;
         q.places = dossier::with_predecessors(&id, &st.places).into_iter().map(|p| p.to_string()).collect();

@@ -48,6 +48,8 @@ pub const UPLOAD_TTL: Duration = Duration::from_secs(30 * 60);
 const MAX_PENDING: usize = 32;
 /// Read connections kept open between requests.
 const POOL: usize = 16;
+/// Rendered pages kept (per store generation).
+const PAGE_CACHE: usize = 1024;
 
 pub struct AppState {
     pub config: Config,
@@ -59,8 +61,16 @@ pub struct AppState {
     pub places: Vec<Place>,
     pub map: crate::svg::MapData,
     readers: Mutex<Vec<SqliteStore>>,
+    /// A connection that only watches for commits (any process's), and the generation it counts.
+    watch: Mutex<(SqliteStore, i64, u64)>,
+    /// Rendered pages by key, valid for one generation of the store.
+    pages: Mutex<(u64, HashMap<String, axum::body::Bytes>)>,
     writer: Option<Mutex<SqliteStore>>,
     uploads: Mutex<HashMap<String, PendingUpload>>,
+    /// Store and index work in flight at once (eight per core): a flood of requests waits here
+    /// instead of starting hundreds of blocking threads. (Two per core was measured slower: a
+    /// request waiting on I/O holds its permit.)
+    work: tokio::sync::Semaphore,
 }
 
 pub type Shared = Arc<AppState>;
@@ -83,6 +93,8 @@ impl AppState {
             Mode::ReadOnly => (None, SearchIndex::open_read_only(&index_dir).map_err(|e| e.to_string())?),
         };
         let first = SqliteStore::open_read_only(&config.store).map_err(|e| e.to_string())?;
+        let watcher = SqliteStore::open_read_only(&config.store).map_err(|e| e.to_string())?;
+        let version = watcher.data_version().map_err(|e| e.to_string())?;
         Ok(AppState {
             catalogs: Catalogs::load()?,
             gazetteer: g,
@@ -91,10 +103,49 @@ impl AppState {
             places,
             map: crate::svg::MapData::builtin()?,
             readers: Mutex::new(vec![first]),
+            watch: Mutex::new((watcher, version, 0)),
+            pages: Mutex::new((0, HashMap::new())),
             writer,
             uploads: Mutex::new(HashMap::new()),
+            work: tokio::sync::Semaphore::new(8 * std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2)),
             config,
         })
+    }
+
+    /// A number that changes whenever the store has changed (a commit by this server or by
+    /// another process, such as `hoptac ingest`). Cheap: one pragma on a watching connection.
+    pub fn generation(&self) -> Result<u64, WebError> {
+        let mut w = self.watch.lock().map_err(WebError::internal)?;
+        let v = w.0.data_version()?;
+        if v != w.1 {
+            w.1 = v;
+            w.2 += 1;
+            // Another process (`hoptac ingest`) may have indexed documents: see its commits.
+            if let Err(e) = self.index.reload() {
+                tracing::warn!(error = %e, "cannot reload the search index");
+            }
+        }
+        Ok(w.2)
+    }
+
+    /// A page rendered for this generation of the store.
+    pub fn cached_page(&self, key: &str, generation: u64) -> Option<axum::body::Bytes> {
+        let pages = self.pages.lock().ok()?;
+        if pages.0 != generation {
+            return None;
+        }
+        pages.1.get(key).cloned()
+    }
+
+    /// Keep a rendered page for this generation (older generations are dropped).
+    pub fn keep_page(&self, key: String, generation: u64, html: axum::body::Bytes) {
+        if let Ok(mut pages) = self.pages.lock() {
+            if pages.0 != generation || pages.1.len() >= PAGE_CACHE {
+                pages.1.clear();
+                pages.0 = generation;
+            }
+            pages.1.insert(key, html);
+        }
     }
 
     pub fn can_write(&self) -> bool {
@@ -122,6 +173,7 @@ impl AppState {
         T: Send + 'static,
         F: FnOnce(&AppState, &SqliteStore) -> Result<T, WebError> + Send + 'static,
     {
+        let _permit = self.work.acquire().await.map_err(WebError::internal)?;
         let st = self.clone();
         tokio::task::spawn_blocking(move || {
             let conn = st.take_reader()?;
@@ -131,6 +183,17 @@ impl AppState {
         })
         .await
         .map_err(WebError::internal)?
+    }
+
+    /// Run `f` on the blocking pool without a store connection (search).
+    pub async fn blocking<T, F>(self: &Arc<Self>, f: F) -> Result<T, WebError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&AppState) -> Result<T, WebError> + Send + 'static,
+    {
+        let _permit = self.work.acquire().await.map_err(WebError::internal)?;
+        let st = self.clone();
+        tokio::task::spawn_blocking(move || f(&st)).await.map_err(WebError::internal)?
     }
 
     /// Run `f` with the writer on the blocking pool (one writer at a time).

@@ -195,6 +195,9 @@ impl Labels<'_> {
     }
 
     pub fn row<T>(&self, fact_type: FactType, id: i64, line: &Line<T>, title: String, detail: String) -> FactRow {
+        let mut sources = self.sources(&line.sources);
+        let more_sources = sources.len().saturating_sub(SOURCES_SHOWN);
+        sources.truncate(SOURCES_SHOWN);
         FactRow {
             href: fact_href(fact_type, id),
             anchor: format!("{}-{id}", fact_type.as_str()),
@@ -203,7 +206,8 @@ impl Labels<'_> {
             parties: self.parties(&line.parties),
             review: line.review.as_str(),
             review_label: self.review(line.review),
-            sources: self.sources(&line.sources),
+            sources,
+            more_sources,
             conflicts: line.conflicts.iter().map(|c| c.field.clone()).collect(),
         }
     }
@@ -236,6 +240,9 @@ impl Labels<'_> {
     }
 }
 
+/// A dossier line lists this many sources; the fact's own page lists every one.
+pub const SOURCES_SHOWN: usize = 5;
+
 pub fn fact_href(fact_type: FactType, id: i64) -> String {
     format!("/facts/{}/{id}", fact_type.as_str())
 }
@@ -259,6 +266,8 @@ pub struct FactRow {
     pub review: &'static str,
     pub review_label: String,
     pub sources: Vec<SourceLink>,
+    /// Sources not listed (the fact's page lists them all).
+    pub more_sources: usize,
     pub conflicts: Vec<String>,
 }
 

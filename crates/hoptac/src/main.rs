@@ -11,6 +11,11 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+/// mimalloc: the server and the ingest pipeline allocate many small, short-lived values from
+/// several threads; it serves them faster than the system allocator.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Debug, Parser)]
 #[command(name = "hoptac", version, about = "System of record for Vietnam–Laos twinned-locality cooperation")]
 struct Cli {

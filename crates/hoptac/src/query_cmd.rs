@@ -91,7 +91,14 @@ pub fn search(store_path: &Path, args: SearchArgs) -> Result<ExitCode> {
         (None, None) => None,
         (a, b) => Some((a.unwrap_or(i64::MIN), b.unwrap_or(i64::MAX))),
     };
-    let query = SearchQuery { text: args.query.clone(), places, years, kinds: args.kind.clone(), limit: args.limit };
+    let query = SearchQuery {
+        text: args.query.clone(),
+        places,
+        years,
+        kinds: args.kind.clone(),
+        limit: args.limit,
+        snippets: None,
+    };
     let results = index.search(&query)?;
     if args.json {
         let v = serde_json::json!({ "query": args.query, "total": results.total, "hits": results.hits });

@@ -84,7 +84,7 @@ pub fn run(store: &Path, args: Args) -> Result<ExitCode> {
                     args.demo_dir.display()
                 );
             }
-            crate::ingest_cmd::ingest_paths(&path, &[args.demo_dir.clone()], true)?;
+            crate::ingest_cmd::ingest_paths(&path, std::slice::from_ref(&args.demo_dir), true)?;
             path
         }
         None => store.to_path_buf(),
