@@ -26,12 +26,13 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/0002_candidate_indexes.sql")),
         M::up(include_str!("../migrations/0003_drop_partnership_kind_index.sql")),
         M::up(include_str!("../migrations/0004_reviews.sql")),
+        M::up(include_str!("../migrations/0005_evidence_by_document_and_type.sql")),
     ])
 }
 
 /// The schema version this build writes.
 pub fn schema_version() -> i64 {
-    4
+    5
 }
 
 pub struct SqliteStore {
@@ -268,7 +269,7 @@ macro_rules! impl_reader {
             }
             fn people_evidence_in(&self, docs: &[DocId]) -> Result<Vec<Evidence>> {
                 // By document (a dossier's documents are few next to all the people's evidence).
-                let sql = format!("{EVIDENCE_SELECT} INDEXED BY evidence_by_document WHERE fact_type = 'person' AND");
+                let sql = format!("{EVIDENCE_SELECT} INDEXED BY evidence_by_document_type WHERE fact_type = 'person' AND");
                 by_ids(&self.$conn, &sql, "document_id", docs, evidence_row)
             }
             fn roles(&self, people: &[FactId]) -> Result<Vec<Role>> {

@@ -25,7 +25,9 @@ use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tower_http::LatencyUnit;
+use tracing::Level;
 
 pub use state::{AppState, Config, Mode};
 
@@ -86,7 +88,13 @@ pub fn router(st: state::Shared) -> Router {
         .layer(axum::middleware::from_fn_with_state(st.clone(), guard::guard))
         .layer(axum::middleware::from_fn_with_state(st.clone(), uniform_errors))
         .layer(DefaultBodyLimit::max(256 * 1024))
-        .layer(TraceLayer::new_for_http())
+        // One log line per request (method, path, status, latency) at info level.
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .on_request(())
+                .on_response(DefaultOnResponse::new().level(Level::INFO).latency_unit(LatencyUnit::Micros)),
+        )
         .with_state(st)
 }
 

@@ -6,6 +6,7 @@ mod common;
 
 use common::*;
 use serde_json::{json, Value};
+use std::process::Command;
 
 #[test]
 fn pages_and_read_api() {
@@ -295,4 +296,51 @@ fn reviews_and_corrections_survive_later_ingests() {
     let conn = rusqlite::Connection::open_with_flags(&s.store, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
     let reviews: i64 = conn.query_row("SELECT count(*) FROM reviews", [], |r| r.get(0)).unwrap();
     assert_eq!(reviews, 4, "correct, accept, reject, create");
+}
+
+#[test]
+fn forms_speak_the_users_language_and_the_server_stops_cleanly() {
+    let s = serve(true);
+    let (token, cookie) = s.token();
+    let form = |lang: &str, body: &str| {
+        reply(
+            agent()
+                .post(format!("{}/new/agreement", s.base))
+                .header("Cookie", &format!("{cookie}; lang={lang}"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .send(format!("_csrf={token}&{body}")),
+        )
+    };
+    // A period that ends before it starts, one party twice: refused, in the user's language.
+    let bad = "party_a=Kon+Tum&party_b=Kon+Tum&kind=mou&period_first=2027&period_last=2022";
+    let lo = form("lo", bad);
+    assert_eq!(lo.status, 422);
+    assert!(lo.body.contains("ປີສິ້ນສຸດຢູ່ກ່ອນປີເລີ່ມຕົ້ນ"), "Lao message for a reversed period");
+    assert!(lo.body.contains("ກະລຸນາເລືອກສອງຝ່າຍທີ່ແຕກຕ່າງກັນ"), "Lao message for one party twice");
+    let vi = form("vi", bad);
+    assert!(vi.body.contains("Năm kết thúc giai đoạn đứng trước năm bắt đầu."));
+    let en = form("en", "party_a=Atlantis&party_b=Sekong&kind=mou&signed=2025-13-01");
+    assert!(en.body.contains("Unknown place.") && en.body.contains("not a calendar date"), "{}", en.body);
+    assert!(en.body.contains("value=\"Atlantis\""), "what was typed is kept in the form");
+    // A good one is stored and shown as entered by hand.
+    let ok = form("en", "party_a=Kon+Tum&party_b=Sekong&kind=mou&signed=2026-05-04&period_first=2026&period_last=2030");
+    assert_eq!(ok.status, 200, "redirected to the record: {}", ok.body);
+    assert!(ok.body.contains("review-manual") && ok.body.contains("2026–2030"), "{}", ok.body);
+    // Markup typed into a form comes back escaped.
+    let x = form("en", "party_a=%3Cscript%3Ealert(1)%3C%2Fscript%3E&party_b=Sekong&kind=mou");
+    assert!(!x.body.contains("<script>alert(1)</script>") && x.body.contains("&#60;script&#62;"));
+
+    // SIGTERM: the server finishes and exits successfully.
+    let mut s = s;
+    let pid = s.child.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    let start = std::time::Instant::now();
+    loop {
+        if let Some(status) = s.child.try_wait().unwrap() {
+            assert!(status.success(), "{status}");
+            break;
+        }
+        assert!(start.elapsed().as_secs() < 10, "the server did not stop");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
 }
