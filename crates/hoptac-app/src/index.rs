@@ -3,7 +3,7 @@
 //! the document marked indexed, so an interrupted run is caught up by the next one and a rebuild
 //! (`hoptac reindex`) gives the same index.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use hoptac_core::{PartialDate, PlaceId};
@@ -188,24 +188,8 @@ struct DocMeta<'a> {
 /// The facts a stored document supports, read back from the store.
 fn stored_facts(reader: &dyn Reader, doc_id: DocId) -> Result<Vec<Touched>> {
     let evidence = reader.evidence_of_document(doc_id)?;
-    let mut ids: BTreeMap<FactType, BTreeSet<i64>> = BTreeMap::new();
-    for e in &evidence {
-        ids.entry(e.fact_type).or_default().insert(e.fact_id);
-    }
-    let get = |t: FactType| ids.get(&t).map(|s| s.iter().copied().collect::<Vec<_>>()).unwrap_or_default();
-    let mut facts: HashMap<(FactType, i64), StoredFact> = HashMap::new();
-    for e in reader.events_by_id(&get(FactType::Event))? {
-        facts.insert((FactType::Event, e.id), StoredFact::Event(e));
-    }
-    for a in reader.agreements_by_id(&get(FactType::Agreement))? {
-        facts.insert((FactType::Agreement, a.id), StoredFact::Agreement(a));
-    }
-    for f in reader.figures_by_id(&get(FactType::Figure))? {
-        facts.insert((FactType::Figure, f.id), StoredFact::Figure(f));
-    }
-    for p in reader.people_by_id(&get(FactType::Person))? {
-        facts.insert((FactType::Person, p.id), StoredFact::Person(p, Vec::new()));
-    }
+    let refs: Vec<(FactType, i64)> = evidence.iter().map(|e| (e.fact_type, e.fact_id)).collect();
+    let facts = hoptac_store::repo::facts_by_ref(reader, &refs)?;
     Ok(evidence
         .into_iter()
         .filter_map(|e| {
@@ -224,7 +208,7 @@ fn stored_facts(reader: &dyn Reader, doc_id: DocId) -> Result<Vec<Touched>> {
 
 /// The snake_case name of a record enum (`conference`, `midterm_review`, `commitment`).
 fn enum_name<T: serde::Serialize>(v: &T) -> String {
-    serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+    hoptac_core::variant_name(v).unwrap_or_default()
 }
 
 /// Index the documents the store has not yet marked indexed (after an interrupted run).

@@ -14,11 +14,7 @@ fn bad(col: usize, msg: String) -> rusqlite::Error {
 
 /// A snake_case enum as its stored string.
 pub fn enum_str<T: Serialize>(v: &T) -> rusqlite::Result<String> {
-    match serde_json::to_value(v) {
-        Ok(serde_json::Value::String(s)) => Ok(s),
-        Ok(other) => Err(rusqlite::Error::ToSqlConversionFailure(format!("not a unit enum: {other}").into())),
-        Err(err) => Err(rusqlite::Error::ToSqlConversionFailure(Box::new(err))),
-    }
+    hoptac_core::variant_name(v).ok_or_else(|| rusqlite::Error::ToSqlConversionFailure("not a unit enum".into()))
 }
 
 fn parse_enum<T: DeserializeOwned>(r: &Row, col: usize) -> rusqlite::Result<T> {

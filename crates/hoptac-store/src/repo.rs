@@ -137,3 +137,30 @@ pub trait Store {
     /// Mark every document as not indexed (before a rebuild).
     fn mark_all_unindexed(&mut self) -> Result<()>;
 }
+
+/// The facts of the given (type, id) pairs, one query per type; ids not found are left out.
+pub fn facts_by_ref(
+    reader: &dyn Reader,
+    refs: &[(FactType, FactId)],
+) -> Result<std::collections::HashMap<(FactType, FactId), StoredFact>> {
+    let ids = |t: FactType| {
+        let mut v: Vec<FactId> = refs.iter().filter(|(x, _)| *x == t).map(|(_, id)| *id).collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
+    let mut out = std::collections::HashMap::new();
+    for e in reader.events_by_id(&ids(FactType::Event))? {
+        out.insert((FactType::Event, e.id), StoredFact::Event(e));
+    }
+    for a in reader.agreements_by_id(&ids(FactType::Agreement))? {
+        out.insert((FactType::Agreement, a.id), StoredFact::Agreement(a));
+    }
+    for f in reader.figures_by_id(&ids(FactType::Figure))? {
+        out.insert((FactType::Figure, f.id), StoredFact::Figure(f));
+    }
+    for p in reader.people_by_id(&ids(FactType::Person))? {
+        out.insert((FactType::Person, p.id), StoredFact::Person(p, Vec::new()));
+    }
+    Ok(out)
+}

@@ -176,21 +176,7 @@ pub fn load_facts(
     reader: &dyn Reader,
     refs: &[(FactType, FactId)],
 ) -> Result<HashMap<(FactType, FactId), StoredFact>, WebError> {
-    let ids = |t: FactType| refs.iter().filter(|(x, _)| *x == t).map(|(_, id)| *id).collect::<Vec<_>>();
-    let mut out = HashMap::new();
-    for e in reader.events_by_id(&ids(FactType::Event))? {
-        out.insert((FactType::Event, e.id), StoredFact::Event(e));
-    }
-    for a in reader.agreements_by_id(&ids(FactType::Agreement))? {
-        out.insert((FactType::Agreement, a.id), StoredFact::Agreement(a));
-    }
-    for f in reader.figures_by_id(&ids(FactType::Figure))? {
-        out.insert((FactType::Figure, f.id), StoredFact::Figure(f));
-    }
-    for p in reader.people_by_id(&ids(FactType::Person))? {
-        out.insert((FactType::Person, p.id), StoredFact::Person(p, Vec::new()));
-    }
-    Ok(out)
+    Ok(hoptac_store::repo::facts_by_ref(reader, refs)?)
 }
 
 /// A document, its evidence, and the facts and review states it supports.

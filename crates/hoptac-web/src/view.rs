@@ -12,7 +12,7 @@ use crate::state::AppState;
 /// The snake_case name of a record enum (`midterm_review`, `border_marker`): catalogue keys and
 /// form values.
 pub fn code<T: serde::Serialize>(v: &T) -> String {
-    serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+    hoptac_core::variant_name(v).unwrap_or_default()
 }
 
 pub fn parse_code<T: serde::de::DeserializeOwned>(s: &str) -> Option<T> {
