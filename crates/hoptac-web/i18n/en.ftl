@@ -109,6 +109,7 @@ search-none = No results.
 search-clear = Clear filters
 review-title = Review queue
 review-help = Records found by reading documents. Confirm each one, correct it, or reject it.
+review-pending-count = { $n } records await review; the oldest 50 are listed.
 review-empty = Nothing awaits review.
 review-accept = Confirm
 review-reject = Reject

@@ -109,6 +109,7 @@ search-none = Không có kết quả.
 search-clear = Bỏ bộ lọc
 review-title = Hàng chờ kiểm duyệt
 review-help = Các hồ sơ được trích từ văn bản. Hãy xác nhận, sửa hoặc loại từng hồ sơ.
+review-pending-count = { $n } hồ sơ chờ kiểm duyệt; liệt kê 50 hồ sơ cũ nhất.
 review-empty = Không còn hồ sơ nào chờ kiểm duyệt.
 review-accept = Xác nhận
 review-reject = Loại

@@ -594,11 +594,12 @@ pub struct QueueRow {
 #[template(path = "review.html")]
 struct ReviewPage<'a> {
     c: Chrome<'a>,
+    pending: String,
     items: Vec<QueueRow>,
 }
 
 pub async fn review_queue(State(st): State<Shared>, ctx: Ctx) -> Result<Html<String>, PageError> {
-    let (_total, items) = st.read(|_, r| queries::queue(r, 50)).await.page(&st, &ctx)?;
+    let (total, items) = st.read(|_, r| queries::queue(r, 50)).await.page(&st, &ctx)?;
     let l = labels(&st, ctx.lang);
     let items = items
         .into_iter()
@@ -617,7 +618,8 @@ pub async fn review_queue(State(st): State<Shared>, ctx: Ctx) -> Result<Html<Str
             }
         })
         .collect();
-    let page = ReviewPage { c: chrome(&st, &ctx, l.t.get("review-title")), items };
+    let pending = l.t.with("review-pending-count", &[("n", total.to_string())]);
+    let page = ReviewPage { c: chrome(&st, &ctx, l.t.get("review-title")), pending, items };
     render(&page).page(&st, &ctx)
 }
 

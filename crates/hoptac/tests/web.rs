@@ -16,6 +16,11 @@ fn pages_and_read_api() {
     assert!(home.content_type.starts_with("text/html"));
     assert!(home.body.contains("<svg") && home.body.contains("class=\"tie\""), "the overview has its map");
     assert!(home.body.contains("Kon Tum") && home.body.contains("Sê Kông"), "Vietnamese by default");
+    let r = agent().get(format!("{}/", s.base)).call().unwrap();
+    let csp = r.headers().get("content-security-policy").and_then(|v| v.to_str().ok()).unwrap_or("");
+    assert!(csp.contains("default-src 'self'") && csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert_eq!(r.headers().get("x-content-type-options").and_then(|v| v.to_str().ok()), Some("nosniff"));
+    assert!(!home.body.contains("href=\"/upload\""), "no write links on a read-only server");
     let lo = s.get("/?lang=lo");
     assert!(lo.body.contains("lang=\"lo\"") && lo.body.contains("ພາບລວມ"), "Lao catalogue");
     let en = s.get("/?lang=en");
