@@ -21,6 +21,9 @@ pub fn index_dir(store: &Path) -> PathBuf {
     store.with_file_name(name)
 }
 
+/// A run that indexed at least this many documents compacts the index at its end.
+const COMPACT_AFTER: usize = 500;
+
 /// Documents are committed to the index in batches of this many.
 const BATCH: usize = 2000;
 
@@ -90,6 +93,11 @@ impl Indexer {
 
     pub fn finish(mut self, store: &mut dyn Store) -> Result<usize> {
         self.commit(store)?;
+        // After a bulk run, compact the index (one segment, no dead entries); a handful of
+        // documents (an upload, a correction) is not worth rewriting the index for.
+        if self.indexed >= COMPACT_AFTER {
+            self.writer.compact()?;
+        }
         let n = self.indexed;
         self.writer.finish()?;
         Ok(n)
