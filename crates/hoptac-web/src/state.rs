@@ -89,8 +89,12 @@ impl AppState {
                 hoptac_app::index::catch_up(g, &mut store, &index).map_err(|e| e.to_string())?;
                 (Some(Mutex::new(store)), index)
             }
-            // Read-only: the store and its index must exist already.
-            Mode::ReadOnly => (None, SearchIndex::open_read_only(&index_dir).map_err(|e| e.to_string())?),
+            // Read-only: the store and its index must exist already (the store is checked first:
+            // its error says what to do).
+            Mode::ReadOnly => {
+                SqliteStore::open_read_only(&config.store).map_err(|e| e.to_string())?;
+                (None, SearchIndex::open_read_only(&index_dir).map_err(|e| e.to_string())?)
+            }
         };
         let first = SqliteStore::open_read_only(&config.store).map_err(|e| e.to_string())?;
         let watcher = SqliteStore::open_read_only(&config.store).map_err(|e| e.to_string())?;

@@ -349,3 +349,30 @@ fn forms_speak_the_users_language_and_the_server_stops_cleanly() {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
 }
+
+#[test]
+fn serving_a_missing_or_foreign_file_is_refused_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("none.db");
+    let out =
+        Command::new(bin()).arg("--store").arg(&missing).args(["serve", "--addr", "127.0.0.1:0"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("none.db") && err.contains("no store here"), "{err}");
+    assert!(!missing.exists(), "a read-only server creates nothing");
+    let garbage = dir.path().join("garbage.db");
+    std::fs::write(&garbage, b"not a database at all, just some bytes").unwrap();
+    for local in [false, true] {
+        let mut cmd = Command::new(bin());
+        cmd.arg("--store").arg(&garbage).args(["serve", "--addr", "127.0.0.1:0"]);
+        if local {
+            cmd.arg("--local");
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("not a hoptac store"));
+        assert_eq!(std::fs::read(&garbage).unwrap(), b"not a database at all, just some bytes", "left alone");
+    }
+    let out = Command::new(bin()).args(["serve", "--local", "--addr", "0.0.0.0:0"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "local mode only on loopback");
+}
