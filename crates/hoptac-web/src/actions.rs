@@ -197,8 +197,10 @@ pub fn fields_of(fact: &StoredFact, parties: &[PlaceId]) -> Fields {
     f
 }
 
+/// The time of a decision: RFC 3339, to the second.
 fn now() -> String {
-    jiff::Timestamp::now().to_string()
+    let t = jiff::Timestamp::now();
+    t.round(jiff::Unit::Second).unwrap_or(t).to_string()
 }
 
 /// Re-index the documents that support a fact (its description changed or it was rejected).
