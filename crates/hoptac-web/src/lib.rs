@@ -147,11 +147,60 @@ async fn uniform_errors(
     }
 }
 
+/// Render ahead: whenever the store has changed, ask (in process, one page at a time) for the
+/// pages people looked at before — at start, the overview and every partnership's dossier — so
+/// that the next visitor finds them in the cache. A page nobody has looked at is not rendered;
+/// a change during a pass starts a new pass.
+async fn render_ahead(st: state::Shared, app: Router) {
+    use tower::ServiceExt;
+    let mut done = None;
+    loop {
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        let Ok(generation) = st.blocking(|st| st.generation()).await else { continue };
+        if done == Some(generation) {
+            continue;
+        }
+        for (uri, lang) in st.wanted_pages() {
+            if st.blocking(|st| st.generation()).await.ok() != Some(generation) {
+                break;
+            }
+            let req = axum::http::Request::get(uri.as_str())
+                .header(axum::http::header::ACCEPT_LANGUAGE, lang.code())
+                .body(axum::body::Body::empty());
+            if let Ok(req) = req {
+                let _ = app.clone().oneshot(req).await;
+            }
+        }
+        done = Some(generation);
+    }
+}
+
 /// Serve until `shutdown` resolves; in-flight requests finish first.
 pub async fn serve(
     st: Arc<AppState>,
     listener: tokio::net::TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(st)).with_graceful_shutdown(shutdown).await
+    // The overview and every partnership's dossier, in Vietnamese, are rendered ahead from the start.
+    if let Ok(ids) = st
+        .read(|_, r| {
+            Ok(hoptac_store::Reader::partnerships(r)?
+                .into_iter()
+                .filter(|p| p.parties.len() >= 2)
+                .map(|p| p.id)
+                .collect::<Vec<_>>())
+        })
+        .await
+    {
+        let vi = i18n::Lang::Vi;
+        let paths = std::iter::once("/".to_string()).chain(ids.into_iter().map(|id| format!("/partnerships/{id}")));
+        for path in paths {
+            st.remember_page(&pages::page_key(&path, &[], false, vi), &path, vi);
+        }
+    }
+    let app = router(st.clone());
+    let ahead = tokio::spawn(render_ahead(st, app.clone()));
+    let result = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
+    ahead.abort();
+    result
 }

@@ -35,10 +35,20 @@ pub fn request_lang(headers: &HeaderMap, query: Option<&str>) -> Lang {
         .unwrap_or(Lang::Vi)
 }
 
+/// The cache key of a page: path, query (sorted, without `lang`), language.
+pub fn page_key(path: &str, query: &[(String, String)], flash: bool, lang: Lang) -> String {
+    let mut q: Vec<String> = query.iter().filter(|(k, _)| k != "lang").map(|(k, v)| format!("{k}={v}")).collect();
+    q.sort();
+    let flash = if flash { "!" } else { "" };
+    format!("{path}{flash}?{}#{}", q.join("&"), lang.code())
+}
+
 /// What a page handler knows of its request.
 pub struct Ctx {
     pub lang: Lang,
     pub csrf: String,
+    /// The request's path and query, as asked.
+    uri: String,
     path: String,
     query: Vec<(String, String)>,
     flash: Option<String>,
@@ -53,6 +63,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
         Ok(Ctx {
             lang: request_lang(&parts.headers, parts.uri.query()),
             csrf: parts.extensions.get::<CsrfToken>().map(|t| t.0.clone()).unwrap_or_default(),
+            uri: parts.uri.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/".into()),
             path: parts.uri.path().to_string(),
             flash: query.iter().find(|(k, _)| k == "done").map(|(_, v)| v.clone()),
             query,
@@ -64,11 +75,7 @@ impl Ctx {
     /// What a rendered page depends on: its path, its query and the language (the pages cached
     /// carry no form, so no CSRF token). A page with a one-off message is not cached.
     fn cache_key(&self) -> String {
-        let mut q: Vec<String> =
-            self.query.iter().filter(|(k, _)| k != "lang").map(|(k, v)| format!("{k}={v}")).collect();
-        q.sort();
-        let flash = if self.flash.is_some() { "!" } else { "" };
-        format!("{}{flash}?{}#{}", self.path, q.join("&"), self.lang.code())
+        page_key(&self.path, &self.query, self.flash.is_some(), self.lang)
     }
 }
 
@@ -151,7 +158,7 @@ struct ErrorPage<'a> {
 }
 
 pub fn error_page(st: &Shared, lang: Lang, e: &WebError) -> Response {
-    let ctx = Ctx { lang, csrf: String::new(), path: "/".into(), query: Vec::new(), flash: None };
+    let ctx = Ctx { lang, csrf: String::new(), uri: "/".into(), path: "/".into(), query: Vec::new(), flash: None };
     let t = st.catalogs.get(lang);
     let message = t.with(e.message_key(), &[("reason", e.message.clone())]);
     let page = ErrorPage { c: chrome(st, &ctx, message.clone()), message, detail: e.message.clone() };
@@ -249,6 +256,7 @@ pub async fn overview(State(st): State<Shared>, ctx: Ctx) -> Result<Html<Bytes>,
         chart,
     };
     let html = Bytes::from(render(&page).page(&st, &ctx)?.0);
+    st.remember_page(&key, &ctx.uri, ctx.lang);
     st.keep_page(key, generation, html.clone());
     Ok(Html(html))
 }
@@ -302,6 +310,7 @@ pub async fn partnership(State(st): State<Shared>, ctx: Ctx, Path(id): Path<i64>
         Cached::Page(html) => Ok(Html(html)),
         Cached::Data(generation, d) => {
             let html = Bytes::from(dossier_page(&st, &ctx, d)?.0);
+            st.remember_page(&key, &ctx.uri, ctx.lang);
             st.keep_page(key, generation, html.clone());
             Ok(Html(html))
         }

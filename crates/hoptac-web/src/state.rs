@@ -65,6 +65,8 @@ pub struct AppState {
     watch: Mutex<(SqliteStore, i64, u64)>,
     /// Rendered pages by key, valid for one generation of the store.
     pages: Mutex<(u64, HashMap<String, axum::body::Bytes>)>,
+    /// Pages people looked at (key → URI and language): rendered ahead after each change.
+    wanted: Mutex<HashMap<String, (String, crate::i18n::Lang)>>,
     writer: Option<Mutex<SqliteStore>>,
     uploads: Mutex<HashMap<String, PendingUpload>>,
     /// Store and index work in flight at once (eight per core): a flood of requests waits here
@@ -109,6 +111,7 @@ impl AppState {
             readers: Mutex::new(vec![first]),
             watch: Mutex::new((watcher, version, 0)),
             pages: Mutex::new((0, HashMap::new())),
+            wanted: Mutex::new(HashMap::new()),
             writer,
             uploads: Mutex::new(HashMap::new()),
             work: tokio::sync::Semaphore::new(8 * std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2)),
@@ -141,15 +144,37 @@ impl AppState {
         pages.1.get(key).cloned()
     }
 
-    /// Keep a rendered page for this generation (older generations are dropped).
+    /// Keep a rendered page for this generation (older generations are dropped; a page read at
+    /// an older generation than the cache's is not kept).
     pub fn keep_page(&self, key: String, generation: u64, html: axum::body::Bytes) {
         if let Ok(mut pages) = self.pages.lock() {
+            if generation < pages.0 {
+                return;
+            }
             if pages.0 != generation || pages.1.len() >= PAGE_CACHE {
                 pages.1.clear();
                 pages.0 = generation;
             }
             pages.1.insert(key, html);
         }
+    }
+
+    /// Note a page people look at (its URI and language) so that it is rendered again, in the
+    /// background, after the store changes.
+    pub fn remember_page(&self, key: &str, uri: &str, lang: crate::i18n::Lang) {
+        if let Ok(mut wanted) = self.wanted.lock() {
+            if wanted.len() < PAGE_CACHE && !wanted.contains_key(key) {
+                wanted.insert(key.to_string(), (uri.to_string(), lang));
+            }
+        }
+    }
+
+    /// The pages to render ahead, by URI and language.
+    pub fn wanted_pages(&self) -> Vec<(String, crate::i18n::Lang)> {
+        let mut v: Vec<(String, crate::i18n::Lang)> =
+            self.wanted.lock().map(|w| w.values().cloned().collect()).unwrap_or_default();
+        v.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.code().cmp(b.1.code())));
+        v
     }
 
     pub fn can_write(&self) -> bool {

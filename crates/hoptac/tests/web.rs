@@ -85,7 +85,9 @@ fn pages_and_read_api() {
 
 #[test]
 fn bad_requests_get_clear_json_errors() {
-    let s = serve(true);
+    // A 1 MB upload limit: an oversized body that still fits the socket buffers, so the client
+    // reads the 413 the server sends before the body is read (not a reset connection).
+    let s = serve_with(true, &["--upload-limit-mb", "1"]);
     let cases = [
         ("/api/v1/nothing-here", 404, "not_found"),
         ("/api/v1/events/999999", 404, "not_found"),
@@ -149,7 +151,7 @@ fn bad_requests_get_clear_json_errors() {
     let r = s.post("/api/v1/documents?name=binary.txt", &binary);
     assert_eq!(r.error_code(), "unsupported_document");
     assert!(r.json()["error"]["message"].as_str().unwrap().contains("binary.txt"), "names the file");
-    let big = vec![b'a'; 9_000_000];
+    let big = vec![b'a'; 1_500_000];
     let r = s.post("/api/v1/documents?name=big.txt", &big);
     assert_eq!((r.status, r.error_code().as_str()), (413, "payload_too_large"), "{}", r.body);
     let r = s.post("/api/v1/facts", b"{not json");
@@ -269,12 +271,19 @@ fn reviews_and_corrections_survive_later_ingests() {
     let q2 = s.get("/api/v1/review?limit=500").json();
     assert_eq!(q2["pending"].as_u64().unwrap(), pending - 1);
     assert!(!q2["items"].as_array().unwrap().iter().any(|i| i["fact_type"] == t.as_str() && i["id"] == id));
+    // The dossier page, looked at (and cached) before the rejection, follows it.
+    let url = format!("/partnerships/{}?lang=en", vii["partnership"]);
+    let page = |s: &Server| s.get(&url).body;
+    let anchor = format!("id=\"event-{}\"", vii["id"]);
+    assert!(page(&s).contains(&anchor));
+    assert!(page(&s).contains(&anchor), "served again (from the cache)");
     let r = s.post_json(&format!("/api/v1/facts/event/{}/review", vii["id"]), &json!({"decision": "reject"}));
     assert_eq!(r.json()["review"], "rejected");
     assert!(
         !ngochoi(&s)["events"].as_array().unwrap().iter().any(|e| e["id"] == vii["id"]),
         "rejected facts leave the dossier"
     );
+    assert!(!page(&s).contains(&anchor), "the cached page was dropped when the store changed");
 
     // A record entered by hand: stored with who and when, shown in the dossier.
     let r = s.post_json(

@@ -40,6 +40,11 @@ pub fn ingest(store: &Path, paths: &[PathBuf]) {
 }
 
 pub fn serve(local: bool) -> Server {
+    serve_with(local, &[])
+}
+
+/// A server with more arguments (`--upload-limit-mb 1` …).
+pub fn serve_with(local: bool, extra: &[&str]) -> Server {
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("web.db");
     ingest(&store, &[seeds(), root().join("examples/documents")]);
@@ -48,6 +53,7 @@ pub fn serve(local: bool) -> Server {
     if local {
         cmd.arg("--local");
     }
+    cmd.args(extra);
     let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
     let mut line = String::new();
     BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
