@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use crate::dossier::{commitment_status, CommitmentStatus};
+use crate::dossier::{delivered_by_commitment, status_of, CommitmentStatus};
 use crate::model::*;
 use crate::repo::Reader;
 use crate::Result;
@@ -86,20 +86,14 @@ pub fn build(reader: &dyn Reader, today: Date, horizon_days: i64) -> Result<Agen
             .into_iter()
             .map(|(f, _)| f)
             .collect();
-    let mut delivered: HashMap<FactId, f64> = HashMap::new();
-    for r in &figures {
-        if let Some(c) = r.fulfils {
-            *delivered.entry(c).or_default() += r.value;
-        }
-    }
+    let delivered = delivered_by_commitment(&figures);
     let mut due = Vec::new();
     let mut overdue = Vec::new();
     let commitments = reader.figures_of_kind(FigureKind::Commitment)?;
     for (c, _) in crate::dossier::visible(reader, FactType::Figure, commitments, |f| f.id)? {
         let Some(period) = c.period else { continue };
-        let got = delivered.get(&c.id).copied();
-        let status = commitment_status(&c, got.unwrap_or(0.0), got.is_some(), today.year());
-        let d = Due { parties: parties(c.partnership), status, delivered: got.unwrap_or(0.0), commitment: c };
+        let (status, got) = status_of(&c, &delivered, today.year());
+        let d = Due { parties: parties(c.partnership), status, delivered: got, commitment: c };
         match status {
             CommitmentStatus::Overdue => overdue.push(d),
             CommitmentStatus::Promised if period.last <= until.year() => due.push(d),

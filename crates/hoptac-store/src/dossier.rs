@@ -137,6 +137,25 @@ pub fn commitment_status(c: &StoredFigure, delivered: f64, has_results: bool, to
     }
 }
 
+/// What the results among `figures` add up to, by the commitment each fulfils (a commitment
+/// with no result has no entry).
+pub fn delivered_by_commitment(figures: &[StoredFigure]) -> HashMap<FactId, f64> {
+    let mut delivered: HashMap<FactId, f64> = HashMap::new();
+    for r in figures.iter().filter(|f| f.kind == FigureKind::Result) {
+        if let Some(c) = r.fulfils {
+            *delivered.entry(c).or_default() += r.value;
+        }
+    }
+    delivered
+}
+
+/// A commitment's status on `today_year` and what was delivered towards it, from
+/// [`delivered_by_commitment`].
+pub fn status_of(c: &StoredFigure, delivered: &HashMap<FactId, f64>, today_year: i16) -> (CommitmentStatus, f64) {
+    let got = delivered.get(&c.id).copied();
+    (commitment_status(c, got.unwrap_or(0.0), got.is_some(), today_year), got.unwrap_or(0.0))
+}
+
 /// Gathers evidence by fact and turns claims into conflicts.
 struct EvidenceIndex {
     by_fact: HashMap<FactId, Vec<Evidence>>,

@@ -221,6 +221,26 @@ impl StoredFact {
         }
     }
 
+    /// The partnership a fact belongs to (people belong to none).
+    pub fn partnership(&self) -> Option<PartnershipId> {
+        match self {
+            StoredFact::Event(e) => e.partnership,
+            StoredFact::Agreement(a) => a.partnership,
+            StoredFact::Figure(f) => f.partnership,
+            StoredFact::Person(..) => None,
+        }
+    }
+
+    /// The fact as JSON (its own fields, without the enum wrapper; a person without titles).
+    pub fn to_json(&self) -> serde_json::Result<serde_json::Value> {
+        match self {
+            StoredFact::Event(e) => serde_json::to_value(e),
+            StoredFact::Agreement(a) => serde_json::to_value(a),
+            StoredFact::Figure(f) => serde_json::to_value(f),
+            StoredFact::Person(p, _) => serde_json::to_value(p),
+        }
+    }
+
     pub fn id(&self) -> FactId {
         match self {
             StoredFact::Event(e) => e.id,

@@ -123,15 +123,6 @@ pub fn state(reader: &dyn Reader, fact_type: FactType, id: FactId) -> Result<Rev
         .ok_or(StoreError::NotFound(fact_type.as_str(), id))
 }
 
-fn to_json(fact: &StoredFact) -> Option<serde_json::Value> {
-    match fact {
-        StoredFact::Event(e) => serde_json::to_value(e).ok(),
-        StoredFact::Agreement(a) => serde_json::to_value(a).ok(),
-        StoredFact::Figure(f) => serde_json::to_value(f).ok(),
-        StoredFact::Person(p, _) => serde_json::to_value(p).ok(),
-    }
-}
-
 fn write(tx: &mut dyn WriteTx, fact: &StoredFact) -> Result<()> {
     match fact {
         StoredFact::Event(e) => tx.update_event(e),
@@ -184,20 +175,14 @@ pub fn decide(
         reviewer: reviewer.to_string(),
         at: now.to_string(),
         note,
-        before: to_json(&before),
-        after: after.as_ref().and_then(to_json),
+        before: before.to_json().ok(),
+        after: after.as_ref().and_then(|f| f.to_json().ok()),
     })?;
     Ok(Ok(state))
 }
 
 fn partnership_size(reader: &dyn Reader, fact: &StoredFact) -> Result<usize> {
-    let pid = match fact {
-        StoredFact::Event(e) => e.partnership,
-        StoredFact::Agreement(a) => a.partnership,
-        StoredFact::Figure(f) => f.partnership,
-        StoredFact::Person(..) => None,
-    };
-    let Some(pid) = pid else { return Ok(0) };
+    let Some(pid) = fact.partnership() else { return Ok(0) };
     Ok(reader.partnerships()?.into_iter().find(|p| p.id == pid).map(|p| p.parties.len()).unwrap_or(0))
 }
 
@@ -241,7 +226,7 @@ pub fn create(
         at: now.to_string(),
         note,
         before: None,
-        after: to_json(&stored),
+        after: stored.to_json().ok(),
     })?;
     Ok(Ok(id))
 }

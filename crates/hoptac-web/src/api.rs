@@ -277,13 +277,7 @@ pub async fn review_queue(State(st): State<Shared>, Query(q): Query<QueueQuery>)
     let items: Vec<Value> = items
         .iter()
         .map(|it| {
-            let fact = match &it.fact {
-                hoptac_store::StoredFact::Event(e) => serde_json::to_value(e),
-                hoptac_store::StoredFact::Agreement(a) => serde_json::to_value(a),
-                hoptac_store::StoredFact::Figure(f) => serde_json::to_value(f),
-                hoptac_store::StoredFact::Person(p, _) => serde_json::to_value(p),
-            }
-            .unwrap_or(Value::Null);
+            let fact = it.fact.to_json().unwrap_or(Value::Null);
             json!({ "fact_type": it.fact_type, "id": it.fact.id(), "fact": fact, "parties": it.parties, "sentence": it.sentence })
         })
         .collect();

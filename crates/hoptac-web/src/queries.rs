@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use hoptac_core::{EventStatus, FigureKind, PartialDate, PlaceId};
 use hoptac_search::{Results, SearchQuery};
 use hoptac_sqlite::SqliteStore;
-use hoptac_store::dossier::{self, commitment_status, CommitmentStatus, Dossier};
+use hoptac_store::dossier::{self, CommitmentStatus, Dossier};
 use hoptac_store::{
     review, DocId, Document, Evidence, FactId, FactType, Partnership, PartnershipId, Reader, ReviewEntry, ReviewState,
     StoredEvent, StoredFact,
@@ -93,16 +93,9 @@ pub fn summaries(reader: &dyn Reader, today: jiff::civil::Date) -> Result<Vec<Pa
         .into_iter()
         .map(|(f, _)| f)
         .collect();
-    let mut delivered: HashMap<FactId, f64> = HashMap::new();
-    for r in figures.iter().filter(|f| f.kind == FigureKind::Result) {
-        if let Some(c) = r.fulfils {
-            *delivered.entry(c).or_default() += r.value;
-        }
-    }
+    let delivered = dossier::delivered_by_commitment(&figures);
     for c in figures.iter().filter(|f| f.kind == FigureKind::Commitment) {
-        let got = delivered.get(&c.id).copied();
-        let status = commitment_status(c, got.unwrap_or(0.0), got.is_some(), today.year());
-        if status != CommitmentStatus::Delivered {
+        if dossier::status_of(c, &delivered, today.year()).0 != CommitmentStatus::Delivered {
             if let Some(s) = c.partnership.and_then(|p| out.get_mut(&p)) {
                 s.open_commitments += 1;
             }
@@ -146,13 +139,7 @@ pub fn fact_type(s: &str) -> Result<FactType, WebError> {
 pub fn fact(reader: &dyn Reader, fact_type: FactType, id: FactId) -> Result<FactView, WebError> {
     let stored = review::load(reader, fact_type, id)?
         .ok_or_else(|| WebError::not_found(format!("no {} with id {id}", fact_type.as_str())))?;
-    let pid = match &stored {
-        StoredFact::Event(e) => e.partnership,
-        StoredFact::Agreement(a) => a.partnership,
-        StoredFact::Figure(f) => f.partnership,
-        StoredFact::Person(..) => None,
-    };
-    let parties = match pid {
+    let parties = match stored.partnership() {
         Some(p) => partnership(reader, p)?.parties,
         None => Vec::new(),
     };
@@ -161,13 +148,7 @@ pub fn fact(reader: &dyn Reader, fact_type: FactType, id: FactId) -> Result<Fact
     } else {
         (review::state(reader, fact_type, id)?, reader.review_log(fact_type, id)?)
     };
-    let fact = match &stored {
-        StoredFact::Event(e) => serde_json::to_value(e),
-        StoredFact::Agreement(a) => serde_json::to_value(a),
-        StoredFact::Figure(f) => serde_json::to_value(f),
-        StoredFact::Person(p, _) => serde_json::to_value(p),
-    }
-    .map_err(WebError::internal)?;
+    let fact = stored.to_json().map_err(WebError::internal)?;
     Ok(FactView { fact_type, fact, stored, parties, review, evidence: reader.evidence(fact_type, &[id])?, history })
 }
 
@@ -235,15 +216,9 @@ pub fn queue(reader: &dyn Reader, limit: usize) -> Result<(usize, Vec<QueueItem>
         .iter()
         .filter_map(|r| {
             let fact = facts.get(r)?.clone();
-            let pid = match &fact {
-                StoredFact::Event(e) => e.partnership,
-                StoredFact::Agreement(a) => a.partnership,
-                StoredFact::Figure(f) => f.partnership,
-                StoredFact::Person(..) => None,
-            };
             Some(QueueItem {
                 fact_type: r.0,
-                parties: pid.and_then(|p| parties_of.get(&p).cloned()).unwrap_or_default(),
+                parties: fact.partnership().and_then(|p| parties_of.get(&p).cloned()).unwrap_or_default(),
                 sentence: sentences.get(r).cloned().unwrap_or_default(),
                 fact,
             })
