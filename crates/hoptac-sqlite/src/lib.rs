@@ -114,14 +114,11 @@ impl SqliteStore {
         check(&conn, path, false)?;
         conn.pragma_update(None, "query_only", "ON").map_err(|err| db_error(path, err))?;
         conn.set_prepared_statement_cache_capacity(128);
-        // Reads go through a memory map (no copy into SQLite's cache, nothing written).
+        // Reads go through a memory map (no copy into SQLite's cache, nothing written); pages
+        // beyond the map's first GB are kept in a cache of up to 128 MB (SQLite's default is 2 MB).
+        // (No WAL checkpoint settings: a connection that never commits never checkpoints.)
         conn.pragma_update(None, "mmap_size", 1i64 << 30).map_err(|err| db_error(path, err))?;
-        // Checkpoint the WAL every ~64 MB rather than every 4 MB: fewer copies and syncs.
-        conn.pragma_update(None, "wal_autocheckpoint", 16384).map_err(|err| db_error(path, err))?;
-        // A writer touches index pages all over a large store: keep up to 128 MB of them cached
-        // (SQLite's default is 2 MB) and read the file through a memory map.
         conn.pragma_update(None, "cache_size", -131_072).map_err(|err| db_error(path, err))?;
-        conn.pragma_update(None, "mmap_size", 1i64 << 30).map_err(|err| db_error(path, err))?;
         Ok(SqliteStore { conn, path: path.to_path_buf(), writable: false })
     }
 
