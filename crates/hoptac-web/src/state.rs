@@ -83,23 +83,24 @@ impl AppState {
         let g = Gazetteer::builtin();
         let (version, places) = hoptac_app::places::store_places(g);
         let index_dir = hoptac_app::index::index_dir(&config.store);
-        let (writer, index) = match &config.mode {
+        // The watching connection is opened first in read-only mode: if the store is missing or
+        // foreign, its error (which says what to do) comes before any about the index.
+        let (writer, index, watcher) = match &config.mode {
             Mode::Local { .. } => {
                 let mut store = SqliteStore::open(&config.store).map_err(|e| e.to_string())?;
                 store.sync_places(&version, &places).map_err(|e| e.to_string())?;
                 let index = SearchIndex::open_or_create(&index_dir).map_err(|e| e.to_string())?;
                 hoptac_app::index::catch_up(g, &mut store, &index).map_err(|e| e.to_string())?;
-                (Some(Mutex::new(store)), index)
+                let watcher = SqliteStore::open_read_only(&config.store).map_err(|e| e.to_string())?;
+                (Some(Mutex::new(store)), index, watcher)
             }
-            // Read-only: the store and its index must exist already (the store is checked first:
-            // its error says what to do).
+            // Read-only: the store and its index must exist already.
             Mode::ReadOnly => {
-                SqliteStore::open_read_only(&config.store).map_err(|e| e.to_string())?;
-                (None, SearchIndex::open_read_only(&index_dir).map_err(|e| e.to_string())?)
+                let watcher = SqliteStore::open_read_only(&config.store).map_err(|e| e.to_string())?;
+                (None, SearchIndex::open_read_only(&index_dir).map_err(|e| e.to_string())?, watcher)
             }
         };
         let first = SqliteStore::open_read_only(&config.store).map_err(|e| e.to_string())?;
-        let watcher = SqliteStore::open_read_only(&config.store).map_err(|e| e.to_string())?;
         let version = watcher.data_version().map_err(|e| e.to_string())?;
         Ok(AppState {
             catalogs: Catalogs::load()?,
