@@ -13,7 +13,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use hoptac_core::{EventStatus, FigureKind, PlaceId};
 use hoptac_store::dossier::{CommitmentStatus, Dossier};
-use hoptac_store::{FactType, StoredAgreement, StoredEvent, StoredFact, StoredFigure};
+use hoptac_store::{FactType, StoredAgreement, StoredEvent, StoredFigure};
 
 use crate::actions::{self, Fields, Wanted};
 use crate::error::WebError;
@@ -26,10 +26,8 @@ use crate::view::{self, fact_href, CommitmentRow, FactRow, Labels, PersonRow, So
 
 /// The language of a request: `?lang=`, the `lang` cookie, `Accept-Language`, Vietnamese.
 pub fn request_lang(headers: &HeaderMap, query: Option<&str>) -> Lang {
-    let from_query = query.and_then(|q| {
-        form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == "lang").and_then(|(_, v)| Lang::parse(&v))
-    });
-    from_query
+    crate::guard::query_param(query, "lang")
+        .and_then(|l| Lang::parse(&l))
         .or_else(|| cookie(headers, "lang").and_then(Lang::parse))
         .or_else(|| headers.get("accept-language").and_then(|v| v.to_str().ok()).and_then(Lang::from_accept))
         .unwrap_or(Lang::Vi)
@@ -826,10 +824,11 @@ pub async fn new_submit(
     }
 }
 
-fn edit_kind(fact: &StoredFact) -> &'static str {
-    match fact {
-        StoredFact::Event(_) => "event",
-        StoredFact::Agreement(_) => "agreement",
+/// The form that edits a fact of this type.
+fn edit_kind(fact_type: FactType) -> &'static str {
+    match fact_type {
+        FactType::Event => "event",
+        FactType::Agreement => "agreement",
         _ => "commitment",
     }
 }
@@ -845,7 +844,7 @@ pub async fn edit_form(
     }
     let v = st.read(move |_, r| queries::fact(r, ft, id)).await.page(&st, &ctx)?;
     let values = actions::fields_of(&v.stored, &v.parties);
-    form_page(&st, &ctx, edit_kind(&v.stored), Some((ft, id)), &values, &[])
+    form_page(&st, &ctx, edit_kind(ft), Some((ft, id)), &values, &[])
 }
 
 pub async fn edit_submit(
@@ -865,12 +864,7 @@ pub async fn edit_submit(
     {
         Ok(_) => Ok(Redirect::to(&with_done(&fact_href(ft, id))).into_response()),
         Err(problems) => {
-            let kind = match ft {
-                FactType::Event => "event",
-                FactType::Agreement => "agreement",
-                _ => "commitment",
-            };
-            let html = form_page(&st, &ctx, kind, Some((ft, id)), &fields, &problems)?;
+            let html = form_page(&st, &ctx, edit_kind(ft), Some((ft, id)), &fields, &problems)?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
         }
     }
