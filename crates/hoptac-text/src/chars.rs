@@ -11,7 +11,8 @@ pub fn is_letter(c: char) -> bool {
     match c {
         '\u{C0}'..='\u{24F}' => c != '×' && c != '÷',
         '\u{1E00}'..='\u{1EFF}' => true,
-        '\u{0E80}'..='\u{0EFF}' => c.is_alphabetic(),
+        // Lao: vowel signs and tone marks belong to the word they sit in ("ທ່ານ" is one word)
+        '\u{0E80}'..='\u{0ECF}' | '\u{0EDC}'..='\u{0EFF}' => true,
         _ => c.is_alphabetic(),
     }
 }
@@ -31,9 +32,12 @@ mod tests {
 
     #[test]
     fn agrees_with_the_standard_library() {
-        for c in (0u32..0x3000).filter_map(char::from_u32) {
+        // the Lao block is all word characters (marks included), checked below
+        for c in (0u32..0x3000).filter_map(char::from_u32).filter(|c| !('\u{0E80}'..='\u{0EFF}').contains(c)) {
             assert_eq!(is_letter(c), c.is_alphabetic(), "{c:?} U+{:04X}", c as u32);
             assert_eq!(is_word_char(c), c.is_alphanumeric(), "{c:?} U+{:04X}", c as u32);
         }
+        assert!(is_word_char('ທ') && is_word_char('\u{0EC8}') && is_word_char('໒'));
+        assert!(!is_letter('໒'));
     }
 }

@@ -90,6 +90,10 @@ fn lower(c: char) -> char {
     if c.is_ascii() {
         return c.to_ascii_lowercase();
     }
+    // Lao digits read as the digits they are (໒໐໒໔ → 2024)
+    if let Some(d) = crate::lao::lao_digit(c) {
+        return char::from_digit(d, 10).unwrap_or(c);
+    }
     if c == 'Ð' || c == 'ð' {
         return 'đ';
     }
@@ -194,7 +198,17 @@ pub fn fold(text: &str) -> Folded {
     let mut word_starts = Vec::with_capacity(text.len() / 5);
     // the previous folded character: None at the start, Some(true) for a word character
     let mut prev: Option<(bool, bool)> = None; // (word char, ASCII digit)
+    // the run of Lao letters being read: (source start, folded start); Lao folds to itself
+    let mut lao_run: Option<(usize, usize)> = None;
     for (i, c) in text.char_indices() {
+        let lao_letter = crate::lao::is_lao(c) && crate::lao::lao_digit(c).is_none();
+        if !lao_letter {
+            if let Some((src, out)) = lao_run.take() {
+                lao_word_starts(&text[src..i], out, &mut word_starts);
+            }
+        } else if lao_run.is_none() {
+            lao_run = Some((i, b.out.len()));
+        }
         if crate::chars::is_word_char(c) {
             let l = lower(c);
             let at = b.out.len();
@@ -220,12 +234,26 @@ pub fn fold(text: &str) -> Folded {
         prev_letter = false;
         prev = Some((false, false));
     }
+    if let Some((src, out)) = lao_run {
+        lao_word_starts(&text[src..], out, &mut word_starts);
+    }
     tail.finish(&mut b);
     let end_delta = text.len() as isize - b.out.len() as isize;
     if end_delta != b.last_delta {
         b.shifts.push((b.out.len(), end_delta));
     }
     Folded { text: b.out, word_starts, shifts: b.shifts }
+}
+
+/// Word starts inside a run of Lao letters (its first is already recorded when a non-word
+/// character precedes it), as folded offsets: the run folds to itself.
+fn lao_word_starts(run: &str, out_start: usize, word_starts: &mut Vec<usize>) {
+    for s in crate::lao::word_starts(run) {
+        let at = out_start + s;
+        if word_starts.last().is_none_or(|&l| l < at) {
+            word_starts.push(at);
+        }
+    }
 }
 
 /// Lower case ASCII without diacritics (`Đăk Glei` → `dak glei`), for search and slugs.
@@ -312,6 +340,18 @@ mod tests {
         let d = f.text.find("đăk").unwrap();
         assert_eq!(&src[f.to_source(d)..], "Đăk");
         assert_eq!(f.to_source(f.text.len()), src.len());
+    }
+
+    #[test]
+    fn lao_words_and_digits() {
+        let f = fold("ວັນທີ ໑໕ ກອງປະຊຸມຮ່ວມມື");
+        assert!(f.text.contains(" 15 "), "{}", f.text);
+        let at = f.text.find("ກອງປະຊຸມ").unwrap();
+        assert!(f.word_starts.contains(&at));
+        let sorted = f.word_starts.windows(2).all(|w| w[0] < w[1]);
+        assert!(sorted, "{:?}", f.word_starts);
+        let d = f.text.find("15").unwrap();
+        assert_eq!(f.to_source(d + 2), "ວັນທີ ໑໕".len());
     }
 
     #[test]

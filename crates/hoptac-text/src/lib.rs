@@ -13,6 +13,7 @@ pub mod chars;
 pub mod date;
 pub mod decode;
 pub mod fold;
+pub mod lao;
 pub mod markup;
 pub mod normalize;
 pub mod number;
