@@ -132,6 +132,12 @@ impl Builder {
         self.out.push(c);
     }
 
+    /// The source offset of the last character emitted.
+    fn source_of_last(&self) -> usize {
+        let pos = self.out.char_indices().next_back().map_or(0, |(p, _)| p);
+        (pos as isize + self.last_delta).max(0) as usize
+    }
+
     /// Rewrite the output from `out_pos` on (the last characters of a word), forgetting the
     /// shifts recorded there.
     fn rewind(&mut self, out_pos: usize) {
@@ -198,16 +204,26 @@ pub fn fold(text: &str) -> Folded {
     let mut word_starts = Vec::with_capacity(text.len() / 5);
     // the previous folded character: None at the start, Some(true) for a word character
     let mut prev: Option<(bool, bool)> = None; // (word char, ASCII digit)
-    // the run of Lao letters being read: (source start, folded start); Lao folds to itself
-    let mut lao_run: Option<(usize, usize)> = None;
+    // where the run of Lao letters being read starts in the folded text
+    let mut lao_run: Option<usize> = None;
     for (i, c) in text.char_indices() {
         let lao_letter = crate::lao::is_lao(c) && crate::lao::lao_digit(c).is_none();
         if !lao_letter {
-            if let Some((src, out)) = lao_run.take() {
-                lao_word_starts(&text[src..i], out, &mut word_starts);
+            if let Some(out) = lao_run.take() {
+                lao_word_starts(&b.out[out..], out, &mut word_starts);
             }
-        } else if lao_run.is_none() {
-            lao_run = Some((i, b.out.len()));
+        } else {
+            if lao_run.is_none() {
+                lao_run = Some(b.out.len());
+                if prev.is_some_and(|(w, _)| w) {
+                    word_starts.push(b.out.len());
+                }
+            }
+            if fold_lao(c, i, &mut b) {
+                prev_letter = true;
+                prev = Some((true, false));
+                continue;
+            }
         }
         if crate::chars::is_word_char(c) {
             let l = lower(c);
@@ -234,8 +250,8 @@ pub fn fold(text: &str) -> Folded {
         prev_letter = false;
         prev = Some((false, false));
     }
-    if let Some((src, out)) = lao_run {
-        lao_word_starts(&text[src..], out, &mut word_starts);
+    if let Some(out) = lao_run {
+        lao_word_starts(&b.out[out..], out, &mut word_starts);
     }
     tail.finish(&mut b);
     let end_delta = text.len() as isize - b.out.len() as isize;
@@ -245,8 +261,44 @@ pub fn fold(text: &str) -> Folded {
     Folded { text: b.out, word_starts, shifts: b.shifts }
 }
 
-/// Word starts inside a run of Lao letters (its first is already recorded when a non-word
-/// character precedes it), as folded offsets: the run folds to itself.
+/// Lao spellings that vary between writers, made one: the sign SEMIVOWEL LO (ຫຼ) as the letter
+/// ລ (ຫລ), the ligatures ໜ ໝ as ຫນ ຫມ, the vowel AM (ຳ) as NIGGAHITA + AA (ໍາ), and NIGGAHITA
+/// before a tone mark (ນໍ້າ = ນ້ໍາ = ນ້ຳ). Returns false for a character it leaves to the caller.
+fn fold_lao(c: char, i: usize, b: &mut Builder) -> bool {
+    const NIGGAHITA: char = '\u{0ECD}';
+    let is_tone = |t: char| ('\u{0EC8}'..='\u{0ECB}').contains(&t);
+    match c {
+        '\u{0EBC}' => b.emit('\u{0EA5}', i),
+        '\u{0EDC}' => {
+            b.emit('\u{0EAB}', i);
+            b.emit('\u{0E99}', i);
+        }
+        '\u{0EDD}' => {
+            b.emit('\u{0EAB}', i);
+            b.emit('\u{0EA1}', i);
+        }
+        '\u{0EB3}' | NIGGAHITA => {
+            // a tone mark just written goes after the niggahita
+            let tone = b.out.chars().next_back().filter(|&t| is_tone(t));
+            if let Some(t) = tone {
+                let at = b.out.len() - t.len_utf8();
+                let src = b.source_of_last();
+                b.rewind(at);
+                b.emit(NIGGAHITA, i);
+                b.emit(t, src);
+            } else {
+                b.emit(NIGGAHITA, i);
+            }
+            if c == '\u{0EB3}' {
+                b.emit('\u{0EB2}', i);
+            }
+        }
+        _ => return false,
+    }
+    true
+}
+
+/// Word starts inside a run of (folded) Lao letters (its first is already recorded), as folded offsets.
 fn lao_word_starts(run: &str, out_start: usize, word_starts: &mut Vec<usize>) {
     for s in crate::lao::word_starts(run) {
         let at = out_start + s;
@@ -340,6 +392,15 @@ mod tests {
         let d = f.text.find("đăk").unwrap();
         assert_eq!(&src[f.to_source(d)..], "Đăk");
         assert_eq!(f.to_source(f.text.len()), src.len());
+    }
+
+    #[test]
+    fn lao_spelling_variants_fold_alike() {
+        assert_eq!(fold("ສະຫຼຸບ").text, fold("ສະຫລຸບ").text);
+        assert_eq!(fold("ໜ້າ").text, fold("ຫນ້າ").text);
+        assert_eq!(fold("ຈຳປາສັກ").text, fold("ຈໍາປາສັກ").text);
+        assert_eq!(fold("ນ້ຳ").text, fold("ນໍ້າ").text);
+        assert_eq!(fold("ນ້ໍາ").text, fold("ນໍ້າ").text);
     }
 
     #[test]
