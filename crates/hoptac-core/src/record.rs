@@ -90,6 +90,9 @@ pub struct Person {
     pub place: Option<PlaceId>,
     /// The chain of titles, outermost first ("Ủy viên Trung ương Đảng", "Bí thư Tỉnh ủy", …).
     pub titles: Vec<String>,
+    /// How sure the rule that produced this is (0–1), from the rule and the evidence it had.
+    #[serde(default = "default_confidence")]
+    pub confidence: f32,
     pub evidence: String,
     pub span: Span,
 }
@@ -128,6 +131,9 @@ pub struct Event {
     pub place: Option<PlaceId>,
     pub status: EventStatus,
     pub parties: Vec<PlaceId>,
+    /// How sure the rule that produced this is (0–1), from the rule and the evidence it had.
+    #[serde(default = "default_confidence")]
+    pub confidence: f32,
     pub evidence: String,
     pub span: Span,
 }
@@ -151,6 +157,9 @@ pub struct Agreement {
     pub signed: Option<PartialDate>,
     pub period: Option<Period>,
     pub parties: Vec<PlaceId>,
+    /// How sure the rule that produced this is (0–1), from the rule and the evidence it had.
+    #[serde(default = "default_confidence")]
+    pub confidence: f32,
     pub evidence: String,
     pub span: Span,
 }
@@ -231,8 +240,15 @@ pub struct Figure {
     pub period: Option<Period>,
     /// The quantity as written ("585 triệu đồng").
     pub quantity: String,
+    /// How sure the rule that produced this is (0–1), from the rule and the evidence it had.
+    #[serde(default = "default_confidence")]
+    pub confidence: f32,
     pub evidence: String,
     pub span: Span,
+}
+
+fn default_confidence() -> f32 {
+    1.0
 }
 
 /// Something the extractor noticed but could not turn into a record.

@@ -6,9 +6,8 @@ use hoptac_text::date::{dates, DateMention, DateValue};
 use hoptac_text::number::{is_number_word, numbers_with, Convention, NumberMention};
 use hoptac_text::{fold, Folded, Sentence};
 
-use crate::figures::CLASSIFIERS;
 use crate::gazetteer::{Gazetteer, PlaceMention};
-use crate::lexicon::{cues_from, Cue, CueMention};
+use crate::lexicon::{Cue, CueMention, Lang, Lexicon};
 
 /// A sentence with everything found in it. Offsets in mentions are into `folded.text`.
 pub(crate) struct Sent<'a> {
@@ -22,17 +21,20 @@ pub(crate) struct Sent<'a> {
     pub dates: Vec<DateMention>,
     pub numbers: Vec<NumberMention>,
     pub cues: Vec<CueMention>,
+    /// The lexicon of the document's language.
+    pub lex: &'static Lexicon,
 }
 
 impl<'a> Sent<'a> {
-    /// `english`: the document's language is English; `lao`: the document contains Lao script.
-    pub fn analyse(g: &Gazetteer, doc: &'a str, s: Sentence, english: bool, lao: bool) -> Sent<'a> {
+    /// `lang`: the document's language; `lao`: the document contains Lao script.
+    pub fn analyse(g: &Gazetteer, doc: &'a str, s: Sentence, lex: &'static Lexicon, lao: bool) -> Sent<'a> {
         let src = s.text(doc);
         let folded = fold(src);
+        let english = lex.lang == Lang::En;
         let places = g.find_from(src, &folded, english, lao, &folded.word_starts);
         let qualifier = qualifiers(&folded.text, &places);
         let conv = if english { Convention::English } else { Convention::Vietnamese };
-        let cues = cues_from(&folded.text, &folded.word_starts);
+        let cues = lex.cues_from(&folded.text, &folded.word_starts);
         // Dates matter only where a meeting, an agreement, a figure or an anniversary is named,
         // and numbers only before a unit: most sentences need neither.
         let wants_dates = cues.iter().any(|c| {
@@ -43,16 +45,20 @@ impl<'a> Sent<'a> {
                     | Cue::Programme
                     | Cue::Unit(_)
                     | Cue::Anniversary
+                    | Cue::AnniversaryOf(_)
                     | Cue::SignedAtMeeting
+                    | Cue::Sign
             )
         });
-        let wants_numbers = cues.iter().any(|c| matches!(c.cue, Cue::Unit(_))) || english;
+        let wants_numbers =
+            cues.iter().any(|c| matches!(c.cue, Cue::Unit(_) | Cue::Anniversary | Cue::AnniversaryOf(_))) || english;
         // numbers in words only where a unit follows a number word ("hai mươi suất học bổng")
+        let classifiers = lex.words.classifiers;
         let wants_words = cues.iter().any(|c| {
             matches!(c.cue, Cue::Unit(_)) && {
                 let before = folded.text[..c.start].trim_end();
                 let last = before.rsplit(' ').next().unwrap_or("");
-                let last = if CLASSIFIERS.contains(&last) {
+                let last = if classifiers.contains(&last) {
                     before[..before.len() - last.len()].trim_end().rsplit(' ').next().unwrap_or("")
                 } else {
                     last
@@ -60,9 +66,13 @@ impl<'a> Sent<'a> {
                 is_number_word(last)
             }
         });
-        let dates = if wants_dates { dates(&folded.text) } else { Vec::new() };
-        let numbers = if wants_numbers { numbers_with(&folded.text, conv, wants_words) } else { Vec::new() };
-        Sent { start: s.start, src, folded, places, qualifier, dates, numbers, cues }
+        let mut dates = if wants_dates { dates(&folded.text) } else { Vec::new() };
+        if wants_dates && !lex.words.months.is_empty() {
+            named_month_dates(&folded.text, lex.words.months, &mut dates);
+        }
+        let numbers =
+            if wants_numbers { numbers_with(&folded.text, conv, wants_words, lex.words.scales) } else { Vec::new() };
+        Sent { start: s.start, src, folded, places, qualifier, dates, numbers, cues, lex }
     }
 
     pub fn text(&self) -> &str {
@@ -137,6 +147,17 @@ impl<'a> Sent<'a> {
             .filter(move |(i, p)| p.start >= a && p.end <= b && !self.qualifier[*i] && p.level.is_administrative())
     }
 
+    /// "60 năm thiết lập quan hệ ngoại giao", "the 60th anniversary of diplomatic relations",
+    /// "ຄົບຮອບ 60 ປີ … ສາຍພົວພັນການທູດ": the year an anniversary of a known start falls in.
+    pub fn anniversary_year(&self) -> Option<i16> {
+        self.cues.iter().find_map(|c| {
+            let Cue::AnniversaryOf(base) = c.cue else { return None };
+            let n = self.numbers.iter().rfind(|n| n.end <= c.start && c.start - n.end <= 80)?;
+            let years = n.value as i16;
+            (n.value.fract() == 0.0 && (1..=100).contains(&years)).then_some(base + years)
+        })
+    }
+
     /// A year that this sentence fixes for days written without one: the end of an anniversary
     /// range, else the latest year written, else a period's first year where something is signed
     /// for it ("signed … for 2024-2026 on May 10") and its last year otherwise (a review of it).
@@ -163,6 +184,62 @@ impl<'a> Sent<'a> {
             })
         })
     }
+}
+
+/// Dates with month names the shared grammar does not know ("15 ກັນຍາ 2019", "ວັນທີ 13 ສິງຫາ
+/// 2024", "ພ.ສ. 2567"): a day, the month name, a year (Buddhist era from 2400 on), merged into
+/// `out` in text order. Bare years are already there.
+fn named_month_dates(text: &str, months: &[(&str, u8)], out: &mut Vec<DateMention>) {
+    let digits_at = |i: usize| text[i..].bytes().take_while(u8::is_ascii_digit).count();
+    let mut found = Vec::new();
+    for &(name, month) in months {
+        let folded = fold(name).text;
+        for (at, _) in text.match_indices(folded.as_str()) {
+            // the day before the month name
+            let before = text[..at].trim_end();
+            let day_len = before.bytes().rev().take_while(u8::is_ascii_digit).count();
+            let day: Option<u8> =
+                if (1..=2).contains(&day_len) { before[before.len() - day_len..].parse().ok() } else { None };
+            let start = if day.is_some() { before.len() - day_len } else { at };
+            // the year after it, possibly after "ປີ" or "ພ.ສ."
+            let mut end = at + folded.len();
+            let rest = &text[end..];
+            let skip = rest.len() - rest.trim_start_matches([' ', ',']).len();
+            let mut year = None;
+            let mut j = end + skip;
+            for prefix in ["ປີ", "ພ.ສ.", "ຄ.ສ."] {
+                if text[j..].starts_with(prefix) {
+                    j += prefix.len();
+                    j += text[j..].len() - text[j..].trim_start().len();
+                }
+            }
+            let n = digits_at(j);
+            if n == 4 {
+                if let Ok(y) = text[j..j + n].parse::<i16>() {
+                    year = Some(if y >= 2400 { y - 543 } else { y });
+                    end = j + n;
+                }
+            }
+            let value = match (day, year) {
+                (Some(d), Some(y)) => PartialDate::ymd(y, month, d).map(DateValue::Date),
+                (None, Some(y)) => PartialDate::month(y, month).map(DateValue::Date),
+                (Some(d), None) => {
+                    PartialDate::ymd(2000, month, d).map(|_| DateValue::DayMonth { day: d, month })
+                }
+                (None, None) => Some(DateValue::Month { month }),
+            };
+            if let Some(value) = value {
+                found.push(DateMention { start, end, value });
+            }
+        }
+    }
+    if found.is_empty() {
+        return;
+    }
+    // a bare year inside a named-month date is part of it
+    out.retain(|d| !found.iter().any(|f| f.start < d.end && d.start < f.end));
+    out.extend(found);
+    out.sort_by_key(|d| d.start);
 }
 
 /// Places in brackets directly after another place are qualifiers of it.
@@ -243,10 +320,21 @@ mod tests {
     }
 
     #[test]
+    fn lao_dates_with_month_names_and_buddhist_years() {
+        let lex = crate::lexicon::lexicon(Lang::Lo);
+        let text = "ໃນວັນທີ ໑໓ ສິງຫາ 2024 ແລະ ວັນທີ 5 ມີນາ ພ.ສ. 2567 ກອງປະຊຸມ";
+        let s = Sent::analyse(Gazetteer::builtin(), text, Sentence { start: 0, end: text.len() }, lex, true);
+        let v: Vec<DateValue> = s.dates.iter().map(|d| d.value).collect();
+        let ymd = |y, m, d| DateValue::Date(PartialDate::ymd(y, m, d).unwrap());
+        assert_eq!(v, vec![ymd(2024, 8, 13), ymd(2024, 3, 5)]);
+    }
+
+    #[test]
     fn bracketed_places_are_qualifiers() {
         let g = Gazetteer::builtin();
         let text = "huyện Đăk Glei (tỉnh Kon Tum, Việt Nam) với huyện Xan Xay";
-        let s = Sent::analyse(g, text, Sentence { start: 0, end: text.len() }, false, true);
+        let lex = crate::lexicon::lexicon(Lang::Vi);
+        let s = Sent::analyse(g, text, Sentence { start: 0, end: text.len() }, lex, true);
         let ids: Vec<&str> = s.admin_places_in(0, s.text().len()).map(|(_, p)| p.id.as_str()).collect();
         assert_eq!(ids, vec!["VN-28:dakglei", "LA-AT:sanxay"]);
     }

@@ -11,8 +11,11 @@ use hoptac_text::{layout, sentences};
 
 use crate::analysis::Sent;
 use crate::gazetteer::Gazetteer;
-use crate::meetings::{self, AgreementCand, EventCand, Years};
-use crate::{figures, people};
+use crate::lexicon::{lexicon, Cue, Lang};
+use crate::rules::agreements::{self, AgreementCand};
+use crate::rules::context::{self, Years};
+use crate::rules::events::{self, EventCand};
+use crate::rules::{figures, merge, people};
 
 /// Extracts records from documents with the built-in gazetteer.
 #[derive(Debug, Clone, Copy)]
@@ -63,52 +66,73 @@ impl Extractor {
     /// Extract everything from `text` (already normalised: see [`hoptac_text::normalize`]).
     pub fn extract(&self, source: &str, text: &str, encoding: &str) -> ExtractRecord {
         let layout = layout(text);
-        let language = detect_language(&text[..layout.article_end]);
-        let english = language == "en";
-        let lao = crate::words::has_lao(&text[..layout.article_end]);
-        let document_year = hoptac_text::date::anniversary_year(&text[..layout.article_end]);
+        let article = &text[..layout.article_end];
+        let language = detect_language(article);
+        let lang = match language {
+            "en" => Lang::En,
+            "lo" => Lang::Lo,
+            _ => Lang::Vi,
+        };
+        let lex = lexicon(lang);
+        let lao = hoptac_text::lao::has_lao(article);
+        let document_date = layout.published.or(layout.dated);
         // Minutes name their meeting in the header and date themselves on the closing line.
         let minutes_header = layout.title.as_deref().filter(|t| {
             let f = hoptac_text::fold(t).text;
-            f.starts_with("biên bản") || f.starts_with("minutes")
+            lex.words.minutes_headers.iter().any(|h| f.starts_with(h))
         });
-        let document_date = layout.published.or(layout.dated);
         let minutes_of = match (minutes_header, layout.dated) {
             (Some(t), Some(d)) => {
-                crate::lexicon::cues(&hoptac_text::fold(t).text).into_iter().find_map(|c| match c.cue {
-                    crate::lexicon::Cue::Event(k) => Some((k, d)),
+                let f = hoptac_text::fold(t);
+                lex.cues_from(&f.text, &f.word_starts).into_iter().find_map(|c| match c.cue {
+                    Cue::Event(k) => Some((k, d)),
                     _ => None,
                 })
             }
             _ => None,
         };
+        let sents: Vec<Sent> = sentences(text, 0..layout.article_end)
+            .into_iter()
+            .filter(|s| layout.in_article(s.start))
+            .map(|s| Sent::analyse(self.gazetteer, text, s, lex, lao))
+            .collect();
+        // the year an undated article is written in: an anniversary range, else "60 năm … quan hệ
+        // ngoại giao" counted from its start
+        let document_year = hoptac_text::date::anniversary_year(article)
+            .or_else(|| sents.iter().find_map(|s| s.anniversary_year()));
         let years = Years { published: document_date, document: document_year, minutes_of };
+        // the headline and the first sentence say what the article is about
+        let lead_date = sents.iter().take(2).find_map(|s| {
+            s.dates.iter().find_map(|d| match d.value {
+                hoptac_text::date::DateValue::Date(p) if p.precision() == 3 => Some(p),
+                _ => None,
+            })
+        });
 
-        // One pass: each sentence is analysed, read by every rule, and dropped.
         let mut places = Places::default();
         let mut people = Vec::new();
         let mut event_cands: Vec<EventCand> = Vec::new();
         let mut agreement_cands: Vec<AgreementCand> = Vec::new();
         let mut figures = Vec::new();
         let mut signed_at: Vec<(String, Span)> = Vec::new();
-        let mut sentence_count = 0usize;
-        for s in sentences(text, 0..layout.article_end).into_iter().filter(|s| layout.in_article(s.start)) {
-            let s = Sent::analyse(self.gazetteer, text, s, english, lao);
-            sentence_count += 1;
-            places.add(self.gazetteer, &s);
-            people.extend(people::people_in(&s));
+        for (i, s) in sents.iter().enumerate() {
+            places.add(self.gazetteer, s);
+            people.extend(people::people_in(s));
             let last = event_cands.last().and_then(|e| e.event.date).filter(|d| d.precision() == 3);
-            event_cands.extend(meetings::events_in(&s, &years, last));
-            agreement_cands.extend(meetings::agreements_in(&s, &years));
-            figures.extend(figures::figures_in(&s));
-            if let Some(span) = meetings::signed_at_meeting(&s) {
+            event_cands.extend(events::events_in(s, &years, last, i < 2));
+            agreement_cands.extend(agreements::agreements_in(s, &years));
+            figures.extend(figures::figures_in(s));
+            if let Some(span) = agreements::signed_at_meeting(s) {
                 signed_at.push((s.src.to_string(), span));
             }
         }
+        let sentence_count = sents.len();
+        drop(sents);
         let places = places.finish(self.gazetteer);
         let people = people::merge_people(people);
         let counts: Vec<(PlaceId, usize)> = places.iter().map(|p| (p.id.clone(), p.mentions.len())).collect();
-        let partnership = meetings::partnership(&event_cands, &agreement_cands, &counts);
+        let partnership = context::partnership(&event_cands, &agreement_cands, &counts);
+        let event_cands = events::occasions(event_cands, lead_date);
 
         let mut events: Vec<Event> = event_cands
             .into_iter()
@@ -135,6 +159,8 @@ impl Extractor {
                 }
             }
         }
+        // The article's own meeting: the first held meeting it reports.
+        let main = events.iter().find(|e| e.status == EventStatus::Held).cloned();
         let mut agreements: Vec<Agreement> = Vec::new();
         let mut signing: Option<Event> = None;
         for c in agreement_cands {
@@ -147,6 +173,10 @@ impl Extractor {
                     None => held_by_kind.get(&kind).copied(),
                 };
             }
+            // signed at the article's occasion: its date
+            if c.signed_here && a.signed.is_none() && a.period.is_none() {
+                a.signed = main.as_ref().and_then(|m| m.date).or(c.sentence_date);
+            }
             // the signing the article reports: the mention that dates it most precisely
             let precision = |d: Option<PartialDate>| d.map_or(0, |d| d.precision());
             if c.signed_here && signing.as_ref().is_none_or(|e: &Event| precision(c.sentence_date) > precision(e.date))
@@ -158,6 +188,7 @@ impl Extractor {
                     place: c.venue.clone(),
                     status: EventStatus::Held,
                     parties: a.parties.clone(),
+                    confidence: a.confidence * 0.8,
                     evidence: a.evidence.clone(),
                     span: a.span,
                 });
@@ -172,46 +203,36 @@ impl Extractor {
                 signed: Some(date),
                 period: None,
                 parties: partnership.clone(),
+                confidence: 0.9,
                 evidence: header.to_string(),
                 span: Span::new(at, at + header.len()),
             });
         }
-        // The article's own meeting: the first held meeting with a full date.
-        let main = events
+        if let Some(main) = events
             .iter()
             .filter(|e| e.status == EventStatus::Held && e.kind != EventKind::Signing && e.kind != EventKind::Visit)
             .max_by_key(|e| (e.date.map_or(0, |d| d.precision()), std::cmp::Reverse(e.span.start)))
-            .cloned();
-        if let Some(main) = &main {
+        {
             for (evidence, span) in signed_at {
                 agreements.push(Agreement {
                     kind: AgreementKind::Minutes,
                     signed: main.date,
                     period: None,
                     parties: main.parties.clone(),
+                    confidence: 0.7,
                     evidence,
                     span,
                 });
             }
         }
         // A signing reported on its own, when no meeting of the article covers it.
-        let has_meeting = events.iter().any(|e| {
-            e.status == EventStatus::Held
-                && matches!(
-                    e.kind,
-                    EventKind::Conference
-                        | EventKind::MidtermReview
-                        | EventKind::FinalReview
-                        | EventKind::Talks
-                        | EventKind::Signing
-                )
-        });
+        let has_meeting = events.iter().any(|e| e.status == EventStatus::Held);
         if let (Some(sig), false) = (signing, has_meeting) {
             events.push(sig);
         }
         events.sort_by_key(|e| e.span.start);
-        let events = meetings::merge_events(self.gazetteer, events);
-        let agreements = meetings::merge_agreements(self.gazetteer, agreements);
+        let events = merge::merge_events(self.gazetteer, events);
+        let agreements = merge::merge_agreements(self.gazetteer, agreements);
         let figures = figures::merge_figures(figures);
 
         let mut diagnostics = Vec::new();

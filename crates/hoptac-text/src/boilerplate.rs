@@ -182,9 +182,44 @@ fn is_credit(line: &str) -> bool {
     all_caps || theo || photo || user
 }
 
+/// An archive's record of the publication date opening the text: "date 2024-06-03 …",
+/// "date 2024-06 …". Returns the date and the length of the prefix.
+fn archive_date(text: &str) -> Option<(PartialDate, usize)> {
+    let rest = text.strip_prefix("date ")?;
+    let len = rest.find(|c: char| c.is_whitespace()).unwrap_or(rest.len());
+    let d = PartialDate::parse(&rest[..len])?;
+    Some((d, "date ".len() + len))
+}
+
+/// A related-news headline some sites print twice in a row (image alternative text, then the
+/// link): "X X". The line and the teaser paragraph under it belong to another story.
+fn doubled_headline(line: &str) -> bool {
+    let t = line.trim();
+    let n = t.len();
+    if n < 40 || n > 600 {
+        return false;
+    }
+    let mut mid = n / 2;
+    while !t.is_char_boundary(mid) {
+        mid -= 1;
+    }
+    // the two halves, with or without a space between them
+    [mid, mid + 1].iter().any(|&m| {
+        t.is_char_boundary(m) && {
+            let (a, b) = t.split_at(m);
+            let (a, b) = (a.trim(), b.trim());
+            !a.is_empty() && a == b
+        }
+    })
+}
+
 /// Find title, dateline, credits and the end of the article in normalised text.
 pub fn layout(text: &str) -> Layout {
     let mut out = Layout { article_end: text.len(), ..Layout::default() };
+    if let Some((d, len)) = archive_date(text) {
+        out.published = Some(d);
+        out.skipped.push((0, len));
+    }
     let all: Vec<(usize, &str)> = lines(text).collect();
     for &(start, line) in &all {
         match marker(line) {
@@ -198,13 +233,21 @@ pub fn layout(text: &str) -> Layout {
     }
     let article: Vec<(usize, &str)> =
         all.iter().copied().filter(|&(s, l)| s < out.article_end && !l.trim().is_empty()).collect();
+    for (n, &(start, line)) in article.iter().enumerate() {
+        if n > 0 && doubled_headline(line) {
+            out.skipped.push((start, start + line.len()));
+            if let Some(&(next, teaser)) = article.get(n + 1) {
+                out.skipped.push((next, next + teaser.len()));
+            }
+        }
+    }
     if let Some(&(start, line)) = article.iter().rev().take(3).find(|(_, l)| closing_date(l).is_some()) {
         out.dated = closing_date(line);
         out.skipped.push((start, start + line.len()));
     }
     for (n, &(start, line)) in article.iter().enumerate() {
         let head = n < 6;
-        if head && out.published.is_none() {
+        if head && out.published.is_none_or(|p| p.precision() < 3) {
             if let Some(d) = dateline_date(line) {
                 out.published = Some(d);
                 out.skipped.push((start, start + line.len()));
@@ -274,6 +317,23 @@ mod tests {
     fn a_marker_with_a_colon_alone_is_a_block() {
         let t = "Nội dung.\nTin liên quan:\nHai tỉnh ký kết 20 suất học bổng";
         assert_eq!(layout(t).article_end, t.find("Tin liên quan").unwrap());
+    }
+
+    #[test]
+    fn an_archive_date_prefix_is_the_publication_date() {
+        let t = "date 2024-06 Đoàn đại biểu huyện A thăm huyện B.\nNội dung.";
+        let l = layout(t);
+        assert_eq!(l.published, PartialDate::parse("2024-06"));
+        assert!(!l.in_article(0) && l.in_article(t.find("Đoàn").unwrap()));
+    }
+
+    #[test]
+    fn a_headline_printed_twice_and_its_teaser_are_skipped() {
+        let t = "Tiêu đề bài\nĐoạn một của bài viết này.\nHai tỉnh kết nghĩa bản bản biên giới Hai tỉnh kết nghĩa bản bản biên giới\nSau 8 năm thực hiện chương trình kết nghĩa, quan hệ tốt đẹp.\nĐoạn hai.";
+        let l = layout(t);
+        assert!(!l.in_article(t.find("Sau 8 năm").unwrap()));
+        assert!(l.in_article(t.find("Đoạn hai").unwrap()));
+        assert!(l.in_article(t.find("Đoạn một").unwrap()));
     }
 
     #[test]

@@ -28,38 +28,19 @@ fn digits_re() -> &'static Regex {
     RE.get_or_init(|| Regex::new(r"[0-9](?:[0-9.,]*[0-9])?").expect("static regex"))
 }
 
-const SCALES: [(&str, f64); 11] = [
-    ("nghìn tỷ", 1e12),
-    ("ngàn tỷ", 1e12),
-    ("nghìn", 1e3),
-    ("ngàn", 1e3),
-    ("triệu", 1e6),
-    ("tỷ", 1e9),
-    ("tỉ", 1e9),
-    ("thousand", 1e3),
-    ("million", 1e6),
-    ("billion", 1e9),
-    ("trillion", 1e12),
-];
+/// Scale words of a language (folded) and their multipliers: ("triệu", 1e6), ("billion", 1e9).
+pub type Scales = [(&'static str, f64)];
 
-/// The scale word starting at `s` (after optional spaces): (multiplier, bytes consumed).
-fn scale_at(s: &str) -> Option<(f64, usize)> {
+/// The scale word starting at `s` (after optional spaces): (multiplier, bytes consumed). A Lao
+/// scale word may run on into its unit ("200 ລ້ານດົ້ງ": Lao has no spaces between words).
+fn scale_at(s: &str, scales: &Scales) -> Option<(f64, usize)> {
     let trimmed = s.trim_start_matches(' ');
     let skipped = s.len() - trimmed.len();
-    for (w, m) in SCALES {
-        if let Some(rest) = trimmed.strip_prefix(w) {
-            if !rest.chars().next().is_some_and(crate::chars::is_word_char) {
-                return Some((m, skipped + w.len()));
-            }
-        }
-    }
-    // "2.3m", "5k" are rare in this genre; "bn" appears in English business writing.
-    if let Some(rest) = trimmed.strip_prefix("bn") {
-        if !rest.chars().next().is_some_and(crate::chars::is_word_char) {
-            return Some((1e9, skipped + 2));
-        }
-    }
-    None
+    scales.iter().find_map(|&(w, m)| {
+        let rest = trimmed.strip_prefix(w)?;
+        let lao = w.chars().next().is_some_and(crate::lao::is_lao);
+        (lao || !rest.chars().next().is_some_and(crate::chars::is_word_char)).then_some((m, skipped + w.len()))
+    })
 }
 
 /// Parse a run of digits and separators under a convention.
@@ -244,13 +225,13 @@ pub fn is_number_word(w: &str) -> bool {
 }
 
 /// Every number in folded text, left to right, not overlapping.
-pub fn numbers(folded: &str, conv: Convention) -> Vec<NumberMention> {
-    numbers_with(folded, conv, true)
+pub fn numbers(folded: &str, conv: Convention, scales: &Scales) -> Vec<NumberMention> {
+    numbers_with(folded, conv, true, scales)
 }
 
 /// As [`numbers`]; numbers written in words are looked for only when `words` is set (the digit
 /// scan is a single regex pass, the word scan visits every word).
-pub fn numbers_with(folded: &str, conv: Convention, words: bool) -> Vec<NumberMention> {
+pub fn numbers_with(folded: &str, conv: Convention, words: bool, scales: &Scales) -> Vec<NumberMention> {
     let mut out: Vec<NumberMention> = Vec::new();
     for m in digits_re().find_iter(folded) {
         if out.last().is_some_and(|n| n.end > m.start()) {
@@ -263,7 +244,7 @@ pub fn numbers_with(folded: &str, conv: Convention, words: bool) -> Vec<NumberMe
         }
         let Some(mut value) = parse_digits(m.as_str(), conv) else { continue };
         let mut end = m.end();
-        if let Some((mult, len)) = scale_at(&folded[end..]) {
+        if let Some((mult, len)) = scale_at(&folded[end..], scales) {
             value *= mult;
             end += len;
             // "1 tỷ 200 triệu"
@@ -272,7 +253,7 @@ pub fn numbers_with(folded: &str, conv: Convention, words: bool) -> Vec<NumberMe
             if let Some(m2) = digits_re().find(trimmed).filter(|m2| m2.start() == 0) {
                 if let Some(v2) = parse_digits(m2.as_str(), conv) {
                     let after = &trimmed[m2.end()..];
-                    if let Some((mult2, len2)) = scale_at(after) {
+                    if let Some((mult2, len2)) = scale_at(after, scales) {
                         if mult2 < mult {
                             value += v2 * mult2;
                             end += (rest.len() - trimmed.len()) + m2.end() + len2;
@@ -321,8 +302,19 @@ pub fn numbers_with(folded: &str, conv: Convention, words: bool) -> Vec<NumberMe
 mod tests {
     use super::*;
 
+    const VI: &Scales = &[("nghìn tỷ", 1e12), ("nghìn", 1e3), ("triệu", 1e6), ("tỷ", 1e9)];
+    const EN: &Scales = &[("thousand", 1e3), ("million", 1e6), ("billion", 1e9)];
+
     fn vi(s: &str) -> Vec<f64> {
-        numbers(s, Convention::Vietnamese).iter().map(|n| n.value).collect()
+        numbers(s, Convention::Vietnamese, VI).iter().map(|n| n.value).collect()
+    }
+
+    #[test]
+    fn lao_scale_words_run_on_into_units() {
+        let lo: &Scales = &[("ລ້ານ", 1e6), ("ຕື້", 1e9)];
+        let n = numbers("200 ລ້ານດົ້ງ", Convention::Vietnamese, lo);
+        assert_eq!(n[0].value, 200e6);
+        assert_eq!(&"200 ລ້ານດົ້ງ"[n[0].end..], "ດົ້ງ");
     }
 
     #[test]
@@ -340,7 +332,7 @@ mod tests {
         assert_eq!(vi("2.500 kíp"), vec![2500.0]);
         assert_eq!(vi("12,5 km"), vec![12.5]);
         assert_eq!(
-            numbers("1,500 students and 2.5 million", Convention::English).iter().map(|n| n.value).collect::<Vec<_>>(),
+            numbers("1,500 students and 2.5 million", Convention::English, EN).iter().map(|n| n.value).collect::<Vec<_>>(),
             vec![1500.0, 2.5e6]
         );
     }
@@ -358,7 +350,7 @@ mod tests {
         assert_eq!(vi("mười hai"), vec![12.0]);
         assert_eq!(vi("một trăm linh năm"), vec![105.0]);
         assert_eq!(vi("ba tỉnh"), vec![3.0]);
-        assert_eq!(numbers("twenty scholarships", Convention::English)[0].value, 20.0);
+        assert_eq!(numbers("twenty scholarships", Convention::English, EN)[0].value, 20.0);
     }
 
     #[test]
@@ -370,7 +362,7 @@ mod tests {
 
     #[test]
     fn currency_written_before_the_number() {
-        let en = |s: &str| numbers(s, Convention::English).iter().map(|n| n.value).collect::<Vec<_>>();
+        let en = |s: &str| numbers(s, Convention::English, EN).iter().map(|n| n.value).collect::<Vec<_>>();
         assert_eq!(en("vnd500 million"), vec![500e6]);
         assert_eq!(en("us$2.5 million"), vec![2.5e6]);
     }

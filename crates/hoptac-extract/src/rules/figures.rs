@@ -8,27 +8,46 @@ use hoptac_text::date::DateValue;
 use crate::analysis::{most_precise, Sent};
 use crate::lexicon::Cue;
 
-/// Classifier words that may stand between a number and its unit ("20 suất học bổng").
-pub(crate) const CLASSIFIERS: [&str; 8] = ["suất", "lượt", "bộ", "chiếc", "cái", "tấm", "em", "sets of"];
-
+/// The unit after a number: right after it, after classifier words ("20 suất học bổng"), or
+/// after a nationality ("seven Lao students", "56 Lao students").
 fn unit_after(s: &Sent, pos: usize) -> Option<(Unit, usize)> {
     let text = s.text();
     let mut at = pos;
+    let mut nationality = false;
     loop {
         let rest = &text[at..];
         let trimmed = rest.trim_start_matches(' ');
         let skip = rest.len() - trimmed.len();
-        if let Some(c) = s.cues.iter().find(|c| c.start == at + skip) {
+        let here = at + skip;
+        let cue = s.cues.iter().find(|c| c.start == here).copied().or_else(|| s.lex.cue_at(text, here));
+        if let Some(c) = cue {
             return match c.cue {
                 Cue::Unit(u) => Some((u, c.end)),
                 _ => None,
             };
         }
-        let cls = CLASSIFIERS.iter().find(|w| {
+        if !nationality {
+            if let Some(p) = s.places.iter().find(|p| p.start == here && p.level == hoptac_core::Level::Country) {
+                nationality = true;
+                at = p.end;
+                continue;
+            }
+        }
+        let cls = s.lex.words.classifiers.iter().find(|w| {
             trimmed.starts_with(*w) && !trimmed[w.len()..].chars().next().is_some_and(hoptac_text::is_word_char)
         })?;
         at += skip + cls.len();
     }
+}
+
+/// "remains of nine soldiers": the unit before the number, joined by "of".
+fn unit_before(s: &Sent, pos: usize) -> Option<Unit> {
+    let text = s.text();
+    let head = text[..pos].trim_end().strip_suffix(" of")?;
+    s.cues.iter().rfind(|c| c.end == head.len()).and_then(|c| match c.cue {
+        Cue::Unit(u) if u != Unit::Other && u != Unit::Person => Some(u),
+        _ => None,
+    })
 }
 
 fn currency_before(text: &str, pos: usize) -> Option<Unit> {
@@ -76,11 +95,19 @@ pub(crate) fn figures_in(s: &Sent) -> Vec<Figure> {
         }
         let (unit, unit_end) = match unit_after(s, n.end) {
             Some(u) => u,
-            None => match currency_before(text, n.start) {
+            None => match currency_before(text, n.start).or_else(|| unit_before(s, n.start)) {
                 Some(u) => (u, n.end),
                 None => continue,
             },
         };
+        // a conversion ("(tương đương 650.000.000 đồng)", "(279 USD)") restates the figure before it
+        let before = text[..n.start].trim_end();
+        let bracketed = before.ends_with('(')
+            && s.numbers[..ni].iter().rev().find(|m| m.end <= n.start).is_some_and(|m| n.start - m.end <= 24);
+        let converted = s.cues_in(n.start.saturating_sub(24), n.start).any(|c| c.cue == Cue::Conversion);
+        if bracketed || converted {
+            continue;
+        }
         if !n.digits && n.value < 2.0 {
             continue; // "một đoàn", "một số": not a count anyone reports
         }
@@ -93,12 +120,14 @@ pub(crate) fn figures_in(s: &Sent) -> Vec<Figure> {
             .find(|m| !in_date(m) && (unit_after(s, m.end).is_some() || currency_before(text, m.start).is_some()))
             .map_or(text.len(), |m| m.start);
         // A measure word right before the number makes a standing fact ("dài 154 km"); otherwise
-        // modality outranks verbs: planned ("sẽ", "dự kiến") over done ("đã") over promised
-        // ("dành", "cam kết") over plain verbs of giving ("trao", "quy tập").
+        // modality outranks verbs: planned or agreed ("sẽ", "thống nhất") over done ("đã") over
+        // promised ("dành", "cam kết") over plain verbs of giving ("trao", "quy tập"). Where no
+        // word before the number says it (English puts the verb after its subject: "503 students
+        // have completed"), the first one after it does.
         let measured =
             s.cues_in(ca, n.start).next_back().is_some_and(|c| c.cue == Cue::Measure && n.start - c.end <= 12);
         let rank = |cue: Cue| match cue {
-            Cue::Planned => Some((0, FigureKind::Commitment)),
+            Cue::Planned | Cue::Agreed | Cue::NextYear => Some((0, FigureKind::Commitment)),
             Cue::Held => Some((1, FigureKind::Result)),
             Cue::Commit => Some((2, FigureKind::Commitment)),
             Cue::Deliver => Some((3, FigureKind::Result)),
@@ -106,14 +135,20 @@ pub(crate) fn figures_in(s: &Sent) -> Vec<Figure> {
             _ => None,
         };
         let mut kind = s.cues_in(ca, n.start).filter_map(|c| rank(c.cue)).min_by_key(|(r, _)| *r).map(|(_, k)| k);
+        if kind.is_none() {
+            kind = s.cues_in(unit_end, next_figure.min(cb)).find_map(|c| rank(c.cue)).map(|(_, k)| k);
+        }
         if measured {
             kind = Some(FigureKind::Fact);
         }
         let kind = kind.unwrap_or(match unit {
             Unit::Km | Unit::Hectare | Unit::Percent => FigureKind::Fact,
-            _ if s.cues_in(unit_end, cb).any(|c| c.cue == Cue::Planned) => FigureKind::Commitment,
             _ => FigureKind::Result,
         });
+        let confidence = match (measured, s.cues_in(ca, n.start).any(|c| rank(c.cue).is_some())) {
+            (true, _) | (_, true) => 0.8,
+            _ => 0.6,
+        };
         let period =
             s.dates.iter().filter(|d| d.start >= unit_end && d.end <= next_figure.max(unit_end)).find_map(|d| match d
                 .value
@@ -150,6 +185,7 @@ pub(crate) fn figures_in(s: &Sent) -> Vec<Figure> {
         }
         from.retain(|f| !to.contains(f));
         out.push(Figure {
+            confidence: if unit == Unit::Other { confidence * 0.8 } else { confidence },
             kind,
             value: n.value,
             unit,
@@ -201,8 +237,46 @@ mod tests {
     use crate::gazetteer::Gazetteer;
     use hoptac_text::Sentence;
 
+    fn lex(text: &str) -> &'static crate::lexicon::Lexicon {
+        let lang = match crate::detect_language(text) {
+            "en" => crate::lexicon::Lang::En,
+            "lo" => crate::lexicon::Lang::Lo,
+            _ => crate::lexicon::Lang::Vi,
+        };
+        crate::lexicon::lexicon(lang)
+    }
+
+    #[test]
+    fn english_verbs_after_the_subject_and_conversions() {
+        assert_eq!(
+            figs("To date, 503 Lao students have completed their courses."),
+            vec![(FigureKind::Result, 503.0, Unit::Student)]
+        );
+        assert_eq!(
+            figs("In 2025, 56 Lao students are expected to study in the province."),
+            vec![(FigureKind::Commitment, 56.0, Unit::Student)]
+        );
+        assert_eq!(
+            figs("The province donated 10,000 USD (about 250 million VND) to Sekong."),
+            vec![(FigureKind::Result, 10000.0, Unit::Usd)]
+        );
+        assert_eq!(
+            figs("The team found remains of nine volunteer soldiers."),
+            vec![(FigureKind::Result, 9.0, Unit::Remains)]
+        );
+    }
+
+    #[test]
+    fn lao_money() {
+        assert_eq!(
+            figs("ແຂວງກວາງນາມ ໄດ້ມອບເງິນ 300 ລ້ານດົ້ງ ໃຫ້ແຂວງເຊກອງ"),
+            vec![(FigureKind::Result, 300e6, Unit::Vnd)]
+        );
+        assert_eq!(figs("ມອບເງິນ ໒ ຕື້ກີບ"), vec![(FigureKind::Result, 2e9, Unit::Lak)]);
+    }
+
     fn figs(text: &str) -> Vec<(FigureKind, f64, Unit)> {
-        let s = Sent::analyse(Gazetteer::builtin(), text, Sentence { start: 0, end: text.len() }, false, false);
+        let s = Sent::analyse(Gazetteer::builtin(), text, Sentence { start: 0, end: text.len() }, lex(text), false);
         figures_in(&s).into_iter().map(|f| (f.kind, f.value, f.unit)).collect()
     }
 
@@ -221,7 +295,7 @@ mod tests {
     fn period_and_receivers_further_on() {
         let text = "Tỉnh Quảng Trị dành 12 suất học bổng cho học viên, sinh viên tỉnh Salavan sang học tại Quảng Trị \
                     theo chương trình giai đoạn 2025-2030, dự kiến nhận học viên từ năm 2025.";
-        let s = Sent::analyse(Gazetteer::builtin(), text, Sentence { start: 0, end: text.len() }, false, false);
+        let s = Sent::analyse(Gazetteer::builtin(), text, Sentence { start: 0, end: text.len() }, lex(text), false);
         let f = figures_in(&s);
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].period, hoptac_core::Period::new(2025, 2030), "the period after the receiver's clause");
@@ -232,7 +306,7 @@ mod tests {
     #[test]
     fn each_figure_has_its_own_receiver() {
         let text = "Tỉnh Quảng Trị sẽ dành 30 suất học bổng mỗi năm cho tỉnh Savannakhẹt và hỗ trợ 2 triệu USD xây dựng trường cho huyện Xê Pôn.";
-        let s = Sent::analyse(Gazetteer::builtin(), text, Sentence { start: 0, end: text.len() }, false, false);
+        let s = Sent::analyse(Gazetteer::builtin(), text, Sentence { start: 0, end: text.len() }, lex(text), false);
         let f = figures_in(&s);
         assert_eq!(f.len(), 2);
         assert_eq!(f[0].to, vec![hoptac_core::PlaceId::new("LA-SV")]);
@@ -278,7 +352,7 @@ mod tests {
     #[test]
     fn giver_and_receiver() {
         let text = "Huyện Tương Dương trao 30 suất học bổng cho học sinh huyện Khăm Cợt.";
-        let s = Sent::analyse(Gazetteer::builtin(), text, Sentence { start: 0, end: text.len() }, false, false);
+        let s = Sent::analyse(Gazetteer::builtin(), text, Sentence { start: 0, end: text.len() }, lex(text), false);
         let f = &figures_in(&s)[0];
         assert_eq!(f.from[0].as_str(), "VN-22:tuongduong");
         assert_eq!(f.to[0].as_str(), "LA-BL:khamkeut");

@@ -9,298 +9,11 @@
 //! A name is a run of capitalised words that are not organisation words or places; hyphens with
 //! spaces may join the parts of a Lao name.
 
-use std::collections::HashSet;
-use std::sync::OnceLock;
-
 use hoptac_core::{Person, PlaceId};
 use hoptac_text::fold_ascii;
 
 use crate::analysis::Sent;
-use crate::lexicon::Cue;
-
-/// Title heads, folded, longest first where one begins another.
-pub(crate) const TITLE_HEADS: &[&str] = &[
-    "phó chủ tịch thường trực",
-    "ủy viên dự khuyết",
-    "ủy viên",
-    "phó bí thư",
-    "bí thư",
-    "phó chủ tịch",
-    "chủ tịch",
-    "phó tỉnh trưởng",
-    "tỉnh trưởng",
-    "phó huyện trưởng",
-    "huyện trưởng",
-    "phó trưởng ban",
-    "trưởng ban",
-    "phó giám đốc",
-    "giám đốc",
-    "đại sứ",
-    "tổng lãnh sự",
-    "lãnh sự",
-    "bộ trưởng",
-    "thứ trưởng",
-    "phó thủ tướng",
-    "thủ tướng",
-    "tổng bí thư",
-    "chủ nhiệm",
-    "phó chủ nhiệm",
-    "chỉ huy trưởng",
-    "phó chỉ huy trưởng",
-    "chính ủy",
-    "phó tư lệnh",
-    "tư lệnh",
-    "đại tá",
-    "thượng tá",
-    "trung tá",
-    "thiếu tá",
-    "thiếu tướng",
-    "trung tướng",
-    "thượng tướng",
-    "đại tướng",
-    "tiến sĩ",
-    "tiến sỹ",
-    "thạc sĩ",
-    "phó giáo sư",
-    "giáo sư",
-    "chánh văn phòng",
-    "phó chánh văn phòng",
-    "trưởng phòng",
-    "hiệu trưởng",
-    "đồn trưởng",
-    "trưởng đoàn",
-    "phó trưởng đoàn",
-    "prime minister",
-    "deputy prime minister",
-    "secretary general",
-    "general secretary",
-    "permanent vice chairman",
-    "deputy head",
-    "head",
-    "commander",
-    "deputy commander",
-    "colonel",
-    "lieutenant colonel",
-    "major general",
-    "vice chairman",
-    "vice chairwoman",
-    "chairman",
-    "chairwoman",
-    "deputy secretary",
-    "secretary",
-    "vice governor",
-    "deputy governor",
-    "governor",
-    "deputy director",
-    "director",
-    "ambassador",
-    "consul general",
-    "deputy minister",
-    "minister",
-    "vice president",
-    "president",
-];
-
-pub(crate) const HONORIFICS: &[&str] = &["đồng chí", "ông", "bà", "ngài", "mr", "mrs", "ms", "madam"];
-
-/// Organisation phrases that may stand inside titles (folded); a name never contains them.
-const ORG_PHRASES: &[&str] = &[
-    "ủy ban",
-    "ủy ban nhân dân",
-    "ủy ban mặt trận",
-    "tỉnh ủy",
-    "huyện ủy",
-    "thành ủy",
-    "đảng ủy",
-    "đảng",
-    "nhân dân",
-    "hội đồng nhân dân",
-    "hội đồng",
-    "mặt trận",
-    "mặt trận tổ quốc",
-    "tổ quốc",
-    "trung ương",
-    "trung ương đảng",
-    "ban",
-    "thường vụ",
-    "ban thường vụ",
-    "chấp hành",
-    "ban chấp hành",
-    "cộng sản",
-    "cách mạng",
-    "nhân dân cách mạng",
-    "việt nam",
-    "lào",
-    "chính phủ",
-    "quốc hội",
-    "bộ",
-    "sở",
-    "phòng",
-    "cục",
-    "viện",
-    "văn phòng",
-    "thường trực",
-    "dân vận",
-    "tuyên giáo",
-    "tổ chức",
-    "kiểm tra",
-    "ngoại vụ",
-    "công an",
-    "quân sự",
-    "biên phòng",
-    "bộ đội",
-    "bộ chỉ huy",
-    "hội nông dân",
-    "hội liên hiệp phụ nữ",
-    "phụ nữ",
-    "cựu chiến binh",
-    "thanh niên",
-    "đoàn thanh niên",
-    "liên hiệp",
-    "xây dựng",
-    "đất nước",
-    "kinh tế",
-    "dân chủ",
-    "xã hội",
-    "chủ nghĩa",
-    "ubnd",
-    "hđnd",
-    "mttq",
-    "ubmttq",
-    "chdcnd",
-    "tỉnh",
-    "huyện",
-    "ủy",
-    "khóa",
-    "nhiệm kỳ",
-    "cộng hòa",
-    "đại học",
-    "trường",
-    "học viện",
-    "ngân hàng",
-    // ministries and provincial departments (Bộ, Sở …)
-    "ngoại giao",
-    "nội vụ",
-    "quốc phòng",
-    "giáo dục",
-    "đào tạo",
-    "y tế",
-    "tài chính",
-    "công thương",
-    "kế hoạch",
-    "đầu tư",
-    "lao động",
-    "thương binh",
-    "nông nghiệp",
-    "phát triển nông thôn",
-    "tư pháp",
-    "văn hóa",
-    "thể thao",
-    "du lịch",
-    "khoa học",
-    "công nghệ",
-    "tài nguyên",
-    "môi trường",
-    "giao thông",
-    "vận tải",
-    "thông tin",
-    "truyền thông",
-    "dân tộc",
-    "tôn giáo",
-    "thanh tra",
-    "an ninh",
-    "tuyên truyền",
-    "hội nông dân",
-    "liên đoàn lao động",
-    "tổng cục",
-    "chính trị",
-    "people's committee",
-    "border guard",
-    "border guards",
-    "command",
-    "department",
-    "ministry",
-    "foreign affairs",
-    "external relations",
-    "lao front for national construction",
-    "fatherland front",
-    "vietnam fatherland front",
-    "party",
-    "committee",
-    "people's",
-    "provincial",
-    "district",
-    "front",
-    "national",
-    "central",
-    "of",
-    "the",
-    "lao",
-    "vietnam",
-    "communist",
-    "revolutionary",
-    "standing",
-    "executive",
-    "member",
-    "fatherland",
-    "province",
-    "council",
-    "and",
-];
-
-/// Lower-case words that end a title: what the person did or said.
-const STOP_WORDS: &[&str] = &[
-    "làm",
-    "cho",
-    "phát",
-    "ký",
-    "đánh",
-    "nhấn",
-    "tặng",
-    "trao",
-    "khẳng",
-    "chủ",
-    "tham",
-    "dự",
-    "và",
-    "đã",
-    "thông",
-    "bày",
-    "đề",
-    "cùng",
-    "với",
-    "tiếp",
-    "chúc",
-    "mong",
-    "đến",
-    "tới",
-    "sang",
-    "dẫn",
-    "thăm",
-    "nói",
-    "là",
-    "được",
-    "có",
-    "thay",
-    "tại",
-    "trong",
-    "said",
-    "told",
-    "is",
-    "was",
-    "has",
-    "led",
-    "signed",
-    "visited",
-    "presented",
-];
-
-/// Common Vietnamese family names, for the country of a person with no place in their titles.
-const VN_FAMILY: &[&str] = &[
-    "nguyễn", "trần", "lê", "phạm", "hoàng", "huỳnh", "phan", "vũ", "võ", "đặng", "bùi", "đỗ", "hồ", "ngô", "dương",
-    "lý", "đinh", "đoàn", "trương", "lương", "đào", "mai", "trịnh", "cao", "tạ", "hà", "tô", "lâm", "văn", "thái",
-    "châu", "chu", "la", "lò", "quàng", "lầu", "y", "a",
-];
+use crate::lexicon::{Cue, PhraseSet};
 
 #[derive(Debug, Clone)]
 struct Tok<'s> {
@@ -361,45 +74,6 @@ fn tokenize<'s>(s: &'s Sent, from: usize) -> Vec<Tok<'s>> {
     out
 }
 
-/// A set of folded phrases, looked up by their first word.
-struct PhraseSet {
-    all: HashSet<&'static str>,
-    first: HashSet<&'static str>,
-    /// First bytes of the phrases: most tokens are turned away here, before any hashing.
-    first_bytes: [bool; 256],
-}
-
-impl PhraseSet {
-    fn new(list: &'static [&'static str]) -> Self {
-        let mut first_bytes = [false; 256];
-        for p in list {
-            if let Some(&b) = p.as_bytes().first() {
-                first_bytes[b as usize] = true;
-            }
-        }
-        PhraseSet {
-            all: list.iter().copied().collect(),
-            first: list.iter().map(|p| p.split(' ').next().unwrap_or(p)).collect(),
-            first_bytes,
-        }
-    }
-}
-
-fn title_heads() -> &'static PhraseSet {
-    static S: OnceLock<PhraseSet> = OnceLock::new();
-    S.get_or_init(|| PhraseSet::new(TITLE_HEADS))
-}
-
-fn honorifics() -> &'static PhraseSet {
-    static S: OnceLock<PhraseSet> = OnceLock::new();
-    S.get_or_init(|| PhraseSet::new(HONORIFICS))
-}
-
-fn organisations() -> &'static PhraseSet {
-    static S: OnceLock<PhraseSet> = OnceLock::new();
-    S.get_or_init(|| PhraseSet::new(ORG_PHRASES))
-}
-
 /// Length in tokens of the longest phrase of `set` starting at token `i`.
 fn phrase_at(toks: &[Tok], i: usize, set: &PhraseSet) -> usize {
     let Some(t0) = toks.get(i) else { return 0 };
@@ -407,7 +81,7 @@ fn phrase_at(toks: &[Tok], i: usize, set: &PhraseSet) -> usize {
     if !t0.word || !set.first_bytes[first_byte as usize] || !set.first.contains(t0.folded) {
         return 0;
     }
-    let mut best = usize::from(set.all.contains(t0.folded));
+    let mut best = usize::from(set.contains(t0.folded));
     let mut joined = String::from(t0.folded);
     for n in 2..=4 {
         let Some(t) = toks.get(i + n - 1) else { break };
@@ -416,16 +90,14 @@ fn phrase_at(toks: &[Tok], i: usize, set: &PhraseSet) -> usize {
         }
         joined.push(' ');
         joined.push_str(t.folded);
-        if set.all.contains(joined.as_str()) {
+        if set.contains(joined.as_str()) {
             best = n;
         }
     }
     best
 }
 
-fn org_len(toks: &[Tok], i: usize) -> usize {
-    phrase_at(toks, i, organisations())
-}
+
 
 struct Ctx<'s, 'a> {
     s: &'s Sent<'a>,
@@ -452,6 +124,56 @@ impl<'s, 'a> Ctx<'s, 'a> {
         Ctx { s, toks, place_of }
     }
 
+    fn org_len(&self, i: usize) -> usize {
+        phrase_at(&self.toks, i, &self.s.lex.organisations)
+    }
+
+    fn title_len(&self, i: usize) -> usize {
+        phrase_at(&self.toks, i, &self.s.lex.titles)
+    }
+
+    fn honorific_len(&self, i: usize) -> usize {
+        phrase_at(&self.toks, i, &self.s.lex.honorifics)
+    }
+
+    /// Past the honorifics (and their full stops) from token `i`.
+    fn skip_honorifics(&self, mut i: usize) -> usize {
+        loop {
+            let h = self.honorific_len(i);
+            if h > 0 {
+                i += h;
+            } else if self.toks.get(i).is_some_and(|t| t.text == ".") && i > 0 {
+                i += 1;
+            } else {
+                return i;
+            }
+        }
+    }
+
+    /// "Name, Title …": the start of a name that ends right before the comma before token `i`.
+    fn name_before(&self, i: usize) -> Option<usize> {
+        if i < 3 || self.toks[i - 1].text != "," {
+            return None;
+        }
+        let end = i - 1;
+        let mut j = end;
+        while j > 0 {
+            let t = &self.toks[j - 1];
+            let name_word = t.word
+                && t.cap
+                && self.place_of[j - 1].is_none()
+                && self.org_len(j - 1) == 0
+                && self.title_len(j - 1) == 0
+                && self.honorific_len(j - 1) == 0;
+            if !name_word {
+                break;
+            }
+            j -= 1;
+        }
+        // the run must be the whole name: what stands before it is not part of a name
+        (end - j >= 2 && end - j <= 5 && self.name_at(j) == Some(end)).then_some(j)
+    }
+
     /// A name starting at token `i`: (end token, exclusive).
     fn name_at(&self, i: usize) -> Option<usize> {
         let mut j = i;
@@ -459,9 +181,9 @@ impl<'s, 'a> Ctx<'s, 'a> {
         while let Some(t) = self.toks.get(j) {
             if t.word
                 && t.cap
-                && org_len(&self.toks, j) == 0
+                && self.org_len(j) == 0
                 && self.place_of[j].is_none()
-                && phrase_at(&self.toks, j, title_heads()) == 0
+                && phrase_at(&self.toks, j, &self.s.lex.titles) == 0
             {
                 if t.text.chars().filter(|c| hoptac_text::is_letter(*c)).count() < 1
                     || t.text.chars().all(|c| c.is_ascii_digit())
@@ -475,8 +197,8 @@ impl<'s, 'a> Ctx<'s, 'a> {
             // "Bun Hôm - Phôn Ma Sản": a spaced hyphen between name parts.
             let hyphen = (t.text == "-" || t.text == "–") && words > 0;
             let next_is_name = self.toks.get(j + 1).is_some_and(|n| n.word && n.cap)
-                && org_len(&self.toks, j + 1) == 0
-                && phrase_at(&self.toks, j + 1, title_heads()) == 0;
+                && self.org_len(j + 1) == 0
+                && phrase_at(&self.toks, j + 1, &self.s.lex.titles) == 0;
             if hyphen && next_is_name {
                 j += 1;
                 continue;
@@ -493,7 +215,7 @@ impl<'s, 'a> Ctx<'s, 'a> {
             if !(sep.text == "," || sep.text == "-" || sep.text == "–") {
                 return i;
             }
-            if phrase_at(&self.toks, i + 1, title_heads()) == 0 {
+            if phrase_at(&self.toks, i + 1, &self.s.lex.titles) == 0 {
                 return i;
             }
             let (end, title, pl, _) = self.title_item(i + 1);
@@ -509,7 +231,7 @@ impl<'s, 'a> Ctx<'s, 'a> {
     /// Returns (end token, title text, place named in it, whether it ended on a head, an
     /// organisation word or a place — the only things a name may follow).
     fn title_item(&self, i: usize) -> (usize, String, Option<PlaceId>, bool) {
-        let mut j = i + phrase_at(&self.toks, i, title_heads());
+        let mut j = i + phrase_at(&self.toks, i, &self.s.lex.titles);
         let mut anchor = true;
         let mut place = None;
         let mut place_toks: Option<(usize, usize)> = None;
@@ -518,11 +240,11 @@ impl<'s, 'a> Ctx<'s, 'a> {
                 break;
             }
             // "Sở Giáo dục và Đào tạo": "và" between two department words stays in the title
-            if t.folded == "và" && org_len(&self.toks, j + 1) > 0 && anchor {
+            if t.folded == "và" && self.org_len(j + 1) > 0 && anchor {
                 j += 1;
                 continue;
             }
-            if !t.cap && STOP_WORDS.contains(&t.folded) {
+            if !t.cap && self.s.lex.stop_words.contains(t.folded) {
                 break;
             }
             if let Some(pi) = self.place_of[j] {
@@ -534,10 +256,10 @@ impl<'s, 'a> Ctx<'s, 'a> {
                 place_toks = Some((j, k));
                 j = k;
                 anchor = true;
-            } else if let n @ 1.. = org_len(&self.toks, j) {
+            } else if let n @ 1.. = self.org_len(j) {
                 j += n;
                 anchor = true;
-            } else if let n @ 1.. = phrase_at(&self.toks, j, title_heads()) {
+            } else if let n @ 1.. = phrase_at(&self.toks, j, &self.s.lex.titles) {
                 j += n;
                 anchor = true;
             } else if t.cap {
@@ -559,7 +281,7 @@ impl<'s, 'a> Ctx<'s, 'a> {
     }
 }
 
-fn country_of(name: &str, titles: &[String], place: &Option<PlaceId>) -> Option<String> {
+fn country_of(s: &Sent, name: &str, titles: &[String], place: &Option<PlaceId>) -> Option<String> {
     if let Some(p) = place {
         return Some(p.country().to_string());
     }
@@ -568,16 +290,12 @@ fn country_of(name: &str, titles: &[String], place: &Option<PlaceId>) -> Option<
         return Some("LA".into());
     }
     let first = hoptac_text::fold(name.split_whitespace().next().unwrap_or("")).text;
-    VN_FAMILY.contains(&first.as_str()).then(|| "VN".into())
+    s.lex.words.family_names.contains(&first.as_str()).then(|| "VN".into())
 }
 
 /// People named in a sentence.
 pub(crate) fn people_in(s: &Sent) -> Vec<Person> {
     // "đồng chí" is also a unit ("20 đồng chí"); every other title or honorific is a Title cue.
-    if !s.cues.iter().any(|c| matches!(c.cue, Cue::Title | Cue::Unit(hoptac_core::Unit::Person))) {
-        return Vec::new();
-    }
-    // a person is named only where a title or an honorific stands
     let anchors: Vec<usize> = s
         .cues
         .iter()
@@ -585,25 +303,26 @@ pub(crate) fn people_in(s: &Sent) -> Vec<Person> {
         .map(|c| c.start)
         .collect();
     let Some(&first) = anchors.first() else { return Vec::new() };
-    let cx = Ctx::new(s, first);
+    if !s.lex.lang.cased() {
+        return uncased_people(s, &anchors);
+    }
+    // "Phan Viet Cuong, Chairman of …": a name may stand before its first title
+    let cx = Ctx::new(s, 0);
     let toks = &cx.toks;
+    let first_tok = toks.partition_point(|t| t.fstart < first);
     let mut out = Vec::new();
-    let mut i = 0;
+    let mut i = first_tok;
     while i < toks.len() {
         if anchors.binary_search(&toks[i].fstart).is_err() {
             i += 1;
             continue;
         }
-        // honorific, name, titles
-        let h = phrase_at(toks, i, honorifics());
-        if h > 0 {
-            let mut k = i + h;
-            if toks.get(k).is_some_and(|t| t.text == ".") {
-                k += 1;
-            }
+        // honorific, name, titles ("đồng chí đồng chí …", "Maj. Gen …": honorifics repeat)
+        if cx.honorific_len(i) > 0 {
+            let mut k = cx.skip_honorifics(i);
             // "Tiến sỹ Kong Keo …": a title head may follow the honorific
             let mut titles = Vec::new();
-            let head = phrase_at(toks, k, title_heads());
+            let head = cx.title_len(k);
             if head > 0 && cx.name_at(k + head).is_some() {
                 titles.push(toks[k..k + head].iter().map(|t| t.text).collect::<Vec<_>>().join(" "));
                 k += head;
@@ -617,7 +336,19 @@ pub(crate) fn people_in(s: &Sent) -> Vec<Person> {
             }
         }
         // titles, then the name
-        if phrase_at(toks, i, title_heads()) > 0 {
+        if cx.title_len(i) > 0 {
+            // "Giang Pao My, member of …": the name before the comma
+            if let Some(start) = cx.name_before(i) {
+                let mut titles = Vec::new();
+                let mut place = None;
+                let end = i - 1;
+                let after = cx.titles_after(end, &mut titles, &mut place);
+                if !titles.is_empty() {
+                    push(&mut out, s, toks, start, end, titles, place);
+                    i = after.max(i + 1);
+                    continue;
+                }
+            }
             let mut titles = Vec::new();
             let mut place = None;
             let mut j = i;
@@ -630,11 +361,16 @@ pub(crate) fn people_in(s: &Sent) -> Vec<Person> {
                     place = pl;
                 }
                 j = end;
-                if toks.get(j).is_some_and(|t| t.text == ",") && phrase_at(toks, j + 1, title_heads()) > 0 {
+                if toks.get(j).is_some_and(|t| t.text == ",") && cx.title_len(j + 1) > 0 {
                     j += 1;
                     continue;
                 }
                 break;
+            }
+            // "its Commander Col. Phan Van Hoa": a rank between the title and the name
+            if cx.honorific_len(j) > 0 {
+                j = cx.skip_honorifics(j);
+                anchor = true;
             }
             if anchor {
                 if let Some(end) = cx.name_at(j) {
@@ -652,6 +388,69 @@ pub(crate) fn people_in(s: &Sent) -> Vec<Person> {
             continue;
         }
         i += 1;
+    }
+    out
+}
+
+/// Scripts without case (Lao): the name is the one or two words after an honorific (and the
+/// degrees or ranks that may follow it), up to a title, a comma or a word that is not a name's.
+fn uncased_people(s: &Sent, anchors: &[usize]) -> Vec<Person> {
+    let text = s.text();
+    let lex = s.lex;
+    let mut out = Vec::new();
+    for &at in anchors {
+        let rest = &text[at..];
+        let Some(h) = lex.words.honorifics.iter().map(|h| hoptac_text::fold(h).text).find(|h| rest.starts_with(h.as_str()))
+        else {
+            continue;
+        };
+        let mut pos = at + h.len();
+        let mut words: Vec<(usize, usize)> = Vec::new();
+        loop {
+            let gap = text[pos..].len() - text[pos..].trim_start_matches(' ').len();
+            let from = pos + gap;
+            let end = from + text[from..].find(|c: char| !hoptac_text::is_word_char(c)).unwrap_or(text.len() - from);
+            if end == from {
+                break;
+            }
+            let word = &text[from..end];
+            let starts_with = |list: &[&str]| list.iter().any(|w| word.starts_with(&hoptac_text::fold(w).text));
+            if starts_with(lex.words.titles) {
+                // a degree or rank right after the honorific ("ສະຫາຍ ປອ …") is passed over
+                if words.is_empty() && lex.titles.contains(word) {
+                    pos = end;
+                    continue;
+                }
+                break;
+            }
+            if starts_with(lex.words.stop_words) || !word.chars().all(hoptac_text::lao::is_lao) {
+                break;
+            }
+            words.push((from, end));
+            pos = end;
+            if words.len() == 2 {
+                break;
+            }
+        }
+        let (Some(&(a, _)), Some(&(_, b))) = (words.first(), words.last()) else { continue };
+        let name = s.source_of(a, b).to_string();
+        if out.iter().any(|p: &Person| p.name == name) {
+            continue;
+        }
+        let place = s
+            .places
+            .iter()
+            .find(|p| p.start >= b && p.level.is_administrative() && p.level != hoptac_core::Level::Country)
+            .map(|p| p.id.clone());
+        out.push(Person {
+            country: place.as_ref().map(|p| p.country().to_string()),
+            name,
+            place,
+            titles: Vec::new(),
+            confidence: 0.6,
+            evidence: s.src.to_string(),
+            span: s.span(a, b),
+        });
     }
     out
 }
@@ -694,9 +493,10 @@ fn push(
             })
             .map(|p| p.id.clone());
     }
-    let country = country_of(&name, &titles, &place);
+    let country = country_of(s, &name, &titles, &place);
     let start = s.start + toks[a].start;
     out.push(Person {
+        confidence: if titles.is_empty() { 0.6 } else { 0.8 },
         name,
         country,
         place,
@@ -741,7 +541,12 @@ mod tests {
     use hoptac_text::Sentence;
 
     fn names(text: &str) -> Vec<(String, Vec<String>, Option<String>)> {
-        let s = Sent::analyse(Gazetteer::builtin(), text, Sentence { start: 0, end: text.len() }, false, false);
+        let lang = match crate::detect_language(text) {
+            "en" => crate::lexicon::Lang::En,
+            "lo" => crate::lexicon::Lang::Lo,
+            _ => crate::lexicon::Lang::Vi,
+        };
+        let s = Sent::analyse(Gazetteer::builtin(), text, Sentence { start: 0, end: text.len() }, crate::lexicon::lexicon(lang), false);
         people_in(&s).into_iter().map(|p| (p.name, p.titles, p.place.map(|p| p.0))).collect()
     }
 

@@ -1,0 +1,181 @@
+//! One record per meeting and per agreement within a document, merged in linear time.
+
+use std::collections::{BTreeSet, HashMap};
+
+use hoptac_core::{Agreement, AgreementKind, Event, EventKind, EventStatus, PartialDate, Period, PlaceId};
+
+use crate::gazetteer::Gazetteer;
+pub(crate) fn precision(d: Option<PartialDate>) -> u8 {
+    d.map_or(0, |d| d.precision())
+}
+
+fn date_compatible(a: Option<PartialDate>, b: Option<PartialDate>) -> bool {
+    matches!((a, b), (Some(x), Some(y)) if x.compatible(&y))
+}
+
+fn more_precise(a: Option<PartialDate>, b: Option<PartialDate>) -> Option<PartialDate> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(if y.precision() > x.precision() { y } else { x }),
+        (x, y) => x.or(y),
+    }
+}
+
+/// Indices grouped by a key, in insertion order.
+struct Buckets<K>(HashMap<K, Vec<usize>>);
+
+impl<K: std::hash::Hash + Eq> Buckets<K> {
+    fn new() -> Self {
+        Buckets(HashMap::new())
+    }
+
+    fn add(&mut self, key: K, i: usize) {
+        let v = self.0.entry(key).or_default();
+        if v.last() != Some(&i) {
+            v.push(i);
+        }
+    }
+
+    fn get(&self, key: &K) -> &[usize] {
+        self.0.get(key).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// The partnership of a record as a merge key: provinces, a merged province as its successor.
+fn party_key(g: &Gazetteer, parties: &[PlaceId]) -> BTreeSet<PlaceId> {
+    parties.iter().map(|p| g.current(p.province().unwrap_or(p.as_str()), PartialDate::year(i16::MAX))).collect()
+}
+
+/// One record per meeting: the same kind and parties with the same ordinal, or (when not both
+/// are numbered) with compatible dates. Candidates come from hash buckets that hold every record
+/// the rule can match, so a long document merges in linear time.
+pub(crate) fn merge_events(g: &Gazetteer, events: Vec<Event>) -> Vec<Event> {
+    type Key = (EventKind, BTreeSet<PlaceId>);
+    let mut out: Vec<Event> = Vec::new();
+    let mut by_ordinal: Buckets<(Key, u32)> = Buckets::new();
+    let mut by_year: Buckets<(Key, Option<i16>)> = Buckets::new();
+    for e in events {
+        let key: Key = (e.kind, party_key(g, &e.parties));
+        let mut candidates: Vec<usize> = by_year.get(&(key.clone(), e.date.map(|d| d.year))).to_vec();
+        if let Some(n) = e.ordinal {
+            candidates.extend_from_slice(by_ordinal.get(&(key.clone(), n)));
+        }
+        candidates.sort_unstable();
+        let same = candidates.into_iter().find(|&i| {
+            let o = &out[i];
+            match (o.ordinal, e.ordinal) {
+                (Some(x), Some(y)) => x == y,
+                _ => date_compatible(o.date, e.date) || (o.date.is_none() && e.date.is_none()),
+            }
+        });
+        let i = match same {
+            Some(i) => {
+                let o = &mut out[i];
+                // the evidence is the mention that dates the meeting best
+                if precision(e.date) > precision(o.date) {
+                    o.evidence = e.evidence;
+                    o.span = e.span;
+                }
+                o.date = more_precise(o.date, e.date);
+                o.ordinal = o.ordinal.or(e.ordinal);
+                o.place = o.place.take().or(e.place);
+                if e.status == EventStatus::Held {
+                    o.status = EventStatus::Held;
+                }
+                i
+            }
+            None => {
+                out.push(e);
+                out.len() - 1
+            }
+        };
+        // (re-)register under the record's current ordinal and year
+        if let Some(n) = out[i].ordinal {
+            by_ordinal.add((key.clone(), n), i);
+        }
+        by_year.add((key, out[i].date.map(|d| d.year)), i);
+    }
+    out
+}
+
+/// One record per agreement: same kind and parties, with periods equal or dates compatible; a
+/// mention with neither date nor period joins a dated one. Indexed like [`merge_events`].
+pub(crate) fn merge_agreements(g: &Gazetteer, agreements: Vec<Agreement>) -> Vec<Agreement> {
+    type Key = (AgreementKind, BTreeSet<PlaceId>);
+    let undated = |a: &Agreement| a.signed.is_none() && a.period.is_none();
+    let fits = |o: &Agreement, a: &Agreement| {
+        if undated(o) || undated(a) {
+            return true;
+        }
+        match (o.period, a.period, o.signed, a.signed) {
+            (Some(p), Some(q), _, _) => p == q,
+            (_, _, Some(x), Some(y)) => x.compatible(&y),
+            (Some(p), None, _, Some(d)) | (None, Some(p), Some(d), _) => within(p, d),
+            _ => false,
+        }
+    };
+    let mut out: Vec<Agreement> = Vec::new();
+    let mut all: Buckets<Key> = Buckets::new();
+    let mut undated_ones: Buckets<Key> = Buckets::new();
+    let mut by_period: Buckets<(Key, Period)> = Buckets::new();
+    let mut by_signed_year: Buckets<(Key, i16)> = Buckets::new();
+    let mut by_period_year: Buckets<(Key, i16)> = Buckets::new();
+    // dated mentions first, so undated ones join them whatever the order of the text
+    let (dated, rest): (Vec<Agreement>, Vec<Agreement>) = agreements.into_iter().partition(|a| !undated(a));
+    for a in dated.into_iter().chain(rest) {
+        let key: Key = (a.kind, party_key(g, &a.parties));
+        let mut candidates: Vec<usize> = Vec::new();
+        if undated(&a) {
+            candidates.extend(all.get(&key).first());
+        } else {
+            candidates.extend(undated_ones.get(&key).first());
+            if let Some(p) = a.period {
+                candidates.extend_from_slice(by_period.get(&(key.clone(), p)));
+                for y in p.first - 1..=p.last {
+                    candidates.extend_from_slice(by_signed_year.get(&(key.clone(), y)));
+                }
+            }
+            if let Some(d) = a.signed {
+                candidates.extend_from_slice(by_signed_year.get(&(key.clone(), d.year)));
+                candidates.extend_from_slice(by_period_year.get(&(key.clone(), d.year)));
+            }
+        }
+        candidates.sort_unstable();
+        let i = match candidates.into_iter().find(|&i| fits(&out[i], &a)) {
+            Some(i) => {
+                let o = &mut out[i];
+                if precision(a.signed) > precision(o.signed) {
+                    o.evidence = a.evidence;
+                    o.span = a.span;
+                }
+                o.signed = more_precise(o.signed, a.signed);
+                o.period = o.period.or(a.period);
+                i
+            }
+            None => {
+                out.push(a);
+                out.len() - 1
+            }
+        };
+        let o = &out[i];
+        all.add(key.clone(), i);
+        if undated(o) {
+            undated_ones.add(key.clone(), i);
+        }
+        if let Some(p) = o.period {
+            by_period.add((key.clone(), p), i);
+            for y in p.first - 1..=p.last {
+                by_period_year.add((key.clone(), y), i);
+            }
+        }
+        if let Some(d) = o.signed {
+            by_signed_year.add((key, d.year), i);
+        }
+    }
+    out.sort_by_key(|a| a.span.start);
+    out
+}
+
+fn within(p: Period, d: PartialDate) -> bool {
+    d.year >= p.first - 1 && d.year <= p.last
+}
+
