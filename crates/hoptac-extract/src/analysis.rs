@@ -48,13 +48,18 @@ impl<'a> Sent<'a> {
                     | Cue::AnniversaryOf(_)
                     | Cue::SignedAtMeeting
                     | Cue::Sign
+                    | Cue::SignedTwinning
+                    | Cue::Reception
+                    | Cue::Meeting
+                    | Cue::NextYear
             )
         });
         let wants_numbers =
             cues.iter().any(|c| matches!(c.cue, Cue::Unit(_) | Cue::Anniversary | Cue::AnniversaryOf(_))) || english;
         // numbers in words only where a unit follows a number word ("hai mươi suất học bổng")
         let classifiers = lex.words.classifiers;
-        let wants_words = cues.iter().any(|c| {
+        let wants_words = english
+            || cues.iter().any(|c| {
             matches!(c.cue, Cue::Unit(_)) && {
                 let before = folded.text[..c.start].trim_end();
                 let last = before.rsplit(' ').next().unwrap_or("");

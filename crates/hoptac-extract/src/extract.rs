@@ -91,7 +91,7 @@ impl Extractor {
             }
             _ => None,
         };
-        let sents: Vec<Sent> = sentences(text, 0..layout.article_end)
+        let sents: Vec<Sent> = sentences(text, layout.article_start..layout.article_end)
             .into_iter()
             .filter(|s| layout.in_article(s.start))
             .map(|s| Sent::analyse(self.gazetteer, text, s, lex, lao))

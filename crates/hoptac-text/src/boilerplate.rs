@@ -7,7 +7,7 @@ use crate::date::{dates, DateValue};
 use crate::fold::fold;
 
 /// Lines that open a site's block after the article ("Bài liên quan", "Bình luận", …).
-const END_MARKERS: [&str; 21] = [
+const END_MARKERS: [&str; 24] = [
     "ý kiến bạn đọc",
     "gửi bình luận",
     "tin cùng chủ đề",
@@ -29,6 +29,9 @@ const END_MARKERS: [&str; 21] = [
     "read more",
     "comments",
     "more news",
+    "recent news",
+    "latest news",
+    "ຂ່າວທີ່ກ່ຽວຂ້ອງ",
 ];
 
 /// The article's layout within the normalised text.
@@ -36,6 +39,8 @@ const END_MARKERS: [&str; 21] = [
 pub struct Layout {
     pub title: Option<String>,
     pub published: Option<PartialDate>,
+    /// Byte offset where the article starts (after an archive's "date …" prefix).
+    pub article_start: usize,
     /// Byte offset where the article ends (boilerplate follows).
     pub article_end: usize,
     /// Byte ranges inside the article that are not article text (dateline, byline, credits).
@@ -213,12 +218,30 @@ fn doubled_headline(line: &str) -> bool {
     })
 }
 
+/// A line that reads like a headline: short, and without a closing full stop.
+fn headline_like(line: &str) -> bool {
+    let t = line.trim();
+    let n = t.chars().count();
+    (25..=200).contains(&n) && !t.ends_with(['.', '!', '?', ':', ')', '"', '”']) && !t.contains(". ")
+}
+
+/// Headlines of other stories run together ("… SalavanBộ chỉ huy … SalavanQuân đội …"): a
+/// lower-case letter followed at once by a capital that opens a word, twice or more.
+fn glued_headlines(line: &str) -> bool {
+    let chars: Vec<char> = line.chars().collect();
+    let joins = chars
+        .windows(3)
+        .filter(|w| w[0].is_lowercase() && w[1].is_uppercase() && w[2].is_lowercase())
+        .count();
+    joins >= 2
+}
+
 /// Find title, dateline, credits and the end of the article in normalised text.
 pub fn layout(text: &str) -> Layout {
     let mut out = Layout { article_end: text.len(), ..Layout::default() };
     if let Some((d, len)) = archive_date(text) {
         out.published = Some(d);
-        out.skipped.push((0, len));
+        out.article_start = len;
     }
     let all: Vec<(usize, &str)> = lines(text).collect();
     for &(start, line) in &all {
@@ -233,7 +256,24 @@ pub fn layout(text: &str) -> Layout {
     }
     let article: Vec<(usize, &str)> =
         all.iter().copied().filter(|&(s, l)| s < out.article_end && !l.trim().is_empty()).collect();
+    // a run of three or more short lines without a full stop inside the body: related headlines
+    let mut n = 1;
+    while n < article.len() {
+        let mut m = n;
+        while m < article.len() && headline_like(article[m].1) {
+            m += 1;
+        }
+        if m - n >= 3 && m < article.len() {
+            for &(start, line) in &article[n..m] {
+                out.skipped.push((start, start + line.len()));
+            }
+        }
+        n = m.max(n + 1);
+    }
     for (n, &(start, line)) in article.iter().enumerate() {
+        if n > 0 && glued_headlines(line) {
+            out.skipped.push((start, start + line.len()));
+        }
         if n > 0 && doubled_headline(line) {
             out.skipped.push((start, start + line.len()));
             if let Some(&(next, teaser)) = article.get(n + 1) {
@@ -324,7 +364,17 @@ mod tests {
         let t = "date 2024-06 Đoàn đại biểu huyện A thăm huyện B.\nNội dung.";
         let l = layout(t);
         assert_eq!(l.published, PartialDate::parse("2024-06"));
-        assert!(!l.in_article(0) && l.in_article(t.find("Đoàn").unwrap()));
+        assert_eq!(l.article_start, "date 2024-06 ".len());
+    }
+
+    #[test]
+    fn run_on_and_listed_related_headlines_are_skipped() {
+        let t = "Tiêu đề\nĐoạn mở đầu của bài viết.\nTiếp tục hợp tác với Hội Chữ thập đỏ SalavanBộ chỉ huy tọa đàm với tỉnh SalavanQuân đội tỉnh tham quan\nĐoạn hai.";
+        assert!(!layout(t).in_article(t.find("Tiếp tục").unwrap()));
+        let t = "Tiêu đề\nĐoạn mở đầu của bài viết.\nChủ tịch Quốc hội hội đàm với Chủ tịch Quốc hội Campuchia\nViệt Nam và Malaysia nâng cấp quan hệ đối tác\nHội nghị trực tuyến chia sẻ kinh nghiệm công tác Mặt trận\nĐoạn hai của bài.";
+        let l = layout(t);
+        assert!(!l.in_article(t.find("Campuchia").unwrap()));
+        assert!(l.in_article(t.find("Đoạn hai").unwrap()));
     }
 
     #[test]

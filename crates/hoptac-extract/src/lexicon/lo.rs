@@ -121,7 +121,7 @@ const CUES: &[(&str, Cue)] = &[
     ("ທຸກປີ", Cue::Recurring),
     ("ປະຈຳປີ", Cue::Annual),
     ("ເທົ່າກັບ", Cue::Conversion),
-    ("ມູນຄ່າ", Cue::Conversion),
+    ("ຫ່າງຈາກ", Cue::Distance),
     // figures
     ("ມອບ", Cue::Deliver),
     ("ມອບໃຫ້", Cue::Deliver),

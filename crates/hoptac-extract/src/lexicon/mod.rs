@@ -252,6 +252,8 @@ pub(crate) enum Cue {
     Meeting,
     /// A twinning signed ("ký kết nghĩa", "was twinned"): a signing, and the document it sets up.
     SignedTwinning,
+    /// cách, from, ຫ່າງຈາກ: a distance that locates something, not a figure of the cooperation.
+    Distance,
     /// năm tới, next year, ປີໜ້າ: planned for the year after the article's.
     NextYear,
     /// What an anniversary counts from ("quan hệ ngoại giao" → 1962): "60 năm …" fixes a year.

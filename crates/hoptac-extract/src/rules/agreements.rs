@@ -48,8 +48,9 @@ pub(crate) fn agreements_in(s: &Sent, years: &Years) -> Vec<AgreementCand> {
         let kind = match kind {
             Some(AgreementKind::Other) => continue,
             Some(k) => k,
-            // a programme the parties carry out or sign ("thực hiện chương trình phối hợp")
-            None if sign_before || sign_after || realis_before => AgreementKind::Mou,
+            None if sign_before || sign_after => AgreementKind::Mou,
+            // a programme two named parties carry out ("thực hiện chương trình phối hợp giữa A và B")
+            None if realis_before && two_sided(&parties_between(s, end, cb, &[])) => AgreementKind::Mou,
             None => continue,
         };
         // an agreement named after a meeting is its minutes ("biên bản ghi nhớ hội đàm")

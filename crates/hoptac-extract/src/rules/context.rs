@@ -66,7 +66,9 @@ pub(crate) struct Parties {
 impl Parties {
     pub fn settle(&self, partnership: &[PlaceId]) -> Vec<PlaceId> {
         // a country named for a side whose places the partnership knows ("… với 3 tỉnh Bắc Lào")
-        let explicit: Vec<PlaceId> = if self.explicit.iter().any(|p| !p.as_str().contains('-')) {
+        let mixed = self.explicit.iter().any(|p| !p.as_str().contains('-'))
+            && self.explicit.iter().any(|p| p.as_str().contains('-'));
+        let explicit: Vec<PlaceId> = if mixed {
             let mut out: Vec<PlaceId> = Vec::new();
             for p in &self.explicit {
                 let country = p.as_str();

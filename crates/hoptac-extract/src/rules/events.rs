@@ -80,17 +80,18 @@ pub(crate) fn ordinal(s: &Sent, cue_start: usize, cue_end: usize, next_event: us
 /// Held or planned: the nearest tense word after the meeting word (up to the next meeting),
 /// else before it in the sentence, else the year against the document's own year.
 fn status(s: &Sent, cue_start: usize, cue_end: usize, next_event: usize, date: Option<PartialDate>, years: &Years) -> EventStatus {
+    // verbs of holding ("tổ chức", "diễn ra") say nothing of tense: "sẽ tổ chức", "đã tổ chức"
     for c in s.cues_in(cue_end, next_event) {
         match c.cue {
             Cue::Planned | Cue::NextYear => return EventStatus::Planned,
-            Cue::Held | Cue::Organised => return EventStatus::Held,
+            Cue::Held => return EventStatus::Held,
             _ => {}
         }
     }
     for c in s.cues_in(0, cue_start).rev() {
         match c.cue {
             Cue::Planned | Cue::Agreed | Cue::NextYear => return EventStatus::Planned,
-            Cue::Held | Cue::Organised => return EventStatus::Held,
+            Cue::Held => return EventStatus::Held,
             _ => {}
         }
     }

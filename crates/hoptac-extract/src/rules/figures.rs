@@ -19,7 +19,9 @@ fn unit_after(s: &Sent, pos: usize) -> Option<(Unit, usize)> {
         let trimmed = rest.trim_start_matches(' ');
         let skip = rest.len() - trimmed.len();
         let here = at + skip;
-        let cue = s.cues.iter().find(|c| c.start == here).copied().or_else(|| s.lex.cue_at(text, here));
+        // Lao runs a unit on after a scale word ("200 ລ້ານດົ້ງ"): a word start the segmenter missed
+        let run_on = || if s.lex.lang.cased() { None } else { s.lex.cue_at(text, here) };
+        let cue = s.cues.iter().find(|c| c.start == here).copied().or_else(run_on);
         if let Some(c) = cue {
             return match c.cue {
                 Cue::Unit(u) => Some((u, c.end)),
@@ -108,6 +110,14 @@ pub(crate) fn figures_in(s: &Sent) -> Vec<Figure> {
         if bracketed || converted {
             continue;
         }
+        // "about 10km from the border gate", "cách … 10 km": a distance that places something
+        let distance = s.cues_in(unit_end, (unit_end + 8).min(text.len())).any(|c| c.cue == Cue::Distance)
+            || s.cues_in(n.start.saturating_sub(24), n.start).any(|c| c.cue == Cue::Distance);
+        // "hai đoàn đại biểu": the delegations taking part, not a count anyone reports
+        let parties_counted = !n.digits && n.value <= 3.0 && matches!(unit, Unit::Delegation | Unit::Person);
+        if (distance && unit == Unit::Km) || parties_counted {
+            continue;
+        }
         if !n.digits && n.value < 2.0 {
             continue; // "một đoàn", "một số": not a count anyone reports
         }
@@ -135,6 +145,13 @@ pub(crate) fn figures_in(s: &Sent) -> Vec<Figure> {
             _ => None,
         };
         let mut kind = s.cues_in(ca, n.start).filter_map(|c| rank(c.cue)).min_by_key(|(r, _)| *r).map(|(_, k)| k);
+        // the clause says nothing of tense: the sentence's tense ("đã …; tổ chức 24 …")
+        let tense = |c: &&crate::lexicon::CueMention| matches!(c.cue, Cue::Held | Cue::Planned | Cue::Agreed);
+        if !s.cues_in(ca, n.start).any(|c| tense(&c)) {
+            if let Some((_, k)) = s.cues_in(0, ca).rfind(tense).and_then(|c| rank(c.cue)) {
+                kind = Some(k);
+            }
+        }
         if kind.is_none() {
             kind = s.cues_in(unit_end, next_figure.min(cb)).find_map(|c| rank(c.cue)).map(|(_, k)| k);
         }
