@@ -132,7 +132,7 @@ impl Extractor {
         let people = people::merge_people(people);
         let counts: Vec<(PlaceId, usize)> = places.iter().map(|p| (p.id.clone(), p.mentions.len())).collect();
         let partnership = context::partnership(&event_cands, &agreement_cands, &counts);
-        let event_cands = events::occasions(event_cands, lead_date);
+        let event_cands = events::occasions(event_cands, lead_date, years.reference());
 
         let mut events: Vec<Event> = event_cands
             .into_iter()
@@ -310,27 +310,9 @@ impl Places {
         }
     }
 
-    /// Countries first, then provinces, then the rest, each in order of appearance; the country of
-    /// every unit named is listed even when the text does not name it.
-    fn finish(mut self, g: &Gazetteer) -> Vec<PlaceRef> {
-        for id in self.order.clone() {
-            let country = PlaceId::new(id.country());
-            if !self.by_id.contains_key(&country) {
-                if let Some(c) = g.get(country.as_str()) {
-                    self.order.push(country.clone());
-                    self.by_id.insert(
-                        country.clone(),
-                        PlaceRef {
-                            id: country,
-                            name: c.name_vi.clone(),
-                            level: c.level,
-                            country: c.country().to_string(),
-                            mentions: Vec::new(),
-                        },
-                    );
-                }
-            }
-        }
+    /// Countries first, then provinces, then the rest, each in order of appearance. Only what the
+    /// text names: a country is not listed because a place inside it is.
+    fn finish(mut self, _g: &Gazetteer) -> Vec<PlaceRef> {
         let mut out: Vec<PlaceRef> = self.order.into_iter().filter_map(|id| self.by_id.remove(&id)).collect();
         out.sort_by_key(|p| p.level.rank());
         out

@@ -23,6 +23,6 @@ pub mod sentence;
 pub use boilerplate::{layout, Layout};
 pub use chars::{is_letter, is_word_char};
 pub use decode::{decode, DecodeError, Decoded};
-pub use fold::{fold, fold_ascii, slug, Folded};
+pub use fold::{fold, fold_ascii, slug, strip_tone, toneless, Folded};
 pub use normalize::normalize;
 pub use sentence::{sentences, Sentence};

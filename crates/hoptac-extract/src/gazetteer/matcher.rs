@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 
-use crate::words::{has_lao, WordAutomaton};
+use crate::words::WordAutomaton;
 use hoptac_core::{Level, PlaceId};
 use hoptac_text::{fold, fold_ascii, Folded};
 
@@ -44,7 +44,11 @@ impl Class {
 }
 
 /// Unit words before a name, folded, longest first where one ends another.
-const BEFORE: [(&str, Class); 22] = [
+const BEFORE: [(&str, Class); 26] = [
+    ("ແຂວງ", Class::Province),
+    ("ເມືອງ", Class::District),
+    ("ນະຄອນຫລວງ", Class::Capital),
+    ("ນະຄອນ", Class::City),
     ("cửa khẩu quốc tế", Class::Gate),
     ("cửa khẩu chính", Class::Gate),
     ("cửa khẩu phụ", Class::Gate),
@@ -136,6 +140,11 @@ struct Pattern {
 pub(crate) struct Matcher {
     automaton: WordAutomaton,
     patterns: Vec<Pattern>,
+    /// Vietnamese spellings of Lao places with their tone marks stripped, matched against the
+    /// text with its tones stripped: the press agrees on the letters of a Lao name more than on
+    /// its tones ("Khăm Muộn", "Khăm Muồn").
+    toneless: WordAutomaton,
+    toneless_patterns: Vec<Pattern>,
 }
 
 fn is_lao(s: &str) -> bool {
@@ -189,7 +198,30 @@ impl Matcher {
             }
         }
         let automaton = WordAutomaton::new(&keys).expect("gazetteer patterns form a valid automaton");
-        Matcher { automaton, patterns }
+        let mut t_index: HashMap<String, usize> = HashMap::new();
+        let mut t_keys: Vec<String> = Vec::new();
+        let mut toneless_patterns: Vec<Pattern> = Vec::new();
+        for (i, p) in places.iter().enumerate().filter(|(_, p)| p.country() == "LA") {
+            let primary = [p.name_vi.as_str(), p.name_en.as_str()];
+            for name in p.names().filter(|n| !n.is_ascii() && !is_lao(n)) {
+                let key = hoptac_text::toneless(&fold(name).text).0;
+                // one syllable alone is too often a common word once its tone is gone
+                if p.level == Level::Country || !key.contains(' ') {
+                    continue;
+                }
+                let cand = Candidate { place: i, needs_cue: p.needs_cue && primary.contains(&name) };
+                let k = *t_index.entry(key.clone()).or_insert_with(|| {
+                    t_keys.push(key);
+                    toneless_patterns.push(Pattern::default());
+                    toneless_patterns.len() - 1
+                });
+                if !toneless_patterns[k].candidates.iter().any(|c| c.place == cand.place) {
+                    toneless_patterns[k].candidates.push(cand);
+                }
+            }
+        }
+        let toneless = WordAutomaton::new(&t_keys).expect("gazetteer patterns form a valid automaton");
+        Matcher { automaton, patterns, toneless, toneless_patterns }
     }
 
     pub(crate) fn find(
@@ -210,20 +242,22 @@ impl Matcher {
                 .and_then(|s| s.chars().next())
                 .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || ('\u{0E80}'..='\u{0EFF}').contains(&c))
         };
-        let everywhere;
-        let starts = if lao && has_lao(text) {
-            everywhere = text.char_indices().map(|(i, _)| i).collect::<Vec<_>>();
-            &everywhere[..]
-        } else {
-            starts
-        };
+        let _ = lao;
         for m in self.automaton.find_from(text, starts, capital_at) {
             let pat = &self.patterns[m.pattern];
             if pat.english_only && !english {
                 continue;
             }
             let (start, end) = (m.start, m.end);
-            if !pat.lao {
+            if pat.lao {
+                // a short Lao name must also end where a word ends (ຂວາ is not the ຂວາ of ຂົນຂວາຍ)
+                let letters = text[start..end].chars().count();
+                let end_ok = text[end..].chars().next().is_none_or(|c| !hoptac_text::lao::is_lao(c))
+                    || starts.binary_search(&end).is_ok();
+                if letters < 6 && !end_ok {
+                    continue;
+                }
+            } else {
                 let before_ok = !text[..start].chars().next_back().is_some_and(hoptac_text::is_word_char);
                 let after_ok = !text[end..].chars().next().is_some_and(hoptac_text::is_word_char);
                 if !before_ok || !after_ok {
@@ -256,7 +290,53 @@ impl Matcher {
             }
             out.push(PlaceMention { start, end, cue_start, id: place.id.clone(), level: place.level, classifier });
         }
+        if !text.is_ascii() {
+            self.find_toneless(g, source, folded, &mut out);
+        }
         out
+    }
+
+    /// Lao places written in Vietnamese with other tone marks than the gazetteer's; found where
+    /// no other place was.
+    fn find_toneless(&self, g: &Gazetteer, source: &str, folded: &Folded, out: &mut Vec<PlaceMention>) {
+        let text = folded.text.as_str();
+        let (bare, map) = hoptac_text::toneless(text);
+        let starts = crate::words::word_starts(&bare);
+        let mut found = Vec::new();
+        for m in self.toneless.find_from(&bare, &starts, |_| true) {
+            let (start, end) = (map[m.start], map[m.end]);
+            if out.iter().any(|p| p.start < end && start < p.end) {
+                continue;
+            }
+            let before_ok = !text[..start].chars().next_back().is_some_and(hoptac_text::is_word_char);
+            let after_ok = !text[end..].chars().next().is_some_and(hoptac_text::is_word_char);
+            let capital = source
+                .get(folded.to_source(start)..)
+                .and_then(|s| s.chars().next())
+                .is_some_and(char::is_uppercase);
+            if !(before_ok && after_ok && capital) {
+                continue;
+            }
+            let before = &text[..start];
+            if word_before(before, ORGANISATIONS.map(|w| (w, ()))).is_some() {
+                continue;
+            }
+            let (classifier, cue_start) = match classifier_before(before) {
+                Some((c, at)) => (Some(c), at),
+                None => (classifier_after(&text[end..]), start),
+            };
+            let Some(cand) = self.choose(g, &self.toneless_patterns[m.pattern], classifier) else { continue };
+            let place = g.place(cand.place);
+            if classifier.is_none() && place.level.rank() >= Level::District.rank() && part_of_a_name(source, folded, start)
+            {
+                continue;
+            }
+            found.push(PlaceMention { start, end, cue_start, id: place.id.clone(), level: place.level, classifier });
+        }
+        if !found.is_empty() {
+            out.extend(found);
+            out.sort_by_key(|p| p.start);
+        }
     }
 
     fn choose(&self, g: &Gazetteer, pat: &Pattern, classifier: Option<Class>) -> Option<Candidate> {
@@ -422,6 +502,12 @@ mod tests {
         assert!(ids("Đồng chí Nguyễn Anh Sơn").is_empty());
         assert!(ids("Lao động").is_empty(), "ASCII 'Lao' only counts in English text");
         assert_eq!(ids_en("Lao and Vietnamese officials"), vec!["LA", "VN"]);
+    }
+
+    #[test]
+    fn lao_names_with_other_tones() {
+        assert_eq!(ids("Đại đội 311 tỉnh Khăm Muồn"), vec!["LA-KH"]);
+        assert_eq!(ids("huyện Ka Lửm, tỉnh Sê Kông"), vec!["LA-XE:kaleum", "LA-XE"]);
     }
 
     #[test]

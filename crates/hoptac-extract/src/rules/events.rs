@@ -20,6 +20,10 @@ pub(crate) struct EventCand {
     pub anchored: bool,
     /// A generic meeting word ("met", "ການພົບປະ"): the occasion's kind comes from elsewhere.
     pub weak: bool,
+    /// Said to be held ("đã có buổi hội đàm", "held talks"): may make its occasion more specific.
+    pub held_verb: bool,
+    /// The place came from a venue ("tại X", "in X"), not guessed from a visit's destination.
+    pub venue: bool,
     /// "trước đó", "the previous …": an earlier occasion than the article's.
     pub previous: bool,
     /// Named by minutes being carried out ("thực hiện Biên bản Hội nghị …"): an earlier occasion.
@@ -101,27 +105,32 @@ fn status(s: &Sent, cue_start: usize, cue_end: usize, next_event: usize, date: O
     }
 }
 
-/// The date written for a meeting at `anchor` within `(a, b)`: the most precise, nearest first;
-/// with the day and month as written.
+/// The date written for a meeting at `anchor` within `(a, b)`: the most precise, nearest first
+/// (the first day of several: "từ ngày 6/3/2024 đến ngày 8/3/2024"); with the day and month as
+/// written, and whether any date was written.
 fn written_date(s: &Sent, a: usize, b: usize, anchor: usize, years: &Years) -> (Option<PartialDate>, Option<(u8, u8)>, bool) {
-    let mut best: Option<(u8, usize, Option<PartialDate>, Option<(u8, u8)>)> = None;
+    let mut all: Vec<(u8, usize, Option<PartialDate>, Option<(u8, u8)>)> = Vec::new();
     for d in s.dates.iter().filter(|d| d.start >= a && d.end <= b) {
         let (resolved, day, precision) = match d.value {
-            DateValue::Date(p) => (Some(p), p.day.zip(p.month).map(|(d, m)| (d, m)), p.precision()),
+            DateValue::Date(p) => (Some(p), p.day.zip(p.month), p.precision()),
             DateValue::DayMonth { day, month } => (years.resolve(s, d.value), Some((day, month)), 3),
             DateValue::Month { .. } => (years.resolve(s, d.value), None, 2),
             _ => continue,
         };
-        let dist = d.start.abs_diff(anchor);
-        let better = best.as_ref().is_none_or(|(bp, bd, _, _)| precision > *bp || (precision == *bp && dist < *bd));
-        if better {
-            best = Some((precision, dist, resolved, day));
+        all.push((precision, d.start.abs_diff(anchor), resolved, day));
+    }
+    let Some(top) = all.iter().map(|x| x.0).max() else { return (None, None, false) };
+    all.retain(|x| x.0 == top);
+    all.sort_by_key(|x| x.1);
+    let mut best = all[0];
+    for x in &all[1..] {
+        if let (Some(bd), Some(xd)) = (best.3, x.3) {
+            if days_apart(bd, xd) <= 7 && xd.1 * 31 + xd.0 < bd.1 * 31 + bd.0 {
+                best = *x;
+            }
         }
     }
-    match best {
-        Some((_, _, resolved, day)) => (resolved, day, true),
-        None => (None, None, false),
-    }
+    (best.2, best.3, true)
 }
 
 /// Meetings named in a sentence. `lead`: the headline or the article's first sentence;
@@ -158,6 +167,14 @@ pub(crate) fn events_in(s: &Sent, years: &Years, same_day: Option<PartialDate>, 
         // the sentence's own date: between the neighbouring meeting words, or the lead date of
         // the sentence for its first meeting word
         let (mut date, mut day, mut explicit) = written_date(s, ca, cb, start, years);
+        // a meeting named by minutes takes the date written right after its name
+        // ("Biên bản Hội đàm năm 2024")
+        if s.cues_in(ca, start).next_back().is_some_and(|c| matches!(c.cue, Cue::Agreement(_)) && text[c.end..start].trim().len() <= 6) {
+            let after = s.dates.iter().find(|d| d.start >= end && d.start <= end + 24 && !matches!(d.value, DateValue::Period(_)));
+            if let Some(d) = after {
+                (date, day, explicit) = written_date(s, d.start, d.end, d.start, years);
+            }
+        }
         if !explicit && n == 0 {
             (date, day, explicit) = written_date(s, 0, start, start, years);
         }
@@ -203,10 +220,11 @@ pub(crate) fn events_in(s: &Sent, years: &Years, same_day: Option<PartialDate>, 
         let status = status(s, start, end, next_event, date, years);
         let date = if status == EventStatus::Held { date.map(|d| years.held_before_publication(d)) } else { date };
         let (mut place, venue_idx) = venue(s, ca, cb, start);
+        let from_venue = place.is_some();
         if place.is_none() {
             place = match cue {
                 Cue::Reception => host_place(s, ca, start),
-                Cue::Event(EventKind::Visit) | Cue::Event(EventKind::Talks) => destination(s, end, cb),
+                Cue::Event(EventKind::Visit) => destination(s, end, cb),
                 _ => None,
             };
         }
@@ -230,8 +248,7 @@ pub(crate) fn events_in(s: &Sent, years: &Years, same_day: Option<PartialDate>, 
             .cues_in(prev_end, start)
             .next_back()
             .is_some_and(|c| c.cue == Cue::EventReference && text[c.end..start].trim().len() <= 4);
-        let anchored = !reference
-            && (explicit || ord.is_some() || place.is_some() || held_verb || lead || of_minutes || previous);
+        let anchored = !reference && (explicit || ord.is_some() || place.is_some() || lead || of_minutes || previous);
         let explicit_parties = parties_between(s, ca, cb, &venue_idx);
         let mut parties = Parties { explicit: explicit_parties };
         if !two_sided(&parties.explicit) {
@@ -278,6 +295,8 @@ pub(crate) fn events_in(s: &Sent, years: &Years, same_day: Option<PartialDate>, 
             parties,
             anchored,
             weak: cue == Cue::Meeting,
+            held_verb,
+            venue: from_venue,
             previous,
             of_minutes,
             day,
@@ -302,7 +321,7 @@ fn days_apart(a: (u8, u8), b: (u8, u8)) -> u32 {
 /// The occasions of a document: mentions of the same meeting (by ordinal, by day, or a plain
 /// mention after the article's occasion) are one event of the most specific kind said of it.
 /// `lead_date`: a full date in the article's first sentence, for an occasion dated nowhere else.
-pub(crate) fn occasions(cands: Vec<EventCand>, lead_date: Option<PartialDate>) -> Vec<EventCand> {
+pub(crate) fn occasions(cands: Vec<EventCand>, lead_date: Option<PartialDate>, reference: Option<i16>) -> Vec<EventCand> {
     let mut occ: Vec<Occasion> = Vec::new();
     for c in cands {
         let apart = c.previous || c.of_minutes || c.event.status == EventStatus::Planned;
@@ -326,17 +345,24 @@ pub(crate) fn occasions(cands: Vec<EventCand>, lead_date: Option<PartialDate>) -
             // the article's occasion: the last one not set apart; a different day is another
             occ.iter().rposition(|o| !o.apart).filter(|&i| {
                 let o = &occ[i].cand;
-                match (o.day, c.day) {
+                let same_day = match (o.day, c.day) {
                     (Some(a), Some(b)) => days_apart(a, b) <= 7,
                     _ => true,
-                }
+                };
+                // "Năm 2007, … đã tổ chức kết nghĩa": another year is another occasion
+                let same_year = match (o.event.date, c.event.date) {
+                    (Some(a), Some(b)) => a.year == b.year,
+                    (None, Some(b)) => reference.is_none_or(|r| b.year == r),
+                    _ => true,
+                };
+                same_day && same_year
             })
         };
         match target {
             Some(i) => {
                 let o = &mut occ[i];
                 let r = rank(c.event.kind, c.weak);
-                if c.anchored && r > o.rank {
+                if (c.anchored || c.held_verb) && r > o.rank {
                     o.cand.event.kind = c.event.kind;
                     o.rank = r;
                     o.cand.weak = false;
@@ -353,8 +379,9 @@ pub(crate) fn occasions(cands: Vec<EventCand>, lead_date: Option<PartialDate>) -
                     o.cand.day = c.day;
                 }
                 e.ordinal = e.ordinal.or(c.event.ordinal);
-                if e.place.is_none() && c.anchored {
+                if c.anchored && c.event.place.is_some() && (e.place.is_none() || (c.venue && !o.cand.venue)) {
                     e.place = c.event.place;
+                    o.cand.venue |= c.venue;
                 }
                 if c.event.status == EventStatus::Held {
                     e.status = EventStatus::Held;

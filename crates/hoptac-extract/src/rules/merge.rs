@@ -175,7 +175,8 @@ pub(crate) fn merge_agreements(g: &Gazetteer, agreements: Vec<Agreement>) -> Vec
     out
 }
 
+/// A signing that opens a period: the year before it or its first year.
 fn within(p: Period, d: PartialDate) -> bool {
-    d.year >= p.first - 1 && d.year <= p.last
+    d.year >= p.first - 1 && d.year <= p.first
 }
 
