@@ -186,7 +186,9 @@ impl Matcher {
                     add(words.concat(), cand, false);
                 }
                 let ascii = fold_ascii(&folded);
-                if ascii != folded {
+                // "Mỹ" without its marks is the English word "my": other countries keep theirs
+                let foreign = p.level == Level::Country && !matches!(p.country(), "VN" | "LA");
+                if ascii != folded && !foreign {
                     let letters = ascii.chars().filter(char::is_ascii_alphabetic).count();
                     let short = words.len() == 1 && letters < 6;
                     add(ascii.clone(), cand, short);

@@ -7,7 +7,8 @@ use hoptac_core::Unit;
 pub(crate) const WORDS: Words = Words {
     cues: CUES,
     titles: TITLES,
-    honorifics: &["mr", "mrs", "ms", "madam", "h.e", "dr", "col", "lt. col", "maj. gen", "maj gen", "sen. lt. gen"],
+    // honorifics and ranks, word by word ("Maj. Gen", "Sen. Lt. Gen": each word and its stop)
+    honorifics: &["mr", "mrs", "ms", "madam", "h.e", "dr", "col", "lt", "maj", "gen", "brig", "sen", "capt", "prof", "assoc"],
     organisations: ORGANISATIONS,
     stop_words: &[
         "said", "told", "is", "was", "has", "had", "led", "signed", "visited", "presented", "and", "who", "spoke",
@@ -366,11 +367,6 @@ const TITLES: &[&str] = &[
     "head of",
     "chief",
     "deputy chief",
-    "col.",
-    "lt.",
-    "maj.",
-    "gen.",
-    "dr.",
 ];
 
 const ORGANISATIONS: &[&str] = &[

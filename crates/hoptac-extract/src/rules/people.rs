@@ -128,6 +128,11 @@ impl<'s, 'a> Ctx<'s, 'a> {
         phrase_at(&self.toks, i, &self.s.lex.organisations)
     }
 
+    /// An organisation word that opens a body's name ("Sở", "Bộ", "Ủy ban"), not a given name.
+    fn is_org_head(&self, i: usize) -> bool {
+        self.toks.get(i + 1).is_some_and(|n| n.word && n.cap && self.org_len(i + 1) > 0)
+    }
+
     fn title_len(&self, i: usize) -> usize {
         phrase_at(&self.toks, i, &self.s.lex.titles)
     }
@@ -181,7 +186,7 @@ impl<'s, 'a> Ctx<'s, 'a> {
         while let Some(t) = self.toks.get(j) {
             if t.word
                 && t.cap
-                && self.org_len(j) == 0
+                && (self.org_len(j) == 0 || (words > 0 && self.org_len(j) == 1 && !self.is_org_head(j)))
                 && self.place_of[j].is_none()
                 && phrase_at(&self.toks, j, &self.s.lex.titles) == 0
             {
@@ -508,7 +513,8 @@ fn push(
 
 /// Merge people found several times (same name, ignoring case, marks, spaces and hyphens).
 pub(crate) fn merge_people(people: Vec<Person>) -> Vec<Person> {
-    let key = |n: &str| fold_ascii(n).chars().filter(char::is_ascii_alphanumeric).collect::<String>();
+    // Latin letters without marks; other scripts (Lao) keep every letter and mark
+    let key = |n: &str| fold_ascii(n).chars().filter(|c| c.is_alphanumeric() || !c.is_ascii()).collect::<String>();
     let mut out: Vec<Person> = Vec::new();
     let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for p in people {
