@@ -43,6 +43,7 @@ pub(crate) const WORDS: Words = Words {
         ("nineteenth", 19),
         ("twentieth", 20),
     ],
+    ordinal_before: true,
     months: &[],
     scales: &[("thousand", 1e3), ("million", 1e6), ("billion", 1e9), ("trillion", 1e12), ("bn", 1e9), ("mln", 1e6)],
     minutes_headers: &["minutes"],

@@ -20,6 +20,7 @@ pub(crate) const WORDS: Words = Words {
     classifiers: &[],
     family_names: &[],
     ordinals: &[],
+    ordinal_before: false,
     months: &[
         ("ມັງກອນ", 1),
         ("ກຸມພາ", 2),

@@ -56,6 +56,8 @@ pub(crate) struct Words {
     pub family_names: &'static [&'static str],
     /// Ordinal words ("thứ tư" → 4, "eleventh" → 11).
     pub ordinals: &'static [(&'static str, u32)],
+    /// Ordinals stand before the meeting word ("the fifth conference"), not after ("lần thứ năm").
+    pub ordinal_before: bool,
     /// Month names the shared date grammar does not know (Lao).
     pub months: &'static [(&'static str, u8)],
     /// Scale words after a number ("585 triệu", "2.1 billion", "200 ລ້ານ").

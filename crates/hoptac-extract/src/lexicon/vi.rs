@@ -30,6 +30,7 @@ pub(crate) const WORDS: Words = Words {
         ("chín", 9),
         ("mười", 10),
     ],
+    ordinal_before: false,
     months: &[],
     scales: &[
         ("nghìn tỷ", 1e12),

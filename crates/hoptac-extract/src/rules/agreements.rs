@@ -44,7 +44,11 @@ pub(crate) fn agreements_in(s: &Sent, years: &Years) -> Vec<AgreementCand> {
         let sign_before =
             twinning || s.cues_in(start.saturating_sub(24), start).any(|c| c.cue == Cue::Sign);
         let sign_after = s.cues_in(end, (end + 24).min(text.len())).any(|c| c.cue == Cue::Sign);
-        let realis_before = s.cues_in(ca, start).next_back().is_some_and(|c| matches!(c.cue, Cue::Realis));
+        let realis_before = s
+            .cues_in(ca, start)
+            .rev()
+            .take_while(|c| !matches!(c.cue, Cue::Irrealis | Cue::Planned))
+            .any(|c| matches!(c.cue, Cue::Realis | Cue::Held));
         let kind = match kind {
             Some(AgreementKind::Other) => continue,
             Some(k) => k,
@@ -112,7 +116,11 @@ pub(crate) fn agreements_in(s: &Sent, years: &Years) -> Vec<AgreementCand> {
         // "tháng 4/2018 hai tỉnh đã ký kết biên bản ghi nhớ": the phrase names the partnership itself
         let collective_phrase =
             s.has_cue(pa, pb.max(end), Cue::Collective) && parties_between(s, pa, pb.max(end), &venue_idx).is_empty();
-        let explicit = if two_sided(&after) {
+        // "A and B sign the minutes of the talks with C": who signs, before the signing word
+        let signers = sign_before && two_sided(&before);
+        let explicit = if signers {
+            before
+        } else if two_sided(&after) {
             after
         } else if collective_phrase {
             Vec::new()

@@ -30,8 +30,14 @@ impl Years {
     /// What took place cannot postdate the article: "ngày 28/12" in an article published on
     /// 2 January is last year's. Planned things keep their year.
     pub fn held_before_publication(&self, d: PartialDate) -> PartialDate {
+        // compared to the precision the publication date has ("2024-10" holds 30 October)
+        let after = |p: PartialDate| match (p.month, p.day) {
+            (Some(_), Some(_)) => d > p,
+            (Some(m), None) => d.month.is_some_and(|dm| dm > m),
+            _ => false,
+        };
         match self.published {
-            Some(p) if d > p && d.year == p.year && d.month.is_some() => PartialDate { year: d.year - 1, ..d },
+            Some(p) if d.year == p.year && d.month.is_some() && after(p) => PartialDate { year: d.year - 1, ..d },
             _ => d,
         }
     }
@@ -208,10 +214,28 @@ pub(crate) fn partnership(
     agreements: &[AgreementCand],
     counts: &[(PlaceId, usize)],
 ) -> Vec<PlaceId> {
+    // the two-sided set of parties of a held meeting, else an agreement, else a plan: the one
+    // naming the most provinces and districts (a headline's "Việt Nam – Lào" says less than
+    // the lede's list of provinces)
     let held = events.iter().filter(|e| e.event.status == EventStatus::Held).map(|e| &e.parties.explicit);
     let planned = events.iter().filter(|e| e.event.status == EventStatus::Planned).map(|e| &e.parties.explicit);
-    if let Some(p) = held.chain(agreements.iter().map(|a| &a.parties.explicit)).chain(planned).find(|p| two_sided(p)) {
-        return p.clone();
+    let subnational = |p: &[PlaceId]| p.iter().filter(|x| x.as_str().contains('-')).count();
+    let informative = |p: &[PlaceId]| {
+        let mut countries: Vec<&str> = p.iter().filter(|x| x.as_str().contains('-')).map(|x| x.country()).collect();
+        countries.sort_unstable();
+        countries.dedup();
+        countries.len() >= 2
+    };
+    let sets: Vec<&Vec<PlaceId>> =
+        held.chain(agreements.iter().map(|a| &a.parties.explicit)).chain(planned).filter(|p| two_sided(p)).collect();
+    let most = sets.iter().filter(|p| informative(p)).map(|p| subnational(p)).max();
+    if let Some(n) = most {
+        if let Some(p) = sets.iter().find(|p| informative(p) && subnational(p) == n) {
+            return (*p).clone();
+        }
+    }
+    if let Some(p) = sets.first() {
+        return (*p).clone();
     }
     // by frequency: per country, the places named at least half as often as the most named
     let subnational: Vec<&(PlaceId, usize)> = counts.iter().filter(|(id, _)| id.province().is_some()).collect();

@@ -74,7 +74,7 @@ pub(crate) fn ordinal(s: &Sent, cue_start: usize, cue_end: usize, next_event: us
                 return Some(n);
             }
         }
-        if let Some(n) = s.lex.ordinal(word) {
+        if let Some(n) = s.lex.ordinal(word).filter(|_| s.lex.words.ordinal_before) {
             return Some(n);
         }
     }
@@ -224,7 +224,7 @@ pub(crate) fn events_in(s: &Sent, years: &Years, same_day: Option<PartialDate>, 
         if place.is_none() {
             place = match cue {
                 Cue::Reception => host_place(s, ca, start),
-                Cue::Event(EventKind::Visit) => destination(s, end, cb),
+                Cue::Event(EventKind::Visit) => destination(s, end, s.clause(start).1),
                 _ => None,
             };
         }
@@ -345,8 +345,10 @@ pub(crate) fn occasions(cands: Vec<EventCand>, lead_date: Option<PartialDate>, r
             // the article's occasion: the last one not set apart; a different day is another
             occ.iter().rposition(|o| !o.apart).filter(|&i| {
                 let o = &occ[i].cand;
+                // another day is another occasion, unless the same kind of meeting spans both
+                // ("từ ngày 6 - 9/6": a visit told by its first and its last day)
                 let same_day = match (o.day, c.day) {
-                    (Some(a), Some(b)) => days_apart(a, b) <= 7,
+                    (Some(a), Some(b)) => a == b || (days_apart(a, b) <= 7 && o.event.kind == c.event.kind),
                     _ => true,
                 };
                 // "Năm 2007, … đã tổ chức kết nghĩa": another year is another occasion
