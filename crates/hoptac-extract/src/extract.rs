@@ -166,16 +166,16 @@ impl Extractor {
         for c in agreement_cands {
             let mut a = c.agreement;
             a.parties = c.parties.settle(&partnership);
+            // signed at the article's occasion: its date
+            if c.signed_here && a.signed.is_none() && a.period.is_none() {
+                a.signed = main.as_ref().and_then(|m| m.date).or(c.sentence_date);
+            }
             if let (None, Some((kind, ordinal))) = (a.signed, c.meeting) {
                 // the minutes of a meeting the article reports carry that meeting's date
                 a.signed = match ordinal {
                     Some(n) => dated_by_ordinal.get(&n).copied(),
                     None => held_by_kind.get(&kind).copied(),
                 };
-            }
-            // signed at the article's occasion: its date
-            if c.signed_here && a.signed.is_none() && a.period.is_none() {
-                a.signed = main.as_ref().and_then(|m| m.date).or(c.sentence_date);
             }
             // the signing the article reports: the mention that dates it most precisely
             let precision = |d: Option<PartialDate>| d.map_or(0, |d| d.precision());

@@ -50,7 +50,7 @@ fn re() -> &'static Regex {
           | (?P<enmdy>(?-u:\b)(?P<mon1>{MONTHS})\.?[\x20\t]+(?P<d5>[0-9]{{1,2}})(?:st|nd|rd|th)?(?-u:\b)(?:,?[\x20\t]+(?P<y5>[0-9]{{4}})(?-u:\b))?)
           | (?P<endmy>(?-u:\b)(?P<d6>[0-9]{{1,2}})(?:st|nd|rd|th)?[\x20\t]+(?:of[\x20\t]+)?(?P<mon2>{MONTHS})(?-u:\b)\.?(?:,?[\x20\t]+(?P<y6>[0-9]{{4}})(?-u:\b))?)
           | (?P<enmy>(?-u:\b)(?P<mon3>{MONTHS})[\x20\t]+(?P<y7>[0-9]{{4}})(?-u:\b))
-          | (?P<enmo>(?-u:\b)(?:in|early|late|mid|by|from)[\x20\t]+(?P<mon4>january|february|march|april|june|july|august|september|october|november|december)(?-u:\b)(?:,?[\x20\t]+(?P<y15>[0-9]{{4}})(?-u:\b))?)
+          | (?P<enmo>(?-u:\b)(?:in|early|late|mid|by|from)[\x20\t]+(?P<mon4>january|february|march|april|june|july|august|september|october|november|december)(?-u:\b)(?:[\x20\t]+(?P<d15>[0-9]{{1,2}})(?:st|nd|rd|th)?(?-u:\b))?(?:,?[\x20\t]+(?P<y15>[0-9]{{4}})(?-u:\b))?)
           | (?P<vmo>(?-u:\b)(?:vào|trong|đầu|cuối|giữa|từ|đến)[\x20\t]+tháng[\x20\t]+(?P<m14>[0-9]{{1,2}})(?-u:\b))
           | (?P<year>(?-u:\b)(?P<y9>(?:19|20)[0-9]{{2}})(?-u:\b))
             "
@@ -121,9 +121,12 @@ fn value_of(c: &Captures, text: &str, start: usize) -> Option<DateValue> {
     }
     if let Some(name) = c.name("mon4") {
         let month = month_of(name.as_str())?;
-        return match num::<i16>(c, "y15") {
-            Some(y) => PartialDate::month(y, month).map(DateValue::Date),
-            None => Some(DateValue::Month { month }),
+        // "from October 22-26": the first day
+        return match (num::<u8>(c, "d15"), num::<i16>(c, "y15")) {
+            (Some(d), Some(y)) => PartialDate::ymd(y, month, d).map(DateValue::Date),
+            (Some(d), None) => PartialDate::ymd(2000, month, d).map(|_| DateValue::DayMonth { day: d, month }),
+            (None, Some(y)) => PartialDate::month(y, month).map(DateValue::Date),
+            (None, None) => Some(DateValue::Month { month }),
         };
     }
     if let Some(m) = num::<u8>(c, "m14") {
@@ -305,6 +308,8 @@ mod tests {
         assert_eq!(vals("on 30 march 2023"), vec![ymd(2023, 3, 30)]);
         assert_eq!(vals("on march 30"), vec![DateValue::DayMonth { day: 30, month: 3 }]);
         assert_eq!(vals("in april 2018"), vec![DateValue::Date(PartialDate::month(2018, 4).unwrap())]);
+        assert_eq!(vals("(from october 22-26)"), vec![DateValue::DayMonth { day: 22, month: 10 }]);
+        assert_eq!(vals("in may 9, 2024"), vec![ymd(2024, 5, 9)]);
     }
 
     #[test]

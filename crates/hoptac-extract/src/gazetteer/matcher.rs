@@ -172,7 +172,7 @@ impl Matcher {
             }
         };
         for (i, p) in places.iter().enumerate() {
-            let primary = [p.name_vi.as_str(), p.name_en.as_str()];
+            let primary = [p.name_vi.as_str(), p.name_en.as_str(), p.name_lo.as_str()];
             for name in p.names() {
                 let needs_cue = p.needs_cue && primary.contains(&name);
                 let cand = Candidate { place: i, needs_cue };

@@ -48,7 +48,7 @@ pub(crate) fn agreements_in(s: &Sent, years: &Years) -> Vec<AgreementCand> {
             .cues_in(ca, start)
             .rev()
             .take_while(|c| !matches!(c.cue, Cue::Irrealis | Cue::Planned))
-            .any(|c| matches!(c.cue, Cue::Realis | Cue::Held));
+            .any(|c| c.cue == Cue::Realis);
         let kind = match kind {
             Some(AgreementKind::Other) => continue,
             Some(k) => k,
@@ -117,7 +117,7 @@ pub(crate) fn agreements_in(s: &Sent, years: &Years) -> Vec<AgreementCand> {
         let collective_phrase =
             s.has_cue(pa, pb.max(end), Cue::Collective) && parties_between(s, pa, pb.max(end), &venue_idx).is_empty();
         // "A and B sign the minutes of the talks with C": who signs, before the signing word
-        let signers = sign_before && two_sided(&before);
+        let signers = sign_before && two_sided(&parties_between(s, pa.max(ca), start, &venue_idx));
         let explicit = if signers {
             before
         } else if two_sided(&after) {

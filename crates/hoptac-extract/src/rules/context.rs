@@ -121,13 +121,24 @@ pub(crate) fn venue(s: &Sent, a: usize, b: usize, anchor: usize) -> (Option<Plac
                 .filter(move |(_, p)| p.cue_start >= from && p.start < b.min(to))
                 .min_by_key(|(i, p)| (p.level == Level::Country, *i))
         };
-        // "tại thị trấn Khe Sanh, huyện Hướng Hóa": a unit the gazetteer does not know, then the
-        // unit it lies in, opening the next phrase
+        // "tại thị trấn Khe Sanh, huyện Hướng Hóa", "tại bản Pa Thơm, xã Pa Thơm, huyện Điện Biên":
+        // units the gazetteer does not know, then the unit they lie in, opening a later phrase
         let next_phrase = || {
-            let after = phrase_end + 1;
-            let (_, next_end) = s.phrase(after.min(text.len()));
-            in_phrase(after, next_end)
-                .filter(|(_, p)| text.get(after..p.cue_start).is_some_and(|g| g.trim().is_empty()))
+            let mut end = phrase_end;
+            for _ in 0..3 {
+                let after = end + 1;
+                if after >= text.len().min(b) {
+                    return None;
+                }
+                let (_, next_end) = s.phrase(after);
+                let found = in_phrase(after, next_end)
+                    .filter(|(_, p)| text.get(after..p.cue_start).is_some_and(|g| g.trim().is_empty()));
+                if found.is_some() || next_end - after > 40 {
+                    return found;
+                }
+                end = next_end;
+            }
+            None
         };
         let Some((pi, p)) = in_phrase(c.end, phrase_end).or_else(|| if phrase_end < b { next_phrase() } else { None })
         else {

@@ -108,7 +108,8 @@ pub(crate) fn merge_agreements(g: &Gazetteer, agreements: Vec<Agreement>) -> Vec
         }
         match (o.period, a.period, o.signed, a.signed) {
             (Some(p), Some(q), _, _) => p == q,
-            (_, _, Some(x), Some(y)) => x.compatible(&y),
+            // signed during a visit of several days: told by its first day and by its last
+            (_, _, Some(x), Some(y)) => x.compatible(&y) || within_days(x, y, 7),
             (Some(p), None, _, Some(d)) | (None, Some(p), Some(d), _) => within(p, d),
             _ => false,
         }
@@ -173,6 +174,13 @@ pub(crate) fn merge_agreements(g: &Gazetteer, agreements: Vec<Agreement>) -> Vec
     }
     out.sort_by_key(|a| a.span.start);
     out
+}
+
+fn within_days(x: PartialDate, y: PartialDate, n: u8) -> bool {
+    match (x.month, x.day, y.month, y.day) {
+        (Some(a), Some(d), Some(b), Some(e)) => x.year == y.year && a == b && d.abs_diff(e) <= n,
+        _ => false,
+    }
 }
 
 /// A signing that opens a period: the year before it or its first year.
