@@ -364,7 +364,7 @@ mod tests {
         let t = "date 2024-06 Đoàn đại biểu huyện A thăm huyện B.\nNội dung.";
         let l = layout(t);
         assert_eq!(l.published, PartialDate::parse("2024-06"));
-        assert_eq!(l.article_start, "date 2024-06 ".len());
+        assert_eq!(l.article_start, "date 2024-06".len());
     }
 
     #[test]

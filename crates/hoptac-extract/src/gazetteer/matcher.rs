@@ -367,7 +367,9 @@ fn word_before<'w, T>(before: &str, words: impl IntoIterator<Item = (&'w str, T)
     let t = before.trim_end_matches([' ', '\u{a0}']);
     words.into_iter().find_map(|(w, tag)| {
         let head = t.strip_suffix(w)?;
-        (!head.chars().next_back().is_some_and(hoptac_text::is_word_char)).then_some((tag, head.len()))
+        // Lao writes no space before a unit word ("…ລັດເມືອງລາກເຢືອງ")
+        let lao = w.chars().next().is_some_and(hoptac_text::lao::is_lao);
+        (lao || !head.chars().next_back().is_some_and(hoptac_text::is_word_char)).then_some((tag, head.len()))
     })
 }
 

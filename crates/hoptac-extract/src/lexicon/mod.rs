@@ -291,8 +291,11 @@ fn boundary_ok(text: &str, start: usize, end: usize, word: &str, starts: &[usize
     // Lao: the walk began at a word start the segmenter found; where the word ends, the
     // dictionary may not know (an honorific glued to an unknown name: "ສະຫາຍຫງຽວນ…")
     if word.chars().next().is_some_and(hoptac_text::lao::is_lao) {
-        let _ = starts;
-        return true;
+        // short words must end where a word ends (ຄູ is not the ຄູ of ຄູນສ້າງ)
+        let short = word.chars().count() < 4;
+        return !short
+            || !text[end..].chars().next().is_some_and(hoptac_text::lao::is_lao)
+            || starts.binary_search(&end).is_ok();
     }
     let first_alnum = word.chars().next().is_some_and(hoptac_text::is_word_char);
     let last_alnum = word.chars().next_back().is_some_and(hoptac_text::is_word_char);

@@ -118,7 +118,12 @@ pub(crate) fn agreements_in(s: &Sent, years: &Years) -> Vec<AgreementCand> {
             s.has_cue(pa, pb.max(end), Cue::Collective) && parties_between(s, pa, pb.max(end), &venue_idx).is_empty();
         // "A and B sign the minutes of the talks with C": who signs, before the signing word
         let signers = sign_before && two_sided(&parties_between(s, pa.max(ca), start, &venue_idx));
-        let explicit = if signers {
+        // "memorandum between the two organisations": the parties are the partnership's
+        let first_place = s.admin_places_in(end, next).map(|(_, p)| p.cue_start).next().unwrap_or(next);
+        let collective_after = s.cues_in(end, first_place).any(|c| c.cue == Cue::Collective);
+        let explicit = if collective_after {
+            Vec::new()
+        } else if signers {
             before
         } else if two_sided(&after) {
             after

@@ -207,6 +207,19 @@ pub(crate) fn best_date(s: &Sent, a: usize, b: usize, anchor: usize, years: &Yea
         .map(|(p, _)| p)
 }
 
+/// Per country, the provinces and districts named at least half as often as the most named.
+fn most_named(counts: &[(PlaceId, usize)]) -> Vec<PlaceId> {
+    // by frequency: per country, the places named at least half as often as the most named
+    let subnational: Vec<&(PlaceId, usize)> = counts.iter().filter(|(id, _)| id.province().is_some()).collect();
+    let mut out = Vec::new();
+    for country in ["VN", "LA"] {
+        let of: Vec<&&(PlaceId, usize)> = subnational.iter().filter(|(id, _)| id.country() == country).collect();
+        let top = of.iter().map(|(_, n)| *n).max().unwrap_or(0);
+        out.extend(of.iter().filter(|(_, n)| *n * 2 >= top && top > 0).map(|(id, _)| id.clone()));
+    }
+    most_precise(&out)
+}
+
 /// Where a visit goes: the first place after the visit word ("sang thăm tỉnh X", "visited X",
 /// "held talks with the X council"), before the end of its clause.
 pub(crate) fn destination(s: &Sent, from: usize, to: usize) -> Option<PlaceId> {
@@ -245,22 +258,11 @@ pub(crate) fn partnership(
             return (*p).clone();
         }
     }
-    if let Some(p) = sets.first() {
-        return (*p).clone();
+    // no set names provinces on both sides: the places the article names most, else the first set
+    let by_count = most_named(counts);
+    if two_sided(&by_count) {
+        return by_count;
     }
-    // by frequency: per country, the places named at least half as often as the most named
-    let subnational: Vec<&(PlaceId, usize)> = counts.iter().filter(|(id, _)| id.province().is_some()).collect();
-    let mut out = Vec::new();
-    for country in ["VN", "LA"] {
-        let of: Vec<&&(PlaceId, usize)> = subnational.iter().filter(|(id, _)| id.country() == country).collect();
-        let top = of.iter().map(|(_, n)| *n).max().unwrap_or(0);
-        out.extend(of.iter().filter(|(_, n)| *n * 2 >= top && top > 0).map(|(id, _)| id.clone()));
-    }
-    let out = most_precise(&out);
-    if two_sided(&out) {
-        out
-    } else {
-        Vec::new()
-    }
+    sets.first().map(|p| (*p).clone()).unwrap_or_default()
 }
 

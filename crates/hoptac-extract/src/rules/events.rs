@@ -84,8 +84,9 @@ pub(crate) fn ordinal(s: &Sent, cue_start: usize, cue_end: usize, next_event: us
 /// Held or planned: the nearest tense word after the meeting word (up to the next meeting),
 /// else before it in the sentence, else the year against the document's own year.
 fn status(s: &Sent, cue_start: usize, cue_end: usize, next_event: usize, date: Option<PartialDate>, years: &Years) -> EventStatus {
-    // verbs of holding ("tổ chức", "diễn ra") say nothing of tense: "sẽ tổ chức", "đã tổ chức"
-    for c in s.cues_in(cue_end, next_event) {
+    // verbs of holding ("tổ chức", "diễn ra") say nothing of tense: "sẽ tổ chức", "đã tổ chức";
+    // a tense word far after the meeting word is another verb's
+    for c in s.cues_in(cue_end, next_event.min(cue_end + 80)) {
         match c.cue {
             Cue::Planned | Cue::NextYear => return EventStatus::Planned,
             Cue::Held => return EventStatus::Held,
