@@ -110,11 +110,6 @@ pub(crate) fn word_starts(text: &str) -> Vec<usize> {
     out
 }
 
-/// True when `text` contains Lao script.
-pub(crate) fn has_lao(text: &str) -> bool {
-    !text.is_ascii() && text.chars().any(|c| ('\u{0E80}'..='\u{0EFF}').contains(&c))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -27,12 +27,13 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/0003_drop_partnership_kind_index.sql")),
         M::up(include_str!("../migrations/0004_reviews.sql")),
         M::up(include_str!("../migrations/0005_evidence_by_document_and_type.sql")),
+        M::up(include_str!("../migrations/0006_confidence.sql")),
     ])
 }
 
 /// The schema version this build writes.
 pub fn schema_version() -> i64 {
-    5
+    6
 }
 
 pub struct SqliteStore {
@@ -277,10 +278,15 @@ macro_rules! impl_reader {
                 by_ids(&self.$conn, &sql, "id", ids, review_state_row)
             }
             fn review_queue(&self, limit: usize) -> Result<Vec<(FactType, FactId)>> {
-                let sql = "SELECT * FROM (SELECT 'event', id FROM events INDEXED BY events_pending WHERE review = 'pending' ORDER BY id)
-                    UNION ALL SELECT * FROM (SELECT 'agreement', id FROM agreements INDEXED BY agreements_pending WHERE review = 'pending' ORDER BY id)
-                    UNION ALL SELECT * FROM (SELECT 'figure', id FROM figures INDEXED BY figures_pending WHERE review = 'pending' ORDER BY id)
-                    LIMIT ?1";
+                // the least certain first: each table's top by its index, then the three merged
+                let sql = "SELECT t, id FROM (
+                      SELECT * FROM (SELECT 'event' AS t, id, coalesce(confidence, 1.0) AS c FROM events
+                        INDEXED BY events_pending_by_confidence WHERE review = 'pending' ORDER BY confidence, id LIMIT ?1)
+                      UNION ALL SELECT * FROM (SELECT 'agreement', id, coalesce(confidence, 1.0) FROM agreements
+                        INDEXED BY agreements_pending_by_confidence WHERE review = 'pending' ORDER BY confidence, id LIMIT ?1)
+                      UNION ALL SELECT * FROM (SELECT 'figure', id, coalesce(confidence, 1.0) FROM figures
+                        INDEXED BY figures_pending_by_confidence WHERE review = 'pending' ORDER BY confidence, id LIMIT ?1))
+                    ORDER BY c, t, id LIMIT ?1";
                 query(&self.$conn, sql, [limit as i64], queue_row)
             }
             fn pending_reviews(&self) -> Result<usize> {
@@ -604,6 +610,15 @@ impl WriteTx for SqliteTx<'_> {
                 params_from_iter(p.iter()),
             )
             .map_err(e)?;
+        Ok(())
+    }
+
+    fn raise_confidence(&mut self, fact_type: FactType, id: FactId, confidence: f32) -> Result<()> {
+        let sql = format!(
+            "UPDATE {} SET confidence = max(coalesce(confidence, 0.0), ?1) WHERE id = ?2",
+            fact_table(fact_type)?
+        );
+        self.tx.execute(&sql, params![f64::from(confidence), id]).map_err(e)?;
         Ok(())
     }
 

@@ -164,6 +164,7 @@ impl Run<'_> {
             }
         };
         let id = stored.id;
+        self.tx.raise_confidence(FactType::Event, id, e.confidence)?;
         self.touched.push(Touched { fact: StoredFact::Event(stored), sentence: e.evidence.clone() });
         let claim = json!({
             "kind": e.kind, "ordinal": e.ordinal, "date": e.date, "place": e.place,
@@ -209,6 +210,7 @@ impl Run<'_> {
             }
         };
         let id = stored.id;
+        self.tx.raise_confidence(FactType::Agreement, id, a.confidence)?;
         self.touched.push(Touched { fact: StoredFact::Agreement(stored), sentence: a.evidence.clone() });
         let claim = json!({ "kind": a.kind, "signed": signed, "period": a.period, "parties": a.parties });
         self.evidence(FactType::Agreement, id, &a.evidence, a.span, claim)
@@ -246,6 +248,7 @@ impl Run<'_> {
             }
         };
         let id = stored.id;
+        self.tx.raise_confidence(FactType::Figure, id, f.confidence)?;
         self.touched.push(Touched { fact: StoredFact::Figure(stored), sentence: f.evidence.clone() });
         let claim = json!({
             "kind": f.kind, "value": f.value, "unit": f.unit, "quantity": f.quantity,

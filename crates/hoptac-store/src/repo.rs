@@ -112,6 +112,8 @@ pub trait WriteTx: Reader {
 
     /// Change a figure's fields (a person's correction; ingest never changes a figure).
     fn update_figure(&mut self, f: &StoredFigure) -> Result<()>;
+    /// Record how sure a document's reading was of a fact: the fact keeps the highest (0–1).
+    fn raise_confidence(&mut self, fact_type: FactType, id: FactId, confidence: f32) -> Result<()>;
     fn set_review_state(&mut self, fact_type: FactType, id: FactId, state: ReviewState) -> Result<()>;
     /// Append a decision to the review log.
     fn add_review(&mut self, entry: &ReviewEntry) -> Result<()>;

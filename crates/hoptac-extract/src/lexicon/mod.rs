@@ -26,14 +26,6 @@ pub(crate) enum Lang {
 }
 
 impl Lang {
-    pub(crate) fn code(self) -> &'static str {
-        match self {
-            Lang::Vi => "vi",
-            Lang::En => "en",
-            Lang::Lo => "lo",
-        }
-    }
-
     /// Latin-script languages write names with capitals; Lao has no case.
     pub(crate) fn cased(self) -> bool {
         self != Lang::Lo
@@ -141,12 +133,7 @@ impl Lexicon {
         }
     }
 
-    /// Every cue in folded text, left to right.
-    pub(crate) fn cues(&self, folded: &str) -> Vec<CueMention> {
-        self.cues_from(folded, &crate::words::word_starts(folded))
-    }
-
-    /// As [`Lexicon::cues`], with the word starts of `folded` already known.
+    /// Every cue in folded text (whose word starts are known), left to right.
     pub(crate) fn cues_from(&self, folded: &str, starts: &[usize]) -> Vec<CueMention> {
         let mut out = Vec::new();
         for m in self.automaton.find_from(folded, starts, |_| true) {
@@ -342,7 +329,7 @@ mod tests {
     fn every_language_builds() {
         for lang in [Lang::Vi, Lang::En, Lang::Lo] {
             let lex = lexicon(lang);
-            assert!(lex.words.cues.len() > 50, "{}", lang.code());
+            assert!(lex.words.cues.len() > 50, "{lang:?}");
         }
         let en = |s: &str| {
             let f = hoptac_text::fold(s);

@@ -103,9 +103,10 @@ pub(crate) fn figures_in(s: &Sent) -> Vec<Figure> {
             },
         };
         // a conversion ("(tương đương 650.000.000 đồng)", "(279 USD)") restates the figure before it
-        let before = text[..n.start].trim_end();
-        let bracketed = before.ends_with('(')
-            && s.numbers[..ni].iter().rev().find(|m| m.end <= n.start).is_some_and(|m| n.start - m.end <= 24);
+        // a quantity in brackets right after another ("10.000 USD (khoảng 230 triệu đồng)")
+        let bracketed = s.numbers[..ni].iter().rev().find(|m| m.end <= n.start).is_some_and(|m| {
+            n.start - m.end <= 40 && text[m.end..n.start].contains('(') && !text[m.end..n.start].contains(')')
+        }) && text[unit_end..].trim_start().starts_with(')');
         let converted = s.cues_in(n.start.saturating_sub(24), n.start).any(|c| c.cue == Cue::Conversion);
         if bracketed || converted {
             continue;
