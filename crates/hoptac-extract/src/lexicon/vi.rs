@@ -78,7 +78,7 @@ const CUES: &[(&str, Cue)] = &[
     ("tiếp đoàn", Cue::Reception),
     ("tiếp đón", Cue::Reception),
     ("đón tiếp", Cue::Reception),
-    ("tiếp nhận", Cue::Commit),
+    ("tiếp nhận", Cue::Deliver),
     ("tiếp xã giao", Cue::Reception),
     ("sang thăm", e(EK::Visit)),
     ("đến thăm", e(EK::Visit)),

@@ -84,9 +84,8 @@ pub(crate) fn ordinal(s: &Sent, cue_start: usize, cue_end: usize, next_event: us
 /// Held or planned: the nearest tense word after the meeting word (up to the next meeting),
 /// else before it in the sentence, else the year against the document's own year.
 fn status(s: &Sent, cue_start: usize, cue_end: usize, next_event: usize, date: Option<PartialDate>, years: &Years) -> EventStatus {
-    // verbs of holding ("tổ chức", "diễn ra") say nothing of tense: "sẽ tổ chức", "đã tổ chức";
-    // a tense word far after the meeting word is another verb's
-    for c in s.cues_in(cue_end, next_event.min(cue_end + 80)) {
+    // verbs of holding ("tổ chức", "diễn ra") say nothing of tense: "sẽ tổ chức", "đã tổ chức"
+    for c in s.cues_in(cue_end, next_event) {
         match c.cue {
             Cue::Planned | Cue::NextYear => return EventStatus::Planned,
             Cue::Held => return EventStatus::Held,
@@ -201,6 +200,7 @@ pub(crate) fn events_in(s: &Sent, years: &Years, same_day: Option<PartialDate>, 
                 || s.cues_in(ca, start).any(|c| c.cue == Cue::Agreed);
             if k == kind && !planned {
                 date = Some(d);
+                day = d.day.zip(d.month);
                 explicit = true;
             }
         }
@@ -342,6 +342,9 @@ pub(crate) fn occasions(cands: Vec<EventCand>, lead_date: Option<PartialDate>, r
                         _ => false,
                     }
             })
+        } else if let Some(day) = c.day.filter(|_| occ.iter().any(|o| !o.apart && o.cand.day == c.day)) {
+            // a day already told: that occasion
+            occ.iter().position(|o| !o.apart && o.cand.day == Some(day))
         } else {
             // the article's occasion: the last one not set apart; a different day is another
             occ.iter().rposition(|o| !o.apart).filter(|&i| {
