@@ -24,7 +24,7 @@ pub(crate) struct EventCand {
     pub held_verb: bool,
     /// The place came from a venue ("tại X", "in X"), not guessed from a visit's destination.
     pub venue: bool,
-    /// "trước đó", "the previous …": an earlier occasion than the article's.
+    /// "trước đó", "the previous …", "cùng ngày": an occasion besides the article's.
     pub previous: bool,
     /// Named by minutes being carried out ("thực hiện Biên bản Hội nghị …"): an earlier occasion.
     pub of_minutes: bool,
@@ -178,11 +178,11 @@ pub(crate) fn events_in(s: &Sent, years: &Years, same_day: Option<PartialDate>, 
         if !explicit && n == 0 {
             (date, day, explicit) = written_date(s, 0, start, start, years);
         }
-        if !explicit {
-            if let Some(d) = same_day {
-                date = Some(d);
-                explicit = true;
-            }
+        // "Cùng ngày, …": another occasion on the day of the one just told
+        let also_that_day = !explicit && same_day.is_some();
+        if also_that_day {
+            date = same_day;
+            explicit = true;
         }
         if !explicit {
             if let Some(d) = years.ago(s) {
@@ -234,7 +234,7 @@ pub(crate) fn events_in(s: &Sent, years: &Years, same_day: Option<PartialDate>, 
         }
         let held_verb = s.cues_in(ca, cb).any(|c| matches!(c.cue, Cue::Held | Cue::Organised | Cue::Sign))
             || matches!(cue, Cue::Reception | Cue::SignedTwinning);
-        let previous = s.cues_in(ca, start).any(|c| c.cue == Cue::Previous);
+        let previous = also_that_day || s.cues_in(ca, start).any(|c| c.cue == Cue::Previous);
         // named by minutes: "Biên bản Hội nghị …", "the minutes of the talks"
         let minutes_before = s.cues_in(ca, start).next_back().filter(|c| matches!(c.cue, Cue::Agreement(_)));
         let of_minutes = minutes_before.is_some_and(|m| {

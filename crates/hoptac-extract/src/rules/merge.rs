@@ -62,9 +62,11 @@ pub(crate) fn merge_events(g: &Gazetteer, events: Vec<Event>) -> Vec<Event> {
         candidates.sort_unstable();
         let same = candidates.into_iter().find(|&i| {
             let o = &out[i];
+            // two venues in different provinces are two occasions on the same day
+            let places_differ = matches!((&o.place, &e.place), (Some(a), Some(b)) if a != b && !a.is_within(b) && !b.is_within(a));
             match (o.ordinal, e.ordinal) {
                 (Some(x), Some(y)) => x == y,
-                _ => date_compatible(o.date, e.date) || (o.date.is_none() && e.date.is_none()),
+                _ => !places_differ && (date_compatible(o.date, e.date) || (o.date.is_none() && e.date.is_none())),
             }
         });
         let i = match same {
