@@ -16,7 +16,8 @@ const UNIT_WORDS: &[&str] =
 
 /// A spelling folded for comparison: ASCII, lower case, no spaces or hyphens, unit words dropped.
 fn key(s: &str) -> String {
-    let mut f = fold_ascii(s).replace(['-', '–', '.', ','], " ");
+    // Lao spellings made one first (ຫຼ/ຫລ, ຳ/ໍາ), then Latin letters without marks
+    let mut f = fold_ascii(&hoptac_text::fold(s).text).replace(['-', '–', '.', ','], " ");
     for w in UNIT_WORDS {
         if let Some(rest) = f.strip_prefix(&format!("{w} ")) {
             f = rest.to_string();
@@ -84,6 +85,51 @@ pub fn resolve(g: &Gazetteer, input: &str) -> Result<PlaceId> {
     Ok(found[0].id.clone())
 }
 
+/// The places a search query names ("hội nghị Attapeu", "ອັດຕະປື", "Sekong 2024"), each by id,
+/// and the query without their names. Word runs of up to four words are tried, longest first; a
+/// name several places bear at the same level, or a bare name the gazetteer marks as a common
+/// word, is left as text.
+pub fn named_in_query(g: &Gazetteer, text: &str) -> (Vec<PlaceId>, String) {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let index = if std::ptr::eq(g, Gazetteer::builtin()) { BUILTIN.get_or_init(|| spellings(g)) } else { return (Vec::new(), text.to_string()) };
+    let mut ids = Vec::new();
+    let mut rest: Vec<&str> = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        let mut taken = 0;
+        for len in (1..=4.min(words.len() - i)).rev() {
+            let phrase = words[i..i + len].join(" ");
+            let k = key(&phrase);
+            if k.chars().count() < 3 {
+                continue;
+            }
+            let Some(found) = index.get(&k) else { continue };
+            let places: Vec<&GazPlace> = found.iter().map(|&j| &g.places()[j]).collect();
+            let best = places.iter().map(|p| p.level.rank()).min().unwrap_or(0);
+            let top: Vec<&&GazPlace> = places.iter().filter(|p| p.level.rank() == best).collect();
+            let current: Vec<&&&GazPlace> = top.iter().filter(|p| p.valid_to.is_none()).collect();
+            let one = match (top.as_slice(), current.as_slice()) {
+                ([p], _) => Some(*p),
+                (_, [p]) => Some(**p),
+                _ => None,
+            };
+            if let Some(p) = one.filter(|p| !(p.needs_cue && len == 1)) {
+                if !ids.contains(&p.id) {
+                    ids.push(p.id.clone());
+                }
+                taken = len;
+                break;
+            }
+        }
+        if taken == 0 {
+            rest.push(words[i]);
+            taken = 1;
+        }
+        i += taken;
+    }
+    (ids, rest.join(" "))
+}
+
 /// The display name of a place id (its Vietnamese name), or the id when unknown.
 pub fn name(g: &Gazetteer, id: &PlaceId) -> String {
     g.get(id.as_str()).map(|p| p.name_vi.clone()).unwrap_or_else(|| id.to_string())
@@ -121,6 +167,25 @@ pub fn store_places(g: &Gazetteer) -> (String, Vec<hoptac_store::Place>) {
         .collect();
     let json = serde_json::to_vec(&places).unwrap_or_default();
     (blake3::hash(&json).to_hex().to_string(), places)
+}
+
+#[cfg(test)]
+mod query_tests {
+    use super::*;
+
+    #[test]
+    fn place_names_in_a_query_in_any_script() {
+        let g = Gazetteer::builtin();
+        let (ids, rest) = named_in_query(g, "hội nghị Attapeu 2024");
+        assert_eq!(ids, vec![PlaceId::new("LA-AT")]);
+        assert_eq!(rest, "hội nghị 2024");
+        let (ids, rest) = named_in_query(g, "ອັດຕະປື");
+        assert_eq!(ids, vec![PlaceId::new("LA-AT")]);
+        assert!(rest.is_empty());
+        let (ids, _) = named_in_query(g, "tỉnh Sê Kông và Kon Tum");
+        assert_eq!(ids, vec![PlaceId::new("LA-XE"), PlaceId::new("VN-28")]);
+        assert!(named_in_query(g, "hài cốt liệt sĩ").0.is_empty());
+    }
 }
 
 #[cfg(test)]

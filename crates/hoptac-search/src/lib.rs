@@ -117,6 +117,12 @@ impl Entry {
 #[derive(Debug, Clone, Default)]
 pub struct SearchQuery {
     pub text: String,
+    /// Places the text names, each as the ids it stands for (a place and what it absorbed): an
+    /// entry about one of them matches as if its text had the name, in whatever script or
+    /// spelling it names it (a Lao article about ອັດຕະປື for "Attapeu").
+    pub text_places: Vec<Vec<String>>,
+    /// The text without those names: what such an entry must still contain.
+    pub text_rest: String,
     /// Any of these places (already expanded to include what each absorbed).
     pub places: Vec<String>,
     pub years: Option<(i64, i64)>,
@@ -250,10 +256,38 @@ impl SearchIndex {
             parser.set_conjunction_by_default();
             parser.parse_query_lenient(&text).0
         };
-        let text_query: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
+        let mut text_clauses: Vec<(Occur, Box<dyn Query>)> = vec![
             (Occur::Should, Box::new(BoostQuery::new(in_field(f.title), 2.0)) as Box<dyn Query>),
             (Occur::Should, in_field(f.body)),
-        ]));
+        ];
+        if !q.text_places.is_empty() {
+            // the places by id, and the rest of the words as text
+            let mut by_place: Vec<(Occur, Box<dyn Query>)> = q
+                .text_places
+                .iter()
+                .map(|ids| {
+                    let any: Vec<(Occur, Box<dyn Query>)> = ids
+                        .iter()
+                        .map(|id| {
+                            let t: Box<dyn Query> = Box::new(TermQuery::new(
+                                Term::from_field_text(f.places, id),
+                                IndexRecordOption::Basic,
+                            ));
+                            (Occur::Should, t)
+                        })
+                        .collect();
+                    (Occur::Must, Box::new(BooleanQuery::new(any)) as Box<dyn Query>)
+                })
+                .collect();
+            let rest = hoptac_text::normalize(&q.text_rest);
+            if !rest.trim().is_empty() {
+                let mut parser = QueryParser::for_index(&self.index, vec![f.body]);
+                parser.set_conjunction_by_default();
+                by_place.push((Occur::Must, parser.parse_query_lenient(&rest).0));
+            }
+            text_clauses.push((Occur::Should, Box::new(BooleanQuery::new(by_place))));
+        }
+        let text_query: Box<dyn Query> = Box::new(BooleanQuery::new(text_clauses));
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_query.box_clone())];
         let any = |field: Field, values: &[String]| -> Box<dyn Query> {
             Box::new(BooleanQuery::new(

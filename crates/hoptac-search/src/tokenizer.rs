@@ -1,7 +1,10 @@
 //! The search tokenizer: words are runs of letters and digits (the fast classes of
 //! `hoptac_text::chars`), folded to lower-case ASCII in the same pass (`hoptac_text` folding:
 //! diacritics and tone marks dropped, đ → d), offsets kept in the original text for highlighting.
-//! One pass replaces a tokenizer, a lower-caser and an ASCII-folding filter.
+//! One pass replaces a tokenizer, a lower-caser and an ASCII-folding filter. A run of Lao script
+//! (written without spaces) is cut into words by the segmentation extraction uses
+//! ([`hoptac_text::fold`]: Lao spellings made one, ICU4X word starts), so a Lao query finds the
+//! Lao words of a document.
 
 use std::str::CharIndices;
 
@@ -22,18 +25,55 @@ impl Tokenizer for FoldingTokenizer {
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> FoldingStream<'a> {
         self.token.reset();
-        FoldingStream { chars: text.char_indices(), token: &mut self.token }
+        FoldingStream { text, chars: text.char_indices(), token: &mut self.token, pending: Default::default() }
     }
 }
 
 pub struct FoldingStream<'a> {
+    text: &'a str,
     chars: CharIndices<'a>,
     token: &'a mut Token,
+    /// Words of a Lao run not yet handed out: (folded word, start, end in the text).
+    pending: std::collections::VecDeque<(String, usize, usize)>,
+}
+
+impl FoldingStream<'_> {
+    fn emit(&mut self, text: &str, start: usize, end: usize) {
+        self.token.text.clear();
+        self.token.text.push_str(text);
+        self.token.offset_from = start;
+        self.token.offset_to = end;
+        self.token.position = self.token.position.wrapping_add(1);
+    }
+
+    /// The words of the run `start..end`, which holds Lao script.
+    fn segment(&mut self, start: usize, end: usize) {
+        let run = &self.text[start..end];
+        let f = hoptac_text::fold(run);
+        let mut starts = f.word_starts.clone();
+        starts.push(f.text.len());
+        for w in starts.windows(2) {
+            let (a, b) = (w[0], w[1]);
+            let word: String = f.text[a..b].chars().filter(|c| is_word_char(*c)).collect();
+            if word.is_empty() || word.len() > MAX_TOKEN_BYTES {
+                continue;
+            }
+            let mut folded = String::with_capacity(word.len());
+            for c in word.chars() {
+                push_folded_ascii(c, &mut folded);
+            }
+            self.pending.push_back((folded, start + f.to_source(a), start + f.to_source(b)));
+        }
+    }
 }
 
 impl TokenStream for FoldingStream<'_> {
     fn advance(&mut self) -> bool {
         loop {
+            if let Some((w, a, b)) = self.pending.pop_front() {
+                self.emit(&w, a, b);
+                return true;
+            }
             self.token.text.clear();
             let (start, first) = match self.chars.by_ref().find(|&(_, c)| is_word_char(c)) {
                 Some(x) => x,
@@ -41,12 +81,18 @@ impl TokenStream for FoldingStream<'_> {
             };
             push_folded_ascii(first, &mut self.token.text);
             let mut end = start + first.len_utf8();
+            let mut lao = hoptac_text::lao::is_lao(first);
             for (i, c) in self.chars.by_ref() {
                 if !is_word_char(c) {
                     break;
                 }
+                lao |= hoptac_text::lao::is_lao(c);
                 push_folded_ascii(c, &mut self.token.text);
                 end = i + c.len_utf8();
+            }
+            if lao {
+                self.segment(start, end);
+                continue;
             }
             if self.token.text.len() > MAX_TOKEN_BYTES {
                 continue;
@@ -92,7 +138,21 @@ mod tests {
         let (_, a, b) = got[1];
         assert_eq!(&text[a..b], "cốt");
         assert_eq!(words("hòa")[0].0, words("hoà")[0].0);
-        assert_eq!(words("ສະບາຍດີ")[0].1, 0, "Lao script is kept as a word");
+        assert!(words(&"a".repeat(100)).is_empty());
+    }
+
+    #[test]
+    fn lao_runs_are_cut_into_words_as_extraction_cuts_them() {
+        let text = "ກອງປະຊຸມຮ່ວມມື ແຂວງອັດຕະປື";
+        let got = words(text);
+        let w: Vec<&str> = got.iter().map(|(w, _, _)| w.as_str()).collect();
+        assert!(w.len() >= 4, "{w:?}");
+        assert_eq!(w[0], "ກອງ");
+        let (_, a, b) = got[1];
+        assert_eq!(&text[a..b], "ປະຊຸມ");
+        // spellings made one: ຫລ and ຫຼ, ໍາ and ຳ
+        assert_eq!(words("ສະຫລຸບ")[0].0, words("ສະຫຼຸບ")[0].0);
+        assert_eq!(words("ຈໍາປາສັກ"), words("ຈຳປາສັກ").into_iter().map(|(w, a, _)| (w, a, "ຈໍາປາສັກ".len())).collect::<Vec<_>>());
         assert!(words(&"a".repeat(100)).is_empty());
         assert!(words(" ,.; ").is_empty());
     }

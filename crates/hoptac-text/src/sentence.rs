@@ -22,7 +22,13 @@ const ABBREVIATIONS: [&str; 16] =
 
 fn is_abbreviation(word: &str) -> bool {
     let lower = word.to_lowercase();
-    ABBREVIATIONS.contains(&lower.as_str()) || (word.chars().count() == 1 && word.chars().all(char::is_uppercase))
+    // an initial, or letters joined by stops ("U.S", "ພ.ສ", "ສ.ປ.ປ"): in a script without case
+    // (Lao) a single letter is an initial too
+    let initials = word.split('.').all(|part| {
+        let mut cs = part.chars();
+        matches!((cs.next(), cs.next()), (Some(c), None) if c.is_uppercase() || crate::lao::is_lao(c))
+    });
+    ABBREVIATIONS.contains(&lower.as_str()) || initials
 }
 
 fn can_start_sentence(c: char) -> bool {
@@ -131,6 +137,12 @@ mod tests {
             vec!["Tại TP. Kon Tum có 1.5 triệu người.", "Hết."]
         );
         assert_eq!(split("Ông Nguyễn V. An đến."), vec!["Ông Nguyễn V. An đến."]);
+    }
+
+    #[test]
+    fn initials_joined_by_stops_end_no_sentence() {
+        assert_eq!(split("ວັນທີ 5 ທັນວາ ພ.ສ. 2566 ທີ່ເມືອງ."), vec!["ວັນທີ 5 ທັນວາ ພ.ສ. 2566 ທີ່ເມືອງ."]);
+        assert_eq!(split("The U.S. Embassy. Next"), vec!["The U.S. Embassy.", "Next"]);
     }
 
     #[test]

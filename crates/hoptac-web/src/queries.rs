@@ -240,7 +240,13 @@ pub struct SearchParams {
 
 /// Search with the request's filters: `limit` hits, the first `snippets` of them with a passage.
 pub fn search(st: &AppState, p: &SearchParams, limit: usize, snippets: usize) -> Result<Results, WebError> {
-    let mut q = SearchQuery { text: p.q.clone(), limit, snippets: Some(snippets), ..Default::default() };
+    let (named, text_rest) = hoptac_app::places::named_in_query(st.gazetteer, &p.q);
+    let text_places = named
+        .iter()
+        .map(|id| dossier::with_predecessors(id, &st.places).into_iter().map(|p| p.to_string()).collect())
+        .collect();
+    let mut q =
+        SearchQuery { text: p.q.clone(), text_places, text_rest, limit, snippets: Some(snippets), ..Default::default() };
     if let Some(place) = p.place.as_deref().filter(|s| !s.trim().is_empty()) {
         let id = hoptac_app::places::resolve(st.gazetteer, place)?;
         q.places = dossier::with_predecessors(&id, &st.places).into_iter().map(|p| p.to_string()).collect();

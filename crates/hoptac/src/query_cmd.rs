@@ -91,8 +91,15 @@ pub fn search(store_path: &Path, args: SearchArgs) -> Result<ExitCode> {
         (None, None) => None,
         (a, b) => Some((a.unwrap_or(i64::MIN), b.unwrap_or(i64::MAX))),
     };
+    let (named, text_rest) = hoptac_app::places::named_in_query(g, &args.query);
+    let text_places = named
+        .iter()
+        .map(|id| hoptac_store::dossier::with_predecessors(id, &stored_places).into_iter().map(|p| p.to_string()).collect())
+        .collect();
     let query = SearchQuery {
         text: args.query.clone(),
+        text_places,
+        text_rest,
         places,
         years,
         kinds: args.kind.clone(),

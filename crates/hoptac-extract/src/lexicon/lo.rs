@@ -112,6 +112,7 @@ const CUES: &[(&str, Cue)] = &[
     ("ສອງຝ່າຍ", Cue::Collective),
     ("ສອງແຂວງ", Cue::Collective),
     ("ຢູ່", Cue::Venue),
+    ("ທີ່", Cue::VenueNear),
     ("ໃຫ້ແກ່", Cue::Recipient),
     ("ໃຫ້", Cue::Recipient),
     ("ແກ່", Cue::Recipient),

@@ -203,6 +203,8 @@ pub(crate) enum Cue {
     Collective,
     /// tại, at, in: the venue follows.
     Venue,
+    /// A word that means "at" only when a place follows it at once (Lao ທີ່, also "that, which").
+    VenueNear,
     /// cho, tặng, to, for: the receiver follows.
     Recipient,
     /// kỷ niệm, anniversary: dates and counts that follow are not facts of the cooperation.

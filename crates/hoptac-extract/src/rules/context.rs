@@ -108,7 +108,7 @@ impl Parties {
 pub(crate) fn venue(s: &Sent, a: usize, b: usize, anchor: usize) -> (Option<PlaceId>, Vec<usize>) {
     let text = s.text();
     let mut found: Vec<(usize, PlaceId, Vec<usize>)> = Vec::new();
-    for c in s.cues_in(a, b).filter(|c| c.cue == Cue::Venue) {
+    for c in s.cues_in(a, b).filter(|c| matches!(c.cue, Cue::Venue | Cue::VenueNear)) {
         // the first place in the phrase after "tại": "tại Đồn Biên phòng Cửa khẩu quốc tế Bờ Y",
         // "tại Hội trường UBND tỉnh Kon Tum"
         // the most precise place of the phrase ("tại Nghĩa trang liệt sĩ quốc tế Việt - Lào (huyện Anh
@@ -145,6 +145,9 @@ pub(crate) fn venue(s: &Sent, a: usize, b: usize, anchor: usize) -> (Option<Plac
             continue;
         };
         let gap = &text[c.end..p.cue_start.max(c.end)];
+        if c.cue == Cue::VenueNear && !gap.trim().is_empty() {
+            continue;
+        }
         let other_cue =
             s.cues_in(c.end, p.cue_start).any(|x| matches!(x.cue, Cue::Event(_) | Cue::Agreement(_) | Cue::Venue));
         if gap.len() > 80 || other_cue {

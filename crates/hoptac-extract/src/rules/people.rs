@@ -613,22 +613,3 @@ mod tests {
         assert_eq!(r[0].1[3], "Tỉnh trưởng");
     }
 }
-#[cfg(test)]
-mod debug_tests {
-    use super::*;
-    use crate::gazetteer::Gazetteer;
-    use hoptac_text::Sentence;
-    #[test]
-    fn dbg_en() {
-        let text = std::fs::read_to_string("/work/shared/corpus/dev/d29_vientiane_hcm_front_lo.txt").unwrap();
-        let text = text.lines().nth(1).unwrap();
-        let lex = crate::lexicon::lexicon(crate::lexicon::Lang::Lo);
-        let s = Sent::analyse(Gazetteer::builtin(), text, Sentence { start: 0, end: text.len() }, lex, true);
-        eprintln!("cues {:?}", s.cues.iter().map(|c| (&s.text()[c.start..c.end], c.cue)).collect::<Vec<_>>());
-        eprintln!("places {:?}", s.places.iter().map(|p| (&s.text()[p.start..p.end], p.id.as_str())).collect::<Vec<_>>());
-        let t = s.text();
-        let ws = &s.folded.word_starts;
-        let w: Vec<&str> = ws.windows(2).take(14).map(|p| &t[p[0]..p[1]]).collect();
-        eprintln!("starts {:?}", w);
-    }
-}
