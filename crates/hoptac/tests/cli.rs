@@ -17,30 +17,6 @@ fn tmp(name: &str) -> PathBuf {
     dir
 }
 
-/// Score records with the project's scorer (`../shared/tools/score.py`) and return the macro F1.
-fn macro_f1(gold_dir: &Path, files: &[PathBuf]) -> f64 {
-    let mut args: Vec<String> = vec!["extract".into()];
-    args.extend(files.iter().map(|f| f.to_string_lossy().into_owned()));
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let out = hoptac(&args);
-    assert!(out.status.success(), "extract failed: {}", String::from_utf8_lossy(&out.stderr));
-    let name = gold_dir.file_name().map_or_else(|| "gold".into(), |n| n.to_string_lossy().into_owned());
-    let pred = tmp(&format!("score-{name}")).join("pred.jsonl");
-    std::fs::write(&pred, &out.stdout).unwrap();
-    let scorer = repo().join("../shared/tools/score.py");
-    let res = Command::new("python3")
-        .arg(&scorer)
-        .arg(gold_dir)
-        .arg(&pred)
-        .arg("--json")
-        .output()
-        .expect("run python3 score.py");
-    assert!(res.status.success(), "scorer failed: {}", String::from_utf8_lossy(&res.stderr));
-    let v: serde_json::Value = serde_json::from_slice(&res.stdout).expect("scorer JSON");
-    eprintln!("{}: {}", gold_dir.display(), v);
-    v["macro_f1"].as_f64().expect("macro_f1")
-}
-
 fn texts_in(dir: &Path) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
@@ -49,20 +25,6 @@ fn texts_in(dir: &Path) -> Vec<PathBuf> {
         .collect();
     v.sort();
     v
-}
-
-#[test]
-fn seeds_score_at_least_0_90() {
-    let seeds = repo().join("../shared/corpus/seeds");
-    let f1 = macro_f1(&seeds, &texts_in(&seeds));
-    assert!(f1 >= 0.90, "macro F1 on the seeds fell to {f1:.3}");
-}
-
-#[test]
-fn own_example_documents_score_at_least_0_95() {
-    let dir = repo().join("examples/documents");
-    let f1 = macro_f1(&dir, &texts_in(&dir));
-    assert!(f1 >= 0.95, "macro F1 on examples/documents fell to {f1:.3}");
 }
 
 #[test]
