@@ -113,7 +113,11 @@ pub(crate) fn figures_in(s: &Sent) -> Vec<Figure> {
         }
         // "about 10km from the border gate", "cách … 10 km": a distance that places something
         let distance = s.cues_in(unit_end, (unit_end + 8).min(text.len())).any(|c| c.cue == Cue::Distance)
-            || s.cues_in(n.start.saturating_sub(24), n.start).any(|c| c.cue == Cue::Distance);
+            || s.cues_in(n.start.saturating_sub(48), n.start).next_back().is_some_and(|c| c.cue == Cue::Distance)
+            || s.cues_in(n.start.saturating_sub(48), n.start).any(|c| c.cue == Cue::Distance)
+                && !s.cues_in(n.start.saturating_sub(48), n.start).any(|c| {
+                    matches!(c.cue, Cue::Held | Cue::Planned | Cue::Commit | Cue::Deliver | Cue::Measure)
+                });
         // "hai đoàn đại biểu": the delegations taking part, not a count anyone reports
         let parties_counted = !n.digits && n.value <= 3.0 && matches!(unit, Unit::Delegation | Unit::Person);
         if (distance && unit == Unit::Km) || parties_counted {
