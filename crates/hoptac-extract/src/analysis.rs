@@ -80,6 +80,25 @@ impl<'a> Sent<'a> {
         Sent { start: s.start, src, folded, places, qualifier, dates, numbers, cues, lex }
     }
 
+    /// Drop the places that lie in `ranges` of the document (text that is not the article's).
+    pub fn forget_places_in(&mut self, ranges: &[(usize, usize)]) {
+        if ranges.iter().all(|&(a, b)| b <= self.start || a >= self.start + self.src.len()) {
+            return;
+        }
+        let keep: Vec<bool> = self
+            .places
+            .iter()
+            .map(|p| {
+                let at = self.start + self.folded.to_source(p.start);
+                !ranges.iter().any(|&(a, b)| a <= at && at < b)
+            })
+            .collect();
+        let mut k = keep.iter();
+        self.places.retain(|_| *k.next().unwrap_or(&true));
+        let mut k = keep.iter();
+        self.qualifier.retain(|_| *k.next().unwrap_or(&true));
+    }
+
     pub fn text(&self) -> &str {
         &self.folded.text
     }

@@ -93,8 +93,18 @@ impl Extractor {
         };
         let sents: Vec<Sent> = sentences(text, layout.article_start..layout.article_end)
             .into_iter()
-            .filter(|s| layout.in_article(s.start))
-            .map(|s| Sent::analyse(self.gazetteer, text, s, lex, lao))
+            .filter_map(|s| {
+                // a sentence opening with skipped text (a dateline) starts after it
+                let start = layout.skipped.iter().find(|&&(a, b)| a <= s.start && s.start < b && b < s.end).map_or(s.start, |&(_, b)| b);
+                let s = hoptac_text::Sentence { start, end: s.end };
+                layout.in_article(s.start).then_some(s)
+            })
+            .map(|s| {
+                let mut sent = Sent::analyse(self.gazetteer, text, s, lex, lao);
+                // places inside skipped text (a dateline after a caption) are not the article's
+                sent.forget_places_in(&layout.skipped);
+                sent
+            })
             .collect();
         // the year an undated article is written in: an anniversary range, else "60 năm … quan hệ
         // ngoại giao" counted from its start
@@ -166,8 +176,9 @@ impl Extractor {
         for c in agreement_cands {
             let mut a = c.agreement;
             a.parties = c.parties.settle(&partnership);
-            // signed at the article's occasion: its date
-            if c.signed_here && a.signed.is_none() && a.period.is_none() {
+            // signed at the article's occasion, or minutes that name no other meeting: its date
+            let own_minutes = a.kind == AgreementKind::Minutes && c.meeting.is_none();
+            if (c.signed_here || own_minutes) && a.signed.is_none() && a.period.is_none() {
                 a.signed = main.as_ref().and_then(|m| m.date).or(c.sentence_date);
             }
             if let (None, Some((kind, ordinal))) = (a.signed, c.meeting) {

@@ -218,6 +218,17 @@ fn doubled_headline(line: &str) -> bool {
     })
 }
 
+/// A dateline: where a news agency filed the story, "Vientiane (VNA) –", "Kon Tum (TTXVN) -".
+/// Returns the byte ranges of the place part (the story is not about it).
+fn datelines(text: &str) -> Vec<(usize, usize)> {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = RE.get_or_init(|| {
+        regex::Regex::new(r"(?m)(?:^|[.)|]\s*)(\p{Lu}[\p{L}\p{M}'’ .]{1,40}?)\s*\(\p{Lu}{2,8}\)\s*[-–—]")
+            .expect("static regex")
+    });
+    re.captures_iter(text).filter_map(|c| c.get(1)).map(|m| (m.start(), m.end())).collect()
+}
+
 /// A line that reads like a headline: short, and without a closing full stop.
 fn headline_like(line: &str) -> bool {
     let t = line.trim();
@@ -243,6 +254,7 @@ pub fn layout(text: &str) -> Layout {
         out.published = Some(d);
         out.article_start = len;
     }
+    out.skipped.extend(datelines(text));
     let all: Vec<(usize, &str)> = lines(text).collect();
     for &(start, line) in &all {
         match marker(line) {
@@ -375,6 +387,16 @@ mod tests {
         let l = layout(t);
         assert!(!l.in_article(t.find("Campuchia").unwrap()));
         assert!(l.in_article(t.find("Đoạn hai").unwrap()));
+    }
+
+    #[test]
+    fn datelines_are_not_article_text() {
+        let t = "Title\nVientiane (VNA) – Authorities of Bolikhamxay met.\nPhoto caption (Photo: VNA)Quang Nam (VNA) – Officials met.";
+        let l = layout(t);
+        assert!(!l.in_article(t.find("Vientiane").unwrap()));
+        assert!(l.in_article(t.find("Authorities").unwrap()));
+        assert!(!l.in_article(t.find("Quang Nam").unwrap()));
+        assert!(l.in_article(t.find("Officials").unwrap()));
     }
 
     #[test]
