@@ -91,7 +91,11 @@ pub fn resolve(g: &Gazetteer, input: &str) -> Result<PlaceId> {
 /// word, is left as text.
 pub fn named_in_query(g: &Gazetteer, text: &str) -> (Vec<PlaceId>, String) {
     let words: Vec<&str> = text.split_whitespace().collect();
-    let index = if std::ptr::eq(g, Gazetteer::builtin()) { BUILTIN.get_or_init(|| spellings(g)) } else { return (Vec::new(), text.to_string()) };
+    let index = if std::ptr::eq(g, Gazetteer::builtin()) {
+        BUILTIN.get_or_init(|| spellings(g))
+    } else {
+        return (Vec::new(), text.to_string());
+    };
     let mut ids = Vec::new();
     let mut rest: Vec<&str> = Vec::new();
     let mut i = 0;

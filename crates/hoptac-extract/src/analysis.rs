@@ -60,17 +60,17 @@ impl<'a> Sent<'a> {
         let classifiers = lex.words.classifiers;
         let wants_words = english
             || cues.iter().any(|c| {
-            matches!(c.cue, Cue::Unit(_)) && {
-                let before = folded.text[..c.start].trim_end();
-                let last = before.rsplit(' ').next().unwrap_or("");
-                let last = if classifiers.contains(&last) {
-                    before[..before.len() - last.len()].trim_end().rsplit(' ').next().unwrap_or("")
-                } else {
-                    last
-                };
-                is_number_word(last)
-            }
-        });
+                matches!(c.cue, Cue::Unit(_)) && {
+                    let before = folded.text[..c.start].trim_end();
+                    let last = before.rsplit(' ').next().unwrap_or("");
+                    let last = if classifiers.contains(&last) {
+                        before[..before.len() - last.len()].trim_end().rsplit(' ').next().unwrap_or("")
+                    } else {
+                        last
+                    };
+                    is_number_word(last)
+                }
+            });
         let mut dates = if wants_dates { dates(&folded.text) } else { Vec::new() };
         if wants_dates && !lex.words.months.is_empty() {
             named_month_dates(&folded.text, lex.words.months, &mut dates);
@@ -247,9 +247,7 @@ fn named_month_dates(text: &str, months: &[(&str, u8)], out: &mut Vec<DateMentio
             let value = match (day, year) {
                 (Some(d), Some(y)) => PartialDate::ymd(y, month, d).map(DateValue::Date),
                 (None, Some(y)) => PartialDate::month(y, month).map(DateValue::Date),
-                (Some(d), None) => {
-                    PartialDate::ymd(2000, month, d).map(|_| DateValue::DayMonth { day: d, month })
-                }
+                (Some(d), None) => PartialDate::ymd(2000, month, d).map(|_| DateValue::DayMonth { day: d, month }),
                 (None, None) => Some(DateValue::Month { month }),
             };
             if let Some(value) = value {

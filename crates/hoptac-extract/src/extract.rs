@@ -95,7 +95,11 @@ impl Extractor {
             .into_iter()
             .filter_map(|s| {
                 // a sentence opening with skipped text (a dateline) starts after it
-                let start = layout.skipped.iter().find(|&&(a, b)| a <= s.start && s.start < b && b < s.end).map_or(s.start, |&(_, b)| b);
+                let start = layout
+                    .skipped
+                    .iter()
+                    .find(|&&(a, b)| a <= s.start && s.start < b && b < s.end)
+                    .map_or(s.start, |&(_, b)| b);
                 let s = hoptac_text::Sentence { start, end: s.end };
                 layout.in_article(s.start).then_some(s)
             })
@@ -108,8 +112,8 @@ impl Extractor {
             .collect();
         // the year an undated article is written in: an anniversary range, else "60 năm … quan hệ
         // ngoại giao" counted from its start
-        let document_year = hoptac_text::date::anniversary_year(article)
-            .or_else(|| sents.iter().find_map(|s| s.anniversary_year()));
+        let document_year =
+            hoptac_text::date::anniversary_year(article).or_else(|| sents.iter().find_map(|s| s.anniversary_year()));
         let years = Years { published: document_date, document: document_year, minutes_of };
         // the headline and the first sentence say what the article is about
         let lead_date = sents.iter().take(2).find_map(|s| {

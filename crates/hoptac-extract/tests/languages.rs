@@ -8,7 +8,12 @@ fn read(text: &str) -> ExtractRecord {
     Extractor::new().extract("t.txt", text, "UTF-8")
 }
 
-fn events(text: &str) -> Vec<(EventKind, Option<u32>, Option<String>, EventStatus, Option<String>)> {
+/// kind, ordinal, date, status, place
+type EventRow = (EventKind, Option<u32>, Option<String>, EventStatus, Option<String>);
+/// kind, signed, period, parties
+type AgreementRow = (AgreementKind, Option<String>, Option<(i16, i16)>, Vec<String>);
+
+fn events(text: &str) -> Vec<EventRow> {
     read(text)
         .events
         .into_iter()
@@ -16,7 +21,7 @@ fn events(text: &str) -> Vec<(EventKind, Option<u32>, Option<String>, EventStatu
         .collect()
 }
 
-fn agreements(text: &str) -> Vec<(AgreementKind, Option<String>, Option<(i16, i16)>, Vec<String>)> {
+fn agreements(text: &str) -> Vec<AgreementRow> {
     read(text)
         .agreements
         .into_iter()
@@ -76,13 +81,19 @@ fn vi_talks_during_a_visit_are_one_event_of_the_first_day() {
 
 #[test]
 fn vi_a_custom_is_no_event() {
-    assert!(events("Lực lượng biên phòng hai huyện Mường Lát và Viêng Xay thường xuyên tổ chức giao ban định kỳ.").is_empty());
+    assert!(events("Lực lượng biên phòng hai huyện Mường Lát và Viêng Xay thường xuyên tổ chức giao ban định kỳ.")
+        .is_empty());
 }
 
 #[test]
 fn vi_memorandum_with_period_and_signing_date() {
-    let a = agreements("Ngày 20/4/2023, tỉnh Quảng Trị và tỉnh Savannakhẹt ký kết Bản ghi nhớ hợp tác giai đoạn 2023-2027.");
-    assert_eq!(a, vec![(AgreementKind::Mou, s("2023-04-20"), Some((2023, 2027)), vec!["VN-25".into(), "LA-SV".into()])]);
+    let a = agreements(
+        "Ngày 20/4/2023, tỉnh Quảng Trị và tỉnh Savannakhẹt ký kết Bản ghi nhớ hợp tác giai đoạn 2023-2027.",
+    );
+    assert_eq!(
+        a,
+        vec![(AgreementKind::Mou, s("2023-04-20"), Some((2023, 2027)), vec!["VN-25".into(), "LA-SV".into()])]
+    );
 }
 
 #[test]
@@ -94,7 +105,10 @@ fn vi_minutes_named_after_a_meeting() {
 
 #[test]
 fn vi_a_wish_is_no_agreement() {
-    assert!(agreements("Hai bên đề nghị xây dựng bản ghi nhớ hợp tác giai đoạn mới giữa tỉnh Điện Biên và tỉnh Phông Xa Lỳ.").is_empty());
+    assert!(agreements(
+        "Hai bên đề nghị xây dựng bản ghi nhớ hợp tác giai đoạn mới giữa tỉnh Điện Biên và tỉnh Phông Xa Lỳ."
+    )
+    .is_empty());
 }
 
 #[test]
@@ -154,7 +168,10 @@ fn en_memorandum_with_period() {
     let a = agreements(
         "date 2023-06-02 Ha Tinh and Bolikhamxay signed a memorandum of understanding on cooperation for 2023-2027 on June 1.",
     );
-    assert_eq!(a, vec![(AgreementKind::Mou, s("2023-06-01"), Some((2023, 2027)), vec!["VN-23".into(), "LA-BL".into()])]);
+    assert_eq!(
+        a,
+        vec![(AgreementKind::Mou, s("2023-06-01"), Some((2023, 2027)), vec!["VN-23".into(), "LA-BL".into()])]
+    );
 }
 
 #[test]

@@ -269,10 +269,8 @@ impl SearchIndex {
                     let any: Vec<(Occur, Box<dyn Query>)> = ids
                         .iter()
                         .map(|id| {
-                            let t: Box<dyn Query> = Box::new(TermQuery::new(
-                                Term::from_field_text(f.places, id),
-                                IndexRecordOption::Basic,
-                            ));
+                            let t: Box<dyn Query> =
+                                Box::new(TermQuery::new(Term::from_field_text(f.places, id), IndexRecordOption::Basic));
                             (Occur::Should, t)
                         })
                         .collect();

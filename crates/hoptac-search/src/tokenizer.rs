@@ -152,7 +152,10 @@ mod tests {
         assert_eq!(&text[a..b], "ປະຊຸມ");
         // spellings made one: ຫລ and ຫຼ, ໍາ and ຳ
         assert_eq!(words("ສະຫລຸບ")[0].0, words("ສະຫຼຸບ")[0].0);
-        assert_eq!(words("ຈໍາປາສັກ"), words("ຈຳປາສັກ").into_iter().map(|(w, a, _)| (w, a, "ຈໍາປາສັກ".len())).collect::<Vec<_>>());
+        assert_eq!(
+            words("ຈໍາປາສັກ"),
+            words("ຈຳປາສັກ").into_iter().map(|(w, a, _)| (w, a, "ຈໍາປາສັກ".len())).collect::<Vec<_>>()
+        );
         assert!(words(&"a".repeat(100)).is_empty());
         assert!(words(" ,.; ").is_empty());
     }

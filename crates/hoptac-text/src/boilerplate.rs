@@ -201,7 +201,7 @@ fn archive_date(text: &str) -> Option<(PartialDate, usize)> {
 fn doubled_headline(line: &str) -> bool {
     let t = line.trim();
     let n = t.len();
-    if n < 40 || n > 600 {
+    if !(40..=600).contains(&n) {
         return false;
     }
     let mut mid = n / 2;
@@ -240,10 +240,7 @@ fn headline_like(line: &str) -> bool {
 /// lower-case letter followed at once by a capital that opens a word, twice or more.
 fn glued_headlines(line: &str) -> bool {
     let chars: Vec<char> = line.chars().collect();
-    let joins = chars
-        .windows(3)
-        .filter(|w| w[0].is_lowercase() && w[1].is_uppercase() && w[2].is_lowercase())
-        .count();
+    let joins = chars.windows(3).filter(|w| w[0].is_lowercase() && w[1].is_uppercase() && w[2].is_lowercase()).count();
     joins >= 2
 }
 

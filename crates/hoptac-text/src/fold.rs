@@ -223,7 +223,7 @@ pub fn fold(text: &str) -> Folded {
     let mut word_starts = Vec::with_capacity(text.len() / 5);
     // the previous folded character: None at the start, Some(true) for a word character
     let mut prev: Option<(bool, bool)> = None; // (word char, ASCII digit)
-    // where the run of Lao letters being read starts in the folded text
+                                               // where the run of Lao letters being read starts in the folded text
     let mut lao_run: Option<usize> = None;
     // characters already read by a look-ahead (a Lao spelling made one) end before this
     let mut skip_to = 0usize;

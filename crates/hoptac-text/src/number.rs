@@ -332,7 +332,10 @@ mod tests {
         assert_eq!(vi("2.500 kíp"), vec![2500.0]);
         assert_eq!(vi("12,5 km"), vec![12.5]);
         assert_eq!(
-            numbers("1,500 students and 2.5 million", Convention::English, EN).iter().map(|n| n.value).collect::<Vec<_>>(),
+            numbers("1,500 students and 2.5 million", Convention::English, EN)
+                .iter()
+                .map(|n| n.value)
+                .collect::<Vec<_>>(),
             vec![1500.0, 2.5e6]
         );
     }

@@ -245,8 +245,14 @@ pub fn search(st: &AppState, p: &SearchParams, limit: usize, snippets: usize) ->
         .iter()
         .map(|id| dossier::with_predecessors(id, &st.places).into_iter().map(|p| p.to_string()).collect())
         .collect();
-    let mut q =
-        SearchQuery { text: p.q.clone(), text_places, text_rest, limit, snippets: Some(snippets), ..Default::default() };
+    let mut q = SearchQuery {
+        text: p.q.clone(),
+        text_places,
+        text_rest,
+        limit,
+        snippets: Some(snippets),
+        ..Default::default()
+    };
     if let Some(place) = p.place.as_deref().filter(|s| !s.trim().is_empty()) {
         let id = hoptac_app::places::resolve(st.gazetteer, place)?;
         q.places = dossier::with_predecessors(&id, &st.places).into_iter().map(|p| p.to_string()).collect();

@@ -94,7 +94,9 @@ pub fn search(store_path: &Path, args: SearchArgs) -> Result<ExitCode> {
     let (named, text_rest) = hoptac_app::places::named_in_query(g, &args.query);
     let text_places = named
         .iter()
-        .map(|id| hoptac_store::dossier::with_predecessors(id, &stored_places).into_iter().map(|p| p.to_string()).collect())
+        .map(|id| {
+            hoptac_store::dossier::with_predecessors(id, &stored_places).into_iter().map(|p| p.to_string()).collect()
+        })
         .collect();
     let query = SearchQuery {
         text: args.query.clone(),

@@ -87,7 +87,11 @@ fn dev_corpus_floor_per_language() {
     let dev = shared().join("corpus/dev");
     for (lang, floor) in [("vi", 0.95), ("en", 0.92), ("lo", 0.90)] {
         let v = score_language(&dev, Some(lang));
-        assert!(macro_f1(&v) >= floor, "{lang}: macro F1 on the dev corpus fell to {:.3} (floor {floor})", macro_f1(&v));
+        assert!(
+            macro_f1(&v) >= floor,
+            "{lang}: macro F1 on the dev corpus fell to {:.3} (floor {floor})",
+            macro_f1(&v)
+        );
     }
 }
 

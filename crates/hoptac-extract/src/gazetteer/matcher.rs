@@ -312,10 +312,8 @@ impl Matcher {
             }
             let before_ok = !text[..start].chars().next_back().is_some_and(hoptac_text::is_word_char);
             let after_ok = !text[end..].chars().next().is_some_and(hoptac_text::is_word_char);
-            let capital = source
-                .get(folded.to_source(start)..)
-                .and_then(|s| s.chars().next())
-                .is_some_and(char::is_uppercase);
+            let capital =
+                source.get(folded.to_source(start)..).and_then(|s| s.chars().next()).is_some_and(char::is_uppercase);
             if !(before_ok && after_ok && capital) {
                 continue;
             }
@@ -329,7 +327,9 @@ impl Matcher {
             };
             let Some(cand) = self.choose(g, &self.toneless_patterns[m.pattern], classifier) else { continue };
             let place = g.place(cand.place);
-            if classifier.is_none() && place.level.rank() >= Level::District.rank() && part_of_a_name(source, folded, start)
+            if classifier.is_none()
+                && place.level.rank() >= Level::District.rank()
+                && part_of_a_name(source, folded, start)
             {
                 continue;
             }

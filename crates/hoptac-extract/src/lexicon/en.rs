@@ -1,19 +1,51 @@
 //! English: the words the rules read in English text (folded: lower case).
 
-use super::{Cue, Words};
 use super::{a, e, u, AK, EK};
+use super::{Cue, Words};
 use hoptac_core::Unit;
 
 pub(crate) const WORDS: Words = Words {
     cues: CUES,
     titles: TITLES,
     // honorifics and ranks, word by word ("Maj. Gen", "Sen. Lt. Gen": each word and its stop)
-    honorifics: &["mr", "mrs", "ms", "madam", "h.e", "dr", "col", "lt", "maj", "gen", "brig", "sen", "capt", "prof", "assoc"],
+    honorifics: &[
+        "mr", "mrs", "ms", "madam", "h.e", "dr", "col", "lt", "maj", "gen", "brig", "sen", "capt", "prof", "assoc",
+    ],
     organisations: ORGANISATIONS,
     stop_words: &[
-        "said", "told", "is", "was", "has", "had", "led", "signed", "visited", "presented", "and", "who", "spoke",
-        "noted", "highlighted", "affirmed", "stressed", "briefed", "expressed", "wished", "hoped", "speaks",
-        "welcomed", "received", "thanked", "praised", "emphasised", "emphasized", "at", "in", "on", "to", "with",
+        "said",
+        "told",
+        "is",
+        "was",
+        "has",
+        "had",
+        "led",
+        "signed",
+        "visited",
+        "presented",
+        "and",
+        "who",
+        "spoke",
+        "noted",
+        "highlighted",
+        "affirmed",
+        "stressed",
+        "briefed",
+        "expressed",
+        "wished",
+        "hoped",
+        "speaks",
+        "welcomed",
+        "received",
+        "thanked",
+        "praised",
+        "emphasised",
+        "emphasized",
+        "at",
+        "in",
+        "on",
+        "to",
+        "with",
     ],
     classifiers: &["sets of", "sets of the"],
     family_names: &[

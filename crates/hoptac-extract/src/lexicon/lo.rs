@@ -2,8 +2,8 @@
 //! segmenter finds (see `hoptac_text::lao`), after folding (ຫຼ = ຫລ, ໜ = ຫນ, ຳ = ໍາ), so each
 //! word is written once here in either spelling.
 
-use super::{Cue, Words};
 use super::{a, e, u, AK, EK};
+use super::{Cue, Words};
 use hoptac_core::Unit;
 
 pub(crate) const WORDS: Words = Words {
@@ -14,8 +14,32 @@ pub(crate) const WORDS: Words = Words {
     organisations: &[],
     // words that end a name: with, said, and, is, gave, from, of, who …
     stop_words: &[
-        "ພ້ອມ", "ກ່າວ", "ໄດ້", "ແລະ", "ເປັນ", "ນຳ", "ໃຫ້", "ຢູ່", "ທີ່", "ຊຶ່ງ", "ເຊິ່ງ", "ໄປ", "ມາ", "ຈາກ", "ຂອງ",
-        "ໃນ", "ເຂົ້າ", "ຕ້ອນ", "ຮັບ", "ມອບ", "ແລ້ວ", "ໂດຍ", "ຄະນະ", "ແຂວງ", "ເມືອງ", "ນະຄອນ",
+        "ພ້ອມ",
+        "ກ່າວ",
+        "ໄດ້",
+        "ແລະ",
+        "ເປັນ",
+        "ນຳ",
+        "ໃຫ້",
+        "ຢູ່",
+        "ທີ່",
+        "ຊຶ່ງ",
+        "ເຊິ່ງ",
+        "ໄປ",
+        "ມາ",
+        "ຈາກ",
+        "ຂອງ",
+        "ໃນ",
+        "ເຂົ້າ",
+        "ຕ້ອນ",
+        "ຮັບ",
+        "ມອບ",
+        "ແລ້ວ",
+        "ໂດຍ",
+        "ຄະນະ",
+        "ແຂວງ",
+        "ເມືອງ",
+        "ນະຄອນ",
     ],
     classifiers: &[],
     family_names: &[],

@@ -266,7 +266,6 @@ pub(crate) const fn u(k: Unit) -> Cue {
 pub(crate) use hoptac_core::AgreementKind as AK;
 pub(crate) use hoptac_core::EventKind as EK;
 
-
 /// A cue found in folded text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct CueMention {

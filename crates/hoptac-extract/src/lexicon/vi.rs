@@ -1,8 +1,8 @@
 //! Vietnamese: the words the rules read in Vietnamese text. Folding makes case and the old and
 //! new tone placement (hoà / hòa, uỷ / ủy) one, so each word is written once here.
 
-use super::{Cue, Words};
 use super::{a, e, u, AK, EK};
+use super::{Cue, Words};
 use hoptac_core::Unit;
 
 pub(crate) const WORDS: Words = Words {
@@ -14,9 +14,9 @@ pub(crate) const WORDS: Words = Words {
     classifiers: &["suất", "lượt", "bộ", "chiếc", "cái", "tấm", "em", "đợt"],
     family_names: &[
         "nguyễn", "trần", "lê", "phạm", "hoàng", "huỳnh", "phan", "vũ", "võ", "đặng", "bùi", "đỗ", "hồ", "ngô",
-        "dương", "lý", "đinh", "đoàn", "trương", "lương", "đào", "mai", "trịnh", "cao", "tạ", "hà", "tô", "lâm",
-        "văn", "thái", "châu", "chu", "la", "lò", "quàng", "lầu", "y", "a", "vừ", "giàng", "sùng", "thào", "lường",
-        "cầm", "hầu", "mùa", "tòng", "vi", "lộc", "triệu", "nông", "kiều", "khổng", "quách", "trịnh",
+        "dương", "lý", "đinh", "đoàn", "trương", "lương", "đào", "mai", "trịnh", "cao", "tạ", "hà", "tô", "lâm", "văn",
+        "thái", "châu", "chu", "la", "lò", "quàng", "lầu", "y", "a", "vừ", "giàng", "sùng", "thào", "lường", "cầm",
+        "hầu", "mùa", "tòng", "vi", "lộc", "triệu", "nông", "kiều", "khổng", "quách", "trịnh",
     ],
     ordinals: &[
         ("nhất", 1),
@@ -515,6 +515,6 @@ const ORGANISATIONS: &[&str] = &[
 /// Lower-case words that end a title: what the person did or said.
 const STOP_WORDS: &[&str] = &[
     "làm", "cho", "phát", "ký", "đánh", "nhấn", "tặng", "trao", "khẳng", "chủ", "tham", "dự", "và", "đã", "thông",
-    "bày", "đề", "cùng", "với", "tiếp", "chúc", "mong", "đến", "tới", "sang", "dẫn", "thăm", "nói", "là", "được",
-    "có", "thay", "tại", "trong", "vừa", "ở",
+    "bày", "đề", "cùng", "với", "tiếp", "chúc", "mong", "đến", "tới", "sang", "dẫn", "thăm", "nói", "là", "được", "có",
+    "thay", "tại", "trong", "vừa", "ở",
 ];

@@ -41,8 +41,7 @@ pub(crate) fn agreements_in(s: &Sent, years: &Years) -> Vec<AgreementCand> {
         let next = agreement_cues.get(n + 1).map_or(cb, |x| x.0.min(cb));
         let twinning = s.cues_in(start, end).any(|c| c.cue == Cue::SignedTwinning);
         // a signing word just before ("đã ký kết chương trình hợp tác") or just after ("… đã ký kết")
-        let sign_before =
-            twinning || s.cues_in(start.saturating_sub(24), start).any(|c| c.cue == Cue::Sign);
+        let sign_before = twinning || s.cues_in(start.saturating_sub(24), start).any(|c| c.cue == Cue::Sign);
         let sign_after = s.cues_in(end, (end + 24).min(text.len())).any(|c| c.cue == Cue::Sign);
         let realis_before = s
             .cues_in(ca, start)
@@ -59,7 +58,8 @@ pub(crate) fn agreements_in(s: &Sent, years: &Years) -> Vec<AgreementCand> {
         };
         // an agreement named after a meeting is its minutes ("biên bản ghi nhớ hội đàm")
         let meeting = meeting_named(s, end, next);
-        let kind = if kind == AgreementKind::Mou && meeting.is_some() && !twinning { AgreementKind::Minutes } else { kind };
+        let kind =
+            if kind == AgreementKind::Mou && meeting.is_some() && !twinning { AgreementKind::Minutes } else { kind };
         // modality: the nearest modal word before it in the clause, or "giai đoạn mới" after it
         let mut realis = false;
         let mut irrealis = s.cues_in(end, next).any(|c| c.cue == Cue::Irrealis);
@@ -188,4 +188,3 @@ fn meeting_named(s: &Sent, end: usize, next: usize) -> Option<(EventKind, Option
 pub(crate) fn signed_at_meeting(s: &Sent) -> Option<Span> {
     s.cues.iter().find(|c| c.cue == Cue::SignedAtMeeting).map(|c| s.span(c.start, c.end))
 }
-

@@ -50,7 +50,8 @@ impl Years {
     pub fn ago(&self, s: &Sent) -> Option<PartialDate> {
         let p = self.published.filter(|p| p.precision() == 3)?;
         let (_, n) = s.lex.words.ago.iter().find(|(w, _)| s.text().contains(&hoptac_text::fold(w).text))?;
-        let day = jiff::civil::date(p.year, p.month? as i8, p.day? as i8).checked_sub(jiff::Span::new().days(*n)).ok()?;
+        let day =
+            jiff::civil::date(p.year, p.month? as i8, p.day? as i8).checked_sub(jiff::Span::new().days(*n)).ok()?;
         PartialDate::ymd(day.year(), day.month() as u8, day.day() as u8)
     }
 
@@ -268,4 +269,3 @@ pub(crate) fn partnership(
     }
     sets.first().map(|p| (*p).clone()).unwrap_or_default()
 }
-

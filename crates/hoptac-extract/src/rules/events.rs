@@ -83,7 +83,14 @@ pub(crate) fn ordinal(s: &Sent, cue_start: usize, cue_end: usize, next_event: us
 
 /// Held or planned: the nearest tense word after the meeting word (up to the next meeting),
 /// else before it in the sentence, else the year against the document's own year.
-fn status(s: &Sent, cue_start: usize, cue_end: usize, next_event: usize, date: Option<PartialDate>, years: &Years) -> EventStatus {
+fn status(
+    s: &Sent,
+    cue_start: usize,
+    cue_end: usize,
+    next_event: usize,
+    date: Option<PartialDate>,
+    years: &Years,
+) -> EventStatus {
     // verbs of holding ("tổ chức", "diễn ra") say nothing of tense: "sẽ tổ chức", "đã tổ chức"
     for c in s.cues_in(cue_end, next_event) {
         match c.cue {
@@ -108,8 +115,16 @@ fn status(s: &Sent, cue_start: usize, cue_end: usize, next_event: usize, date: O
 /// The date written for a meeting at `anchor` within `(a, b)`: the most precise, nearest first
 /// (the first day of several: "từ ngày 6/3/2024 đến ngày 8/3/2024"); with the day and month as
 /// written, and whether any date was written.
-fn written_date(s: &Sent, a: usize, b: usize, anchor: usize, years: &Years) -> (Option<PartialDate>, Option<(u8, u8)>, bool) {
-    let mut all: Vec<(u8, usize, Option<PartialDate>, Option<(u8, u8)>)> = Vec::new();
+fn written_date(
+    s: &Sent,
+    a: usize,
+    b: usize,
+    anchor: usize,
+    years: &Years,
+) -> (Option<PartialDate>, Option<(u8, u8)>, bool) {
+    // (precision, distance from the anchor, the date, its day and month as written)
+    type Written = (u8, usize, Option<PartialDate>, Option<(u8, u8)>);
+    let mut all: Vec<Written> = Vec::new();
     for d in s.dates.iter().filter(|d| d.start >= a && d.end <= b) {
         let (resolved, day, precision) = match d.value {
             DateValue::Date(p) => (Some(p), p.day.zip(p.month), p.precision()),
@@ -169,8 +184,14 @@ pub(crate) fn events_in(s: &Sent, years: &Years, same_day: Option<PartialDate>, 
         let (mut date, mut day, mut explicit) = written_date(s, ca, cb, start, years);
         // a meeting named by minutes takes the date written right after its name
         // ("Biên bản Hội đàm năm 2024")
-        if s.cues_in(ca, start).next_back().is_some_and(|c| matches!(c.cue, Cue::Agreement(_)) && text[c.end..start].trim().len() <= 6) {
-            let after = s.dates.iter().find(|d| d.start >= end && d.start <= end + 24 && !matches!(d.value, DateValue::Period(_)));
+        if s.cues_in(ca, start)
+            .next_back()
+            .is_some_and(|c| matches!(c.cue, Cue::Agreement(_)) && text[c.end..start].trim().len() <= 6)
+        {
+            let after = s
+                .dates
+                .iter()
+                .find(|d| d.start >= end && d.start <= end + 24 && !matches!(d.value, DateValue::Period(_)));
             if let Some(d) = after {
                 (date, day, explicit) = written_date(s, d.start, d.end, d.start, years);
             }
@@ -322,7 +343,11 @@ fn days_apart(a: (u8, u8), b: (u8, u8)) -> u32 {
 /// The occasions of a document: mentions of the same meeting (by ordinal, by day, or a plain
 /// mention after the article's occasion) are one event of the most specific kind said of it.
 /// `lead_date`: a full date in the article's first sentence, for an occasion dated nowhere else.
-pub(crate) fn occasions(cands: Vec<EventCand>, lead_date: Option<PartialDate>, reference: Option<i16>) -> Vec<EventCand> {
+pub(crate) fn occasions(
+    cands: Vec<EventCand>,
+    lead_date: Option<PartialDate>,
+    reference: Option<i16>,
+) -> Vec<EventCand> {
     let mut occ: Vec<Occasion> = Vec::new();
     for c in cands {
         let apart = c.previous || c.of_minutes || c.event.status == EventStatus::Planned;
@@ -458,7 +483,8 @@ mod tests {
 
     #[test]
     fn english_meetings() {
-        let e = events("date 2024-05-10 Officials of Kon Tum and Attapeu provinces held talks in Kon Tum city on May 9.");
+        let e =
+            events("date 2024-05-10 Officials of Kon Tum and Attapeu provinces held talks in Kon Tum city on May 9.");
         assert_eq!(e, vec![(EventKind::Talks, Some("2024-05-09".into()), EventStatus::Held)]);
         let e = events("date 2022-10-19 Officials of Quang Tri and Salavan met in Dong Ha city on October 18. A delegation of Quang Tri will visit Salavan next year.");
         assert_eq!(e[0], (EventKind::Conference, Some("2022-10-18".into()), EventStatus::Held));

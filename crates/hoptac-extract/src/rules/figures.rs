@@ -115,9 +115,9 @@ pub(crate) fn figures_in(s: &Sent) -> Vec<Figure> {
         let distance = s.cues_in(unit_end, (unit_end + 8).min(text.len())).any(|c| c.cue == Cue::Distance)
             || s.cues_in(n.start.saturating_sub(48), n.start).next_back().is_some_and(|c| c.cue == Cue::Distance)
             || s.cues_in(n.start.saturating_sub(48), n.start).any(|c| c.cue == Cue::Distance)
-                && !s.cues_in(n.start.saturating_sub(48), n.start).any(|c| {
-                    matches!(c.cue, Cue::Held | Cue::Planned | Cue::Commit | Cue::Deliver | Cue::Measure)
-                });
+                && !s
+                    .cues_in(n.start.saturating_sub(48), n.start)
+                    .any(|c| matches!(c.cue, Cue::Held | Cue::Planned | Cue::Commit | Cue::Deliver | Cue::Measure));
         // "hai đoàn đại biểu": the delegations taking part, not a count anyone reports
         let parties_counted = !n.digits && n.value <= 3.0 && matches!(unit, Unit::Delegation | Unit::Person);
         if (distance && unit == Unit::Km) || parties_counted {
@@ -290,10 +290,7 @@ mod tests {
 
     #[test]
     fn lao_money() {
-        assert_eq!(
-            figs("ແຂວງກວາງນາມ ໄດ້ມອບເງິນ 300 ລ້ານດົ້ງ ໃຫ້ແຂວງເຊກອງ"),
-            vec![(FigureKind::Result, 300e6, Unit::Vnd)]
-        );
+        assert_eq!(figs("ແຂວງກວາງນາມ ໄດ້ມອບເງິນ 300 ລ້ານດົ້ງ ໃຫ້ແຂວງເຊກອງ"), vec![(FigureKind::Result, 300e6, Unit::Vnd)]);
         assert_eq!(figs("ມອບເງິນ ໒ ຕື້ກີບ"), vec![(FigureKind::Result, 2e9, Unit::Lak)]);
     }
 

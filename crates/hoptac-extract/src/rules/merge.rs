@@ -63,7 +63,8 @@ pub(crate) fn merge_events(g: &Gazetteer, events: Vec<Event>) -> Vec<Event> {
         let same = candidates.into_iter().find(|&i| {
             let o = &out[i];
             // two venues in different provinces are two occasions on the same day
-            let places_differ = matches!((&o.place, &e.place), (Some(a), Some(b)) if a != b && !a.is_within(b) && !b.is_within(a));
+            let places_differ =
+                matches!((&o.place, &e.place), (Some(a), Some(b)) if a != b && !a.is_within(b) && !b.is_within(a));
             match (o.ordinal, e.ordinal) {
                 (Some(x), Some(y)) => x == y,
                 _ => !places_differ && (date_compatible(o.date, e.date) || (o.date.is_none() && e.date.is_none())),
@@ -189,4 +190,3 @@ fn within_days(x: PartialDate, y: PartialDate, n: u8) -> bool {
 fn within(p: Period, d: PartialDate) -> bool {
     d.year >= p.first - 1 && d.year <= p.first
 }
-

@@ -97,8 +97,6 @@ fn phrase_at(toks: &[Tok], i: usize, set: &PhraseSet) -> usize {
     best
 }
 
-
-
 struct Ctx<'s, 'a> {
     s: &'s Sent<'a>,
     toks: Vec<Tok<'s>>,
@@ -405,7 +403,8 @@ fn uncased_people(s: &Sent, anchors: &[usize]) -> Vec<Person> {
     let mut out = Vec::new();
     for &at in anchors {
         let rest = &text[at..];
-        let Some(h) = lex.words.honorifics.iter().map(|h| hoptac_text::fold(h).text).find(|h| rest.starts_with(h.as_str()))
+        let Some(h) =
+            lex.words.honorifics.iter().map(|h| hoptac_text::fold(h).text).find(|h| rest.starts_with(h.as_str()))
         else {
             continue;
         };
@@ -552,7 +551,13 @@ mod tests {
             "lo" => crate::lexicon::Lang::Lo,
             _ => crate::lexicon::Lang::Vi,
         };
-        let s = Sent::analyse(Gazetteer::builtin(), text, Sentence { start: 0, end: text.len() }, crate::lexicon::lexicon(lang), false);
+        let s = Sent::analyse(
+            Gazetteer::builtin(),
+            text,
+            Sentence { start: 0, end: text.len() },
+            crate::lexicon::lexicon(lang),
+            false,
+        );
         people_in(&s).into_iter().map(|p| (p.name, p.titles, p.place.map(|p| p.0))).collect()
     }
 
