@@ -26,12 +26,12 @@ pub(crate) struct Sent<'a> {
 }
 
 impl<'a> Sent<'a> {
-    /// `lang`: the document's language; `lao`: the document contains Lao script.
-    pub fn analyse(g: &Gazetteer, doc: &'a str, s: Sentence, lex: &'static Lexicon, lao: bool) -> Sent<'a> {
+    /// `lex`: the lexicon of the document's language.
+    pub fn analyse(g: &Gazetteer, doc: &'a str, s: Sentence, lex: &'static Lexicon) -> Sent<'a> {
         let src = s.text(doc);
         let folded = fold(src);
         let english = lex.lang == Lang::En;
-        let places = g.find_from(src, &folded, english, lao, &folded.word_starts);
+        let places = g.find_from(src, &folded, english, &folded.word_starts);
         let qualifier = qualifiers(&folded.text, &places);
         let conv = if english { Convention::English } else { Convention::Vietnamese };
         let cues = lex.cues_from(&folded.text, &folded.word_starts);
@@ -345,7 +345,7 @@ mod tests {
     fn lao_dates_with_month_names_and_buddhist_years() {
         let lex = crate::lexicon::lexicon(Lang::Lo);
         let text = "ໃນວັນທີ ໑໓ ສິງຫາ 2024 ແລະ ວັນທີ 5 ມີນາ ພ.ສ. 2567 ກອງປະຊຸມ";
-        let s = Sent::analyse(Gazetteer::builtin(), text, Sentence { start: 0, end: text.len() }, lex, true);
+        let s = Sent::analyse(Gazetteer::builtin(), text, Sentence { start: 0, end: text.len() }, lex);
         let v: Vec<DateValue> = s.dates.iter().map(|d| d.value).collect();
         let ymd = |y, m, d| DateValue::Date(PartialDate::ymd(y, m, d).unwrap());
         assert_eq!(v, vec![ymd(2024, 8, 13), ymd(2024, 3, 5)]);
@@ -356,7 +356,7 @@ mod tests {
         let g = Gazetteer::builtin();
         let text = "huyện Đăk Glei (tỉnh Kon Tum, Việt Nam) với huyện Xan Xay";
         let lex = crate::lexicon::lexicon(Lang::Vi);
-        let s = Sent::analyse(g, text, Sentence { start: 0, end: text.len() }, lex, true);
+        let s = Sent::analyse(g, text, Sentence { start: 0, end: text.len() }, lex);
         let ids: Vec<&str> = s.admin_places_in(0, s.text().len()).map(|(_, p)| p.id.as_str()).collect();
         assert_eq!(ids, vec!["VN-28:dakglei", "LA-AT:sanxay"]);
     }

@@ -74,7 +74,6 @@ impl Extractor {
             _ => Lang::Vi,
         };
         let lex = lexicon(lang);
-        let lao = hoptac_text::lao::has_lao(article);
         let document_date = layout.published.or(layout.dated);
         // Minutes name their meeting in the header and date themselves on the closing line.
         let minutes_header = layout.title.as_deref().filter(|t| {
@@ -104,7 +103,7 @@ impl Extractor {
                 layout.in_article(s.start).then_some(s)
             })
             .map(|s| {
-                let mut sent = Sent::analyse(self.gazetteer, text, s, lex, lao);
+                let mut sent = Sent::analyse(self.gazetteer, text, s, lex);
                 // places inside skipped text (a dateline after a caption) are not the article's
                 sent.forget_places_in(&layout.skipped);
                 sent

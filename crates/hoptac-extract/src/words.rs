@@ -4,8 +4,8 @@
 //! reporting (and then rejecting) "in" inside "tin" or "ông" inside "không", the automaton's DFA
 //! is walked byte by byte from the places a word can begin — after a non-word character, at a
 //! letter right after a digit ("154km"), at punctuation ("%") — and the walk stops at the first
-//! dead state, usually after a byte or two. Lao script has no spaces between words, so a text that
-//! contains it is walked from every character.
+//! dead state, usually after a byte or two. Lao script has no spaces between words: its word
+//! starts are those ICU4X's segmenter finds (recorded by `hoptac_text::fold`).
 
 use aho_corasick::automaton::Automaton;
 use aho_corasick::dfa::DFA;

@@ -232,7 +232,6 @@ impl Matcher {
         source: &str,
         folded: &Folded,
         english: bool,
-        lao: bool,
         starts: &[usize],
     ) -> Vec<PlaceMention> {
         let text = folded.text.as_str();
@@ -244,7 +243,6 @@ impl Matcher {
                 .and_then(|s| s.chars().next())
                 .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || ('\u{0E80}'..='\u{0EFF}').contains(&c))
         };
-        let _ = lao;
         for m in self.automaton.find_from(text, starts, capital_at) {
             let pat = &self.patterns[m.pattern];
             if pat.english_only && !english {
@@ -413,13 +411,13 @@ mod tests {
     fn ids(text: &str) -> Vec<String> {
         let g = Gazetteer::builtin();
         let f = fold(text);
-        g.find(text, &f, false, true).into_iter().map(|m| m.id.0).collect()
+        g.find(text, &f, false).into_iter().map(|m| m.id.0).collect()
     }
 
     fn ids_en(text: &str) -> Vec<String> {
         let g = Gazetteer::builtin();
         let f = fold(text);
-        g.find(text, &f, true, false).into_iter().map(|m| m.id.0).collect()
+        g.find(text, &f, true).into_iter().map(|m| m.id.0).collect()
     }
 
     #[test]

@@ -209,10 +209,10 @@ impl Gazetteer {
     }
 
     /// Find places in `folded` (the fold of `source`). `english`: the document is in English
-    /// (short ASCII renderings such as "Lao" count); `lao`: the document contains Lao script (its
-    /// names are searched for everywhere, as Lao has no spaces between words).
-    pub fn find(&self, source: &str, folded: &hoptac_text::Folded, english: bool, lao: bool) -> Vec<PlaceMention> {
-        self.matcher.find(self, source, folded, english, lao, &crate::words::word_starts(&folded.text))
+    /// (short ASCII renderings such as "Lao" count). Lao names are looked for from the word
+    /// starts the segmenter found (`folded.word_starts`).
+    pub fn find(&self, source: &str, folded: &hoptac_text::Folded, english: bool) -> Vec<PlaceMention> {
+        self.matcher.find(self, source, folded, english, &folded.word_starts)
     }
 
     /// As [`Gazetteer::find`], with the word starts of the folded text already known.
@@ -221,10 +221,9 @@ impl Gazetteer {
         source: &str,
         folded: &hoptac_text::Folded,
         english: bool,
-        lao: bool,
         starts: &[usize],
     ) -> Vec<PlaceMention> {
-        self.matcher.find(self, source, folded, english, lao, starts)
+        self.matcher.find(self, source, folded, english, starts)
     }
 
     /// The unit that took `id` over on or before `on` (Kon Tum → Quảng Ngãi from 2025-07-01), or `id` itself.

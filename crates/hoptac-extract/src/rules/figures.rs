@@ -295,7 +295,7 @@ mod tests {
     }
 
     fn figs(text: &str) -> Vec<(FigureKind, f64, Unit)> {
-        let s = Sent::analyse(Gazetteer::builtin(), text, Sentence { start: 0, end: text.len() }, lex(text), false);
+        let s = Sent::analyse(Gazetteer::builtin(), text, Sentence { start: 0, end: text.len() }, lex(text));
         figures_in(&s).into_iter().map(|f| (f.kind, f.value, f.unit)).collect()
     }
 
@@ -314,7 +314,7 @@ mod tests {
     fn period_and_receivers_further_on() {
         let text = "Tỉnh Quảng Trị dành 12 suất học bổng cho học viên, sinh viên tỉnh Salavan sang học tại Quảng Trị \
                     theo chương trình giai đoạn 2025-2030, dự kiến nhận học viên từ năm 2025.";
-        let s = Sent::analyse(Gazetteer::builtin(), text, Sentence { start: 0, end: text.len() }, lex(text), false);
+        let s = Sent::analyse(Gazetteer::builtin(), text, Sentence { start: 0, end: text.len() }, lex(text));
         let f = figures_in(&s);
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].period, hoptac_core::Period::new(2025, 2030), "the period after the receiver's clause");
@@ -325,7 +325,7 @@ mod tests {
     #[test]
     fn each_figure_has_its_own_receiver() {
         let text = "Tỉnh Quảng Trị sẽ dành 30 suất học bổng mỗi năm cho tỉnh Savannakhẹt và hỗ trợ 2 triệu USD xây dựng trường cho huyện Xê Pôn.";
-        let s = Sent::analyse(Gazetteer::builtin(), text, Sentence { start: 0, end: text.len() }, lex(text), false);
+        let s = Sent::analyse(Gazetteer::builtin(), text, Sentence { start: 0, end: text.len() }, lex(text));
         let f = figures_in(&s);
         assert_eq!(f.len(), 2);
         assert_eq!(f[0].to, vec![hoptac_core::PlaceId::new("LA-SV")]);
@@ -371,7 +371,7 @@ mod tests {
     #[test]
     fn giver_and_receiver() {
         let text = "Huyện Tương Dương trao 30 suất học bổng cho học sinh huyện Khăm Cợt.";
-        let s = Sent::analyse(Gazetteer::builtin(), text, Sentence { start: 0, end: text.len() }, lex(text), false);
+        let s = Sent::analyse(Gazetteer::builtin(), text, Sentence { start: 0, end: text.len() }, lex(text));
         let f = &figures_in(&s)[0];
         assert_eq!(f.from[0].as_str(), "VN-22:tuongduong");
         assert_eq!(f.to[0].as_str(), "LA-BL:khamkeut");

@@ -556,7 +556,6 @@ mod tests {
             text,
             Sentence { start: 0, end: text.len() },
             crate::lexicon::lexicon(lang),
-            false,
         );
         people_in(&s).into_iter().map(|p| (p.name, p.titles, p.place.map(|p| p.0))).collect()
     }
