@@ -90,7 +90,7 @@ impl Extractor {
             }
             _ => None,
         };
-        let sents: Vec<Sent> = sentences(text, layout.article_start..layout.article_end)
+        let spans: Vec<hoptac_text::Sentence> = sentences(text, layout.article_start..layout.article_end)
             .into_iter()
             .filter_map(|s| {
                 // a sentence opening with skipped text (a dateline) starts after it
@@ -102,45 +102,60 @@ impl Extractor {
                 let s = hoptac_text::Sentence { start, end: s.end };
                 layout.in_article(s.start).then_some(s)
             })
-            .map(|s| {
-                let mut sent = Sent::analyse(self.gazetteer, text, s, lex);
-                // places inside skipped text (a dateline after a caption) are not the article's
-                sent.forget_places_in(&layout.skipped);
-                sent
-            })
             .collect();
-        // the year an undated article is written in: an anniversary range, else "60 năm … quan hệ
-        // ngoại giao" counted from its start
-        let document_year =
-            hoptac_text::date::anniversary_year(article).or_else(|| sents.iter().find_map(|s| s.anniversary_year()));
-        let years = Years { published: document_date, document: document_year, minutes_of };
-        // the headline and the first sentence say what the article is about
-        let lead_date = sents.iter().take(2).find_map(|s| {
-            s.dates.iter().find_map(|d| match d.value {
-                hoptac_text::date::DateValue::Date(p) if p.precision() == 3 => Some(p),
-                _ => None,
+        let analyse = |s: hoptac_text::Sentence| {
+            let mut sent = Sent::analyse(self.gazetteer, text, s, lex);
+            // places inside skipped text (a dateline after a caption) are not the article's
+            sent.forget_places_in(&layout.skipped);
+            sent
+        };
+        // The year an undated article is written in: an anniversary range, else "60 năm … quan hệ
+        // ngoại giao" counted from its start: a look ahead through the cue words alone, only for
+        // an article with no date of its own.
+        let document_year = hoptac_text::date::anniversary_year(article).or_else(|| {
+            if document_date.is_some() {
+                return None;
+            }
+            spans.iter().find_map(|s| {
+                let f = hoptac_text::fold(s.text(text));
+                let cues = lex.cues_from(&f.text, &f.word_starts);
+                cues.iter()
+                    .any(|c| matches!(c.cue, Cue::AnniversaryOf(_)))
+                    .then(|| analyse(*s).anniversary_year())
+                    .flatten()
             })
         });
+        let years = Years { published: document_date, document: document_year, minutes_of };
 
+        // One pass: each sentence is analysed, read by every rule, and dropped.
         let mut places = Places::default();
         let mut people = Vec::new();
         let mut event_cands: Vec<EventCand> = Vec::new();
         let mut agreement_cands: Vec<AgreementCand> = Vec::new();
         let mut figures = Vec::new();
         let mut signed_at: Vec<(String, Span)> = Vec::new();
-        for (i, s) in sents.iter().enumerate() {
-            places.add(self.gazetteer, s);
-            people.extend(people::people_in(s));
+        // the headline and the first sentence say what the article is about
+        let mut lead_date = None;
+        for (i, &span) in spans.iter().enumerate() {
+            let s = analyse(span);
+            if i < 2 && lead_date.is_none() {
+                lead_date = s.dates.iter().find_map(|d| match d.value {
+                    hoptac_text::date::DateValue::Date(p) if p.precision() == 3 => Some(p),
+                    _ => None,
+                });
+            }
+            places.add(self.gazetteer, &s);
+            people.extend(people::people_in(&s));
             let last = event_cands.last().and_then(|e| e.event.date).filter(|d| d.precision() == 3);
-            event_cands.extend(events::events_in(s, &years, last, i < 2));
-            agreement_cands.extend(agreements::agreements_in(s, &years));
-            figures.extend(figures::figures_in(s));
-            if let Some(span) = agreements::signed_at_meeting(s) {
+            event_cands.extend(events::events_in(&s, &years, last, i < 2));
+            agreement_cands.extend(agreements::agreements_in(&s, &years));
+            figures.extend(figures::figures_in(&s));
+            if let Some(span) = agreements::signed_at_meeting(&s) {
                 signed_at.push((s.src.to_string(), span));
             }
         }
-        let sentence_count = sents.len();
-        drop(sents);
+        let sentence_count = spans.len();
+        drop(spans);
         let places = places.finish(self.gazetteer);
         let people = people::merge_people(people);
         let counts: Vec<(PlaceId, usize)> = places.iter().map(|p| (p.id.clone(), p.mentions.len())).collect();

@@ -219,14 +219,42 @@ fn doubled_headline(line: &str) -> bool {
 }
 
 /// A dateline: where a news agency filed the story, "Vientiane (VNA) –", "Kon Tum (TTXVN) -".
-/// Returns the byte ranges of the place part (the story is not about it).
+/// Returns the byte ranges of the place part (the story is not about it). One scan for the
+/// agency's bracket, then a look back at the few words before it.
 fn datelines(text: &str) -> Vec<(usize, usize)> {
-    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
-    let re = RE.get_or_init(|| {
-        regex::Regex::new(r"(?m)(?:^|[.)|]\s*)(\p{Lu}[\p{L}\p{M}'’ .]{1,40}?)\s*\(\p{Lu}{2,8}\)\s*[-–—]")
-            .expect("static regex")
-    });
-    re.captures_iter(text).filter_map(|c| c.get(1)).map(|m| (m.start(), m.end())).collect()
+    let mut out = Vec::new();
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(k) = text[from..].find(')') {
+        let close = from + k;
+        from = close + 1;
+        // "(VNA)", "(TTXVN)": two to eight capitals in brackets …
+        let Some(open) = text[..close].rfind('(') else { continue };
+        let agency = &text[open + 1..close];
+        if !(2..=8).contains(&agency.len()) || !agency.bytes().all(|b| b.is_ascii_uppercase()) {
+            continue;
+        }
+        // … then a dash
+        let after = text[close + 1..].trim_start_matches(' ');
+        if !after.starts_with(['-', '–', '—']) {
+            continue;
+        }
+        // the place: the capitalised words right before, back to the line's start or a stop
+        let head = text[..open].trim_end_matches(' ');
+        let mut start = head.len();
+        for (i, c) in head.char_indices().rev() {
+            if c == '\n' || c == '.' && head[i + 1..].starts_with(' ') || c == ')' || c == '|' || head.len() - i > 40 {
+                break;
+            }
+            start = i;
+        }
+        let place = head[start..].trim_start_matches([' ', '.', ')']);
+        let start = head.len() - place.len();
+        if place.chars().next().is_some_and(char::is_uppercase) && bytes.get(start).is_some() {
+            out.push((start, head.len()));
+        }
+    }
+    out
 }
 
 /// A line that reads like a headline: short, and without a closing full stop.

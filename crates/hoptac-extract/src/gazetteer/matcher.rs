@@ -300,11 +300,32 @@ impl Matcher {
     /// no other place was.
     fn find_toneless(&self, g: &Gazetteer, source: &str, folded: &Folded, out: &mut Vec<PlaceMention>) {
         let text = folded.text.as_str();
-        let (bare, map) = hoptac_text::toneless(text);
-        let starts = crate::words::word_starts(&bare);
         let mut found = Vec::new();
-        for m in self.toneless.find_from(&bare, &starts, |_| true) {
-            let (start, end) = (map[m.start], map[m.end]);
+        let mut skip_to = 0usize;
+        // a capitalised word right after a unit word ("tỉnh Khăm Muồn") that no spelling matched:
+        // a short window from it is stripped of its tones and tried
+        for &i in &folded.word_starts {
+            if i < skip_to || out.iter().any(|p| p.start <= i && i < p.end) {
+                continue;
+            }
+            let capital =
+                source.get(folded.to_source(i)..).and_then(|s| s.chars().next()).is_some_and(char::is_uppercase);
+            // most words follow no unit word: its last byte tells at once
+            let last = text[..i].trim_end_matches(' ').as_bytes().last().copied().unwrap_or(0);
+            if !capital
+                || !BEFORE.iter().any(|(w, _)| w.as_bytes().last() == Some(&last))
+                || classifier_before(&text[..i]).is_none()
+            {
+                continue;
+            }
+            let mut w_end = (i + 64).min(text.len());
+            while !text.is_char_boundary(w_end) {
+                w_end -= 1;
+            }
+            let (bare, map) = hoptac_text::toneless(&text[i..w_end]);
+            let Some(m) = self.toneless.find_from(&bare, &[0], |_| true).into_iter().next() else { continue };
+            let (start, end) = (i + map[m.start], i + map[m.end]);
+            skip_to = end;
             if out.iter().any(|p| p.start < end && start < p.end) {
                 continue;
             }

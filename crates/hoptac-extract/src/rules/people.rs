@@ -309,8 +309,9 @@ pub(crate) fn people_in(s: &Sent) -> Vec<Person> {
     if !s.lex.lang.cased() {
         return uncased_people(s, &anchors);
     }
-    // "Phan Viet Cuong, Chairman of …": a name may stand before its first title
-    let cx = Ctx::new(s, 0);
+    // "Phan Viet Cuong, Chairman of …": a name may stand before its first title (a few words)
+    let from = s.folded.word_starts.iter().rev().find(|&&w| w + 80 <= first).copied().unwrap_or(0);
+    let cx = Ctx::new(s, from);
     let toks = &cx.toks;
     let first_tok = toks.partition_point(|t| t.fstart < first);
     let mut out = Vec::new();
