@@ -89,6 +89,7 @@ impl WordAutomaton {
 
 /// Where a word can start: after a non-word character, at a letter right after a digit
 /// ("154km"), and at punctuation ("%").
+#[cfg(test)]
 pub(crate) fn word_starts(text: &str) -> Vec<usize> {
     let mut out = Vec::with_capacity(text.len() / 4);
     let mut prev: Option<char> = None;

@@ -448,3 +448,29 @@ fn a_killed_ingest_leaves_a_consistent_store_and_a_rerun_completes_it() {
     let ix = hoptac_search::SearchIndex::open_read_only(&dir.path().join("h.db.index")).expect("index");
     assert_eq!(ix.num_documents().expect("count"), n as u64);
 }
+
+#[test]
+fn lao_words_and_places_named_in_any_script_are_found() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = dir.path().join("h.db");
+    let lao = repo().join("examples/documents/attapeu_kontum_conference_2024_lo.txt");
+    let vi = repo().join("examples/documents/kyson_nonghet_2024.txt");
+    ingest(&store, &[&lao, &vi]);
+    let sources = |r: &Value| -> Vec<String> {
+        list(r, "hits").iter().filter_map(|h| h["source"].as_str()).map(str::to_string).collect()
+    };
+    // a Lao word: the tokenizer cuts Lao text as extraction does
+    let r = json(&store, &["search", "ກອງປະຊຸມ", "--json"]);
+    assert!(sources(&r).iter().any(|s| s.ends_with("_lo.txt")), "{r}");
+    assert!(!sources(&r).iter().any(|s| s.contains("kyson")), "{r}");
+    // a place in Latin script finds the Lao article about it, by place id
+    for q in ["Attapeu", "Attapư", "ອັດຕະປື"] {
+        let r = json(&store, &["search", q, "--json"]);
+        assert!(sources(&r).iter().any(|s| s.ends_with("_lo.txt")), "{q}: {r}");
+    }
+    // the place and another word: both must hold
+    let r = json(&store, &["search", "Kon Tum ກອງປະຊຸມ", "--json"]);
+    assert!(sources(&r).iter().any(|s| s.ends_with("_lo.txt")), "{r}");
+    let none = json(&store, &["search", "Attapeu zzzqqq", "--json"]);
+    assert_eq!(none["total"], 0, "{none}");
+}
