@@ -10,7 +10,6 @@
 use aho_corasick::automaton::Automaton;
 use aho_corasick::dfa::DFA;
 use aho_corasick::{Anchored, MatchKind, StartKind};
-use hoptac_text::is_word_char;
 
 /// A set of folded phrases matched leftmost-longest from word starts.
 #[derive(Debug)]
@@ -91,6 +90,7 @@ impl WordAutomaton {
 /// ("154km"), and at punctuation ("%").
 #[cfg(test)]
 pub(crate) fn word_starts(text: &str) -> Vec<usize> {
+    use hoptac_text::is_word_char;
     let mut out = Vec::with_capacity(text.len() / 4);
     let mut prev: Option<char> = None;
     for (i, c) in text.char_indices() {
