@@ -54,11 +54,14 @@ impl<'a> Sent<'a> {
                     | Cue::NextYear
             )
         });
-        let wants_numbers =
-            cues.iter().any(|c| matches!(c.cue, Cue::Unit(_) | Cue::Anniversary | Cue::AnniversaryOf(_))) || english;
+        let has_unit = cues.iter().any(|c| matches!(c.cue, Cue::Unit(_)));
+        // English writes the currency before the number ("VND9 billion"): any digit will do there
+        let wants_numbers = has_unit
+            || cues.iter().any(|c| matches!(c.cue, Cue::Anniversary | Cue::AnniversaryOf(_)))
+            || (english && folded.text.bytes().any(|b| b.is_ascii_digit()));
         // numbers in words only where a unit follows a number word ("hai mươi suất học bổng")
         let classifiers = lex.words.classifiers;
-        let wants_words = english
+        let wants_words = (english && has_unit)
             || cues.iter().any(|c| {
                 matches!(c.cue, Cue::Unit(_)) && {
                     let before = folded.text[..c.start].trim_end();

@@ -223,8 +223,9 @@ pub fn fold(text: &str) -> Folded {
     let mut word_starts = Vec::with_capacity(text.len() / 5);
     // the previous folded character: None at the start, Some(true) for a word character
     let mut prev: Option<(bool, bool)> = None; // (word char, ASCII digit)
-                                               // where the run of Lao letters being read starts in the folded text
+                                               // where the run of Lao letters being read starts in the folded text, and the runs read
     let mut lao_run: Option<usize> = None;
+    let mut lao_runs: Vec<(usize, usize)> = Vec::new();
     // characters already read by a look-ahead (a Lao spelling made one) end before this
     let mut skip_to = 0usize;
     for (i, c) in text.char_indices() {
@@ -234,7 +235,7 @@ pub fn fold(text: &str) -> Folded {
         let lao_letter = crate::lao::is_lao(c) && crate::lao::lao_digit(c).is_none();
         if !lao_letter {
             if let Some(out) = lao_run.take() {
-                lao_word_starts(&b.out[out..], out, &mut word_starts);
+                lao_runs.push((out, b.out.len()));
             }
         } else {
             if lao_run.is_none() {
@@ -276,7 +277,10 @@ pub fn fold(text: &str) -> Folded {
         prev = Some((false, false));
     }
     if let Some(out) = lao_run {
-        lao_word_starts(&b.out[out..], out, &mut word_starts);
+        lao_runs.push((out, b.out.len()));
+    }
+    if !lao_runs.is_empty() {
+        lao_word_starts(&b.out, &lao_runs, &mut word_starts);
     }
     tail.finish(&mut b);
     let end_delta = text.len() as isize - b.out.len() as isize;
@@ -324,14 +328,26 @@ fn fold_lao(text: &str, c: char, i: usize, b: &mut Builder) -> Option<usize> {
     }
 }
 
-/// Word starts inside a run of (folded) Lao letters (its first is already recorded), as folded offsets.
-fn lao_word_starts(run: &str, out_start: usize, word_starts: &mut Vec<usize>) {
-    for s in crate::lao::word_starts(run) {
-        let at = out_start + s;
-        if word_starts.last().is_none_or(|&l| l < at) {
-            word_starts.push(at);
+/// Word starts inside the runs of (folded) Lao letters of `out`: one segmentation of the whole
+/// text (the segmenter's set-up is paid once), its breaks kept where they fall inside a run.
+fn lao_word_starts(out: &str, runs: &[(usize, usize)], word_starts: &mut Vec<usize>) {
+    let breaks = crate::lao::breaks(out);
+    let mut inside: Vec<usize> = Vec::new();
+    let mut r = 0;
+    for at in breaks {
+        while r < runs.len() && runs[r].1 <= at {
+            r += 1;
+        }
+        match runs.get(r) {
+            Some(&(a, _)) if a <= at => inside.push(at),
+            _ => {}
         }
     }
+    // every run starts a word too (a Lao run right after a Latin letter)
+    inside.extend(runs.iter().map(|&(a, _)| a));
+    word_starts.extend(inside);
+    word_starts.sort_unstable();
+    word_starts.dedup();
 }
 
 /// Lower case ASCII without diacritics (`Đăk Glei` → `dak glei`), for search and slugs.

@@ -44,6 +44,12 @@ pub fn word_starts(run: &str) -> Vec<usize> {
     out
 }
 
+/// Word breaks of a text (byte offsets, both ends excluded): inside runs of Lao script, the
+/// segmenter's dictionary words.
+pub fn breaks(text: &str) -> Vec<usize> {
+    segmenter().segment_str(text).filter(|&b| b > 0 && b < text.len()).collect()
+}
+
 /// The words of a run of Lao text, as byte ranges relative to `run`.
 pub fn words(run: &str) -> Vec<std::ops::Range<usize>> {
     let starts = word_starts(run);
