@@ -113,10 +113,10 @@ impl Extractor {
         // ngoại giao" counted from its start: a look ahead through the cue words alone, only for
         // an article with no date of its own.
         let document_year = hoptac_text::date::anniversary_year(article).or_else(|| {
-            if document_date.is_some() {
+            if document_date.is_some() || !lex.may_name_an_anniversary(article) {
                 return None;
             }
-            spans.iter().find_map(|s| {
+            spans.iter().filter(|s| lex.may_name_an_anniversary(s.text(text))).find_map(|s| {
                 let f = hoptac_text::fold(s.text(text));
                 let cues = lex.cues_from(&f.text, &f.word_starts);
                 cues.iter()

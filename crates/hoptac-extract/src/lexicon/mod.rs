@@ -100,6 +100,9 @@ pub(crate) struct Lexicon {
     pub honorifics: PhraseSet,
     pub organisations: PhraseSet,
     pub stop_words: PhraseSet,
+    /// The phrases an anniversary counts from ("quan hệ ngoại giao"), as written, any ASCII case:
+    /// which sentences of raw text may date an undated article.
+    anniversaries: aho_corasick::AhoCorasick,
 }
 
 impl Lexicon {
@@ -121,7 +124,14 @@ impl Lexicon {
             .collect();
         let keys: Vec<String> = keys.into_iter().map(|k| if k.is_empty() { "\u{0}".to_string() } else { k }).collect();
         let automaton = WordAutomaton::new(&keys).expect("lexicon forms a valid automaton");
+        let anniversary_words: Vec<&str> =
+            words.cues.iter().filter(|(_, c)| matches!(c, Cue::AnniversaryOf(_))).map(|(w, _)| *w).collect();
+        let anniversaries = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(&anniversary_words)
+            .expect("lexicon forms a valid automaton");
         Lexicon {
+            anniversaries,
             lang,
             words,
             automaton,
@@ -153,6 +163,11 @@ impl Lexicon {
             end: m.end,
             cue: self.cue_words[m.pattern].1,
         })
+    }
+
+    /// True when raw `text` may name what an anniversary counts from.
+    pub(crate) fn may_name_an_anniversary(&self, text: &str) -> bool {
+        self.anniversaries.is_match(text)
     }
 
     /// The value of an ordinal word.
