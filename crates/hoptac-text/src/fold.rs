@@ -115,10 +115,6 @@ fn lower(c: char) -> char {
     if c.is_ascii() {
         return c.to_ascii_lowercase();
     }
-    // Lao digits read as the digits they are (໒໐໒໔ → 2024)
-    if let Some(d) = crate::lao::lao_digit(c) {
-        return char::from_digit(d, 10).unwrap_or(c);
-    }
     if c == 'Ð' || c == 'ð' {
         return 'đ';
     }
@@ -131,6 +127,10 @@ fn lower(c: char) -> char {
     }
     if ('\u{DF}'..='\u{FF}').contains(&c) {
         return c;
+    }
+    // Lao digits read as the digits they are (໒໐໒໔ → 2024)
+    if let Some(d) = crate::lao::lao_digit(c) {
+        return char::from_digit(d, 10).unwrap_or(c);
     }
     let mut it = c.to_lowercase();
     match (it.next(), it.next()) {
@@ -232,7 +232,7 @@ pub fn fold(text: &str) -> Folded {
         if i < skip_to {
             continue;
         }
-        let lao_letter = crate::lao::is_lao(c) && crate::lao::lao_digit(c).is_none();
+        let lao_letter = !c.is_ascii() && crate::lao::is_lao(c) && crate::lao::lao_digit(c).is_none();
         if !lao_letter {
             if let Some(out) = lao_run.take() {
                 lao_runs.push((out, b.out.len()));
