@@ -140,7 +140,7 @@ fn written_date(
     let mut best = all[0];
     for x in &all[1..] {
         if let (Some(bd), Some(xd)) = (best.3, x.3) {
-            if days_apart(bd, xd) <= 7 && xd.1 * 31 + xd.0 < bd.1 * 31 + bd.0 {
+            if days_apart(bd, xd) <= 7 && day_number(xd) < day_number(bd) {
                 best = *x;
             }
         }
@@ -335,9 +335,13 @@ struct Occasion {
     apart: bool,
 }
 
+/// A day and month as a number that orders them (not a day count).
+fn day_number((d, m): (u8, u8)) -> u32 {
+    u32::from(m) * 31 + u32::from(d)
+}
+
 fn days_apart(a: (u8, u8), b: (u8, u8)) -> u32 {
-    let ord = |(d, m): (u8, u8)| u32::from(m) * 31 + u32::from(d);
-    ord(a).abs_diff(ord(b))
+    day_number(a).abs_diff(day_number(b))
 }
 
 /// The occasions of a document: mentions of the same meeting (by ordinal, by day, or a plain
