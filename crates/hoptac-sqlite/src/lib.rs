@@ -835,6 +835,35 @@ mod tests {
     }
 
     #[test]
+    fn the_review_queue_shows_the_least_certain_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = SqliteStore::open(&dir.path().join("s.db")).unwrap();
+        let mut tx = s.begin().unwrap();
+        let p = tx.partnership_for(&[PlaceId::new("LA-XE"), PlaceId::new("VN-28")]).unwrap();
+        let event = |year: &str| StoredEvent {
+            id: 0,
+            partnership: Some(p),
+            kind: EventKind::Conference,
+            ordinal: None,
+            date: PartialDate::parse(year),
+            place: None,
+            status: EventStatus::Held,
+        };
+        let sure = tx.insert_event(&event("2022")).unwrap();
+        let unsure = tx.insert_event(&event("2023")).unwrap();
+        let middle = tx.insert_event(&event("2024")).unwrap();
+        tx.raise_confidence(FactType::Event, sure, 0.9).unwrap();
+        tx.raise_confidence(FactType::Event, unsure, 0.4).unwrap();
+        tx.raise_confidence(FactType::Event, middle, 0.6).unwrap();
+        // a second reading never lowers what a fact was given
+        tx.raise_confidence(FactType::Event, middle, 0.5).unwrap();
+        tx.commit().unwrap();
+        let queue: Vec<FactId> = s.review_queue(10).unwrap().into_iter().map(|(_, id)| id).collect();
+        assert_eq!(queue, vec![unsure, middle, sure]);
+        assert_eq!(s.review_queue(1).unwrap().len(), 1);
+    }
+
+    #[test]
     fn a_read_only_store_cannot_write() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("s.db");
