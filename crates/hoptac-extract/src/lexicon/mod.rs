@@ -103,6 +103,8 @@ pub(crate) struct Lexicon {
     /// The phrases an anniversary counts from ("quan hệ ngoại giao"), as written, any ASCII case:
     /// which sentences of raw text may date an undated article.
     anniversaries: aho_corasick::AhoCorasick,
+    /// [`Words::ago`], folded once.
+    pub ago: Vec<(String, i64)>,
 }
 
 impl Lexicon {
@@ -131,6 +133,7 @@ impl Lexicon {
             .build(&anniversary_words)
             .expect("lexicon forms a valid automaton");
         Lexicon {
+            ago: words.ago.iter().map(|(w, n)| (hoptac_text::fold(w).text, *n)).collect(),
             anniversaries,
             lang,
             words,

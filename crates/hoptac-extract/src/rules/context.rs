@@ -49,7 +49,7 @@ impl Years {
     /// "hôm qua", "ສອງວັນທີ່ຜ່ານມາ": a day counted back from the publication date.
     pub fn ago(&self, s: &Sent) -> Option<PartialDate> {
         let p = self.published.filter(|p| p.precision() == 3)?;
-        let (_, n) = s.lex.words.ago.iter().find(|(w, _)| s.text().contains(&hoptac_text::fold(w).text))?;
+        let (_, n) = s.lex.ago.iter().find(|(w, _)| s.text().contains(w.as_str()))?;
         let day =
             jiff::civil::date(p.year, p.month? as i8, p.day? as i8).checked_sub(jiff::Span::new().days(*n)).ok()?;
         PartialDate::ymd(day.year(), day.month() as u8, day.day() as u8)
