@@ -272,23 +272,9 @@ impl Matcher {
                     continue;
                 }
             }
-            let before = &text[..start];
-            if word_before(before, ORGANISATIONS.map(|w| (w, ()))).is_some() {
-                continue;
+            if let Some(m) = self.in_context(g, pat, source, folded, start, end) {
+                out.push(m);
             }
-            let (classifier, cue_start) = match classifier_before(before) {
-                Some((c, at)) => (Some(c), at),
-                None => (classifier_after(&text[end..]), start),
-            };
-            let Some(cand) = self.choose(g, pat, classifier) else { continue };
-            let place = g.place(cand.place);
-            if classifier.is_none()
-                && place.level.rank() >= Level::District.rank()
-                && part_of_a_name(source, folded, start)
-            {
-                continue;
-            }
-            out.push(PlaceMention { start, end, cue_start, id: place.id.clone(), level: place.level, classifier });
         }
         if !text.is_ascii() {
             self.find_toneless(g, source, folded, &mut out);
@@ -336,28 +322,43 @@ impl Matcher {
             if !(before_ok && after_ok && capital) {
                 continue;
             }
-            let before = &text[..start];
-            if word_before(before, ORGANISATIONS.map(|w| (w, ()))).is_some() {
-                continue;
+            if let Some(m) = self.in_context(g, &self.toneless_patterns[m.pattern], source, folded, start, end) {
+                found.push(m);
             }
-            let (classifier, cue_start) = match classifier_before(before) {
-                Some((c, at)) => (Some(c), at),
-                None => (classifier_after(&text[end..]), start),
-            };
-            let Some(cand) = self.choose(g, &self.toneless_patterns[m.pattern], classifier) else { continue };
-            let place = g.place(cand.place);
-            if classifier.is_none()
-                && place.level.rank() >= Level::District.rank()
-                && part_of_a_name(source, folded, start)
-            {
-                continue;
-            }
-            found.push(PlaceMention { start, end, cue_start, id: place.id.clone(), level: place.level, classifier });
         }
         if !found.is_empty() {
             out.extend(found);
             out.sort_by_key(|p| p.start);
         }
+    }
+
+    /// A spelling found at `start..end` read in its context: not inside an organisation's name,
+    /// the place its unit word (before or after) picks among the places of that spelling, and
+    /// not a word of a person's name.
+    fn in_context(
+        &self,
+        g: &Gazetteer,
+        pat: &Pattern,
+        source: &str,
+        folded: &Folded,
+        start: usize,
+        end: usize,
+    ) -> Option<PlaceMention> {
+        let text = folded.text.as_str();
+        let before = &text[..start];
+        if word_before(before, ORGANISATIONS.map(|w| (w, ()))).is_some() {
+            return None;
+        }
+        let (classifier, cue_start) = match classifier_before(before) {
+            Some((c, at)) => (Some(c), at),
+            None => (classifier_after(&text[end..]), start),
+        };
+        let place = g.place(self.choose(g, pat, classifier)?.place);
+        if classifier.is_none() && place.level.rank() >= Level::District.rank() && part_of_a_name(source, folded, start)
+        {
+            return None;
+        }
+        Some(PlaceMention { start, end, cue_start, id: place.id.clone(), level: place.level, classifier })
     }
 
     fn choose(&self, g: &Gazetteer, pat: &Pattern, classifier: Option<Class>) -> Option<Candidate> {
