@@ -31,7 +31,7 @@ impl<'a> Sent<'a> {
         let src = s.text(doc);
         let folded = fold(src);
         let english = lex.lang == Lang::En;
-        let places = g.find_from(src, &folded, english, &folded.word_starts);
+        let places = g.find(src, &folded, english);
         let qualifier = qualifiers(&folded.text, &places);
         let conv = if english { Convention::English } else { Convention::Vietnamese };
         let cues = lex.cues_from(&folded.text, &folded.word_starts);

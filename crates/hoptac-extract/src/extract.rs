@@ -68,12 +68,7 @@ impl Extractor {
         let layout = layout(text);
         let article = &text[..layout.article_end];
         let language = detect_language(article);
-        let lang = match language {
-            "en" => Lang::En,
-            "lo" => Lang::Lo,
-            _ => Lang::Vi,
-        };
-        let lex = lexicon(lang);
+        let lex = lexicon(Lang::of(language));
         let document_date = layout.published.or(layout.dated);
         // Minutes name their meeting in the header and date themselves on the closing line.
         let minutes_header = layout.title.as_deref().filter(|t| {
@@ -156,7 +151,7 @@ impl Extractor {
         }
         let sentence_count = spans.len();
         drop(spans);
-        let places = places.finish(self.gazetteer);
+        let places = places.finish();
         let people = people::merge_people(people);
         let counts: Vec<(PlaceId, usize)> = places.iter().map(|p| (p.id.clone(), p.mentions.len())).collect();
         let partnership = context::partnership(&event_cands, &agreement_cands, &counts);
@@ -341,7 +336,7 @@ impl Places {
 
     /// Countries first, then provinces, then the rest, each in order of appearance. Only what the
     /// text names: a country is not listed because a place inside it is.
-    fn finish(mut self, _g: &Gazetteer) -> Vec<PlaceRef> {
+    fn finish(mut self) -> Vec<PlaceRef> {
         let mut out: Vec<PlaceRef> = self.order.into_iter().filter_map(|id| self.by_id.remove(&id)).collect();
         out.sort_by_key(|p| p.level.rank());
         out

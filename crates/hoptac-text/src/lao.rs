@@ -31,29 +31,10 @@ fn segmenter() -> &'static WordSegmenterBorrowed<'static> {
     S.get_or_init(|| WordSegmenter::new_dictionary(WordBreakInvariantOptions::default()))
 }
 
-/// Byte offsets (relative to `run`) where words begin inside a run of Lao text, the run's own
-/// start included. `run` should hold Lao script only: other characters are left to the caller.
-pub fn word_starts(run: &str) -> Vec<usize> {
-    if run.is_empty() {
-        return Vec::new();
-    }
-    let mut out: Vec<usize> = segmenter().segment_str(run).filter(|&b| b < run.len()).collect();
-    if out.first() != Some(&0) {
-        out.insert(0, 0);
-    }
-    out
-}
-
 /// Word breaks of a text (byte offsets, both ends excluded): inside runs of Lao script, the
 /// segmenter's dictionary words.
 pub fn breaks(text: &str) -> Vec<usize> {
     segmenter().segment_str(text).filter(|&b| b > 0 && b < text.len()).collect()
-}
-
-/// The words of a run of Lao text, as byte ranges relative to `run`.
-pub fn words(run: &str) -> Vec<std::ops::Range<usize>> {
-    let starts = word_starts(run);
-    starts.iter().enumerate().map(|(i, &s)| s..starts.get(i + 1).copied().unwrap_or(run.len())).collect()
 }
 
 #[cfg(test)]
@@ -64,7 +45,10 @@ mod tests {
     fn a_run_of_lao_is_cut_into_words() {
         // "meeting" (ກອງ ປະຊຸມ) + "cooperation" (ຮ່ວມມື): the dictionary's words, tone marks inside
         let run = "ກອງປະຊຸມຮ່ວມມື";
-        let w: Vec<&str> = words(run).into_iter().map(|r| &run[r]).collect();
+        let mut cuts = vec![0];
+        cuts.extend(breaks(run));
+        cuts.push(run.len());
+        let w: Vec<&str> = cuts.windows(2).map(|c| &run[c[0]..c[1]]).collect();
         assert_eq!(w.concat(), run);
         assert_eq!(w, vec!["ກອງ", "ປະຊຸມ", "ຮ່ວມມື"]);
     }
@@ -75,6 +59,6 @@ mod tests {
         assert_eq!(lao_digit('2'), None);
         assert!(has_lao("ແຂວງ Sekong"));
         assert!(!has_lao("Sekong"));
-        assert!(word_starts("").is_empty());
+        assert!(breaks("").is_empty());
     }
 }

@@ -215,17 +215,6 @@ impl Gazetteer {
         self.matcher.find(self, source, folded, english, &folded.word_starts)
     }
 
-    /// As [`Gazetteer::find`], with the word starts of the folded text already known.
-    pub(crate) fn find_from(
-        &self,
-        source: &str,
-        folded: &hoptac_text::Folded,
-        english: bool,
-        starts: &[usize],
-    ) -> Vec<PlaceMention> {
-        self.matcher.find(self, source, folded, english, starts)
-    }
-
     /// The unit that took `id` over on or before `on` (Kon Tum → Quảng Ngãi from 2025-07-01), or `id` itself.
     pub fn current(&self, id: &str, on: PartialDate) -> PlaceId {
         let mut cur = match self.get(id) {

@@ -26,6 +26,15 @@ pub(crate) enum Lang {
 }
 
 impl Lang {
+    /// The language of a code as [`crate::detect_language`] gives it (`vi` for anything else).
+    pub(crate) fn of(code: &str) -> Lang {
+        match code {
+            "en" => Lang::En,
+            "lo" => Lang::Lo,
+            _ => Lang::Vi,
+        }
+    }
+
     /// Latin-script languages write names with capitals; Lao has no case.
     pub(crate) fn cased(self) -> bool {
         self != Lang::Lo

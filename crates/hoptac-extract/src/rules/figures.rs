@@ -260,12 +260,7 @@ mod tests {
     use hoptac_text::Sentence;
 
     fn lex(text: &str) -> &'static crate::lexicon::Lexicon {
-        let lang = match crate::detect_language(text) {
-            "en" => crate::lexicon::Lang::En,
-            "lo" => crate::lexicon::Lang::Lo,
-            _ => crate::lexicon::Lang::Vi,
-        };
-        crate::lexicon::lexicon(lang)
+        crate::lexicon::lexicon(crate::lexicon::Lang::of(crate::detect_language(text)))
     }
 
     #[test]

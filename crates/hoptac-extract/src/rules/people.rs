@@ -547,11 +547,7 @@ mod tests {
     use hoptac_text::Sentence;
 
     fn names(text: &str) -> Vec<(String, Vec<String>, Option<String>)> {
-        let lang = match crate::detect_language(text) {
-            "en" => crate::lexicon::Lang::En,
-            "lo" => crate::lexicon::Lang::Lo,
-            _ => crate::lexicon::Lang::Vi,
-        };
+        let lang = crate::lexicon::Lang::of(crate::detect_language(text));
         let s = Sent::analyse(
             Gazetteer::builtin(),
             text,
