@@ -2,6 +2,8 @@
 //! says of it (kind, date, ordinal, status, venue, parties, and whether it is an occasion of its
 //! own); then [`occasions`] makes one event per occasion, of its most specific kind.
 
+use std::collections::{BTreeSet, HashMap};
+
 use hoptac_core::{Event, EventKind, EventStatus, PartialDate, PlaceId};
 use hoptac_text::date::DateValue;
 use hoptac_text::roman::parse_roman;
@@ -353,30 +355,47 @@ pub(crate) fn occasions(
     reference: Option<i16>,
 ) -> Vec<EventCand> {
     let mut occ: Vec<Occasion> = Vec::new();
+    // Indexes over `occ`, so that each mention finds its occasion in constant time however many
+    // a document has (a generated minutes file can list thousands): each gives the same answer
+    // as the scan it replaces (the first occasion that fits, or the last one for the article's).
+    let mut by_ordinal: HashMap<u32, usize> = HashMap::new();
+    let mut by_day: HashMap<(u8, u8), usize> = HashMap::new();
+    // Occasions set apart, by kind, status and year (dates of one year are the only compatible ones).
+    let mut apart_by: HashMap<(EventKind, EventStatus, Option<i16>), Vec<usize>> = HashMap::new();
+    // The anchored occasions not set apart that have no ordinal yet.
+    let mut unnumbered: BTreeSet<usize> = BTreeSet::new();
+    let mut last_joinable: Option<usize> = None;
     for c in cands {
         let apart = c.previous || c.of_minutes || c.event.status == EventStatus::Planned;
         let target = if let Some(n) = c.event.ordinal {
-            occ.iter().position(|o| o.cand.event.ordinal == Some(n)).or_else(|| {
+            by_ordinal.get(&n).copied().or_else(|| {
                 // the article's occasion, named by its number later ("Hội nghị … lần thứ XII")
-                occ.iter().position(|o| !o.apart && o.cand.event.ordinal.is_none() && !apart && o.cand.anchored)
+                if apart {
+                    None
+                } else {
+                    unnumbered.first().copied()
+                }
             })
         } else if apart {
-            occ.iter().position(|o| {
-                o.apart
-                    && o.cand.event.kind == c.event.kind
-                    && o.cand.event.status == c.event.status
-                    && match (o.cand.event.date, c.event.date) {
-                        (Some(x), Some(y)) => x.compatible(&y),
-                        (None, None) => true,
-                        _ => false,
-                    }
+            let key = (c.event.kind, c.event.status, c.event.date.map(|d| d.year));
+            apart_by.get(&key).and_then(|v| {
+                v.iter().copied().find(|&i| {
+                    let o = &occ[i].cand.event;
+                    o.kind == c.event.kind
+                        && o.status == c.event.status
+                        && match (o.date, c.event.date) {
+                            (Some(x), Some(y)) => x.compatible(&y),
+                            (None, None) => true,
+                            _ => false,
+                        }
+                })
             })
-        } else if let Some(day) = c.day.filter(|_| occ.iter().any(|o| !o.apart && o.cand.day == c.day)) {
+        } else if let Some(&i) = c.day.and_then(|d| by_day.get(&d)) {
             // a day already told: that occasion
-            occ.iter().position(|o| !o.apart && o.cand.day == Some(day))
+            Some(i)
         } else {
             // the article's occasion: the last one not set apart; a different day is another
-            occ.iter().rposition(|o| !o.apart).filter(|&i| {
+            last_joinable.filter(|&i| {
                 let o = &occ[i].cand;
                 // another day is another occasion, unless the same kind of meeting spans both
                 // ("từ ngày 6 - 9/6": a visit told by its first and its last day)
@@ -393,6 +412,7 @@ pub(crate) fn occasions(
                 same_day && same_year
             })
         };
+        let Some(index) = target.or(c.anchored.then_some(occ.len())) else { continue };
         match target {
             Some(i) => {
                 let o = &mut occ[i];
@@ -427,11 +447,36 @@ pub(crate) fn occasions(
                 }
                 o.cand.anchored |= c.anchored;
             }
-            None if c.anchored => {
+            None => {
                 let rank = rank(c.event.kind, c.weak);
                 occ.push(Occasion { cand: c, rank, apart });
             }
-            None => {}
+        }
+        // Bring the indexes up to date with the occasion as it now is (its kind, status, date,
+        // day or ordinal may have changed by the mention that joined it).
+        let o = &occ[index];
+        let (ordinal, day, date) = (o.cand.event.ordinal, o.cand.day, o.cand.event.date);
+        if let Some(n) = ordinal {
+            let e = by_ordinal.entry(n).or_insert(index);
+            *e = (*e).min(index);
+        }
+        if o.apart {
+            // Listed under every key it has had; a lookup checks what it is now.
+            let v = apart_by.entry((o.cand.event.kind, o.cand.event.status, date.map(|d| d.year))).or_default();
+            if let Err(at) = v.binary_search(&index) {
+                v.insert(at, index);
+            }
+        } else {
+            if let Some(d) = day {
+                let e = by_day.entry(d).or_insert(index);
+                *e = (*e).min(index);
+            }
+            if ordinal.is_none() && o.cand.anchored {
+                unnumbered.insert(index);
+            } else {
+                unnumbered.remove(&index);
+            }
+            last_joinable = last_joinable.max(Some(index));
         }
     }
     if let (Some(first), Some(d)) = (occ.iter_mut().find(|o| !o.apart), lead_date) {

@@ -45,23 +45,45 @@ fn party_key(g: &Gazetteer, parties: &[PlaceId]) -> BTreeSet<PlaceId> {
     parties.iter().map(|p| g.current(p.province().unwrap_or(p.as_str()), PartialDate::year(i16::MAX))).collect()
 }
 
+/// Indices grouped by a key, in order (smallest first).
+struct Sorted<K>(HashMap<K, BTreeSet<usize>>);
+
+/// At most this many candidates of one bucket are tried: a bound that keeps a pathological
+/// document (thousands of meetings on one day in different places) linear; real ones have a
+/// handful per bucket.
+const MAX_TRIED: usize = 256;
+
+impl<K: std::hash::Hash + Eq> Sorted<K> {
+    fn new() -> Self {
+        Sorted(HashMap::new())
+    }
+
+    fn add(&mut self, key: K, i: usize) {
+        self.0.entry(key).or_default().insert(i);
+    }
+
+    /// The first index under `key` that `fits`.
+    fn first(&self, key: &K, fits: impl Fn(usize) -> bool) -> Option<usize> {
+        self.0.get(key)?.iter().take(MAX_TRIED).copied().find(|&i| fits(i))
+    }
+}
+
 /// One record per meeting: the same kind and parties with the same ordinal, or (when not both
-/// are numbered) with compatible dates. Candidates come from hash buckets that hold every record
-/// the rule can match, so a long document merges in linear time.
+/// are numbered) with compatible dates. Each mention looks in the few buckets that hold every
+/// record it can match (by ordinal; by exact date, the dates it is a prefix of or that are
+/// prefixes of it; meetings without an ordinal by year), and takes the first record that fits,
+/// so a long document (thousands of meetings of one partnership) merges in linear time.
 pub(crate) fn merge_events(g: &Gazetteer, events: Vec<Event>) -> Vec<Event> {
     type Key = (EventKind, BTreeSet<PlaceId>);
     let mut out: Vec<Event> = Vec::new();
-    let mut by_ordinal: Buckets<(Key, u32)> = Buckets::new();
-    let mut by_year: Buckets<(Key, Option<i16>)> = Buckets::new();
+    let mut by_ordinal: Sorted<(Key, u32)> = Sorted::new();
+    let mut by_date: Sorted<(Key, Option<PartialDate>)> = Sorted::new();
+    let mut by_year: Sorted<(Key, Option<i16>)> = Sorted::new();
+    let mut plain_by_year: Sorted<(Key, Option<i16>)> = Sorted::new();
     for e in events {
         let key: Key = (e.kind, party_key(g, &e.parties));
-        let mut candidates: Vec<usize> = by_year.get(&(key.clone(), e.date.map(|d| d.year))).to_vec();
-        if let Some(n) = e.ordinal {
-            candidates.extend_from_slice(by_ordinal.get(&(key.clone(), n)));
-        }
-        candidates.sort_unstable();
-        let same = candidates.into_iter().find(|&i| {
-            let o = &out[i];
+        let fits = |i: usize| {
+            let o: &Event = &out[i];
             // two venues in different provinces are two occasions on the same day
             let places_differ =
                 matches!((&o.place, &e.place), (Some(a), Some(b)) if a != b && !a.is_within(b) && !b.is_within(a));
@@ -69,7 +91,30 @@ pub(crate) fn merge_events(g: &Gazetteer, events: Vec<Event>) -> Vec<Event> {
                 (Some(x), Some(y)) => x == y,
                 _ => !places_differ && (date_compatible(o.date, e.date) || (o.date.is_none() && e.date.is_none())),
             }
-        });
+        };
+        let year = e.date.map(|d| d.year);
+        let same = if let Some(n) = e.ordinal {
+            // the same number, or a meeting told without one
+            [by_ordinal.first(&(key.clone(), n), fits), plain_by_year.first(&(key.clone(), year), fits)]
+                .into_iter()
+                .flatten()
+                .min()
+        } else {
+            match e.date {
+                None => by_date.first(&(key.clone(), None), fits),
+                Some(d) if d.month.is_none() => by_year.first(&(key.clone(), year), fits),
+                Some(d) => {
+                    // the dates that are prefixes of this one, and (for a month) its days
+                    let mut dates = vec![PartialDate::year(d.year), PartialDate { day: None, ..d }];
+                    if d.day.is_none() {
+                        dates.extend((1..=31).map(|day| PartialDate { day: Some(day), ..d }));
+                    } else {
+                        dates.push(d);
+                    }
+                    dates.into_iter().filter_map(|x| by_date.first(&(key.clone(), Some(x)), fits)).min()
+                }
+            }
+        };
         let i = match same {
             Some(i) => {
                 let o = &mut out[i];
@@ -91,11 +136,15 @@ pub(crate) fn merge_events(g: &Gazetteer, events: Vec<Event>) -> Vec<Event> {
                 out.len() - 1
             }
         };
-        // (re-)register under the record's current ordinal and year
-        if let Some(n) = out[i].ordinal {
+        // (re-)register under the record's current ordinal, date and year
+        let (ordinal, date) = (out[i].ordinal, out[i].date);
+        if let Some(n) = ordinal {
             by_ordinal.add((key.clone(), n), i);
+        } else {
+            plain_by_year.add((key.clone(), date.map(|d| d.year)), i);
         }
-        by_year.add((key, out[i].date.map(|d| d.year)), i);
+        by_date.add((key.clone(), date), i);
+        by_year.add((key, date.map(|d| d.year)), i);
     }
     out
 }
