@@ -11,6 +11,7 @@ use std::ops::Bound;
 use std::path::{Path, PathBuf};
 
 use tantivy::collector::{Count, TopDocs};
+use tantivy::directory::error::LockError;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, QueryParser, RangeQuery, TermQuery};
 use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, FAST, INDEXED, STORED, STRING,
@@ -18,6 +19,7 @@ use tantivy::schema::{
 use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::TextAnalyzer;
 
+mod readonly;
 mod tokenizer;
 use tantivy::{doc, Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
 pub use tokenizer::{words, FoldingTokenizer};
@@ -33,6 +35,68 @@ pub enum SearchError {
     Index { path: String, source: tantivy::TantivyError },
     #[error("{path}: {source}")]
     Io { path: String, source: std::io::Error },
+    /// Another process writes the index (an ingest, a server in local mode).
+    #[error("{path}: the search index is being written by another `hoptac ingest` or a server in --local mode; try again when it is done (a server catches up by itself)")]
+    Busy { path: String },
+    /// No room left to write the index.
+    #[error("{path}: the disk is full: the search index could not be written (the store is intact); free some space and run `hoptac reindex`")]
+    DiskFull { path: String },
+    /// The index path holds something else than an index directory.
+    #[error("{path}: is not a directory, so it cannot hold the search index: run `hoptac reindex` (it moves the file aside)")]
+    NotADirectory { path: String },
+    /// The query itself is refused (too long or nested too deep): the asker's error.
+    #[error("{0}")]
+    Query(String),
+}
+
+/// An index error said in the user's terms where it has a cause they can act on.
+fn index_error(dir: &Path, source: tantivy::TantivyError) -> SearchError {
+    let path = dir.display().to_string();
+    let io_kind = |e: &std::io::Error| e.kind() == std::io::ErrorKind::StorageFull || e.raw_os_error() == Some(28);
+    match &source {
+        tantivy::TantivyError::LockFailure(LockError::LockBusy, _) => SearchError::Busy { path },
+        tantivy::TantivyError::IoError(e) if io_kind(e) => SearchError::DiskFull { path },
+        _ if source.to_string().contains("No space left on device") => SearchError::DiskFull { path },
+        // A writer thread that hit the end of the disk reports only that it died: look.
+        _ if fs4::available_space(dir).is_ok_and(|free| free < LOW_SPACE) => SearchError::DiskFull { path },
+        _ => SearchError::Index { path, source },
+    }
+}
+
+/// Free space under which a failed index write is put down to a full disk.
+const LOW_SPACE: u64 = 4 << 20;
+
+/// The longest query searched, in characters.
+pub const MAX_QUERY_CHARS: usize = 1000;
+/// The deepest nesting of brackets a query may have.
+pub const MAX_QUERY_NESTING: usize = 8;
+
+/// Refuse a query that is too long or nested too deep, before any parser sees it (the query
+/// grammar is parsed recursively: an unbounded nesting would overflow the stack).
+pub fn check_query(text: &str) -> Result<()> {
+    let chars = text.chars().count();
+    if chars > MAX_QUERY_CHARS {
+        return Err(SearchError::Query(format!(
+            "the query is too long ({chars} characters; at most {MAX_QUERY_CHARS})"
+        )));
+    }
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    for c in text.chars() {
+        match c {
+            '(' | '[' | '{' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            ')' | ']' | '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    if deepest > MAX_QUERY_NESTING {
+        return Err(SearchError::Query(format!(
+            "the query is nested too deep ({deepest} levels of brackets; at most {MAX_QUERY_NESTING})"
+        )));
+    }
+    Ok(())
 }
 
 pub type Result<T> = std::result::Result<T, SearchError>;
@@ -167,7 +231,7 @@ pub struct SearchIndex {
 
 impl SearchIndex {
     fn err(&self, source: tantivy::TantivyError) -> SearchError {
-        SearchError::Index { path: self.dir.display().to_string(), source }
+        index_error(&self.dir, source)
     }
 
     fn wrap(dir: &Path, mut index: Index) -> Result<Self> {
@@ -187,6 +251,9 @@ impl SearchIndex {
 
     /// Open the index in `dir`, creating it when absent.
     pub fn open_or_create(dir: &Path) -> Result<Self> {
+        if dir.exists() && !dir.is_dir() {
+            return Err(SearchError::NotADirectory { path: dir.display().to_string() });
+        }
         let io = |source| SearchError::Io { path: dir.display().to_string(), source };
         std::fs::create_dir_all(dir).map_err(io)?;
         let ix = |source| SearchError::Index { path: dir.display().to_string(), source };
@@ -198,23 +265,51 @@ impl SearchIndex {
         Self::wrap(dir, index)
     }
 
-    /// Open an existing index for searching; never creates or writes.
+    /// Open an existing index for searching; never creates or writes. On media where nothing
+    /// can be written (not even tantivy's lock file), the index is read without the lock.
     pub fn open_read_only(dir: &Path) -> Result<Self> {
+        if dir.exists() && !dir.is_dir() {
+            return Err(SearchError::NotADirectory { path: dir.display().to_string() });
+        }
         if !dir.join("meta.json").exists() {
             return Err(SearchError::Missing { path: dir.display().to_string() });
         }
-        let index =
-            Index::open_in_dir(dir).map_err(|source| SearchError::Index { path: dir.display().to_string(), source })?;
-        Self::wrap(dir, index)
+        let ix = |source| SearchError::Index { path: dir.display().to_string(), source };
+        match Index::open_in_dir(dir).map_err(ix).and_then(|index| Self::wrap(dir, index)) {
+            Err(SearchError::Index {
+                source: tantivy::TantivyError::LockFailure(LockError::IoError(io), _), ..
+            }) if matches!(
+                io.kind(),
+                std::io::ErrorKind::ReadOnlyFilesystem | std::io::ErrorKind::PermissionDenied
+            ) =>
+            {
+                let mmap =
+                    tantivy::directory::MmapDirectory::open(dir).map_err(|e| ix(tantivy::TantivyError::from(e)))?;
+                let index = Index::open(readonly::ReadOnlyDirectory(mmap)).map_err(ix)?;
+                Self::wrap(dir, index)
+            }
+            other => other,
+        }
     }
 
-    /// Delete the index in `dir` and create an empty one.
-    pub fn recreate(dir: &Path) -> Result<Self> {
+    /// Delete the index in `dir` and create an empty one. Something other than a directory in
+    /// its place is not deleted (it is not the index's to delete): it is renamed aside, with a
+    /// warning, and its new name returned.
+    pub fn recreate(dir: &Path) -> Result<(Self, Option<PathBuf>)> {
+        let mut moved = None;
+        if dir.exists() && !dir.is_dir() {
+            let mut aside = dir.as_os_str().to_os_string();
+            aside.push(format!(".moved-{}", std::process::id()));
+            let aside = PathBuf::from(aside);
+            std::fs::rename(dir, &aside)
+                .map_err(|source| SearchError::Io { path: dir.display().to_string(), source })?;
+            moved = Some(aside);
+        }
         if dir.exists() {
             std::fs::remove_dir_all(dir)
                 .map_err(|source| SearchError::Io { path: dir.display().to_string(), source })?;
         }
-        Self::open_or_create(dir)
+        Ok((Self::open_or_create(dir)?, moved))
     }
 
     pub fn writer(&self) -> Result<IndexWriter> {
@@ -240,11 +335,21 @@ impl SearchIndex {
         self.reader.searcher().generation().generation_id()
     }
 
+    /// Files of the index whose checksum does not match their content (reads every file).
+    pub fn damaged_files(&self) -> Result<Vec<String>> {
+        let bad = self.index.validate_checksum().map_err(|e| self.err(e))?;
+        let mut v: Vec<String> = bad.into_iter().map(|p| p.display().to_string()).collect();
+        v.sort();
+        Ok(v)
+    }
+
     pub fn reload(&self) -> Result<()> {
         self.reader.reload().map_err(|e| self.err(e))
     }
 
     pub fn search(&self, q: &SearchQuery) -> Result<Results> {
+        check_query(&q.text)?;
+        check_query(&q.text_rest)?;
         let f = self.fields;
         let searcher = self.reader.searcher();
         // All the words in the title, or all of them in the body (a document's body begins with
@@ -377,7 +482,7 @@ pub struct IndexWriter {
 
 impl IndexWriter {
     fn err(&self, source: tantivy::TantivyError) -> SearchError {
-        SearchError::Index { path: self.dir.display().to_string(), source }
+        index_error(&self.dir, source)
     }
 
     /// Add entries, each replacing the entry of the same key (the same document, the same fact).
@@ -507,6 +612,39 @@ mod tests {
         assert_eq!((after.total, before.total), (1, 1));
         assert_eq!(after.hits[0].snippet, before.hits[0].snippet);
         assert_eq!(ix.search(&q("hoi dam")).unwrap().total, 6);
+    }
+
+    #[test]
+    fn deep_or_long_queries_are_refused_before_parsing() {
+        let (_d, ix) = index();
+        // Nested far past any real use, as a probe sent it: refused, not a stack overflow.
+        for depth in [9, 1_000, 100_000] {
+            let text = format!("{}hai{}", "(".repeat(depth), ")".repeat(depth));
+            let query = if depth > MAX_QUERY_CHARS / 2 { text.replace(')', "") } else { text };
+            assert!(matches!(ix.search(&q(&query)), Err(SearchError::Query(_))), "depth {depth}");
+        }
+        let open_only = "(".repeat(50_000);
+        assert!(matches!(ix.search(&q(&open_only)), Err(SearchError::Query(_))));
+        assert!(matches!(ix.search(&q(&"hai ".repeat(400))), Err(SearchError::Query(_))));
+        // The place-free rest of a query is bounded too.
+        let mut nested_rest = q("Sekong");
+        nested_rest.text_places = vec![vec!["LA-XE".into()]];
+        nested_rest.text_rest = "[".repeat(20);
+        assert!(matches!(ix.search(&nested_rest), Err(SearchError::Query(_))));
+        // What people write still works, brackets included.
+        let fine = format!("{}hai cot{}", "(".repeat(MAX_QUERY_NESTING), ")".repeat(MAX_QUERY_NESTING));
+        assert_eq!(ix.search(&q(&fine)).unwrap().total, 1);
+        assert_eq!(ix.search(&q("(hai OR hoa) AND cot")).unwrap().total, 1);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 64, ..Default::default() })]
+        /// Any text as a query: an answer or a refusal, never a panic.
+        #[test]
+        fn arbitrary_queries_never_panic(text in "[()\\[\\]{}\"+\\-:*~^ a-zA-Zàồ0-9ອັດ]{0,300}") {
+            let (_d, ix) = index();
+            let _ = ix.search(&q(&text));
+        }
     }
 
     #[test]
