@@ -28,12 +28,13 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/0004_reviews.sql")),
         M::up(include_str!("../migrations/0005_evidence_by_document_and_type.sql")),
         M::up(include_str!("../migrations/0006_confidence.sql")),
+        M::up(include_str!("../migrations/0007_events_by_date.sql")),
     ])
 }
 
 /// The schema version this build writes.
 pub fn schema_version() -> i64 {
-    6
+    7
 }
 
 pub struct SqliteStore {
@@ -65,10 +66,16 @@ pub(crate) fn db_error(path: &Path, e: rusqlite::Error) -> StoreError {
                 }
             }
             ErrorCode::DatabaseCorrupt => {
-                return StoreError::NotAStore {
-                    path: path.display().to_string(),
-                    reason: "the database is corrupt".into(),
-                }
+                return StoreError::Damaged { path: path.display().to_string(), reason: e.to_string() }
+            }
+            ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => {
+                return StoreError::Busy(format!("{}: {e}", path.display()));
+            }
+            ErrorCode::DiskFull => {
+                return StoreError::Backend(format!(
+                    "{}: the disk is full: nothing of the unfinished write was kept; free some space and run again",
+                    path.display()
+                ));
             }
             _ => {}
         }
@@ -80,13 +87,30 @@ impl SqliteStore {
     /// Open the store at `path` for writing, creating it when absent and bringing its schema up
     /// to date.
     pub fn open(path: &Path) -> Result<Self> {
+        // Two processes opening a new store at once both try to create its schema: the one that
+        // finds the file locked waits and tries again (the other's work is then already done).
+        let mut waited = std::time::Duration::ZERO;
+        loop {
+            match Self::open_once(path) {
+                Err(StoreError::Busy(_)) if waited < BUSY_WAIT => {
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                    waited += std::time::Duration::from_millis(50);
+                }
+                other => return other,
+            }
+        }
+    }
+
+    fn open_once(path: &Path) -> Result<Self> {
         let fresh = !path.exists() || std::fs::metadata(path).map(|m| m.len() == 0).unwrap_or(false);
         let mut conn = Connection::open(path).map_err(|err| db_error(path, err))?;
         conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(|err| db_error(path, err))?;
         if !fresh {
             check(&conn, path, true)?;
+            quick_check(&conn, path)?;
         }
-        conn.pragma_update(None, "journal_mode", "WAL").map_err(|err| db_error(path, err))?;
+        let busy = |err: rusqlite::Error| db_error(path, err);
+        conn.pragma_update(None, "journal_mode", "WAL").map_err(busy)?;
         conn.pragma_update(None, "synchronous", "NORMAL").map_err(|err| db_error(path, err))?;
         conn.pragma_update(None, "foreign_keys", "ON").map_err(|err| db_error(path, err))?;
         conn.set_prepared_statement_cache_capacity(128);
@@ -96,8 +120,21 @@ impl SqliteStore {
         // (SQLite's default is 2 MB) and read the file through a memory map.
         conn.pragma_update(None, "cache_size", -131_072).map_err(|err| db_error(path, err))?;
         conn.pragma_update(None, "mmap_size", 1i64 << 30).map_err(|err| db_error(path, err))?;
-        migrations().to_latest(&mut conn).map_err(|err| match err {
-            rusqlite_migration::Error::RusqliteError { err, .. } => db_error(path, err),
+        // Migrations run in transactions that take the write lock at once; if another process
+        // migrated the file between our reading its version and our migrating, ours fails on
+        // what it finds done: that is "busy", and the retry finds nothing left to do.
+        let version = |c: &Connection| c.pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0)).ok();
+        let before = version(&conn);
+        conn.set_transaction_behavior(rusqlite::TransactionBehavior::Immediate);
+        let migrated = migrations().to_latest(&mut conn);
+        if migrated.is_err() && version(&conn) != before {
+            return Err(StoreError::Busy(format!(
+                "{}: another process set the store up at the same time",
+                path.display()
+            )));
+        }
+        migrated.map_err(|err| match err {
+            rusqlite_migration::Error::RusqliteError { err, .. } => busy(err),
             other => StoreError::Backend(format!("{}: migration failed: {other}", path.display())),
         })?;
         Ok(SqliteStore { conn, path: path.to_path_buf(), writable: true })
@@ -141,8 +178,23 @@ impl SqliteStore {
         if rows == ["ok"] {
             Ok(())
         } else {
-            Err(StoreError::NotAStore { path: self.path.display().to_string(), reason: rows.join("; ") })
+            Err(StoreError::Damaged {
+                path: self.path.display().to_string(),
+                reason: rows.join("; ").replace('\n', "; "),
+            })
         }
+    }
+
+    /// Rows whose references point nowhere (SQLite's foreign key check), as "table (n rows)".
+    pub fn foreign_key_problems(&self) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare("PRAGMA foreign_key_check").map_err(|err| db_error(&self.path, err))?;
+        let tables: Vec<String> =
+            stmt.query_map([], |r| r.get(0)).and_then(|r| r.collect()).map_err(|err| db_error(&self.path, err))?;
+        let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
+        for t in tables {
+            *counts.entry(t).or_default() += 1;
+        }
+        Ok(counts.into_iter().map(|(t, n)| format!("{t} ({n} rows)")).collect())
     }
 
     /// Facts with no evidence, other than those a person entered by hand (the store's invariant
@@ -155,6 +207,22 @@ impl SqliteStore {
             + (SELECT count(*) FROM people x WHERE NOT EXISTS (SELECT 1 FROM evidence v WHERE v.fact_type='person' AND v.fact_id=x.id))";
         self.conn.query_row(sql, [], |r| r.get(0)).map_err(|err| db_error(&self.path, err))
     }
+}
+
+/// How long an opener waits for another process's schema work before giving up.
+const BUSY_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// SQLite's quick check (page structure, no index contents): run when a store is opened for
+/// writing, so that nothing is written into a damaged file.
+fn quick_check(conn: &Connection, path: &Path) -> Result<()> {
+    let first: String = conn.query_row("PRAGMA quick_check(1)", [], |r| r.get(0)).map_err(|err| db_error(path, err))?;
+    if first == "ok" {
+        return Ok(());
+    }
+    Err(StoreError::Damaged {
+        path: path.display().to_string(),
+        reason: format!("{}; nothing was written", first.replace('\n', "; ")),
+    })
 }
 
 /// Is this file a hoptac store this build can use?
@@ -371,20 +439,32 @@ impl WriteTx for SqliteTx<'_> {
         ordinal: Option<u32>,
         date: Option<PartialDate>,
     ) -> Result<Vec<StoredEvent>> {
-        // By ordinal, or by a compatible date: one a prefix of the other ("2024", "2024-10-15").
-        // Two selects so that each uses its index.
+        // The same ordinal; or, among meetings that could be this one (without an ordinal when
+        // it has one), a compatible date: the stored date a prefix of this one ("2024" for
+        // "2024-10-15": at most three exact lookups) or this one a prefix of the stored date (a
+        // range). Three selects, each on an index: the work per mention does not grow with the
+        // partnership's history.
         let sql = format!(
             "{EVENT_SELECT} WHERE partnership_id IS ?1 AND kind = ?2 AND ordinal = ?3
              UNION
-             {EVENT_SELECT} WHERE partnership_id IS ?1 AND kind = ?2 AND year = ?4
-               AND (date = substr(?5, 1, length(date)) OR ?5 = substr(date, 1, length(?5)))
+             {EVENT_SELECT} WHERE partnership_id IS ?1 AND kind = ?2 AND date IN (?4, ?5, ?6)
+               AND (?3 IS NULL OR ordinal IS NULL)
+             UNION
+             {EVENT_SELECT} WHERE partnership_id IS ?1 AND kind = ?2 AND date > ?6 AND date < ?6 || '~'
+               AND (?3 IS NULL OR ordinal IS NULL)
              ORDER BY 1"
         );
-        let d = date.map(|d| d.to_string());
+        let full = date.map(|d| d.to_string());
+        let prefix = |precision: usize| {
+            full.as_deref().and_then(|f| {
+                let parts: Vec<&str> = f.split('-').collect();
+                (parts.len() > precision).then(|| parts[..precision].join("-"))
+            })
+        };
         query(
             &self.tx,
             &sql,
-            params![partnership, enum_str(&kind).map_err(e)?, ordinal, date.map(|d| d.year), d],
+            params![partnership, enum_str(&kind).map_err(e)?, ordinal, prefix(1), prefix(2), full],
             event_row,
         )
     }
@@ -628,6 +708,14 @@ impl WriteTx for SqliteTx<'_> {
         Ok(())
     }
 
+    fn mark_unindexed(&mut self, docs: &[DocId]) -> Result<()> {
+        let mut s = self.tx.prepare_cached("UPDATE documents SET indexed = 0 WHERE id = ?1").map_err(e)?;
+        for d in docs {
+            s.execute(params![d]).map_err(e)?;
+        }
+        Ok(())
+    }
+
     fn add_review(&mut self, v: &ReviewEntry) -> Result<()> {
         self.tx
             .execute(
@@ -670,8 +758,14 @@ impl Store for SqliteStore {
         self
     }
 
+    /// Writers take the write lock when they begin (waiting up to the busy timeout for another
+    /// process's writer): a deferred transaction that reads first could not take it later
+    /// under WAL and would fail at once with "database is locked".
     fn begin(&mut self) -> Result<Box<dyn WriteTx + '_>> {
-        let tx = self.conn.transaction().map_err(|err| db_error(&self.path, err))?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(|err| db_error(&self.path, err))?;
         Ok(Box::new(SqliteTx { tx }))
     }
 

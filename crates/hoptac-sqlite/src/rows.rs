@@ -233,8 +233,17 @@ pub fn review_row(r: &Row) -> rusqlite::Result<ReviewEntry> {
 
 /// A driver error as a store error: a stored value that does not parse is malformed data.
 pub(crate) fn e(err: rusqlite::Error) -> StoreError {
+    use rusqlite::ErrorCode;
     match err {
         rusqlite::Error::FromSqlConversionFailure(..) => StoreError::Malformed(err.to_string()),
+        rusqlite::Error::SqliteFailure(f, _)
+            if matches!(f.code, ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) =>
+        {
+            StoreError::Busy(err.to_string())
+        }
+        rusqlite::Error::SqliteFailure(f, _) if f.code == ErrorCode::DiskFull => StoreError::Backend(
+            "the disk is full: nothing of the unfinished write was kept; free some space and run again".into(),
+        ),
         other => StoreError::Backend(other.to_string()),
     }
 }

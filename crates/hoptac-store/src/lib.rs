@@ -27,6 +27,9 @@ pub enum StoreError {
     /// The file exists but is not a hoptac store (corrupt, another program's database, not SQLite).
     #[error("{path}: not a hoptac store: {reason}")]
     NotAStore { path: String, reason: String },
+    /// The store's file is damaged (pages overwritten, truncated).
+    #[error("{path}: the store is damaged ({reason}); restore it from a backup (`hoptac check` reports in full)")]
+    Damaged { path: String, reason: String },
     /// The store was written by a newer hoptac.
     #[error("{path}: the store has schema version {found}; this hoptac knows up to {known}")]
     NewerSchema { path: String, found: i64, known: i64 },
@@ -36,6 +39,11 @@ pub enum StoreError {
     /// The backend failed (I/O, constraint, lock).
     #[error("database: {0}")]
     Backend(String),
+    /// Another process holds the store's write lock (longer than the wait allows).
+    #[error(
+        "the store is busy ({0}): another `hoptac ingest` or a server is writing to it; try again when it is done"
+    )]
+    Busy(String),
     /// A request the store cannot carry out as asked (a correction of the wrong type …).
     #[error("{0}")]
     Invalid(String),

@@ -118,6 +118,10 @@ pub trait WriteTx: Reader {
     /// Append a decision to the review log.
     fn add_review(&mut self, entry: &ReviewEntry) -> Result<()>;
 
+    /// Note, with the write that calls for it, that these documents' search entries must be
+    /// built again (a decision changed a fact they support); whoever indexes next does it.
+    fn mark_unindexed(&mut self, docs: &[DocId]) -> Result<()>;
+
     /// Start a nested unit inside the transaction (one document of a batch).
     fn savepoint(&mut self) -> Result<()>;
     /// Keep what was written since [`WriteTx::savepoint`].
