@@ -18,6 +18,8 @@ pub enum InputError {
     Io(#[from] io::Error),
     #[error("is a directory, not a document (name the files inside it)")]
     Directory,
+    #[error("is not a regular file (a pipe, socket or device), not read")]
+    NotAFile,
     #[error("{0}")]
     Decode(#[from] DecodeError),
 }
@@ -27,6 +29,10 @@ pub fn read_document(path: &Path, max_bytes: u64) -> Result<(String, &'static st
     let meta = std::fs::metadata(path).map_err(InputError::Io)?;
     if meta.is_dir() {
         return Err(InputError::Directory);
+    }
+    // A named pipe would block the run forever waiting for a writer; a device never ends.
+    if !meta.is_file() {
+        return Err(InputError::NotAFile);
     }
     if meta.len() > max_bytes {
         return Err(InputError::Decode(DecodeError::TooLarge { size: meta.len(), limit: max_bytes }));
@@ -47,23 +53,24 @@ fn extension(path: &Path) -> String {
     path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default()
 }
 
-/// The files named, and those under the directories named (sorted, hidden ones skipped), with
-/// the paths that could not be walked.
+/// The files named, and those under the directories named (sorted, hidden ones skipped, symbolic
+/// links followed, loops among them reported), with the paths that could not be walked or are
+/// not files (a pipe named like a document is reported, not opened).
 pub fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<(PathBuf, String)>) {
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for p in paths {
         if p.is_dir() {
             let walk = walkdir::WalkDir::new(p)
+                .follow_links(true)
                 .sort_by_file_name()
                 .into_iter()
                 .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
             for entry in walk {
                 match entry {
-                    Ok(e) if e.file_type().is_file() && EXTENSIONS.contains(&extension(e.path()).as_str()) => {
-                        files.push(e.into_path())
-                    }
-                    Ok(_) => {}
+                    Ok(e) if e.file_type().is_dir() || !EXTENSIONS.contains(&extension(e.path()).as_str()) => {}
+                    Ok(e) if e.file_type().is_file() => files.push(e.into_path()),
+                    Ok(e) => errors.push((e.into_path(), InputError::NotAFile.to_string())),
                     Err(err) => {
                         let path = err.path().map(Path::to_path_buf).unwrap_or_else(|| p.clone());
                         errors.push((path, err.to_string()));

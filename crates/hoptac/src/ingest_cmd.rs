@@ -52,6 +52,19 @@ fn prepare(extractor: &Extractor, known: &HashSet<String>, path: &Path, max_byte
     Prepared::New(Box::new(hoptac_app::prepare(extractor, &path.to_string_lossy(), text, encoding)))
 }
 
+/// A document with more facts than this is stored in a transaction of its own.
+const LARGE_DOCUMENT_FACTS: usize = 1000;
+
+fn is_large(p: &Prepared) -> bool {
+    match p {
+        Prepared::New(b) => {
+            let r = &b.1;
+            r.events.len() + r.agreements.len() + r.figures.len() + r.people.len() > LARGE_DOCUMENT_FACTS
+        }
+        _ => false,
+    }
+}
+
 /// Totals printed at the end.
 #[derive(Debug, Default)]
 struct Summary {
@@ -119,44 +132,55 @@ pub fn run(store_path: &Path, args: Args) -> Result<ExitCode> {
         });
         // Group commit: one transaction per batch, each document in a savepoint of its own, so
         // every document is stored whole or not at all; the index follows once the batch is in.
+        // A document with very many facts is stored in a transaction of its own, after the
+        // batch's others are committed: a slow one never holds back the rest.
         for batch in rx {
-            let mut stored = Vec::new();
-            let mut tx = store.begin()?;
-            for (path, prepared) in batch {
-                bar.inc(1);
-                match prepared {
-                    Prepared::Failed(reason) => {
-                        bar.suspend(|| eprintln!("hoptac: error: {}: {reason}", path.display()));
-                        summary.failed += 1;
+            let mut batch = batch.into_iter().peekable();
+            while batch.peek().is_some() {
+                let mut stored = Vec::new();
+                let mut tx = store.begin()?;
+                let mut taken = 0usize;
+                while let Some((path, prepared)) = batch.next_if(|(_, p)| taken == 0 || !is_large(p)) {
+                    taken += 1;
+                    let alone = is_large(&prepared);
+                    bar.inc(1);
+                    match prepared {
+                        Prepared::Failed(reason) => {
+                            bar.suspend(|| eprintln!("hoptac: error: {}: {reason}", path.display()));
+                            summary.failed += 1;
+                        }
+                        Prepared::Known => summary.unchanged += 1,
+                        Prepared::New(b) => {
+                            let (doc, record) = *b;
+                            if tx.document_by_hash(&doc.hash)?.is_some() {
+                                summary.unchanged += 1; // the same content twice in this run
+                                continue;
+                            }
+                            tx.savepoint()?;
+                            match hoptac_store::ingest::ingest(tx.as_mut(), &doc, &record) {
+                                Ok(outcome) => {
+                                    tx.release()?;
+                                    summary.new += 1;
+                                    summary.bytes += doc.text.len() as u64;
+                                    summary.facts += outcome.stats;
+                                    stored.push((doc, outcome));
+                                }
+                                Err(err) => {
+                                    tx.rollback_to_savepoint()?;
+                                    bar.suspend(|| eprintln!("hoptac: error: {}: cannot store: {err}", path.display()));
+                                    summary.failed += 1;
+                                }
+                            }
+                        }
                     }
-                    Prepared::Known => summary.unchanged += 1,
-                    Prepared::New(b) => {
-                        let (doc, record) = *b;
-                        if tx.document_by_hash(&doc.hash)?.is_some() {
-                            summary.unchanged += 1; // the same content twice in this run
-                            continue;
-                        }
-                        tx.savepoint()?;
-                        match hoptac_store::ingest::ingest(tx.as_mut(), &doc, &record) {
-                            Ok(outcome) => {
-                                tx.release()?;
-                                summary.new += 1;
-                                summary.bytes += doc.text.len() as u64;
-                                summary.facts += outcome.stats;
-                                stored.push((doc, outcome));
-                            }
-                            Err(err) => {
-                                tx.rollback_to_savepoint()?;
-                                bar.suspend(|| eprintln!("hoptac: error: {}: cannot store: {err}", path.display()));
-                                summary.failed += 1;
-                            }
-                        }
+                    if alone {
+                        break;
                     }
                 }
-            }
-            tx.commit().context("cannot commit to the store")?;
-            for (doc, outcome) in &stored {
-                indexer.add_ingested(g, &mut store, doc, outcome)?;
+                tx.commit().context("cannot commit to the store")?;
+                for (doc, outcome) in &stored {
+                    indexer.add_ingested(g, &mut store, doc, outcome)?;
+                }
             }
         }
         Ok(())

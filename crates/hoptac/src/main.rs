@@ -1,5 +1,23 @@
 //! The `hoptac` command line.
 
+/// `println!` for command output: a closed pipe (`hoptac search … | head`) becomes an error the
+/// command returns, not a panic.
+macro_rules! outln {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($t)*)?
+    }};
+}
+
+/// `print!` likewise.
+macro_rules! out {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        write!(std::io::stdout().lock(), $($t)*)?
+    }};
+}
+
+mod check_cmd;
 mod extract_cmd;
 mod ingest_cmd;
 mod query_cmd;
@@ -40,6 +58,8 @@ enum Command {
     Agenda(query_cmd::AgendaArgs),
     /// Rebuild the search index from the store.
     Reindex,
+    /// Check the store and its index in full and say what to do about any damage (reads only).
+    Check,
     /// The web application and HTTP API (read-only unless --local; --demo for a quick look).
     Serve(serve_cmd::Args),
 }
@@ -54,10 +74,19 @@ fn main() -> ExitCode {
         Command::Dossier(args) => query_cmd::dossier(&store, args),
         Command::Agenda(args) => query_cmd::agenda(&store, args),
         Command::Reindex => reindex_cmd::run(&store),
+        Command::Check => check_cmd::run(&store),
         Command::Serve(args) => serve_cmd::run(&store, args),
     };
     match result {
         Ok(code) => code,
+        // The reader of our output has gone (`| head`): nothing more to say to anyone.
+        Err(e)
+            if e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("hoptac: error: {e:#}");
             ExitCode::from(1)

@@ -72,6 +72,7 @@ pub struct SearchArgs {
 }
 
 pub fn search(store_path: &Path, args: SearchArgs) -> Result<ExitCode> {
+    hoptac_search::check_query(&args.query)?;
     let store = SqliteStore::open_read_only(store_path)?;
     let index = SearchIndex::open_read_only(&index_dir(store_path))?;
     let pending = store.unindexed_documents()?.len();
@@ -111,15 +112,15 @@ pub fn search(store_path: &Path, args: SearchArgs) -> Result<ExitCode> {
     let results = index.search(&query)?;
     if args.json {
         let v = serde_json::json!({ "query": args.query, "total": results.total, "hits": results.hits });
-        println!("{}", serde_json::to_string_pretty(&v)?);
+        outln!("{}", serde_json::to_string_pretty(&v)?);
         return Ok(ExitCode::SUCCESS);
     }
     let color = std::io::stdout().is_terminal();
     let (on, off) = if color { ("\x1b[1;33m", "\x1b[0m") } else { ("«", "»") };
-    println!("{} result(s) for {:?}", results.total, args.query);
+    outln!("{} result(s) for {:?}", results.total, args.query);
     for (i, h) in results.hits.iter().enumerate() {
         let year = h.year.map(|y| format!(" ({y})")).unwrap_or_default();
-        println!("\n{:>2}. [{}] {}{}", i + 1, h.fact_type, h.title, year);
+        outln!("\n{:>2}. [{}] {}{}", i + 1, h.fact_type, h.title, year);
         let mut snippet = String::new();
         let mut at = 0;
         for &(a, b) in &h.highlights {
@@ -133,8 +134,8 @@ pub fn search(store_path: &Path, args: SearchArgs) -> Result<ExitCode> {
             at = b;
         }
         snippet.push_str(&h.snippet[at..]);
-        println!("    {}", snippet.replace('\n', " "));
-        println!("    — {} (document {})", h.source, h.doc_id);
+        outln!("    {}", snippet.replace('\n', " "));
+        outln!("    — {} (document {})", h.source, h.doc_id);
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -162,10 +163,10 @@ pub fn dossier(store_path: &Path, args: DossierArgs) -> Result<ExitCode> {
     let today = today(args.today.as_deref())?;
     let d = hoptac_store::dossier::build(&store, &wanted, today)?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&d)?);
+        outln!("{}", serde_json::to_string_pretty(&d)?);
         return Ok(ExitCode::SUCCESS);
     }
-    print!("{}", dossier_text(g, &d, &wanted, today));
+    out!("{}", dossier_text(g, &d, &wanted, today));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -337,28 +338,29 @@ pub fn agenda(store_path: &Path, args: AgendaArgs) -> Result<ExitCode> {
         std::fs::write(path, ics).with_context(|| format!("cannot write {}", path.display()))?;
     }
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&a)?);
+        outln!("{}", serde_json::to_string_pretty(&a)?);
         return Ok(ExitCode::SUCCESS);
     }
-    println!("Agenda from {} to {}", a.today, a.until);
-    let meetings = |title: &str, ms: &[hoptac_store::agenda::Meeting]| {
-        println!("\n{title}");
+    outln!("Agenda from {} to {}", a.today, a.until);
+    let meetings = |title: &str, ms: &[hoptac_store::agenda::Meeting]| -> Result<()> {
+        outln!("\n{title}");
         if ms.is_empty() {
-            println!("  (none)");
+            outln!("  (none)");
         }
         for m in ms {
-            println!("  {}", render::event_line(g, &m.event, &m.parties));
+            outln!("  {}", render::event_line(g, &m.event, &m.parties));
         }
+        Ok(())
     };
-    meetings("Planned meetings", &a.meetings);
-    meetings("Planned meetings whose date has passed, not reported held", &a.unconfirmed);
-    let due = |title: &str, ds: &[hoptac_store::agenda::Due]| {
-        println!("\n{title}");
+    meetings("Planned meetings", &a.meetings)?;
+    meetings("Planned meetings whose date has passed, not reported held", &a.unconfirmed)?;
+    let due = |title: &str, ds: &[hoptac_store::agenda::Due]| -> Result<()> {
+        outln!("\n{title}");
         if ds.is_empty() {
-            println!("  (none)");
+            outln!("  (none)");
         }
         for d in ds {
-            println!(
+            outln!(
                 "  {} — {} ({} of {} delivered)",
                 render::figure_what(g, &d.commitment),
                 d.status.as_str(),
@@ -366,11 +368,12 @@ pub fn agenda(store_path: &Path, args: AgendaArgs) -> Result<ExitCode> {
                 render::number(d.commitment.value)
             );
         }
+        Ok(())
     };
-    due("Commitments falling due", &a.due);
-    due("Commitments overdue", &a.overdue);
+    due("Commitments falling due", &a.due)?;
+    due("Commitments overdue", &a.overdue)?;
     if let Some(path) = &args.ics {
-        println!("\nCalendar written to {}", path.display());
+        outln!("\nCalendar written to {}", path.display());
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -15,7 +15,14 @@ pub fn run(store_path: &Path) -> Result<ExitCode> {
         anyhow::bail!("{}: no store here (run `hoptac ingest` first)", store_path.display());
     }
     let mut store = SqliteStore::open(store_path)?;
-    let index = SearchIndex::recreate(&index_dir(store_path))?;
+    let (index, moved) = SearchIndex::recreate(&index_dir(store_path))?;
+    if let Some(aside) = moved {
+        eprintln!(
+            "hoptac: warning: {} was not a directory; it is kept as {}",
+            index_dir(store_path).display(),
+            aside.display()
+        );
+    }
     store.mark_all_unindexed()?;
     let n = catch_up(hoptac_extract::Gazetteer::builtin(), &mut store, &index)?;
     index.reload()?;

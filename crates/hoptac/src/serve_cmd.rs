@@ -8,7 +8,8 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
-use hoptac_web::{AppState, Config, Mode};
+use hoptac_web::{AppState, Config, Limits, Mode};
+use std::time::Duration;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -34,6 +35,23 @@ pub struct Args {
     /// Logs as JSON lines (default: human-readable lines with key=value fields).
     #[arg(long)]
     log_json: bool,
+    /// A host name this server answers for (besides its addresses and localhost); repeat for
+    /// several. Requests naming any other host are refused (DNS rebinding).
+    #[arg(long = "allow-host", value_name = "NAME")]
+    allow_host: Vec<String>,
+    /// Connections served at once; more are answered 503.
+    #[arg(long, default_value_t = 512)]
+    max_connections: usize,
+    /// Seconds a client has to send a request's headers (an idle connection is closed after
+    /// as long).
+    #[arg(long, default_value_t = 10)]
+    header_timeout: u64,
+    /// Seconds within which every request is answered (503 after).
+    #[arg(long, default_value_t = 60)]
+    request_timeout: u64,
+    /// Seconds requests in flight get to finish after SIGTERM before the server stops anyway.
+    #[arg(long, default_value_t = 10)]
+    shutdown_timeout: u64,
 }
 
 fn init_logs(json: bool) {
@@ -95,7 +113,23 @@ pub fn run(store: &Path, args: Args) -> Result<ExitCode> {
     };
     let user = args.user.or_else(|| std::env::var("USER").ok()).unwrap_or_else(|| "local".into());
     let mode = if local { Mode::Local { user } } else { Mode::ReadOnly };
-    let config = Config { addr: args.addr, store: store.clone(), mode, upload_limit: args.upload_limit_mb * 1_000_000 };
+    if args.max_connections == 0 || args.header_timeout == 0 || args.request_timeout == 0 {
+        bail!("--max-connections, --header-timeout and --request-timeout must be at least 1");
+    }
+    let limits = Limits {
+        connections: args.max_connections,
+        header_timeout: Duration::from_secs(args.header_timeout),
+        request_timeout: Duration::from_secs(args.request_timeout),
+        shutdown_timeout: Duration::from_secs(args.shutdown_timeout),
+    };
+    let config = Config {
+        addr: args.addr,
+        store: store.clone(),
+        mode,
+        upload_limit: args.upload_limit_mb * 1_000_000,
+        allowed_hosts: args.allow_host,
+        limits,
+    };
     let state = AppState::open(config).map_err(|e| anyhow::anyhow!(e))?;
     let writes = state.can_write();
     let runtime =

@@ -1,0 +1,82 @@
+//! `hoptac check`: every check that can be made of a store and its index, and what to do about
+//! each problem found. Reads only.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use hoptac_search::SearchIndex;
+use hoptac_sqlite::SqliteStore;
+use hoptac_store::Reader;
+
+use hoptac_app::index::index_dir;
+
+/// One line of the report: what was checked, and the problem with what to do, if any.
+fn report(what: &str, problem: Option<String>) -> bool {
+    match &problem {
+        None => println!("ok       {what}"),
+        Some(p) => println!("PROBLEM  {what}: {p}"),
+    }
+    problem.is_none()
+}
+
+const RESTORE: &str = "restore the store from a backup (the damaged file is no safe base for new writes)";
+
+pub fn run(store_path: &Path) -> Result<ExitCode> {
+    if !store_path.is_file() {
+        anyhow::bail!("{}: no store here (run `hoptac ingest` first)", store_path.display());
+    }
+    let mut sound = true;
+    let store = match SqliteStore::open_read_only(store_path) {
+        Ok(s) => s,
+        Err(e) => {
+            report("store opens", Some(format!("{e}; {RESTORE}")));
+            return Ok(ExitCode::from(1));
+        }
+    };
+    sound &= report("store: pages and indexes (integrity_check)", store.integrity_check().err().map(|e| e.to_string()));
+    sound &= report(
+        "store: references between rows (foreign_key_check)",
+        match store.foreign_key_problems() {
+            Ok(p) if p.is_empty() => None,
+            Ok(p) => Some(format!("rows pointing nowhere in {}; {RESTORE}", p.join(", "))),
+            Err(e) => Some(e.to_string()),
+        },
+    );
+    sound &= report(
+        "store: every extracted fact has its evidence",
+        match store.facts_without_evidence() {
+            Ok(0) => None,
+            Ok(n) => Some(format!("{n} fact(s) without a source sentence; {RESTORE}")),
+            Err(e) => Some(e.to_string()),
+        },
+    );
+    let dir = index_dir(store_path);
+    let rebuild = "run `hoptac reindex` (the index is rebuilt from the store; nothing is lost)";
+    match SearchIndex::open_read_only(&dir) {
+        Err(e) => sound &= report("search index opens", Some(format!("{e}; {rebuild}"))),
+        Ok(index) => {
+            sound &= report(
+                "search index: file checksums",
+                match index.damaged_files() {
+                    Ok(bad) if bad.is_empty() => None,
+                    Ok(bad) => Some(format!("damaged: {}; {rebuild}", bad.join(", "))),
+                    Err(e) => Some(format!("{e}; {rebuild}")),
+                },
+            );
+            let total = store.counts()?.documents as u64;
+            let unindexed = store.unindexed_documents()?.len() as u64;
+            let in_index = index.num_documents()?;
+            sound &= report(
+                &format!("search index: documents ({in_index} indexed of {total} stored)"),
+                (in_index != total - unindexed).then(|| {
+                    format!("the store marks {} indexed, the index holds {in_index}; {rebuild}", total - unindexed)
+                }),
+            );
+            if unindexed > 0 {
+                println!("note     {unindexed} document(s) wait to be indexed (the next ingest, a --local server or `hoptac reindex` does it)");
+            }
+        }
+    }
+    Ok(if sound { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
