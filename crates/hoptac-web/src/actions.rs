@@ -203,21 +203,38 @@ fn now() -> String {
     t.round(jiff::Unit::Second).unwrap_or(t).to_string()
 }
 
-/// Re-index the documents that support a fact (its description changed or it was rejected).
-fn reindex_fact(st: &AppState, store: &mut SqliteStore, fact_type: FactType, id: FactId) -> Result<(), WebError> {
-    let mut docs: Vec<DocId> = store.reader().evidence(fact_type, &[id])?.into_iter().map(|e| e.document).collect();
+/// The documents that support a fact (their search entries describe it).
+fn supporting_documents(
+    reader: &dyn hoptac_store::Reader,
+    fact_type: FactType,
+    id: FactId,
+) -> Result<Vec<DocId>, WebError> {
+    let mut docs: Vec<DocId> = reader.evidence(fact_type, &[id])?.into_iter().map(|e| e.document).collect();
     docs.sort();
     docs.dedup();
+    Ok(docs)
+}
+
+/// Bring the search entries of documents up to date after a committed write. The write stands
+/// whatever happens here: the documents were marked unindexed in its transaction, so if the
+/// index cannot be written now (another process holds it, the disk is full) the server's
+/// catch-up does it later, and the answer to the person is still the truth: stored.
+fn index_after_commit(st: &AppState, store: &mut SqliteStore, docs: &[DocId]) {
     if docs.is_empty() {
-        return Ok(());
+        return;
     }
-    let mut ix = hoptac_app::index::Indexer::new(&st.index)?;
-    for d in docs {
-        ix.add_stored(st.gazetteer, store, d)?;
+    let run = |store: &mut SqliteStore| -> Result<(), hoptac_app::AppError> {
+        let mut ix = hoptac_app::index::Indexer::new(&st.index)?;
+        for d in docs {
+            ix.add_stored(st.gazetteer, store, *d)?;
+        }
+        ix.finish(store)?;
+        st.index.reload()?;
+        Ok(())
+    };
+    if let Err(e) = run(store) {
+        tracing::warn!(error = %e, documents = docs.len(), "search entries not updated now: the index catches up later");
     }
-    ix.finish(store)?;
-    st.index.reload()?;
-    Ok(())
 }
 
 /// What a person decided, as a form or the API sends it.
@@ -270,8 +287,10 @@ pub fn decide(
         Ok(s) => s,
         Err(problems) => return Ok(Err(problems.into_iter().map(|p| p.code().to_string()).collect())),
     };
+    let docs = supporting_documents(tx.as_ref(), fact_type, id)?;
+    tx.mark_unindexed(&docs)?;
     tx.commit()?;
-    reindex_fact(st, store, fact_type, id)?;
+    index_after_commit(st, store, &docs);
     tracing::info!(fact = fact_type.as_str(), id, decision = state.as_str(), reviewer, "review");
     Ok(Ok(state))
 }
@@ -314,10 +333,8 @@ pub fn store_document(
     let mut tx = store.begin()?;
     let outcome = hoptac_store::ingest::ingest(tx.as_mut(), doc, record)?;
     tx.commit()?;
-    let mut ix = hoptac_app::index::Indexer::new(&st.index)?;
-    ix.add_ingested(st.gazetteer, store, doc, &outcome)?;
-    ix.finish(store)?;
-    st.index.reload()?;
+    // A new document is stored unindexed; its entries are written now or by the catch-up.
+    index_after_commit(st, store, &[outcome.doc]);
     tracing::info!(document = outcome.doc, source = %doc.source, added = outcome.stats.added, merged = outcome.stats.merged, "document stored");
     Ok((outcome.doc, true))
 }

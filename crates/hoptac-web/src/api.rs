@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::header::CONTENT_TYPE;
-use axum::http::{StatusCode, Uri};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use hoptac_core::FigureKind;
@@ -209,8 +209,9 @@ pub async fn document(State(st): State<Shared>, Path(id): Path<i64>) -> ApiResul
     ok(json!({ "document": v.doc, "evidence": evidence }))
 }
 
-/// Search. Answers are cached per URL while neither the store nor the index changes.
-pub async fn search(State(st): State<Shared>, uri: Uri, Query(p): Query<SearchParams>) -> ApiResult {
+/// Search. Answers are cached by the parameters a search reads while neither the store nor the
+/// index changes.
+pub async fn search(State(st): State<Shared>, Query(p): Query<SearchParams>) -> ApiResult {
     if p.q.trim().is_empty() {
         return Err(WebError::bad_request("the query q is empty"));
     }
@@ -218,15 +219,15 @@ pub async fn search(State(st): State<Shared>, uri: Uri, Query(p): Query<SearchPa
     let body = st
         .blocking(move |st| {
             let generation = st.generation()?;
-            let key = format!("{uri}@{}", st.index.generation());
-            if let Some(body) = st.cached_page(&key, generation) {
+            let key = format!("{}@{}", p.cache_key(limit), st.index.generation());
+            if let Some(body) = st.cached_answer(&key, generation) {
                 return Ok(body);
             }
             let r = queries::search(st, &p, limit, limit)?;
             let body = Bytes::from(
                 serde_json::to_vec(&json!({ "total": r.total, "hits": r.hits })).map_err(WebError::internal)?,
             );
-            st.keep_page(key, generation, body.clone());
+            st.keep_answer(key, generation, body.clone());
             Ok(body)
         })
         .await?;
@@ -365,11 +366,10 @@ pub struct UploadQuery {
 }
 
 /// Upload a document as the request body. `?dry_run=true` extracts without storing.
-pub async fn upload(State(st): State<Shared>, Query(q): Query<UploadQuery>, body: Bytes) -> ApiResult {
+pub async fn upload(State(st): State<Shared>, Query(q): Query<UploadQuery>, body: axum::body::Body) -> ApiResult {
     let name = q.name.unwrap_or_else(|| "upload.txt".into());
-    let (text, encoding) = hoptac_app::input::read_bytes(&name, &body, st.config.upload_limit as u64)
-        .map_err(|e| WebError::new(StatusCode::UNPROCESSABLE_ENTITY, "unsupported_document", format!("{name}: {e}")))?;
-    let (doc, record) = hoptac_app::prepare(&st.extractor, &format!("upload:{name}"), text, encoding);
+    let body = st.read_upload_body(body, 0).await?;
+    let (doc, record) = st.prepare_upload(name, body).await??;
     if q.dry_run {
         return ok(json!({ "stored": false, "record": record }));
     }

@@ -38,6 +38,14 @@ impl WebError {
             "this server is read-only: start it in single-user local mode (--local) to make changes",
         )
     }
+    /// An upload (or any body) over the server's limit: the same answer on every path.
+    pub fn too_large(limit: usize) -> Self {
+        WebError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            format!("the document is larger than this server's upload limit ({:.1} MB)", limit as f64 / 1e6),
+        )
+    }
     pub fn csrf(why: impl Into<String>) -> Self {
         WebError::new(StatusCode::FORBIDDEN, "csrf", why)
     }
@@ -68,6 +76,7 @@ impl From<hoptac_app::AppError> for WebError {
         match e {
             hoptac_app::AppError::Place(why) => WebError::bad_request(why),
             hoptac_app::AppError::Store(s) => s.into(),
+            hoptac_app::AppError::Search(s) => s.into(),
             other => WebError::internal(other),
         }
     }
@@ -75,7 +84,10 @@ impl From<hoptac_app::AppError> for WebError {
 
 impl From<hoptac_search::SearchError> for WebError {
     fn from(e: hoptac_search::SearchError) -> Self {
-        WebError::internal(e)
+        match e {
+            hoptac_search::SearchError::Query(why) => WebError::bad_request(why),
+            other => WebError::internal(other),
+        }
     }
 }
 

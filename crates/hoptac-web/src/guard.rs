@@ -1,6 +1,9 @@
 //! The one place where writes are allowed or refused, and where cross-site requests are
 //! stopped. Every request passes [`guard`]:
 //!
+//! - the `Host` must be one this server answers for ([`host_allowed`]): an address, `localhost`,
+//!   or a name given with `--allow-host`. A page on another domain whose name an attacker points
+//!   at 127.0.0.1 (DNS rebinding) is refused before anything is read or written;
 //! - safe methods (GET, HEAD) get a CSRF token: the `hoptac_csrf` cookie (SameSite=Strict) is
 //!   set when absent, and the token is handed to the handlers to put in their forms;
 //! - a `?lang=` choice is remembered in the `lang` cookie;
@@ -71,6 +74,22 @@ pub fn query_param(query: Option<&str>, name: &str) -> Option<String> {
     form_urlencoded::parse(query?.as_bytes()).find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
 }
 
+/// Does this server answer for the `Host` a request names? IP addresses (a rebinding attack
+/// needs a name the attacker controls), `localhost`, and the names configured. A request without
+/// `Host` (HTTP/1.0, not a browser) passes.
+pub fn host_allowed(host: Option<&str>, allowed: &[String]) -> bool {
+    let Some(host) = host else { return true };
+    let name = match host.strip_prefix('[') {
+        // [v6]:port
+        Some(rest) => return rest.split_once(']').is_some_and(|(ip, _)| ip.parse::<std::net::Ipv6Addr>().is_ok()),
+        None => host.rsplit_once(':').map(|(h, _)| h).unwrap_or(host),
+    };
+    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    name.parse::<std::net::Ipv4Addr>().is_ok()
+        || name == "localhost"
+        || allowed.iter().any(|a| a.trim_end_matches('.').eq_ignore_ascii_case(&name))
+}
+
 /// May this request write? The single place to decide it.
 pub fn authorize(mode: &Mode, _headers: &HeaderMap) -> Result<Actor, WebError> {
     match mode {
@@ -113,6 +132,20 @@ pub async fn guard(State(st): State<Shared>, req: Request, next: Next) -> Respon
     let lang_choice = query_param(req.uri().query(), "lang").and_then(|l| Lang::parse(&l));
     let lang = crate::pages::request_lang(req.headers(), req.uri().query());
     let api = is_api(&req);
+    let host = req.headers().get(HOST).map(|h| h.to_str().unwrap_or("\u{fffd}"));
+    if !host_allowed(host, &st.config.allowed_hosts) {
+        let host = host.unwrap_or_default().chars().take(100).collect::<String>();
+        return refuse(
+            api,
+            lang,
+            &st,
+            WebError::new(
+                axum::http::StatusCode::MISDIRECTED_REQUEST,
+                "host_refused",
+                format!("this server does not answer for the host {host:?} (start it with --allow-host {host} if that name is yours)"),
+            ),
+        );
+    }
     let existing = cookie(req.headers(), CSRF_COOKIE).map(str::to_string).filter(|t| t.len() == 64);
     let mut req = req;
     let mut new_cookie = None;
@@ -227,6 +260,37 @@ mod tests {
         let t = random_token().unwrap();
         assert_eq!(t.len(), 64);
         assert_ne!(t, random_token().unwrap());
+    }
+
+    #[test]
+    fn only_the_hosts_this_server_answers_for_pass() {
+        let mine = vec!["hoptac.kontum.gov.vn".to_string()];
+        for ok in [
+            "127.0.0.1:8080",
+            "127.0.0.1",
+            "10.0.0.5:80",
+            "[::1]:8080",
+            "localhost:8080",
+            "LOCALHOST",
+            "hoptac.kontum.gov.vn",
+            "HopTac.KonTum.gov.vn.:443",
+        ] {
+            assert!(host_allowed(Some(ok), &mine), "{ok}");
+        }
+        assert!(host_allowed(None, &mine), "HTTP/1.0 without Host");
+        for bad in [
+            "evil.example",
+            "evil.example:8080",
+            "127.0.0.1.evil.example",
+            "localhost.evil.example",
+            "[::1",
+            "[nope]:80",
+            "kontum.gov.vn",
+            "\u{fffd}",
+        ] {
+            assert!(!host_allowed(Some(bad), &mine), "{bad}");
+        }
+        assert!(!host_allowed(Some("hoptac.kontum.gov.vn"), &[]));
     }
 
     #[test]

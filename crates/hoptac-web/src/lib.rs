@@ -25,11 +25,11 @@ use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tower_http::LatencyUnit;
 use tracing::Level;
 
-pub use state::{AppState, Config, Mode};
+pub use state::{AppState, Config, Limits, Mode};
 
 fn asset(content_type: &'static str, body: &'static str) -> Response {
     ([(CONTENT_TYPE, content_type), (CACHE_CONTROL, "public, max-age=3600")], body).into_response()
@@ -37,7 +37,6 @@ fn asset(content_type: &'static str, body: &'static str) -> Response {
 
 /// Every route of the application.
 pub fn router(st: state::Shared) -> Router {
-    let upload_limit = st.config.upload_limit + 64 * 1024;
     let api = Router::new()
         .route("/openapi.json", get(api::openapi))
         .route("/csrf", get(api::csrf))
@@ -49,7 +48,7 @@ pub fn router(st: state::Shared) -> Router {
         .route("/agreements", get(api::agreements))
         .route("/commitments", get(api::commitments))
         .route("/{collection}/{id}", get(api::fact))
-        .route("/documents", get(api::documents).post(api::upload).layer(DefaultBodyLimit::max(upload_limit)))
+        .route("/documents", get(api::documents).post(api::upload).layer(DefaultBodyLimit::disable()))
         .route("/documents/{id}", get(api::document))
         .route("/search", get(api::search))
         .route("/agenda", get(api::agenda))
@@ -70,7 +69,7 @@ pub fn router(st: state::Shared) -> Router {
         .route("/review", get(pages::review_queue))
         .route("/review/{kind}/{id}", post(pages::review_decide))
         .route("/new/{kind}", get(pages::new_form).post(pages::new_submit))
-        .route("/upload", get(pages::upload_form).post(pages::upload_submit).layer(DefaultBodyLimit::max(upload_limit)))
+        .route("/upload", get(pages::upload_form).post(pages::upload_submit).layer(DefaultBodyLimit::disable()))
         .route("/upload/{token}", post(pages::upload_confirm))
         .route(
             "/assets/style.css",
@@ -86,16 +85,34 @@ pub fn router(st: state::Shared) -> Router {
         .nest("/api/v1", api)
         .fallback(not_found_page)
         .layer(axum::middleware::from_fn_with_state(st.clone(), guard::guard))
+        // Every request answered within the deadline (reading its body included).
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            st.config.limits.request_timeout,
+        ))
         .layer(axum::middleware::from_fn_with_state(st.clone(), uniform_errors))
         .layer(DefaultBodyLimit::max(256 * 1024))
-        // One log line per request (method, path, status, latency) at info level.
+        // One log line per request (method, path, status, latency) at info level; the CSRF
+        // token a query may carry is not written down.
         .layer(
             TraceLayer::new_for_http()
-                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .make_span_with(|req: &axum::http::Request<axum::body::Body>| {
+                    tracing::info_span!("request", method = %req.method(), uri = %logged_uri(req.uri()))
+                })
                 .on_request(())
                 .on_response(DefaultOnResponse::new().level(Level::INFO).latency_unit(LatencyUnit::Micros)),
         )
         .with_state(st)
+}
+
+/// A request's path and query as the log shows it: secrets in the query replaced.
+fn logged_uri(uri: &axum::http::Uri) -> String {
+    let Some(query) = uri.query() else { return uri.path().to_string() };
+    let mut q = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in form_urlencoded::parse(query.as_bytes()) {
+        q.append_pair(&k, if k == guard::CSRF_FIELD { "…" } else { &v });
+    }
+    format!("{}?{}", uri.path(), q.finish())
 }
 
 async fn not_found_page(
@@ -115,6 +132,7 @@ async fn uniform_errors(
     next: axum::middleware::Next,
 ) -> Response {
     let api = req.uri().path().starts_with("/api/");
+    let upload = matches!(req.uri().path(), "/upload" | "/api/v1/documents");
     let lang = pages::request_lang(req.headers(), req.uri().query());
     let resp = next.run(req).await;
     let status = resp.status();
@@ -134,12 +152,23 @@ async fn uniform_errors(
         404 => "not_found",
         405 => "method_not_allowed",
         413 => "payload_too_large",
+        503 => "unavailable",
         415 => "unsupported_media_type",
         500..=599 => "internal",
         _ => "bad_request",
     };
-    let message = if text.is_empty() { status.canonical_reason().unwrap_or("error").to_string() } else { text };
-    let e = error::WebError::new(status, code, message);
+    let message = match (status.as_u16(), text.is_empty()) {
+        (503, true) => {
+            format!("the request took longer than {} s and was stopped", st.config.limits.request_timeout.as_secs())
+        }
+        (_, true) => status.canonical_reason().unwrap_or("error").to_string(),
+        (_, false) => text,
+    };
+    let e = if status == axum::http::StatusCode::PAYLOAD_TOO_LARGE && upload {
+        error::WebError::too_large(st.config.upload_limit)
+    } else {
+        error::WebError::new(status, code, message)
+    };
     if api {
         e.into_response()
     } else {
@@ -175,12 +204,52 @@ async fn render_ahead(st: state::Shared, app: Router) {
     }
 }
 
-/// Serve until `shutdown` resolves; in-flight requests finish first.
+/// Keep the index following the store: documents a write left unindexed (the index was held by
+/// an ingest, say) are indexed as soon as the index can be written. Only where this server
+/// writes; a read-only server sees what the writers index.
+async fn index_catch_up(st: state::Shared) {
+    if !st.can_write() {
+        return;
+    }
+    loop {
+        tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+        let pending = st.read(|_, r| Ok(hoptac_store::Reader::unindexed_documents(r)?.len())).await.unwrap_or(0);
+        if pending == 0 {
+            continue;
+        }
+        let done = st
+            .write(|st, store| {
+                // Not an internal error (nothing is logged as one): the index is busy, try later.
+                let later = |e: &dyn std::fmt::Display| {
+                    error::WebError::new(axum::http::StatusCode::SERVICE_UNAVAILABLE, "unavailable", e.to_string())
+                };
+                let n = hoptac_app::index::catch_up(st.gazetteer, store, &st.index).map_err(|e| later(&e))?;
+                st.index.reload().map_err(|e| later(&e))?;
+                Ok(n)
+            })
+            .await;
+        match done {
+            Ok(n) => tracing::info!(documents = n, "search index caught up"),
+            Err(e) => tracing::debug!(error = %e.message, "search index not caught up yet"),
+        }
+    }
+}
+
+/// What a client over the connection limit is told before its connection is closed.
+const BUSY: &[u8] = b"HTTP/1.1 503 Service Unavailable\r\ncontent-type: text/plain; charset=utf-8\r\n\
+retry-after: 5\r\nconnection: close\r\ncontent-length: 45\r\n\r\nthe server is busy: too many connections open\n";
+
+/// Serve until `shutdown` resolves. Connections are capped ([`Limits::connections`]; more are
+/// told 503 and closed), a client has [`Limits::header_timeout`] to send each request's headers
+/// (an idle kept-alive connection is closed after as long), every request is answered within
+/// [`Limits::request_timeout`]; on shutdown the listener closes, requests in flight get
+/// [`Limits::shutdown_timeout`] to finish, and then the server returns whatever remains.
 pub async fn serve(
     st: Arc<AppState>,
     listener: tokio::net::TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    use tokio::io::AsyncWriteExt;
     // The overview and every partnership's dossier, in Vietnamese, are rendered ahead from the start.
     if let Ok(ids) = st
         .read(|_, r| {
@@ -198,9 +267,61 @@ pub async fn serve(
             st.remember_page(&pages::page_key(&path, &[], false, vi), &path, vi);
         }
     }
+    let limits = st.config.limits.clone();
     let app = router(st.clone());
-    let ahead = tokio::spawn(render_ahead(st, app.clone()));
-    let result = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
+    let ahead = tokio::spawn(render_ahead(st.clone(), app.clone()));
+    let caught_up = tokio::spawn(index_catch_up(st));
+    let slots = Arc::new(tokio::sync::Semaphore::new(limits.connections));
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let (mut stream, _peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(x) => x,
+                Err(e) => {
+                    // Out of file descriptors, or a connection reset before it was taken: wait
+                    // a moment rather than spin.
+                    tracing::warn!(error = %e, "cannot accept a connection");
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            _ = &mut shutdown => break,
+        };
+        let Ok(slot) = slots.clone().try_acquire_owned() else {
+            tokio::spawn(async move {
+                let write = async {
+                    stream.write_all(BUSY).await?;
+                    stream.shutdown().await
+                };
+                let _ = tokio::time::timeout(std::time::Duration::from_secs(1), write).await;
+            });
+            continue;
+        };
+        let _ = stream.set_nodelay(true);
+        let app = app.clone();
+        let service = hyper::service::service_fn(move |req: axum::http::Request<hyper::body::Incoming>| {
+            tower::ServiceExt::oneshot(app.clone(), req)
+        });
+        let conn = hyper::server::conn::http1::Builder::new()
+            .timer(hyper_util::rt::TokioTimer::new())
+            .header_read_timeout(limits.header_timeout)
+            .max_header_size(32 * 1024)
+            .max_buf_size(64 * 1024)
+            // A client that shuts its side after sending still gets its answer.
+            .half_close(true)
+            .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+        let conn = graceful.watch(conn);
+        tokio::spawn(async move {
+            let _ = conn.await;
+            drop(slot);
+        });
+    }
+    drop(listener);
     ahead.abort();
-    result
+    caught_up.abort();
+    if tokio::time::timeout(limits.shutdown_timeout, graceful.shutdown()).await.is_err() {
+        tracing::warn!(deadline = ?limits.shutdown_timeout, "requests still in flight at the shutdown deadline: stopping anyway");
+    }
+    Ok(())
 }

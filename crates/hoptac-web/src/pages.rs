@@ -41,6 +41,20 @@ pub fn page_key(path: &str, query: &[(String, String)], flash: bool, lang: Lang)
     format!("{path}{flash}?{}#{}", q.join("&"), lang.code())
 }
 
+/// A path with its query parameters (the language left out: it travels in the cookie).
+fn page_uri(path: &str, query: &[(String, String)]) -> String {
+    let mut q = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in query.iter().filter(|(k, _)| k != "lang") {
+        q.append_pair(k, v);
+    }
+    let q = q.finish();
+    if q.is_empty() {
+        path.to_string()
+    } else {
+        format!("{path}?{q}")
+    }
+}
+
 /// What a page handler knows of its request.
 pub struct Ctx {
     pub lang: Lang,
@@ -70,6 +84,14 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
 }
 
 impl Ctx {
+    /// The request as a page that reads only these query parameters sees it: the rest (junk
+    /// such as `?r=123`) is dropped, so that it neither makes another cache entry nor is carried
+    /// into the page's links.
+    fn reading(mut self, params: &[&str]) -> Ctx {
+        self.query.retain(|(k, _)| params.contains(&k.as_str()) || k == "done");
+        Ctx { uri: page_uri(&self.path, &self.query), ..self }
+    }
+
     /// What a rendered page depends on: its path, its query and the language (the pages cached
     /// carry no form, so no CSRF token). A page with a one-off message is not cached.
     fn cache_key(&self) -> String {
@@ -189,6 +211,7 @@ struct OverviewPage<'a> {
 }
 
 pub async fn overview(State(st): State<Shared>, ctx: Ctx) -> Result<Html<Bytes>, PageError> {
+    let ctx = ctx.reading(&[]);
     let key = ctx.cache_key();
     let got = read_cached(&st, &ctx, &key, |_, r| {
         let c = hoptac_store::Reader::counts(r)?;
@@ -254,8 +277,10 @@ pub async fn overview(State(st): State<Shared>, ctx: Ctx) -> Result<Html<Bytes>,
         chart,
     };
     let html = Bytes::from(render(&page).page(&st, &ctx)?.0);
-    st.remember_page(&key, &ctx.uri, ctx.lang);
-    st.keep_page(key, generation, html.clone());
+    if ctx.flash.is_none() {
+        st.remember_page(&key, &ctx.uri, ctx.lang);
+        st.keep_page(key, generation, html.clone());
+    }
     Ok(Html(html))
 }
 
@@ -298,6 +323,7 @@ struct DossierPage<'a> {
 const DOCUMENTS_SHOWN: usize = 100;
 
 pub async fn partnership(State(st): State<Shared>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<Bytes>, PageError> {
+    let ctx = ctx.reading(&[]);
     let key = ctx.cache_key();
     let got = read_cached(&st, &ctx, &key, move |st, r| {
         let p = queries::partnership(r, id)?;
@@ -308,8 +334,10 @@ pub async fn partnership(State(st): State<Shared>, ctx: Ctx, Path(id): Path<i64>
         Cached::Page(html) => Ok(Html(html)),
         Cached::Data(generation, d) => {
             let html = Bytes::from(dossier_page(&st, &ctx, d)?.0);
-            st.remember_page(&key, &ctx.uri, ctx.lang);
-            st.keep_page(key, generation, html.clone());
+            if ctx.flash.is_none() {
+                st.remember_page(&key, &ctx.uri, ctx.lang);
+                st.keep_page(key, generation, html.clone());
+            }
             Ok(Html(html))
         }
     }
@@ -630,10 +658,19 @@ pub async fn review_queue(State(st): State<Shared>, ctx: Ctx) -> Result<Html<Str
     render(&page).page(&st, &ctx)
 }
 
-/// A local path to go back to (never another site).
+/// A local path to go back to (never another site): a path on this server written in visible
+/// ASCII only. Browsers drop tabs and line ends inside URLs ("/\t/evil.example" becomes
+/// "//evil.example") and a line end cannot go in a header at all, so any of them, a second
+/// slash or a backslash at the start, and anything else, give the default.
 fn back_to(fields: &Fields, default: String) -> String {
+    let local = |b: &str| {
+        b.starts_with('/')
+            && !b[1..].starts_with(['/', '\\'])
+            && b.len() <= 2048
+            && b.bytes().all(|c| c.is_ascii_graphic())
+    };
     match fields.get("back") {
-        Some(b) if b.starts_with('/') && !b.starts_with("//") && !b.contains('\\') => b.clone(),
+        Some(b) if local(b) => b.clone(),
         _ => default,
     }
 }
@@ -656,14 +693,16 @@ pub async fn review_decide(
         Some("reject") => Wanted::Reject,
         other => return Err(WebError::bad_request(format!("unknown decision {other:?}"))).page(&st, &ctx),
     };
+    // Where to go afterwards is settled before the decision is stored: nothing after the write
+    // can fail.
+    let back = with_done(&back_to(&fields, fact_href(ft, id)));
     let who = actor.0.clone();
     st.write(move |st, store| actions::decide(st, store, ft, id, wanted, &who))
         .await
         .page(&st, &ctx)?
         .map_err(|p| WebError::bad_request(p.join(", ")))
         .page(&st, &ctx)?;
-    let back = back_to(&fields, fact_href(ft, id));
-    Ok(Redirect::to(&with_done(&back)).into_response())
+    Ok(Redirect::to(&back).into_response())
 }
 
 // ---------------------------------------------------------------- forms
@@ -1147,22 +1186,32 @@ pub async fn upload_form(State(st): State<Shared>, ctx: Ctx) -> Result<Html<Stri
 }
 
 /// Read the `file` field of a multipart upload within the limit: its name and bytes.
-pub async fn read_upload(mut mp: Multipart, limit: usize) -> Result<(String, Vec<u8>), String> {
-    while let Some(mut field) = mp.next_field().await.map_err(|e| e.body_text())? {
+/// Room for a multipart form's boundaries and headers around the file.
+const FORM_FRAMING: usize = 64 * 1024;
+
+pub async fn read_upload(mut mp: Multipart, limit: usize) -> Result<(String, Vec<u8>), WebError> {
+    let multipart = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            WebError::too_large(limit)
+        } else {
+            WebError::bad_request(e.body_text())
+        }
+    };
+    while let Some(mut field) = mp.next_field().await.map_err(multipart)? {
         if field.name() != Some("file") {
             continue;
         }
         let name = field.file_name().unwrap_or("upload.txt").to_string();
         let mut bytes = Vec::new();
-        while let Some(chunk) = field.chunk().await.map_err(|e| e.body_text())? {
+        while let Some(chunk) = field.chunk().await.map_err(multipart)? {
             if bytes.len() + chunk.len() > limit {
-                return Err(format!("the file is larger than the limit of {limit} bytes"));
+                return Err(WebError::too_large(limit));
             }
             bytes.extend_from_slice(&chunk);
         }
         return Ok((name, bytes));
     }
-    Err("no file in the form".into())
+    Err(WebError::bad_request("no file in the form"))
 }
 
 /// The facts of an extracted record as the preview lists them.
@@ -1226,23 +1275,36 @@ fn preview_facts(l: &Labels, record: &hoptac_core::ExtractRecord) -> Vec<Preview
     out
 }
 
-pub async fn upload_submit(State(st): State<Shared>, ctx: Ctx, mp: Multipart) -> Result<Response, PageError> {
+pub async fn upload_submit(
+    State(st): State<Shared>,
+    ctx: Ctx,
+    req: axum::extract::Request,
+) -> Result<Response, PageError> {
     let t = st.catalogs.get(ctx.lang);
     let limit = st.config.upload_limit;
-    let fail = |reason: String| -> Result<Response, PageError> {
-        let html = upload_page(&st, &ctx, Some(t.with("upload-error", &[("reason", reason)])))?;
-        Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
+    let fail = |e: WebError| -> Result<Response, PageError> {
+        let html = upload_page(&st, &ctx, Some(t.with("upload-error", &[("reason", e.message)])))?;
+        Ok((e.status, html).into_response())
+    };
+    // The whole body first (a form's framing allowed for), then the form read from it.
+    let (parts, body) = req.into_parts();
+    let body = match st.read_upload_body(body, FORM_FRAMING).await {
+        Ok(b) => b,
+        Err(e) => return fail(e),
+    };
+    let req = axum::extract::Request::from_parts(parts, axum::body::Body::from(body));
+    let mp = match <Multipart as axum::extract::FromRequest<()>>::from_request(req, &()).await {
+        Ok(mp) => mp,
+        Err(e) => return fail(WebError::bad_request(e.body_text())),
     };
     let (name, bytes) = match read_upload(mp, limit).await {
         Ok(x) => x,
-        Err(reason) => return fail(reason),
+        Err(e) => return fail(e),
     };
-    let (text, encoding) = match hoptac_app::input::read_bytes(&name, &bytes, limit as u64) {
+    let (doc, record) = match st.prepare_upload(name.clone(), bytes.into()).await.page(&st, &ctx)? {
         Ok(x) => x,
-        Err(e) => return fail(e.to_string()),
+        Err(refused) => return fail(refused.into()),
     };
-    let source = format!("upload:{name}");
-    let (doc, record) = hoptac_app::prepare(&st.extractor, &source, text, encoding);
     let hash = doc.hash.clone();
     let known = st.read(move |_, r| Ok(hoptac_store::Reader::document_by_hash(r, &hash)?)).await.page(&st, &ctx)?;
     let l = labels(&st, ctx.lang);
@@ -1304,5 +1366,21 @@ mod tests {
         assert_eq!(back_to(&f, "/d".into()), "/d");
         f.insert("back".into(), "/review".into());
         assert_eq!(back_to(&f, "/d".into()), "/review");
+        // What browsers turn into another site, or what cannot go in a header.
+        for bad in [
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\\evil.example",
+            "/x\r\nSet-Cookie: a=b",
+            "/ok path",
+            "/é",
+            "https://evil.example",
+            "",
+        ] {
+            f.insert("back".into(), bad.into());
+            assert_eq!(back_to(&f, "/d".into()), "/d", "{bad:?}");
+        }
+        f.insert("back".into(), "/review?kind=event&lang=lo".into());
+        assert_eq!(back_to(&f, "/d".into()), "/review?kind=event&lang=lo");
     }
 }

@@ -238,8 +238,17 @@ pub struct SearchParams {
     pub limit: Option<usize>,
 }
 
+impl SearchParams {
+    /// What a search answer depends on: the text and the filters (nothing else in a URL).
+    pub fn cache_key(&self, limit: usize) -> String {
+        let opt = |o: &Option<String>| o.as_deref().unwrap_or("").trim().to_string();
+        format!("{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{limit}", self.q, opt(&self.place), opt(&self.year), opt(&self.kind))
+    }
+}
+
 /// Search with the request's filters: `limit` hits, the first `snippets` of them with a passage.
 pub fn search(st: &AppState, p: &SearchParams, limit: usize, snippets: usize) -> Result<Results, WebError> {
+    hoptac_search::check_query(&p.q)?;
     let (named, text_rest) = hoptac_app::places::named_in_query(st.gazetteer, &p.q);
     let text_places = named
         .iter()

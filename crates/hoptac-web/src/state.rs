@@ -33,6 +33,35 @@ pub struct Config {
     pub mode: Mode,
     /// Largest upload accepted, in bytes.
     pub upload_limit: usize,
+    /// Host names (besides addresses and `localhost`) this server answers for.
+    pub allowed_hosts: Vec<String>,
+    /// Limits on connections and time (slow or idle clients, runaway requests).
+    pub limits: Limits,
+}
+
+/// How long and how many: what keeps slow or idle clients from holding the server.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Connections served at once; more are answered 503 and closed.
+    pub connections: usize,
+    /// Time for a client to send a request's headers (and to start the next on a kept-alive
+    /// connection).
+    pub header_timeout: Duration,
+    /// Time for a request from its headers to its answer (reading its body included).
+    pub request_timeout: Duration,
+    /// After SIGTERM, time given to requests in flight before the process ends anyway.
+    pub shutdown_timeout: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            connections: 512,
+            header_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(60),
+            shutdown_timeout: Duration::from_secs(10),
+        }
+    }
 }
 
 /// An uploaded document read and extracted, waiting for the person to confirm it.
@@ -48,8 +77,68 @@ pub const UPLOAD_TTL: Duration = Duration::from_secs(30 * 60);
 const MAX_PENDING: usize = 32;
 /// Read connections kept open between requests.
 const POOL: usize = 16;
-/// Rendered pages kept (per store generation).
-const PAGE_CACHE: usize = 1024;
+/// Bytes of rendered pages kept (per store generation).
+const PAGE_CACHE_BYTES: usize = 64 << 20;
+/// Bytes of search answers kept (apart from pages: searches never push a page out).
+const ANSWER_CACHE_BYTES: usize = 16 << 20;
+/// Pages remembered to render again after a change.
+const WANTED_PAGES: usize = 1024;
+
+/// Rendered pages (or answers) by key for one generation of the store, bounded by their size:
+/// when full, the oldest go first. A change of generation empties it.
+pub struct PageCache {
+    generation: u64,
+    entries: HashMap<String, axum::body::Bytes>,
+    order: std::collections::VecDeque<String>,
+    bytes: usize,
+    limit: usize,
+}
+
+impl PageCache {
+    pub fn new(limit: usize) -> Self {
+        PageCache { generation: 0, entries: HashMap::new(), order: Default::default(), bytes: 0, limit }
+    }
+
+    pub fn get(&self, key: &str, generation: u64) -> Option<axum::body::Bytes> {
+        if self.generation != generation {
+            return None;
+        }
+        self.entries.get(key).cloned()
+    }
+
+    /// Keep a page read at `generation` (one read at an older generation than the cache's is
+    /// not kept; one larger than the whole budget neither).
+    pub fn put(&mut self, key: String, generation: u64, value: axum::body::Bytes) {
+        let cost = key.len() + value.len();
+        if generation < self.generation || cost > self.limit {
+            return;
+        }
+        if generation != self.generation {
+            self.entries.clear();
+            self.order.clear();
+            self.bytes = 0;
+            self.generation = generation;
+        }
+        if let Some(old) = self.entries.remove(&key) {
+            self.bytes -= key.len() + old.len();
+            self.order.retain(|k| k != &key);
+        }
+        while self.bytes + cost > self.limit {
+            let Some(oldest) = self.order.pop_front() else { break };
+            if let Some(v) = self.entries.remove(&oldest) {
+                self.bytes -= oldest.len() + v.len();
+            }
+        }
+        self.bytes += cost;
+        self.order.push_back(key.clone());
+        self.entries.insert(key, value);
+    }
+
+    /// Bytes held (keys and values).
+    pub fn bytes(&self) -> usize {
+        self.bytes
+    }
+}
 
 pub struct AppState {
     pub config: Config,
@@ -64,7 +153,9 @@ pub struct AppState {
     /// A connection that only watches for commits (any process's), and the generation it counts.
     watch: Mutex<(SqliteStore, i64, u64)>,
     /// Rendered pages by key, valid for one generation of the store.
-    pages: Mutex<(u64, HashMap<String, axum::body::Bytes>)>,
+    pages: Mutex<PageCache>,
+    /// Search answers by their parameters, likewise.
+    answers: Mutex<PageCache>,
     /// Pages people looked at (key → URI and language): rendered ahead after each change.
     wanted: Mutex<HashMap<String, (String, crate::i18n::Lang)>>,
     writer: Option<Mutex<SqliteStore>>,
@@ -72,10 +163,37 @@ pub struct AppState {
     /// Store and index work in flight at once (eight per core): a flood of requests waits here
     /// instead of starting hundreds of blocking threads. (Two per core was measured slower: a
     /// request waiting on I/O holds its permit.)
-    work: tokio::sync::Semaphore,
+    work: Arc<tokio::sync::Semaphore>,
+    /// Uploads being decoded and extracted at once (one per core): CPU-bound work that runs on
+    /// the blocking pool, never on the threads that answer requests.
+    preparing: Arc<tokio::sync::Semaphore>,
 }
 
 pub type Shared = Arc<AppState>;
+
+fn cores() -> usize {
+    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2)
+}
+
+/// An upload that could not be read as a document.
+#[derive(Debug)]
+pub enum UploadRefused {
+    /// Larger than the server's upload limit (bytes).
+    TooLarge(usize),
+    /// Not a document this server reads (the reason names the file).
+    Unreadable(String),
+}
+
+impl From<UploadRefused> for WebError {
+    fn from(e: UploadRefused) -> Self {
+        match e {
+            UploadRefused::TooLarge(limit) => WebError::too_large(limit),
+            UploadRefused::Unreadable(why) => {
+                WebError::new(axum::http::StatusCode::UNPROCESSABLE_ENTITY, "unsupported_document", why)
+            }
+        }
+    }
+}
 
 impl AppState {
     /// Open the store (creating it in local mode), bring the places and the index up to date.
@@ -111,11 +229,13 @@ impl AppState {
             map: crate::svg::MapData::builtin()?,
             readers: Mutex::new(vec![first]),
             watch: Mutex::new((watcher, version, 0)),
-            pages: Mutex::new((0, HashMap::new())),
+            pages: Mutex::new(PageCache::new(PAGE_CACHE_BYTES)),
+            answers: Mutex::new(PageCache::new(ANSWER_CACHE_BYTES)),
             wanted: Mutex::new(HashMap::new()),
             writer,
             uploads: Mutex::new(HashMap::new()),
-            work: tokio::sync::Semaphore::new(8 * std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2)),
+            work: Arc::new(tokio::sync::Semaphore::new(8 * cores())),
+            preparing: Arc::new(tokio::sync::Semaphore::new(cores())),
             config,
         })
     }
@@ -138,25 +258,24 @@ impl AppState {
 
     /// A page rendered for this generation of the store.
     pub fn cached_page(&self, key: &str, generation: u64) -> Option<axum::body::Bytes> {
-        let pages = self.pages.lock().ok()?;
-        if pages.0 != generation {
-            return None;
-        }
-        pages.1.get(key).cloned()
+        self.pages.lock().ok()?.get(key, generation)
     }
 
-    /// Keep a rendered page for this generation (older generations are dropped; a page read at
-    /// an older generation than the cache's is not kept).
+    /// Keep a rendered page for this generation (older generations are dropped).
     pub fn keep_page(&self, key: String, generation: u64, html: axum::body::Bytes) {
         if let Ok(mut pages) = self.pages.lock() {
-            if generation < pages.0 {
-                return;
-            }
-            if pages.0 != generation || pages.1.len() >= PAGE_CACHE {
-                pages.1.clear();
-                pages.0 = generation;
-            }
-            pages.1.insert(key, html);
+            pages.put(key, generation, html);
+        }
+    }
+
+    /// A search answer given for this generation of the store.
+    pub fn cached_answer(&self, key: &str, generation: u64) -> Option<axum::body::Bytes> {
+        self.answers.lock().ok()?.get(key, generation)
+    }
+
+    pub fn keep_answer(&self, key: String, generation: u64, body: axum::body::Bytes) {
+        if let Ok(mut answers) = self.answers.lock() {
+            answers.put(key, generation, body);
         }
     }
 
@@ -164,7 +283,7 @@ impl AppState {
     /// background, after the store changes.
     pub fn remember_page(&self, key: &str, uri: &str, lang: crate::i18n::Lang) {
         if let Ok(mut wanted) = self.wanted.lock() {
-            if wanted.len() < PAGE_CACHE && !wanted.contains_key(key) {
+            if wanted.len() < WANTED_PAGES && !wanted.contains_key(key) {
                 wanted.insert(key.to_string(), (uri.to_string(), lang));
             }
         }
@@ -203,9 +322,12 @@ impl AppState {
         T: Send + 'static,
         F: FnOnce(&AppState, &SqliteStore) -> Result<T, WebError> + Send + 'static,
     {
-        let _permit = self.work.acquire().await.map_err(WebError::internal)?;
+        // The permit goes with the work: a request that gives up at its deadline does not free
+        // a place while its work still runs.
+        let permit = self.work.clone().acquire_owned().await.map_err(WebError::internal)?;
         let st = self.clone();
         tokio::task::spawn_blocking(move || {
+            let _permit = permit;
             let conn = st.take_reader()?;
             let out = f(&st, &conn);
             st.put_reader(conn);
@@ -221,9 +343,14 @@ impl AppState {
         T: Send + 'static,
         F: FnOnce(&AppState) -> Result<T, WebError> + Send + 'static,
     {
-        let _permit = self.work.acquire().await.map_err(WebError::internal)?;
+        let permit = self.work.clone().acquire_owned().await.map_err(WebError::internal)?;
         let st = self.clone();
-        tokio::task::spawn_blocking(move || f(&st)).await.map_err(WebError::internal)?
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            f(&st)
+        })
+        .await
+        .map_err(WebError::internal)?
     }
 
     /// Run `f` with the writer on the blocking pool (one writer at a time).
@@ -237,6 +364,57 @@ impl AppState {
             let writer = st.writer.as_ref().ok_or_else(WebError::writes_disabled)?;
             let mut store = writer.lock().map_err(WebError::internal)?;
             f(&st, &mut store)
+        })
+        .await
+        .map_err(WebError::internal)?
+    }
+
+    /// The body of an upload, at most the upload limit (with `slack` for a form's framing). A
+    /// body over the limit is read to its end and dropped before the answer goes out: a server
+    /// that answers 413 and closes with unread bytes makes the client's system reset the
+    /// connection, and the client often never sees the answer. (The request deadline bounds how
+    /// long a client can keep sending.)
+    pub async fn read_upload_body(&self, body: axum::body::Body, slack: usize) -> Result<axum::body::Bytes, WebError> {
+        use http_body_util::BodyExt;
+        let limit = self.config.upload_limit + slack;
+        let mut body = body;
+        let mut kept = Vec::new();
+        let mut over = false;
+        while let Some(frame) = body.frame().await {
+            let frame = frame.map_err(|e| WebError::bad_request(format!("the upload was cut short: {e}")))?;
+            let Ok(chunk) = frame.into_data() else { continue };
+            if over || kept.len() + chunk.len() > limit {
+                over = true;
+                kept = Vec::new();
+                continue;
+            }
+            kept.extend_from_slice(&chunk);
+        }
+        if over {
+            return Err(WebError::too_large(self.config.upload_limit));
+        }
+        Ok(kept.into())
+    }
+
+    /// Decode and extract an uploaded file on the blocking pool, a bounded number at a time.
+    pub async fn prepare_upload(
+        self: &Arc<Self>,
+        name: String,
+        bytes: axum::body::Bytes,
+    ) -> Result<Result<(NewDocument, ExtractRecord), UploadRefused>, WebError> {
+        let limit = self.config.upload_limit;
+        if bytes.len() > limit {
+            return Ok(Err(UploadRefused::TooLarge(limit)));
+        }
+        let permit = self.preparing.clone().acquire_owned().await.map_err(WebError::internal)?;
+        let st = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            let (text, encoding) = match hoptac_app::input::read_bytes(&name, &bytes, limit as u64) {
+                Ok(x) => x,
+                Err(e) => return Ok(Err(UploadRefused::Unreadable(format!("{name}: {e}")))),
+            };
+            Ok(Ok(hoptac_app::prepare(&st.extractor, &format!("upload:{name}"), text, encoding)))
         })
         .await
         .map_err(WebError::internal)?
@@ -280,5 +458,38 @@ impl AppState {
         } else {
             name.clone()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(n: usize) -> axum::body::Bytes {
+        axum::body::Bytes::from(vec![b'x'; n])
+    }
+
+    #[test]
+    fn the_page_cache_is_bounded_by_bytes_and_keeps_the_newest() {
+        let mut c = PageCache::new(10_000);
+        for i in 0..100 {
+            c.put(format!("/p/{i}"), 1, page(1_000));
+            assert!(c.bytes() <= 10_000, "{} bytes held", c.bytes());
+        }
+        assert!(c.get("/p/99", 1).is_some(), "the newest stays");
+        assert!(c.get("/p/0", 1).is_none(), "the oldest went");
+        // The same key again replaces, it does not count twice.
+        let before = c.bytes();
+        c.put("/p/99".into(), 1, page(1_000));
+        assert_eq!(c.bytes(), before);
+        // Larger than the budget: not kept, nothing else lost.
+        c.put("/huge".into(), 1, page(20_000));
+        assert!(c.get("/huge", 1).is_none() && c.get("/p/99", 1).is_some());
+        // Another generation: empty; an older one is not kept.
+        assert!(c.get("/p/99", 2).is_none());
+        c.put("/a".into(), 2, page(10));
+        c.put("/b".into(), 1, page(10));
+        assert!(c.get("/a", 2).is_some() && c.get("/b", 1).is_none() && c.get("/b", 2).is_none());
+        assert_eq!(c.bytes(), 2 + 10);
     }
 }
