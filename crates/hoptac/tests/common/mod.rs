@@ -7,8 +7,11 @@ use std::process::{Child, Command, Stdio};
 
 use serde_json::Value;
 
+/// The binary under test: this build's, or the one `HOPTAC_TEST_BIN` names (to run the tests
+/// against another build, e.g. to see a regression test fail on the build before its fix).
 pub fn bin() -> &'static str {
-    env!("CARGO_BIN_EXE_hoptac")
+    static BIN: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    BIN.get_or_init(|| std::env::var("HOPTAC_TEST_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_hoptac").to_string()))
 }
 
 pub fn root() -> PathBuf {
@@ -25,6 +28,8 @@ pub struct Server {
     pub base: String,
     _dir: tempfile::TempDir,
     pub store: PathBuf,
+    /// What the server wrote to stderr (its log).
+    pub log: PathBuf,
 }
 
 impl Drop for Server {
@@ -48,22 +53,35 @@ pub fn serve_with(local: bool, extra: &[&str]) -> Server {
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("web.db");
     ingest(&store, &[seeds(), root().join("examples/documents")]);
+    start(dir, store, local, extra)
+}
+
+/// A server on a store that exists already (its log in a directory of its own).
+pub fn serve_store(store: &Path, local: bool, extra: &[&str]) -> Server {
+    start(tempfile::tempdir().unwrap(), store.to_path_buf(), local, extra)
+}
+
+fn start(dir: tempfile::TempDir, store: PathBuf, local: bool, extra: &[&str]) -> Server {
+    let log = dir.path().join("serve.log");
     let mut cmd = Command::new(bin());
     cmd.arg("--store").arg(&store).args(["serve", "--addr", "127.0.0.1:0", "--user", "tester"]);
     if local {
         cmd.arg("--local");
     }
     cmd.args(extra);
-    let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
+    let mut child = cmd.stdout(Stdio::piped()).stderr(std::fs::File::create(&log).unwrap()).spawn().unwrap();
     let mut line = String::new();
     BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    if line.is_empty() {
+        panic!("the server did not start: {}", std::fs::read_to_string(&log).unwrap_or_default());
+    }
     let base = line
         .split_whitespace()
         .find(|w| w.starts_with("http://"))
         .unwrap_or_else(|| panic!("no address in {line:?}"))
         .trim_end_matches('/')
         .to_string();
-    Server { child, base, _dir: dir, store }
+    Server { child, base, _dir: dir, store, log }
 }
 
 pub fn agent() -> ureq::Agent {
@@ -92,6 +110,11 @@ pub fn reply(r: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Reply 
 }
 
 impl Server {
+    /// host:port
+    pub fn addr(&self) -> &str {
+        self.base.trim_start_matches("http://")
+    }
+
     pub fn get(&self, path: &str) -> Reply {
         reply(agent().get(format!("{}{path}", self.base)).call())
     }
