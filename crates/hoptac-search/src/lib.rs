@@ -639,11 +639,13 @@ mod tests {
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig { cases: 64, ..Default::default() })]
-        /// Any text as a query: an answer or a refusal, never a panic.
+        /// Any text as a query: an answer or a refusal, never a panic, and soon.
         #[test]
-        fn arbitrary_queries_never_panic(text in "[()\\[\\]{}\"+\\-:*~^ a-zA-Zàồ0-9ອັດ]{0,300}") {
+        fn arbitrary_queries_never_panic(text in "[()\\[\\]{}\"+\\-:*~^ a-zA-Zàồ0-9ອັດ]{0,1200}") {
             let (_d, ix) = index();
+            let t = std::time::Instant::now();
             let _ = ix.search(&q(&text));
+            proptest::prop_assert!(t.elapsed() < std::time::Duration::from_secs(2), "{:?} for {text:?}", t.elapsed());
         }
     }
 

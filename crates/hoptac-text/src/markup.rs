@@ -6,7 +6,9 @@
 //! scans its stack of open elements for every tag (quadratic on deeply nested markup) and checks
 //! each attribute against the tag's others (quadratic on a tag with many). Here every byte is
 //! looked at a bounded number of times, attributes are never collected, and the only state is a
-//! count of open elements whose content is dropped.
+//! count of open elements whose content is dropped. Tags longer than [`MAX_TAG`] lose their
+//! attributes before the tokenizer sees them (nothing here reads attributes, and the tokenizer
+//! recurses once per double-quoted attribute of a tag: 200,000 of them overflow any stack).
 
 use html5gum::emitters::callback::{CallbackEmitter, CallbackEvent};
 use html5gum::Tokenizer;
@@ -70,6 +72,74 @@ fn end_line(out: &mut String) {
     if !out.is_empty() && !out.ends_with("\n\n") {
         out.push_str(if out.ends_with('\n') { "\n" } else { "\n\n" });
     }
+}
+
+/// Longest tag passed to the tokenizer with its attributes (bytes from `<` to `>`).
+pub const MAX_TAG: usize = 1024;
+
+/// Where the tag starting at `start` (`<` and a letter) ends: the index after its `>`, or the
+/// end of the text. A quote opens a value only right after `=` (with spaces between), as in
+/// HTML; inside one, `>` does not end the tag.
+fn tag_end(b: &[u8], start: usize) -> usize {
+    let mut i = start + 1;
+    let mut after_equals = false;
+    while i < b.len() {
+        match b[i] {
+            b'>' => return i + 1,
+            q @ (b'"' | b'\'') if after_equals => match b[i + 1..].iter().position(|&c| c == q) {
+                Some(k) => {
+                    i += k + 2;
+                    after_equals = false;
+                    continue;
+                }
+                None => return b.len(),
+            },
+            b'=' => after_equals = true,
+            c if c.is_ascii_whitespace() => {}
+            _ => after_equals = false,
+        }
+        i += 1;
+    }
+    b.len()
+}
+
+/// The page with every tag longer than [`MAX_TAG`] cut to its name (`<p …>` → `<p>`); borrowed
+/// unchanged when there is none. Linear: each byte is looked at once.
+fn bound_tags(html: &str) -> std::borrow::Cow<'_, str> {
+    let b = html.as_bytes();
+    let mut out: Option<String> = None;
+    let (mut i, mut copied) = (0, 0);
+    while let Some(k) = memchr_lt(b, i) {
+        let start = k;
+        if !b.get(start + 1).is_some_and(|c| c.is_ascii_alphabetic() || *c == b'/') {
+            i = start + 1;
+            continue;
+        }
+        let end = tag_end(b, start);
+        if end - start > MAX_TAG {
+            let name_end = (start + 1..end)
+                .find(|&j| b[j].is_ascii_whitespace() || b[j] == b'>' || (b[j] == b'/' && j > start + 1))
+                .unwrap_or(end);
+            let o = out.get_or_insert_with(|| String::with_capacity(html.len()));
+            o.push_str(&html[copied..start]);
+            // `name_end` and `start` sit on ASCII bytes: character boundaries.
+            o.push_str(&html[start..name_end]);
+            o.push('>');
+            copied = end;
+        }
+        i = end;
+    }
+    match out {
+        None => std::borrow::Cow::Borrowed(html),
+        Some(mut o) => {
+            o.push_str(&html[copied..]);
+            std::borrow::Cow::Owned(o)
+        }
+    }
+}
+
+fn memchr_lt(b: &[u8], from: usize) -> Option<usize> {
+    b.get(from..)?.iter().position(|&c| c == b'<').map(|k| from + k)
 }
 
 /// What the tokenizer's events build: the text, the title, and how deep inside dropped
@@ -139,6 +209,8 @@ impl HtmlText {
 /// The text of an HTML page, its title on the first line. Linear in the size of the page,
 /// whatever its shape.
 pub fn html_to_text(html: &str) -> String {
+    let html = bound_tags(html);
+    let html = html.as_ref();
     let mut state = HtmlText::default();
     {
         let mut emitter = CallbackEmitter::new(|event: CallbackEvent<'_>, _span: html5gum::Span<()>| {
@@ -212,6 +284,23 @@ mod tests {
         assert_eq!(text, "A & B\n\nHà Nội <3>\n\nsau\n", "{text:?}");
         // Self-closing skipped elements hide nothing after them.
         assert_eq!(html_to_text("<p>a</p><svg/><p>b</p>"), "a\n\nb\n");
+    }
+
+    #[test]
+    fn long_tags_lose_their_attributes_and_nothing_else() {
+        let long = format!("<p {}>Hội nghị</p><a href='x>y' title=\"1 > 2\">tiếp</a>", "a=\"x\" ".repeat(400));
+        assert_eq!(bound_tags(&long), "<p>Hội nghị</p><a href='x>y' title=\"1 > 2\">tiếp</a>");
+        assert!(matches!(bound_tags("<p class=\"a\">x</p> 1 < 2 <"), std::borrow::Cow::Borrowed(_)));
+        // An unquoted value with a quote in it is no quoted value.
+        assert_eq!(tag_end(b"<p class=a\"b>x\">", 0), 13);
+        assert_eq!(tag_end(b"<p title = 'a>b'>x", 0), 17);
+        // Attributes that a probe sent by the hundred thousand: no stack overflow, the text kept.
+        for attr in ["a=\"x\" ", "a='x' ", "a=x ", "a "] {
+            let html = format!("<body><p {}>Hội nghị lần thứ IX</p></body>", attr.repeat(200_000));
+            assert_eq!(html_to_text(&html), "Hội nghị lần thứ IX\n");
+        }
+        let html = format!("</p {}>sau", "a=\"x\" ".repeat(200_000));
+        assert_eq!(html_to_text(&html), "sau\n");
     }
 
     /// Time to convert, the best of three runs.
