@@ -74,7 +74,8 @@ impl WordAutomaton {
         let mut out = Vec::new();
         let mut skip_to = 0usize;
         for &i in starts {
-            if i < skip_to || !self.first[bytes[i] as usize] || !may_start(i) {
+            // (a start at the end of the text, or past it, starts nothing)
+            if i < skip_to || !bytes.get(i).is_some_and(|&b| self.first[b as usize]) || !may_start(i) {
                 continue;
             }
             if let Some(m) = self.longest_at(bytes, i) {

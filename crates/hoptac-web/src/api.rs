@@ -211,7 +211,12 @@ pub async fn document(State(st): State<Shared>, Path(id): Path<i64>) -> ApiResul
 
 /// Search. Answers are cached by the parameters a search reads while neither the store nor the
 /// index changes.
-pub async fn search(State(st): State<Shared>, Query(p): Query<SearchParams>) -> ApiResult {
+pub async fn search(
+    State(st): State<Shared>,
+    headers: axum::http::HeaderMap,
+    Query(p): Query<SearchParams>,
+) -> ApiResult {
+    let fresh = crate::pages::wants_fresh(&headers);
     if p.q.trim().is_empty() {
         return Err(WebError::bad_request("the query q is empty"));
     }
@@ -220,7 +225,7 @@ pub async fn search(State(st): State<Shared>, Query(p): Query<SearchParams>) -> 
         .blocking(move |st| {
             let generation = st.generation()?;
             let key = format!("{}@{}", p.cache_key(limit), st.index.generation());
-            if let Some(body) = st.cached_answer(&key, generation) {
+            if let Some(body) = st.cached_answer(&key, generation).filter(|_| !fresh) {
                 return Ok(body);
             }
             let r = queries::search(st, &p, limit, limit)?;

@@ -64,6 +64,18 @@ pub struct Ctx {
     path: String,
     query: Vec<(String, String)>,
     flash: Option<String>,
+    /// The client asked for a fresh copy (`Cache-Control: no-cache`, a forced reload): the page
+    /// is rendered again (and the cache refreshed) rather than served from the cache.
+    fresh: bool,
+}
+
+/// Does the request ask not to be answered from a cache?
+pub fn wants_fresh(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(axum::http::header::CACHE_CONTROL)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.split(',').any(|d| matches!(d.trim(), "no-cache" | "max-age=0")))
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Ctx {
@@ -78,6 +90,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
             uri: parts.uri.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/".into()),
             path: parts.uri.path().to_string(),
             flash: query.iter().find(|(k, _)| k == "done").map(|(_, v)| v.clone()),
+            fresh: wants_fresh(&parts.headers),
             query,
         })
     }
@@ -178,7 +191,15 @@ struct ErrorPage<'a> {
 }
 
 pub fn error_page(st: &Shared, lang: Lang, e: &WebError) -> Response {
-    let ctx = Ctx { lang, csrf: String::new(), uri: "/".into(), path: "/".into(), query: Vec::new(), flash: None };
+    let ctx = Ctx {
+        lang,
+        csrf: String::new(),
+        uri: "/".into(),
+        path: "/".into(),
+        query: Vec::new(),
+        flash: None,
+        fresh: false,
+    };
     let t = st.catalogs.get(lang);
     let message = t.with(e.message_key(), &[("reason", e.message.clone())]);
     let page = ErrorPage { c: chrome(st, &ctx, message.clone()), message, detail: e.message.clone() };
@@ -356,9 +377,10 @@ where
     F: FnOnce(&crate::state::AppState, &queries::Conn) -> Result<T, WebError> + Send + 'static,
 {
     let key = key.to_string();
+    let fresh = ctx.fresh;
     st.read(move |st, r| {
         let generation = st.generation()?;
-        if let Some(html) = st.cached_page(&key, generation) {
+        if let Some(html) = st.cached_page(&key, generation).filter(|_| !fresh) {
             return Ok(Cached::Page(html));
         }
         Ok(Cached::Data(generation, f(st, r)?))
