@@ -162,7 +162,7 @@ fn writer(base: String, stop: Arc<AtomicBool>, tally: Arc<Tally>) -> u64 {
         }
         for item in items.iter().take(5) {
             let (kind, id) = (item["fact_type"].as_str().unwrap_or("event"), item["id"].as_u64().unwrap_or(0));
-            let decision = if rng.next() % 4 == 0 { "reject" } else { "accept" };
+            let decision = if rng.next().is_multiple_of(4) { "reject" } else { "accept" };
             let path = format!("/api/v1/facts/{kind}/{id}/review");
             let t = Instant::now();
             let (code, _) = status(
@@ -324,6 +324,7 @@ fn main() {
     if exited.is_none() {
         let _ = server.kill();
     }
+    let _ = server.wait();
     let mut lat = tally.latencies.lock().map(|l| l.clone()).unwrap_or_default();
     lat.sort();
     let pct = |p: f64| lat.get(((lat.len().max(1) - 1) as f64 * p) as usize).copied().unwrap_or_default();
