@@ -39,7 +39,22 @@ pub struct Indexer {
 
 impl Indexer {
     pub fn new(index: &SearchIndex) -> Result<Self> {
-        Ok(Indexer { writer: index.writer()?, partnerships: HashMap::new(), pending: Vec::new(), indexed: 0 })
+        Self::waiting(index, std::time::Duration::ZERO)
+    }
+
+    /// An indexer, waiting up to `wait` while another process holds the index's write lock (a
+    /// server indexing a decision holds it for a moment; another ingest, for its whole run).
+    pub fn waiting(index: &SearchIndex, wait: std::time::Duration) -> Result<Self> {
+        let start = std::time::Instant::now();
+        let writer = loop {
+            match index.writer() {
+                Err(hoptac_search::SearchError::Busy { .. }) if start.elapsed() < wait => {
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                }
+                other => break other?,
+            }
+        };
+        Ok(Indexer { writer, partnerships: HashMap::new(), pending: Vec::new(), indexed: 0 })
     }
 
     fn parties(&mut self, reader: &dyn Reader, id: Option<PartnershipId>) -> Result<Vec<PlaceId>> {
@@ -221,11 +236,21 @@ fn enum_name<T: serde::Serialize>(v: &T) -> String {
 
 /// Index the documents the store has not yet marked indexed (after an interrupted run).
 pub fn catch_up(g: &Gazetteer, store: &mut dyn Store, index: &SearchIndex) -> Result<usize> {
+    catch_up_waiting(g, store, index, std::time::Duration::ZERO)
+}
+
+/// [`catch_up`], waiting up to `wait` for the index's write lock.
+pub fn catch_up_waiting(
+    g: &Gazetteer,
+    store: &mut dyn Store,
+    index: &SearchIndex,
+    wait: std::time::Duration,
+) -> Result<usize> {
     let pending = store.reader().unindexed_documents()?;
     if pending.is_empty() {
         return Ok(0);
     }
-    let mut ix = Indexer::new(index)?;
+    let mut ix = Indexer::waiting(index, wait)?;
     for d in pending {
         ix.add_stored(g, store, d)?;
     }

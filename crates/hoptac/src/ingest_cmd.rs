@@ -18,7 +18,11 @@ use hoptac_store::{IngestStats, NewDocument, Store};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
-use hoptac_app::index::{catch_up, index_dir, Indexer};
+use hoptac_app::index::{catch_up_waiting, index_dir, Indexer};
+
+/// How long an ingest waits for the search index's write lock: a server indexing a decision
+/// holds it for a moment; another ingest, for all its run (then this one says so and stops).
+const INDEX_WAIT: std::time::Duration = std::time::Duration::from_secs(15);
 use hoptac_app::input::{self, DEFAULT_MAX_BYTES};
 
 #[derive(Debug, clap::Args)]
@@ -97,7 +101,7 @@ pub fn run(store_path: &Path, args: Args) -> Result<ExitCode> {
     let (version, places) = hoptac_app::places::store_places(g);
     store.sync_places(&version, &places)?;
     let index = SearchIndex::open_or_create(&index_dir(store_path))?;
-    let caught_up = catch_up(g, &mut store, &index)?;
+    let caught_up = catch_up_waiting(g, &mut store, &index, INDEX_WAIT)?;
     if caught_up > 0 {
         eprintln!("hoptac: indexed {caught_up} document(s) an earlier run had stored but not indexed");
     }
@@ -114,7 +118,7 @@ pub fn run(store_path: &Path, args: Args) -> Result<ExitCode> {
             .unwrap_or_else(|_| ProgressStyle::default_bar())
             .progress_chars("=> "),
     );
-    let mut indexer = Indexer::new(&index)?;
+    let mut indexer = Indexer::waiting(&index, INDEX_WAIT)?;
 
     let max_bytes = args.max_bytes;
     std::thread::scope(|scope| -> Result<()> {

@@ -8,7 +8,7 @@ use hoptac_search::SearchIndex;
 use hoptac_sqlite::SqliteStore;
 use hoptac_store::Store;
 
-use hoptac_app::index::{catch_up, index_dir};
+use hoptac_app::index::{catch_up_waiting, index_dir};
 
 pub fn run(store_path: &Path) -> Result<ExitCode> {
     if !store_path.is_file() {
@@ -24,7 +24,8 @@ pub fn run(store_path: &Path) -> Result<ExitCode> {
         );
     }
     store.mark_all_unindexed()?;
-    let n = catch_up(hoptac_extract::Gazetteer::builtin(), &mut store, &index)?;
+    let n =
+        catch_up_waiting(hoptac_extract::Gazetteer::builtin(), &mut store, &index, std::time::Duration::from_secs(15))?;
     index.reload()?;
     println!("{}: search index rebuilt: {n} document(s), {} entries", store_path.display(), index.num_entries());
     Ok(ExitCode::SUCCESS)
