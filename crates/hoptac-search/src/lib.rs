@@ -19,6 +19,7 @@ use tantivy::schema::{
 use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::TextAnalyzer;
 
+mod deadline;
 mod readonly;
 mod tokenizer;
 use tantivy::{doc, Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
@@ -44,6 +45,9 @@ pub enum SearchError {
     /// The index path holds something else than an index directory.
     #[error("{path}: is not a directory, so it cannot hold the search index: run `hoptac reindex` (it moves the file aside)")]
     NotADirectory { path: String },
+    /// The search ran past its time and was stopped.
+    #[error("the search took longer than {0} s and was stopped (is the index damaged? `hoptac check` tells)")]
+    TimedOut(u64),
     /// The query itself is refused (too long or nested too deep): the asker's error.
     #[error("{0}")]
     Query(String),
@@ -65,6 +69,10 @@ fn index_error(dir: &Path, source: tantivy::TantivyError) -> SearchError {
 
 /// Free space under which a failed index write is put down to a full disk.
 const LOW_SPACE: u64 = 4 << 20;
+
+/// The longest a search may run (matching and counting; a search of a sound index takes
+/// milliseconds).
+pub const SEARCH_DEADLINE: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// The longest query searched, in characters.
 pub const MAX_QUERY_CHARS: usize = 1000;
@@ -196,6 +204,8 @@ pub struct SearchQuery {
     /// How many of the hits get a snippet (all when `None`); the rest come with an empty one
     /// (facet counting needs the hits, not their passages).
     pub snippets: Option<usize>,
+    /// How long the search may run ([`SEARCH_DEADLINE`] when `None`).
+    pub deadline: Option<std::time::Duration>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -418,7 +428,17 @@ impl SearchIndex {
         }
         let query = BooleanQuery::new(clauses);
         let limit = q.limit.max(1);
-        let (top, total) = searcher.search(&query, &(TopDocs::with_limit(limit), Count)).map_err(|e| self.err(e))?;
+        let collector = deadline::Deadline {
+            inner: (TopDocs::with_limit(limit), Count),
+            deadline: std::time::Instant::now() + q.deadline.unwrap_or(SEARCH_DEADLINE),
+        };
+        let (top, total) = searcher.search(&query, &collector).map_err(|e| {
+            if deadline::is_deadline(&e) {
+                SearchError::TimedOut(q.deadline.unwrap_or(SEARCH_DEADLINE).as_secs())
+            } else {
+                self.err(e)
+            }
+        })?;
         let mut snippets = SnippetGenerator::create(&searcher, &*text_query, f.body).map_err(|e| self.err(e))?;
         snippets.set_max_num_chars(240);
         let query_words: Vec<String> = words(&text).into_iter().map(|(w, _, _)| w).collect();
@@ -635,6 +655,21 @@ mod tests {
         let fine = format!("{}hai cot{}", "(".repeat(MAX_QUERY_NESTING), ")".repeat(MAX_QUERY_NESTING));
         assert_eq!(ix.search(&q(&fine)).unwrap().total, 1);
         assert_eq!(ix.search(&q("(hai OR hoa) AND cot")).unwrap().total, 1);
+    }
+
+    #[test]
+    fn a_search_past_its_deadline_stops() {
+        let (_d, ix) = index();
+        let mut w = ix.writer().unwrap();
+        let many: Vec<Entry> =
+            (10..9_000).map(|i| entry(i, "Hội nghị", "Hai bên hội đàm và hợp tác.", &["LA-XE"], 2022, "y")).collect();
+        w.upsert(&many).unwrap();
+        w.commit().unwrap();
+        ix.reload().unwrap();
+        assert_eq!(ix.search(&q("hop tac")).unwrap().total, 8_991);
+        let mut late = q("hop tac");
+        late.deadline = Some(std::time::Duration::ZERO);
+        assert!(matches!(ix.search(&late), Err(SearchError::TimedOut(_))));
     }
 
     proptest::proptest! {

@@ -86,6 +86,10 @@ impl From<hoptac_search::SearchError> for WebError {
     fn from(e: hoptac_search::SearchError) -> Self {
         match e {
             hoptac_search::SearchError::Query(why) => WebError::bad_request(why),
+            e @ hoptac_search::SearchError::TimedOut(_) => {
+                tracing::warn!(error = %e, "search stopped at its deadline");
+                WebError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", e.to_string())
+            }
             other => WebError::internal(other),
         }
     }

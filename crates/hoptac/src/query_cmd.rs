@@ -108,6 +108,7 @@ pub fn search(store_path: &Path, args: SearchArgs) -> Result<ExitCode> {
         kinds: args.kind.clone(),
         limit: args.limit,
         snippets: None,
+        deadline: None,
     };
     let results = index.search(&query)?;
     if args.json {
