@@ -10,13 +10,9 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::path::Path;
-use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::{article, Rng};
 use http_body_util::{BodyExt, Empty};
 use hyper::body::Bytes;
 use hyper_util::rt::TokioIo;
@@ -145,45 +141,10 @@ fn main() {
     let n: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(5_000);
     let secs: u64 = arg(&args, "--seconds").unwrap_or(15);
     let conns: usize = arg(&args, "--connections").unwrap_or(64);
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let tmp = tempfile::tempdir().expect("temp dir");
-    let docs = tmp.path().join("docs");
-    std::fs::create_dir_all(&docs).expect("mkdir");
-    let mut rng = Rng(0x5EED_0F10_AD00);
-    for i in 0..n {
-        std::fs::write(docs.join(format!("g{i:06}.txt")), article(&mut rng)).expect("write");
-    }
-    let store = tmp.path().join("load.db");
-    let t = Instant::now();
-    let out = Command::new(env!("CARGO_BIN_EXE_hoptac"))
-        .arg("--store")
-        .arg(&store)
-        .args(["ingest", "--quiet"])
-        .arg(root.join("../shared/corpus/seeds"))
-        .arg(root.join("examples/documents"))
-        .arg(&docs)
-        .output()
-        .expect("run hoptac ingest");
-    assert!(out.status.success(), "ingest failed: {}", String::from_utf8_lossy(&out.stderr));
-    println!("store: {} (built in {:.1} s)", String::from_utf8_lossy(&out.stdout).trim(), t.elapsed().as_secs_f64());
+    let store = common::build_store(tmp.path(), n, 0x5EED_0F10_AD00);
 
-    let mut server = Command::new(env!("CARGO_BIN_EXE_hoptac"))
-        .arg("--store")
-        .arg(&store)
-        .args(["serve", "--addr", "127.0.0.1:0"])
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start hoptac serve");
-    let mut line = String::new();
-    BufReader::new(server.stdout.take().expect("stdout")).read_line(&mut line).expect("server address");
-    let addr = line
-        .split_whitespace()
-        .find_map(|w| w.strip_prefix("http://"))
-        .expect("address")
-        .trim_end_matches('/')
-        .to_string();
+    let (mut server, addr) = common::start_server(&store, &[]);
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
 
     // The dossier page of every partnership (busy ones and quiet ones).

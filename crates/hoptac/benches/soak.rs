@@ -11,15 +11,14 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::{article, Rng};
+use common::Rng;
 
 /// Anonymous memory the server may reach under this load: the page cache is bounded at 64 MB and
 /// search answers at 16 MB; the allocator keeps freed pages of a dozen concurrent renders of
@@ -226,45 +225,11 @@ fn main() {
     let readers: usize = arg(&args, "--readers").unwrap_or(12);
     let no_writer = args.iter().any(|a| a == "--no-writer");
     let no_prober = args.iter().any(|a| a == "--no-prober");
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let tmp = tempfile::tempdir().expect("temp dir");
-    let docs = tmp.path().join("docs");
-    std::fs::create_dir_all(&docs).expect("mkdir");
-    let mut rng = Rng(0x50A4_0F10_AD00);
-    for i in 0..n {
-        std::fs::write(docs.join(format!("g{i:06}.txt")), article(&mut rng)).expect("write");
-    }
-    let store = tmp.path().join("soak.db");
-    let out = Command::new(env!("CARGO_BIN_EXE_hoptac"))
-        .arg("--store")
-        .arg(&store)
-        .args(["ingest", "--quiet"])
-        .arg(root.join("../shared/corpus/seeds"))
-        .arg(root.join("examples/documents"))
-        .arg(&docs)
-        .output()
-        .expect("run hoptac ingest");
-    assert!(out.status.success(), "ingest failed: {}", String::from_utf8_lossy(&out.stderr));
-    println!("store: {}", String::from_utf8_lossy(&out.stdout).trim());
+    let store = common::build_store(tmp.path(), n, 0x50A4_0F10_AD00);
 
     let shutdown = SHUTDOWN_SECS.to_string();
-    let mut server = Command::new(env!("CARGO_BIN_EXE_hoptac"))
-        .arg("--store")
-        .arg(&store)
-        .args(["serve", "--local", "--addr", "127.0.0.1:0", "--shutdown-timeout", &shutdown])
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start hoptac serve");
-    let mut line = String::new();
-    BufReader::new(server.stdout.take().expect("stdout")).read_line(&mut line).expect("server address");
-    let addr = line
-        .split_whitespace()
-        .find_map(|w| w.strip_prefix("http://"))
-        .expect("address")
-        .trim_end_matches('/')
-        .to_string();
+    let (mut server, addr) = common::start_server(&store, &["--local", "--shutdown-timeout", &shutdown]);
     let base = format!("http://{addr}");
     let (_, list) = status(agent().get(format!("{base}/api/v1/partnerships")).call());
     let list: serde_json::Value = serde_json::from_str(&list).expect("partnerships");

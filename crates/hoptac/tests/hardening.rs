@@ -37,6 +37,22 @@ fn hoptac(store: &Path, args: &[&str]) -> std::process::Output {
     Command::new(bin()).arg("--store").arg(store).args(args).output().unwrap()
 }
 
+/// `hoptac --store STORE ARGS…` started in the background, its output piped.
+fn spawn(store: &Path, args: &[&std::ffi::OsStr]) -> std::process::Child {
+    Command::new(bin())
+        .arg("--store")
+        .arg(store)
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+fn os(s: &str) -> &std::ffi::OsStr {
+    s.as_ref()
+}
+
 fn stderr(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
@@ -195,15 +211,7 @@ fn a_huge_document_does_not_hold_back_the_others_of_its_batch() {
     let big = meetings_document(dir.path(), 60_000);
     std::fs::rename(&big, docs.join("zz-meetings.txt")).unwrap();
     let store = dir.path().join("s.db");
-    let mut child = Command::new(bin())
-        .arg("--store")
-        .arg(&store)
-        .args(["ingest", "--quiet"])
-        .arg(&docs)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = spawn(&store, &[os("ingest"), os("--quiet"), docs.as_os_str()]);
     // The good documents are committed while the huge one is still being stored.
     let deadline = Instant::now() + Duration::from_secs(120);
     let mut seen = 0;
@@ -362,15 +370,7 @@ fn review_decisions_during_an_ingest_succeed_and_reach_the_index() {
             std::fs::copy(&p, docs.join(p.file_name().unwrap())).unwrap();
         }
     }
-    let mut ingest = Command::new(bin())
-        .arg("--store")
-        .arg(&s.store)
-        .args(["ingest", "--quiet"])
-        .arg(&docs)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut ingest = spawn(&s.store, &[os("ingest"), os("--quiet"), docs.as_os_str()]);
     std::thread::sleep(Duration::from_millis(300));
     let mut during = 0;
     for (kind, id) in &items {
@@ -556,17 +556,7 @@ fn an_index_replaced_by_a_file_is_rebuilt_and_the_file_kept() {
 fn two_ingests_racing_on_a_new_store_say_what_happened() {
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("new.db");
-    let run = |path: PathBuf| {
-        Command::new(bin())
-            .arg("--store")
-            .arg(&store)
-            .args(["ingest", "--quiet"])
-            .arg(path)
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap()
-    };
+    let run = |path: PathBuf| spawn(&store, &[os("ingest"), os("--quiet"), path.as_os_str()]);
     let a = run(seeds());
     let b = run(root().join("examples/documents"));
     let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
@@ -590,14 +580,7 @@ fn output_into_a_closed_pipe_ends_quietly() {
     let store = dir.path().join("s.db");
     ingest(&store, &[seeds(), root().join("examples/documents")]);
     for args in [vec!["search", "hội nghị", "--limit", "50"], vec!["dossier", "Kon Tum", "Sekong"]] {
-        let mut child = Command::new(bin())
-            .arg("--store")
-            .arg(&store)
-            .args(&args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
+        let mut child = spawn(&store, &args.iter().map(|a| os(a)).collect::<Vec<_>>());
         drop(child.stdout.take()); // `| head -0`
         let out = child.wait_with_output().unwrap();
         let err = stderr(&out);
@@ -617,16 +600,7 @@ fn pipes_and_links_among_the_inputs() {
     std::os::unix::fs::symlink(&example, docs.join("linked.txt")).unwrap();
     std::os::unix::fs::symlink(docs.join("missing.txt"), docs.join("broken.txt")).unwrap();
     let store = dir.path().join("s.db");
-    let mut child = Command::new(bin())
-        .arg("--store")
-        .arg(&store)
-        .args(["ingest", "--quiet"])
-        .arg(&docs)
-        .arg(&fifo)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = spawn(&store, &[os("ingest"), os("--quiet"), docs.as_os_str(), fifo.as_os_str()]);
     let deadline = Instant::now() + Duration::from_secs(60);
     while child.try_wait().unwrap().is_none() {
         if Instant::now() > deadline {

@@ -1,5 +1,6 @@
-//! Documents in the genre, generated from templates over the gazetteer's names (shared by the
-//! benchmarks).
+//! Documents in the genre, generated from templates over the gazetteer's names, and a server
+//! to measure (shared by the benchmarks).
+#![allow(dead_code)] // each benchmark uses part of it
 
 /// A small deterministic generator (xorshift64*), so every run measures the same corpus.
 pub struct Rng(pub u64);
@@ -94,4 +95,55 @@ pub fn article(r: &mut Rng) -> String {
     }
     s += "MINH AN\n\nBài liên quan\nTin khác trong ngày\n";
     s
+}
+
+/// `hoptac --store STORE serve --addr 127.0.0.1:0 EXTRA…` with warnings-only logs; returns the
+/// process and the `host:port` it printed.
+pub fn start_server(store: &std::path::Path, extra: &[&str]) -> (std::process::Child, String) {
+    use std::io::{BufRead, BufReader};
+    let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_hoptac"))
+        .arg("--store")
+        .arg(store)
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .args(extra)
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start hoptac serve");
+    let mut line = String::new();
+    BufReader::new(server.stdout.take().expect("stdout")).read_line(&mut line).expect("server address");
+    let addr = line
+        .split_whitespace()
+        .find_map(|w| w.strip_prefix("http://"))
+        .expect("address")
+        .trim_end_matches('/')
+        .to_string();
+    (server, addr)
+}
+
+/// A store in `dir` built by `hoptac ingest` from the seeds, the example documents and `n`
+/// generated articles (from `seed`); prints the ingest's summary and how long it took.
+pub fn build_store(dir: &std::path::Path, n: usize, seed: u64) -> std::path::PathBuf {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let docs = dir.join("docs");
+    std::fs::create_dir_all(&docs).expect("mkdir");
+    let mut rng = Rng(seed);
+    for i in 0..n {
+        std::fs::write(docs.join(format!("g{i:06}.txt")), article(&mut rng)).expect("write");
+    }
+    let store = dir.join("bench.db");
+    let t = std::time::Instant::now();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_hoptac"))
+        .arg("--store")
+        .arg(&store)
+        .args(["ingest", "--quiet"])
+        .arg(root.join("../shared/corpus/seeds"))
+        .arg(root.join("examples/documents"))
+        .arg(&docs)
+        .output()
+        .expect("run hoptac ingest");
+    assert!(out.status.success(), "ingest failed: {}", String::from_utf8_lossy(&out.stderr));
+    println!("store: {} (built in {:.1} s)", String::from_utf8_lossy(&out.stdout).trim(), t.elapsed().as_secs_f64());
+    store
 }
