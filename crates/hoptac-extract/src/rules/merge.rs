@@ -182,14 +182,14 @@ pub(crate) fn merge_agreements(g: &Gazetteer, agreements: Vec<Agreement>) -> Vec
         } else {
             candidates.extend(undated_ones.get(&key).first());
             if let Some(p) = a.period {
-                candidates.extend_from_slice(by_period.get(&(key.clone(), p)));
+                candidates.extend(by_period.get(&(key.clone(), p)).iter().take(MAX_TRIED));
                 for y in p.first - 1..=p.last {
-                    candidates.extend_from_slice(by_signed_year.get(&(key.clone(), y)));
+                    candidates.extend(by_signed_year.get(&(key.clone(), y)).iter().take(MAX_TRIED));
                 }
             }
             if let Some(d) = a.signed {
-                candidates.extend_from_slice(by_signed_year.get(&(key.clone(), d.year)));
-                candidates.extend_from_slice(by_period_year.get(&(key.clone(), d.year)));
+                candidates.extend(by_signed_year.get(&(key.clone(), d.year)).iter().take(MAX_TRIED));
+                candidates.extend(by_period_year.get(&(key.clone(), d.year)).iter().take(MAX_TRIED));
             }
         }
         candidates.sort_unstable();
