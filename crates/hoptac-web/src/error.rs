@@ -6,6 +6,11 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
 
+/// An error a browser should see as a page: set on a response by a layer below the pages (the
+/// guard), rendered by the outer layer that knows them.
+#[derive(Debug, Clone)]
+pub struct AsPage(pub WebError);
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct WebError {
     pub status: StatusCode,

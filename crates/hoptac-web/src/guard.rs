@@ -14,13 +14,14 @@
 
 use axum::body::{to_bytes, Body};
 use axum::extract::{Request, State};
-use axum::http::header::{CONTENT_TYPE, COOKIE, HOST, ORIGIN, SET_COOKIE};
+use axum::http::header::{CONTENT_TYPE, HOST, ORIGIN, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::error::WebError;
 use crate::i18n::Lang;
+use crate::request::{cookie, query_param};
 use crate::state::{Mode, Shared};
 
 pub const CSRF_COOKIE: &str = "hoptac_csrf";
@@ -56,22 +57,6 @@ pub fn random_token() -> Result<String, WebError> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).map_err(WebError::internal)?;
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
-}
-
-pub fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
-    headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v)
-}
-
-/// The value of one query parameter.
-pub fn query_param(query: Option<&str>, name: &str) -> Option<String> {
-    form_urlencoded::parse(query?.as_bytes()).find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
 }
 
 /// Does this server answer for the `Host` a request names? IP addresses (a rebinding attack
@@ -120,26 +105,24 @@ fn is_api(req: &Request) -> bool {
     req.uri().path().starts_with("/api/")
 }
 
-/// Errors of the guard: JSON for the API, a short page for browsers.
-fn refuse(api: bool, lang: Lang, st: &Shared, e: WebError) -> Response {
+/// Errors of the guard: JSON for the API; for browsers, the error handed up to be shown as a
+/// page in their language (the guard knows nothing of pages).
+fn refuse(api: bool, e: WebError) -> Response {
     if api {
         return e.into_response();
     }
-    crate::pages::error_page(st, lang, &e)
+    let mut r = e.clone().into_response();
+    r.extensions_mut().insert(crate::error::AsPage(e));
+    r
 }
 
 pub async fn guard(State(st): State<Shared>, req: Request, next: Next) -> Response {
     let lang_choice = query_param(req.uri().query(), "lang").and_then(|l| Lang::parse(&l));
-    let lang = crate::pages::request_lang(req.headers(), req.uri().query());
     let api = is_api(&req);
     let host = req.headers().get(HOST).map(|h| h.to_str().unwrap_or("\u{fffd}"));
     if !host_allowed(host, &st.config.allowed_hosts) {
         let host = host.unwrap_or_default().chars().take(100).collect::<String>();
-        return refuse(
-            api,
-            lang,
-            &st,
-            WebError::new(
+        return refuse(api, WebError::new(
                 axum::http::StatusCode::MISDIRECTED_REQUEST,
                 "host_refused",
                 format!("this server does not answer for the host {host:?} (start it with --allow-host {host} if that name is yours)"),
@@ -157,25 +140,20 @@ pub async fn guard(State(st): State<Shared>, req: Request, next: Next) -> Respon
                     new_cookie = Some(t.clone());
                     t
                 }
-                Err(e) => return refuse(api, lang, &st, e),
+                Err(e) => return refuse(api, e),
             },
         };
         req.extensions_mut().insert(CsrfToken(token));
     } else {
         let actor = match authorize(&st.config.mode, req.headers()) {
             Ok(a) => a,
-            Err(e) => return refuse(api, lang, &st, e),
+            Err(e) => return refuse(api, e),
         };
         if let Err(e) = same_origin(req.headers()) {
-            return refuse(api, lang, &st, e);
+            return refuse(api, e);
         }
         let Some(expected) = existing else {
-            return refuse(
-                api,
-                lang,
-                &st,
-                WebError::csrf("missing CSRF cookie: load a page (or GET /api/v1/csrf) first"),
-            );
+            return refuse(api, WebError::csrf("missing CSRF cookie: load a page (or GET /api/v1/csrf) first"));
         };
         let mut given = req
             .headers()
@@ -195,8 +173,6 @@ pub async fn guard(State(st): State<Shared>, req: Request, next: Next) -> Respon
                 Err(_) => {
                     return refuse(
                         api,
-                        lang,
-                        &st,
                         WebError::new(axum::http::StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "form too large"),
                     )
                 }
@@ -205,7 +181,7 @@ pub async fn guard(State(st): State<Shared>, req: Request, next: Next) -> Respon
             req = Request::from_parts(parts, Body::from(bytes));
         }
         if given.as_deref() != Some(expected.as_str()) {
-            return refuse(api, lang, &st, WebError::csrf("missing or wrong CSRF token"));
+            return refuse(api, WebError::csrf("missing or wrong CSRF token"));
         }
         req.extensions_mut().insert(CsrfToken(expected));
         req.extensions_mut().insert(actor);

@@ -13,6 +13,7 @@ pub mod guard;
 pub mod i18n;
 pub mod pages;
 pub mod queries;
+pub mod request;
 pub mod state;
 pub mod svg;
 pub mod view;
@@ -134,7 +135,10 @@ async fn uniform_errors(
     let api = req.uri().path().starts_with("/api/");
     let upload = matches!(req.uri().path(), "/upload" | "/api/v1/documents");
     let lang = pages::request_lang(req.headers(), req.uri().query());
-    let resp = next.run(req).await;
+    let mut resp = next.run(req).await;
+    if let Some(error::AsPage(e)) = resp.extensions_mut().remove::<error::AsPage>() {
+        return pages::error_page(&st, lang, &e);
+    }
     let status = resp.status();
     let typed = resp
         .headers()

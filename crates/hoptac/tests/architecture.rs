@@ -42,3 +42,17 @@ fn inner_crates_stay_free_of_io_frameworks() {
     let core = std::fs::read_to_string(root().join("crates/hoptac-core/Cargo.toml")).unwrap();
     assert!(!core.contains("hoptac-text") && !core.contains("hoptac-extract"), "the domain depends on nothing of ours");
 }
+
+/// In the web crate, the layer under the pages (authorisation, request reading, errors, shared
+/// state, reads and writes) knows nothing of them; each page family has a file of its own.
+#[test]
+fn the_web_layer_under_the_pages_knows_nothing_of_them() {
+    let src = root().join("crates/hoptac-web/src");
+    for file in ["guard.rs", "request.rs", "error.rs", "state.rs", "queries.rs", "actions.rs", "view.rs", "i18n.rs"] {
+        let text = std::fs::read_to_string(src.join(file)).unwrap();
+        assert!(!text.contains("pages::"), "{file} reaches into the pages");
+    }
+    for family in ["overview", "dossier", "records", "search", "review", "forms", "upload", "agenda"] {
+        assert!(src.join("pages").join(format!("{family}.rs")).is_file(), "no file for the {family} pages");
+    }
+}

@@ -1,0 +1,147 @@
+//! A partnership's dossier, by id or by places named in any spelling.
+
+use super::*;
+
+pub struct DocLink {
+    pub id: i64,
+    pub href: String,
+    pub title: String,
+    pub source: String,
+    pub published: String,
+}
+
+#[derive(Template)]
+#[template(path = "dossier.html")]
+struct DossierPage<'a> {
+    c: Chrome<'a>,
+    name: String,
+    empty: bool,
+    agreements: Vec<FactRow>,
+    events: Vec<FactRow>,
+    commitments: Vec<CommitmentRow>,
+    other: Vec<FactRow>,
+    people: Vec<PersonRow>,
+    documents: Vec<DocLink>,
+    /// Documents not listed (the most recent are), and a search that finds them.
+    more_documents: usize,
+    search_more: String,
+    chart: String,
+    meetings_chart: String,
+}
+
+/// A dossier page lists the most recent documents, this many.
+const DOCUMENTS_SHOWN: usize = 100;
+
+pub async fn partnership(State(st): State<Shared>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<Bytes>, PageError> {
+    let ctx = ctx.reading(&[]);
+    let key = ctx.cache_key();
+    let got = read_cached(&st, &ctx, &key, move |st, r| {
+        let p = queries::partnership(r, id)?;
+        queries::dossier(st, r, &p.parties)
+    })
+    .await?;
+    match got {
+        Cached::Page(html) => Ok(Html(html)),
+        Cached::Data(generation, d) => {
+            let html = Bytes::from(dossier_page(&st, &ctx, d)?.0);
+            if ctx.flash.is_none() {
+                st.remember_page(&key, &ctx.uri, ctx.lang);
+                st.keep_page(key, generation, html.clone());
+            }
+            Ok(Html(html))
+        }
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct DossierQuery {
+    #[serde(default)]
+    places: String,
+}
+
+/// `/dossier?places=Kon Tum,Sekong`: any spellings.
+pub async fn dossier_by_places(
+    State(st): State<Shared>,
+    ctx: Ctx,
+    Query(q): Query<DossierQuery>,
+) -> Result<Html<String>, PageError> {
+    let wanted = resolve_places(&st, &q.places).page(&st, &ctx)?;
+    let d = st.read(move |st, r| queries::dossier(st, r, &wanted)).await.page(&st, &ctx)?;
+    dossier_page(&st, &ctx, d)
+}
+
+pub fn resolve_places(st: &Shared, list: &str) -> Result<Vec<PlaceId>, WebError> {
+    let wanted: Vec<PlaceId> = list
+        .split([',', ';'])
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| hoptac_app::places::resolve(st.gazetteer, s))
+        .collect::<Result<_, _>>()?;
+    if wanted.is_empty() {
+        return Err(WebError::bad_request("name at least one place (places=Kon Tum,Sekong)"));
+    }
+    Ok(wanted)
+}
+
+fn dossier_page(st: &Shared, ctx: &Ctx, d: Dossier) -> Result<Html<String>, PageError> {
+    let l = labels(st, ctx.lang);
+    let t = l.t;
+    let firsts: Vec<PlaceId> = d.places.iter().filter_map(|set| set.first().cloned()).collect();
+    let name = l.parties(&firsts);
+    let search_more = form_urlencoded::byte_serialize(name.replace(" – ", " ").as_bytes()).collect();
+    let mut by_year: BTreeMap<i16, (usize, usize)> = BTreeMap::new();
+    for e in &d.events {
+        if let Some(date) = e.fact.date {
+            let slot = by_year.entry(date.year).or_default();
+            match e.fact.status {
+                EventStatus::Held => slot.0 += 1,
+                EventStatus::Planned => slot.1 += 1,
+            }
+        }
+    }
+    let mut promised: BTreeMap<i16, (f64, f64)> = BTreeMap::new();
+    for c in &d.commitments {
+        let f = &c.line.fact;
+        if let Some(y) = f.period.map(|p| p.first).or(f.year) {
+            let slot = promised.entry(y).or_default();
+            slot.0 += 1.0;
+            if c.status == CommitmentStatus::Delivered {
+                slot.1 += 1.0;
+            }
+        }
+    }
+    let chart = if promised.is_empty() {
+        String::new()
+    } else {
+        let groups: Vec<(String, Vec<f64>)> =
+            promised.iter().map(|(y, (p, dl))| (y.to_string(), vec![*p, *dl])).collect();
+        bar_chart(&t.get("chart-commitments"), &[&t.get("chart-promised"), &t.get("chart-delivered")], &groups)
+    };
+    let page = DossierPage {
+        c: chrome(st, ctx, format!("{}: {name}", t.get("dossier-title"))),
+        name,
+        empty: d.events.is_empty() && d.agreements.is_empty() && d.commitments.is_empty(),
+        agreements: d.agreements.iter().map(|a| l.agreement_row(a)).collect(),
+        events: d.events.iter().map(|e| l.event_row(e)).collect(),
+        commitments: d.commitments.iter().map(|c| l.commitment_row(c)).collect(),
+        other: d.other_figures.iter().map(|f| l.figure_row(f)).collect(),
+        people: d.people.iter().map(|p| l.person_row(p)).collect(),
+        more_documents: d.documents.len().saturating_sub(DOCUMENTS_SHOWN),
+        search_more,
+        documents: d
+            .documents
+            .iter()
+            .rev()
+            .take(DOCUMENTS_SHOWN)
+            .map(|doc| DocLink {
+                id: doc.id,
+                href: format!("/documents/{}", doc.id),
+                title: doc.title.clone().unwrap_or_else(|| doc.source.clone()),
+                source: doc.source.clone(),
+                published: doc.published.map(|p| p.to_string()).unwrap_or_default(),
+            })
+            .collect(),
+        chart,
+        meetings_chart: meetings_chart(t, &by_year),
+    };
+    render(&page).page(st, ctx)
+}

@@ -1,0 +1,260 @@
+//! Server-rendered pages, one file per family: [`overview`], [`dossier`], [`records`] (a
+//! document, a fact), [`search`], [`review`], [`forms`], [`upload`], [`agenda`]. This file
+//! holds what every page shares: the request as a page sees it ([`Ctx`]: language, CSRF token,
+//! the query parameters it reads), the frame ([`Chrome`]), errors shown as pages, and the page
+//! cache lookup.
+
+mod agenda;
+mod dossier;
+mod forms;
+mod overview;
+mod records;
+mod review;
+mod search;
+mod upload;
+
+pub use agenda::*;
+pub use dossier::*;
+pub use forms::*;
+pub use overview::*;
+pub use records::*;
+pub use review::*;
+pub use search::*;
+pub use upload::*;
+
+use std::collections::{BTreeMap, HashMap};
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{FromRequestParts, Multipart, Path, Query, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::{Extension, Form};
+use hoptac_core::{EventStatus, FigureKind, PlaceId};
+use hoptac_store::dossier::{CommitmentStatus, Dossier};
+use hoptac_store::{FactType, StoredAgreement, StoredEvent, StoredFigure};
+
+use crate::actions::{self, Fields, Wanted};
+use crate::error::WebError;
+use crate::guard::{Actor, CsrfToken};
+use crate::i18n::{Catalog, Lang};
+use crate::queries::{self, SearchParams};
+pub use crate::request::request_lang;
+use crate::state::Shared;
+use crate::svg::{bar_chart, MapLink};
+use crate::view::{self, fact_href, CommitmentRow, FactRow, Labels, PersonRow, SourceLink};
+
+/// The cache key of a page: path, query (sorted, without `lang`), language.
+pub fn page_key(path: &str, query: &[(String, String)], flash: bool, lang: Lang) -> String {
+    let mut q: Vec<String> = query.iter().filter(|(k, _)| k != "lang").map(|(k, v)| format!("{k}={v}")).collect();
+    q.sort();
+    let flash = if flash { "!" } else { "" };
+    format!("{path}{flash}?{}#{}", q.join("&"), lang.code())
+}
+
+/// A path with its query parameters (the language left out: it travels in the cookie).
+fn page_uri(path: &str, query: &[(String, String)]) -> String {
+    let mut q = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in query.iter().filter(|(k, _)| k != "lang") {
+        q.append_pair(k, v);
+    }
+    let q = q.finish();
+    if q.is_empty() {
+        path.to_string()
+    } else {
+        format!("{path}?{q}")
+    }
+}
+
+/// What a page handler knows of its request.
+pub struct Ctx {
+    pub lang: Lang,
+    pub csrf: String,
+    /// The request's path and query, as asked.
+    uri: String,
+    path: String,
+    query: Vec<(String, String)>,
+    flash: Option<String>,
+    /// The client asked for a fresh copy (`Cache-Control: no-cache`, a forced reload): the page
+    /// is rendered again (and the cache refreshed) rather than served from the cache.
+    fresh: bool,
+}
+
+/// Does the request ask not to be answered from a cache?
+pub fn wants_fresh(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(axum::http::header::CACHE_CONTROL)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.split(',').any(|d| matches!(d.trim(), "no-cache" | "max-age=0")))
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Ctx {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let query: Vec<(String, String)> =
+            parts.uri.query().map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect()).unwrap_or_default();
+        Ok(Ctx {
+            lang: request_lang(&parts.headers, parts.uri.query()),
+            csrf: parts.extensions.get::<CsrfToken>().map(|t| t.0.clone()).unwrap_or_default(),
+            uri: parts.uri.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/".into()),
+            path: parts.uri.path().to_string(),
+            flash: query.iter().find(|(k, _)| k == "done").map(|(_, v)| v.clone()),
+            fresh: wants_fresh(&parts.headers),
+            query,
+        })
+    }
+}
+
+impl Ctx {
+    /// The request as a page that reads only these query parameters sees it: the rest (junk
+    /// such as `?r=123`) is dropped, so that it neither makes another cache entry nor is carried
+    /// into the page's links.
+    fn reading(mut self, params: &[&str]) -> Ctx {
+        self.query.retain(|(k, _)| params.contains(&k.as_str()) || k == "done");
+        Ctx { uri: page_uri(&self.path, &self.query), ..self }
+    }
+
+    /// What a rendered page depends on: its path, its query and the language (the pages cached
+    /// carry no form, so no CSRF token). A page with a one-off message is not cached.
+    fn cache_key(&self) -> String {
+        page_key(&self.path, &self.query, self.flash.is_some(), self.lang)
+    }
+}
+
+pub struct LangLink {
+    pub code: &'static str,
+    pub name: String,
+    pub href: String,
+    pub current: bool,
+}
+
+/// The frame of every page.
+pub struct Chrome<'a> {
+    pub t: &'a Catalog,
+    pub lang: &'static str,
+    pub title: String,
+    pub langs: Vec<LangLink>,
+    pub csrf: String,
+    pub can_write: bool,
+    pub flash: Option<String>,
+}
+
+fn chrome<'a>(st: &'a Shared, ctx: &Ctx, title: String) -> Chrome<'a> {
+    let t = st.catalogs.get(ctx.lang);
+    let langs = Lang::ALL
+        .into_iter()
+        .map(|l| {
+            let mut q = form_urlencoded::Serializer::new(String::new());
+            for (k, v) in ctx.query.iter().filter(|(k, _)| k != "lang" && k != "done") {
+                q.append_pair(k, v);
+            }
+            q.append_pair("lang", l.code());
+            LangLink {
+                code: l.code(),
+                name: st.catalogs.get(l).get("lang-name"),
+                href: format!("{}?{}", ctx.path, q.finish()),
+                current: l == ctx.lang,
+            }
+        })
+        .collect();
+    let flash = ctx.flash.as_deref().map(|f| match f {
+        "stored" => t.get("upload-stored"),
+        _ => t.get("review-done"),
+    });
+    Chrome { t, lang: ctx.lang.code(), title, langs, csrf: ctx.csrf.clone(), can_write: st.can_write(), flash }
+}
+
+fn labels<'a>(st: &'a Shared, lang: Lang) -> Labels<'a> {
+    Labels { t: st.catalogs.get(lang), st, lang }
+}
+
+/// An error shown as a page in the user's language.
+pub struct PageError {
+    lang: Lang,
+    error: WebError,
+    st: Shared,
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        error_page(&self.st, self.lang, &self.error)
+    }
+}
+
+trait OrPage<T> {
+    fn page(self, st: &Shared, ctx: &Ctx) -> Result<T, PageError>;
+}
+
+impl<T> OrPage<T> for Result<T, WebError> {
+    fn page(self, st: &Shared, ctx: &Ctx) -> Result<T, PageError> {
+        self.map_err(|error| PageError { lang: ctx.lang, error, st: st.clone() })
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    c: Chrome<'a>,
+    message: String,
+    detail: String,
+}
+
+pub fn error_page(st: &Shared, lang: Lang, e: &WebError) -> Response {
+    let ctx = Ctx {
+        lang,
+        csrf: String::new(),
+        uri: "/".into(),
+        path: "/".into(),
+        query: Vec::new(),
+        flash: None,
+        fresh: false,
+    };
+    let t = st.catalogs.get(lang);
+    let message = t.with(e.message_key(), &[("reason", e.message.clone())]);
+    let page = ErrorPage { c: chrome(st, &ctx, message.clone()), message, detail: e.message.clone() };
+    let body = page.render().unwrap_or_else(|_| e.message.clone());
+    (e.status, Html(body)).into_response()
+}
+
+fn render<T: Template>(t: &T) -> Result<Html<String>, WebError> {
+    t.render().map(Html).map_err(WebError::internal)
+}
+
+/// A page from the cache, or the data to render it (with the store generation it was read at).
+enum Cached<T> {
+    Page(Bytes),
+    Data(u64, T),
+}
+
+/// Read what a page needs unless a page rendered for the current store generation is cached.
+async fn read_cached<T, F>(st: &Shared, ctx: &Ctx, key: &str, f: F) -> Result<Cached<T>, PageError>
+where
+    T: Send + 'static,
+    F: FnOnce(&crate::state::AppState, &queries::Conn) -> Result<T, WebError> + Send + 'static,
+{
+    let key = key.to_string();
+    let fresh = ctx.fresh;
+    st.read(move |st, r| {
+        let generation = st.generation()?;
+        if let Some(html) = st.cached_page(&key, generation).filter(|_| !fresh) {
+            return Ok(Cached::Page(html));
+        }
+        Ok(Cached::Data(generation, f(st, r)?))
+    })
+    .await
+    .page(st, ctx)
+}
+
+fn meetings_chart(t: &Catalog, by_year: &BTreeMap<i16, (usize, usize)>) -> String {
+    let groups: Vec<(String, Vec<f64>)> =
+        by_year.iter().map(|(y, (h, p))| (y.to_string(), vec![*h as f64, *p as f64])).collect();
+    bar_chart(&t.get("chart-meetings"), &[&t.get("status-held"), &t.get("status-planned")], &groups)
+}
+
+fn with_done(path: &str) -> String {
+    let sep = if path.contains('?') { '&' } else { '?' };
+    format!("{path}{sep}done=1")
+}

@@ -1,0 +1,95 @@
+//! The overview: the map and list of partnerships, meetings per year.
+
+use super::*;
+
+pub struct PartnershipRow {
+    pub href: String,
+    pub name: String,
+    pub agreements: usize,
+    pub open: usize,
+    pub next: String,
+}
+
+#[derive(Template)]
+#[template(path = "overview.html")]
+struct OverviewPage<'a> {
+    c: Chrome<'a>,
+    counts: String,
+    rows: Vec<PartnershipRow>,
+    map: String,
+    chart: String,
+}
+
+pub async fn overview(State(st): State<Shared>, ctx: Ctx) -> Result<Html<Bytes>, PageError> {
+    let ctx = ctx.reading(&[]);
+    let key = ctx.cache_key();
+    let got = read_cached(&st, &ctx, &key, |_, r| {
+        let c = hoptac_store::Reader::counts(r)?;
+        let p = hoptac_store::Reader::pending_reviews(r)?;
+        Ok((queries::summaries(r, queries::today())?, c, p))
+    })
+    .await?;
+    let (generation, (summaries, counts, pending)) = match got {
+        Cached::Page(html) => return Ok(Html(html)),
+        Cached::Data(g, d) => (g, d),
+    };
+    let l = labels(&st, ctx.lang);
+    let t = l.t;
+    let rows: Vec<PartnershipRow> = summaries
+        .iter()
+        .map(|s| PartnershipRow {
+            href: format!("/partnerships/{}", s.id),
+            name: l.parties(&s.parties),
+            agreements: s.agreements,
+            open: s.open_commitments,
+            next: s
+                .next_meeting
+                .as_ref()
+                .map(|e| format!("{} — {}", l.event_title(e), l.event_detail(e)))
+                .unwrap_or_else(|| t.get("none")),
+        })
+        .collect();
+    let links: Vec<MapLink> = summaries
+        .iter()
+        .map(|s| {
+            let vn = s.parties.iter().find(|p| p.country() == "VN");
+            let la = s.parties.iter().find(|p| p.country() == "LA");
+            MapLink {
+                a: vn.and_then(|p| st.map.position(p)),
+                b: la.and_then(|p| st.map.position(p)),
+                href: format!("/partnerships/{}", s.id),
+                label: l.parties(&s.parties),
+            }
+        })
+        .collect();
+    let mut by_year: BTreeMap<i16, (usize, usize)> = BTreeMap::new();
+    for s in &summaries {
+        for (y, (h, p)) in &s.meetings_by_year {
+            let e = by_year.entry(*y).or_default();
+            e.0 += h;
+            e.1 += p;
+        }
+    }
+    let chart = meetings_chart(t, &by_year);
+    let facts = counts.events + counts.agreements + counts.figures;
+    let page = OverviewPage {
+        c: chrome(&st, &ctx, t.get("nav-overview")),
+        counts: t.with(
+            "overview-counts",
+            &[
+                ("documents", counts.documents.to_string()),
+                ("facts", facts.to_string()),
+                ("pending", pending.to_string()),
+            ],
+        ),
+        rows,
+        map: st.map.render(&t.get("overview-map"), &links),
+        chart,
+    };
+    let html = Bytes::from(render(&page).page(&st, &ctx)?.0);
+    if ctx.flash.is_none() {
+        st.remember_page(&key, &ctx.uri, ctx.lang);
+        st.keep_page(key, generation, html.clone());
+    }
+    Ok(Html(html))
+}

@@ -1,0 +1,170 @@
+//! A document with its evidence highlighted, and a fact with its evidence and review history.
+
+use super::*;
+
+pub struct Segment {
+    pub text: String,
+    pub start: usize,
+    pub link: Option<String>,
+    pub kind: &'static str,
+    pub label: String,
+}
+
+pub struct DocFact {
+    pub kind: String,
+    pub href: String,
+    pub title: String,
+    pub detail: String,
+    pub review: &'static str,
+    pub review_label: String,
+    pub start: usize,
+}
+
+#[derive(Template)]
+#[template(path = "document.html")]
+struct DocumentPage<'a> {
+    c: Chrome<'a>,
+    title: String,
+    source: String,
+    published: String,
+    segments: Vec<Segment>,
+    facts: Vec<DocFact>,
+}
+
+pub async fn document(State(st): State<Shared>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>, PageError> {
+    let v = st.read(move |_, r| queries::document(r, id)).await.page(&st, &ctx)?;
+    let l = labels(&st, ctx.lang);
+    let mut facts = Vec::new();
+    let mut marks: Vec<(usize, usize, String, &'static str, String)> = Vec::new();
+    for e in &v.evidence {
+        let Some(fact) = v.facts.get(&(e.fact_type, e.fact_id)) else { continue };
+        let state = v.states.get(&(e.fact_type, e.fact_id)).copied().unwrap_or_default();
+        let (title, detail) = l.fact(fact);
+        let href = fact_href(e.fact_type, e.fact_id);
+        marks.push((e.span.start, e.span.end, href.clone(), e.fact_type.as_str(), format!("{title}: {detail}")));
+        facts.push(DocFact {
+            kind: l.fact_type(e.fact_type),
+            href,
+            title,
+            detail,
+            review: state.as_str(),
+            review_label: if e.fact_type == FactType::Person { String::new() } else { l.review(state) },
+            start: e.span.start,
+        });
+    }
+    let segments = segments(&v.doc.text, marks);
+    let page = DocumentPage {
+        c: chrome(&st, &ctx, v.doc.title.clone().unwrap_or_else(|| v.doc.source.clone())),
+        title: v.doc.title.clone().unwrap_or_else(|| v.doc.source.clone()),
+        source: v.doc.source.clone(),
+        published: v.doc.published.map(|p| p.to_string()).unwrap_or_default(),
+        segments,
+        facts,
+    };
+    render(&page).page(&st, &ctx)
+}
+
+/// The text cut into plain runs and marked evidence spans. Spans that overlap an earlier one
+/// are folded into it (the mark links to the first fact; the list below the text has them all).
+fn segments(text: &str, mut marks: Vec<(usize, usize, String, &'static str, String)>) -> Vec<Segment> {
+    marks.sort_by_key(|m| (m.0, std::cmp::Reverse(m.1)));
+    let mut out = Vec::new();
+    let mut at = 0;
+    let plain = |from: usize, to: usize| text.get(from..to).map(str::to_string);
+    for (start, end, link, kind, label) in marks {
+        if start < at || end <= start {
+            continue;
+        }
+        let (Some(before), Some(inner)) = (plain(at, start), plain(start, end)) else { continue };
+        if !before.is_empty() {
+            out.push(Segment { text: before, start: at, link: None, kind: "", label: String::new() });
+        }
+        out.push(Segment { text: inner, start, link: Some(link), kind, label });
+        at = end;
+    }
+    if let Some(rest) = plain(at, text.len()) {
+        out.push(Segment { text: rest, start: at, link: None, kind: "", label: String::new() });
+    }
+    out
+}
+
+#[derive(Template)]
+#[template(path = "fact.html")]
+struct FactPage<'a> {
+    c: Chrome<'a>,
+    fact_type: &'static str,
+    id: i64,
+    kind: String,
+    title: String,
+    detail: String,
+    parties: String,
+    review: &'static str,
+    review_label: String,
+    sources: Vec<SourceLink>,
+    history: Vec<String>,
+}
+
+pub async fn fact(
+    State(st): State<Shared>,
+    ctx: Ctx,
+    Path((kind, id)): Path<(String, i64)>,
+) -> Result<Html<String>, PageError> {
+    let ft = queries::fact_type(&kind).page(&st, &ctx)?;
+    let v = st.read(move |_, r| queries::fact(r, ft, id)).await.page(&st, &ctx)?;
+    let l = labels(&st, ctx.lang);
+    let (title, detail) = l.fact(&v.stored);
+    let sources: Vec<hoptac_store::dossier::Source> = v
+        .evidence
+        .iter()
+        .map(|e| hoptac_store::dossier::Source { document: e.document, span: e.span, sentence: e.sentence.clone() })
+        .collect();
+    let history = v
+        .history
+        .iter()
+        .map(|h| {
+            let mut s = format!(
+                "{} — {}",
+                l.review(h.decision),
+                l.t.with("review-by", &[("who", h.reviewer.clone()), ("when", h.at.clone())])
+            );
+            if let Some(n) = &h.note {
+                s.push_str(&format!(" — {n}"));
+            }
+            s
+        })
+        .collect();
+    let page = FactPage {
+        c: chrome(&st, &ctx, title.clone()),
+        fact_type: ft.as_str(),
+        id,
+        kind: l.fact_type(ft),
+        title,
+        detail,
+        parties: l.parties(&v.parties),
+        review: v.review.as_str(),
+        review_label: l.review(v.review),
+        sources: l.sources(&sources),
+        history,
+    };
+    render(&page).page(&st, &ctx)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segments_cover_the_text_and_skip_overlaps() {
+        let text = "One. Two three. Four.";
+        let marks = vec![
+            (5, 15, "/facts/event/1".to_string(), "event", "x".to_string()),
+            (7, 12, "/facts/figure/2".to_string(), "figure", "y".to_string()),
+            (19, 999, "/bad".to_string(), "event", "z".to_string()),
+        ];
+        let segs = segments(text, marks);
+        let joined: String = segs.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(joined, text);
+        assert_eq!(segs.iter().filter(|s| s.link.is_some()).count(), 1);
+        assert_eq!(segs[1].text, "Two three.");
+    }
+}

@@ -1,0 +1,32 @@
+//! What a request says of itself, read the same way by every layer: a cookie, a query
+//! parameter, the language it wants.
+
+use axum::http::header::COOKIE;
+use axum::http::HeaderMap;
+
+use crate::i18n::Lang;
+
+pub fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// The value of one query parameter.
+pub fn query_param(query: Option<&str>, name: &str) -> Option<String> {
+    form_urlencoded::parse(query?.as_bytes()).find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
+}
+
+/// The language of a request: `?lang=`, the `lang` cookie, `Accept-Language`, Vietnamese.
+pub fn request_lang(headers: &HeaderMap, query: Option<&str>) -> Lang {
+    query_param(query, "lang")
+        .and_then(|l| Lang::parse(&l))
+        .or_else(|| cookie(headers, "lang").and_then(Lang::parse))
+        .or_else(|| headers.get("accept-language").and_then(|v| v.to_str().ok()).and_then(Lang::from_accept))
+        .unwrap_or(Lang::Vi)
+}
