@@ -9,6 +9,7 @@
 //!   merging, linking results to commitments. One document, one transaction.
 //! - [`dossier`] and [`agenda`]: what officials read.
 
+pub mod access;
 pub mod agenda;
 pub mod dossier;
 pub mod ingest;
