@@ -158,9 +158,13 @@ mod tests {
         let en = keys(Lang::En);
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/");
         let mut used = Vec::new();
-        for sub in ["src", "templates"] {
+        for sub in ["src", "src/pages", "templates"] {
             for entry in std::fs::read_dir(format!("{dir}{sub}")).unwrap() {
-                let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    continue;
+                }
+                let text = std::fs::read_to_string(path).unwrap();
                 for needle in ["t.get(\"", "t.with(\""] {
                     for (i, _) in text.match_indices(needle) {
                         let rest = &text[i + needle.len()..];
