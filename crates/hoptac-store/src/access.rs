@@ -118,29 +118,15 @@ pub fn allowed(grants: &[Grant], action: Action, parties: &[PlaceId], places: &[
 #[cfg(test)]
 mod tests {
     use super::*;
-    use hoptac_core::Level;
-
-    fn place(id: &str, successor: Option<&str>) -> Place {
-        Place {
-            id: PlaceId::new(id),
-            level: Level::Province,
-            name: id.into(),
-            name_en: String::new(),
-            name_lo: String::new(),
-            valid_from: None,
-            valid_to: None,
-            successor: successor.map(PlaceId::new),
-        }
-    }
 
     fn places() -> Vec<Place> {
         // Kon Tum (VN-28) merged into Quảng Ngãi (VN-29); the others stand.
         vec![
-            place("VN-28", Some("VN-29")),
-            place("VN-29", None),
-            place("VN-23", None),
-            place("LA-AT", None),
-            place("LA-BL", None),
+            Place::province("VN-28", Some("VN-29")),
+            Place::province("VN-29", None),
+            Place::province("VN-23", None),
+            Place::province("LA-AT", None),
+            Place::province("LA-BL", None),
         ]
     }
 

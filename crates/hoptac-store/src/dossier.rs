@@ -377,24 +377,15 @@ fn people_met(reader: &dyn Reader, documents: &BTreeSet<DocId>) -> Result<Vec<Pe
 #[cfg(test)]
 mod tests {
     use super::*;
-    use hoptac_core::{Level, Period, Unit};
-
-    fn place(id: &str, successor: Option<&str>) -> Place {
-        Place {
-            id: PlaceId::new(id),
-            level: Level::Province,
-            name: id.into(),
-            name_en: id.into(),
-            name_lo: String::new(),
-            valid_from: None,
-            valid_to: None,
-            successor: successor.map(PlaceId::new),
-        }
-    }
+    use hoptac_core::{Period, Unit};
 
     #[test]
     fn successors_include_what_they_absorbed() {
-        let places = vec![place("VN-28", Some("VN-29")), place("VN-29", None), place("VN-X", Some("VN-28"))];
+        let places = vec![
+            Place::province("VN-28", Some("VN-29")),
+            Place::province("VN-29", None),
+            Place::province("VN-X", Some("VN-28")),
+        ];
         let got = with_predecessors(&PlaceId::new("VN-29"), &places);
         assert_eq!(got, vec![PlaceId::new("VN-29"), PlaceId::new("VN-28"), PlaceId::new("VN-X")]);
         assert_eq!(with_predecessors(&PlaceId::new("VN-28"), &places).len(), 2, "not the other way");

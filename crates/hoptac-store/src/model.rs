@@ -38,6 +38,23 @@ pub struct Place {
     pub successor: Option<PlaceId>,
 }
 
+#[cfg(test)]
+impl Place {
+    /// A province for the tests, named by its id, with the unit that took it over.
+    pub(crate) fn province(id: &str, successor: Option<&str>) -> Place {
+        Place {
+            id: PlaceId::new(id),
+            level: Level::Province,
+            name: id.into(),
+            name_en: id.into(),
+            name_lo: String::new(),
+            valid_from: None,
+            valid_to: None,
+            successor: successor.map(PlaceId::new),
+        }
+    }
+}
+
 /// The set of parties that cooperate, sorted.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Partnership {
