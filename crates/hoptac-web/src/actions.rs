@@ -215,25 +215,19 @@ fn supporting_documents(
     Ok(docs)
 }
 
-/// Bring the search entries of documents up to date after a committed write. The write stands
-/// whatever happens here: the documents were marked unindexed in its transaction, so if the
+/// Bring the search index up to date after a committed write: the documents the write left
+/// unindexed (marked in its transaction; a new document is stored unindexed) are indexed by the
+/// same catch-up that repairs an interrupted run. The write stands whatever happens here: if the
 /// index cannot be written now (another process holds it, the disk is full) the server's
-/// catch-up does it later, and the answer to the person is still the truth: stored.
-fn index_after_commit(st: &AppState, store: &mut SqliteStore, docs: &[DocId]) {
-    if docs.is_empty() {
-        return;
-    }
+/// catch-up task does it later, and the answer to the person is still the truth: stored.
+fn index_after_commit(st: &AppState, store: &mut SqliteStore) {
     let run = |store: &mut SqliteStore| -> Result<(), hoptac_app::AppError> {
-        let mut ix = hoptac_app::index::Indexer::new(&st.index)?;
-        for d in docs {
-            ix.add_stored(st.gazetteer, store, *d)?;
-        }
-        ix.finish(store)?;
+        hoptac_app::index::catch_up(st.gazetteer, store, &st.index)?;
         st.index.reload()?;
         Ok(())
     };
     if let Err(e) = run(store) {
-        tracing::warn!(error = %e, documents = docs.len(), "search entries not updated now: the index catches up later");
+        tracing::warn!(error = %e, "search entries not updated now: the index catches up later");
     }
 }
 
@@ -290,7 +284,7 @@ pub fn decide(
     let docs = supporting_documents(tx.as_ref(), fact_type, id)?;
     tx.mark_unindexed(&docs)?;
     tx.commit()?;
-    index_after_commit(st, store, &docs);
+    index_after_commit(st, store);
     tracing::info!(fact = fact_type.as_str(), id, decision = state.as_str(), reviewer, "review");
     Ok(Ok(state))
 }
@@ -333,8 +327,7 @@ pub fn store_document(
     let mut tx = store.begin()?;
     let outcome = hoptac_store::ingest::ingest(tx.as_mut(), doc, record)?;
     tx.commit()?;
-    // A new document is stored unindexed; its entries are written now or by the catch-up.
-    index_after_commit(st, store, &[outcome.doc]);
+    index_after_commit(st, store);
     tracing::info!(document = outcome.doc, source = %doc.source, added = outcome.stats.added, merged = outcome.stats.merged, "document stored");
     Ok((outcome.doc, true))
 }
