@@ -121,7 +121,7 @@ async fn not_found_page(
     headers: axum::http::HeaderMap,
     uri: axum::http::Uri,
 ) -> Response {
-    let lang = pages::request_lang(&headers, uri.query());
+    let lang = request::request_lang(&headers, uri.query());
     pages::error_page(&st, lang, &error::WebError::not_found(uri.path().to_string()))
 }
 
@@ -133,8 +133,7 @@ async fn uniform_errors(
     next: axum::middleware::Next,
 ) -> Response {
     let api = req.uri().path().starts_with("/api/");
-    let upload = matches!(req.uri().path(), "/upload" | "/api/v1/documents");
-    let lang = pages::request_lang(req.headers(), req.uri().query());
+    let lang = request::request_lang(req.headers(), req.uri().query());
     let mut resp = next.run(req).await;
     if let Some(error::AsPage(e)) = resp.extensions_mut().remove::<error::AsPage>() {
         return pages::error_page(&st, lang, &e);
@@ -168,11 +167,7 @@ async fn uniform_errors(
         (_, true) => status.canonical_reason().unwrap_or("error").to_string(),
         (_, false) => text,
     };
-    let e = if status == axum::http::StatusCode::PAYLOAD_TOO_LARGE && upload {
-        error::WebError::too_large(st.config.upload_limit)
-    } else {
-        error::WebError::new(status, code, message)
-    };
+    let e = error::WebError::new(status, code, message);
     if api {
         e.into_response()
     } else {
