@@ -216,7 +216,7 @@ pub async fn search(
     headers: axum::http::HeaderMap,
     Query(p): Query<SearchParams>,
 ) -> ApiResult {
-    let fresh = crate::pages::wants_fresh(&headers);
+    let fresh = crate::request::wants_fresh(&headers);
     if p.q.trim().is_empty() {
         return Err(WebError::bad_request("the query q is empty"));
     }

@@ -248,7 +248,6 @@ impl SearchParams {
 
 /// Search with the request's filters: `limit` hits, the first `snippets` of them with a passage.
 pub fn search(st: &AppState, p: &SearchParams, limit: usize, snippets: usize) -> Result<Results, WebError> {
-    hoptac_search::check_query(&p.q)?;
     let (named, text_rest) = hoptac_app::places::named_in_query(st.gazetteer, &p.q);
     let text_places = named
         .iter()

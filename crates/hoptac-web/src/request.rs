@@ -1,7 +1,7 @@
 //! What a request says of itself, read the same way by every layer: a cookie, a query
-//! parameter, the language it wants.
+//! parameter, the language it wants, whether it accepts a cached answer.
 
-use axum::http::header::COOKIE;
+use axum::http::header::{CACHE_CONTROL, COOKIE};
 use axum::http::HeaderMap;
 
 use crate::i18n::Lang;
@@ -29,4 +29,13 @@ pub fn request_lang(headers: &HeaderMap, query: Option<&str>) -> Lang {
         .or_else(|| cookie(headers, "lang").and_then(Lang::parse))
         .or_else(|| headers.get("accept-language").and_then(|v| v.to_str().ok()).and_then(Lang::from_accept))
         .unwrap_or(Lang::Vi)
+}
+
+/// Does the request ask not to be answered from a cache?
+pub fn wants_fresh(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(CACHE_CONTROL)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.split(',').any(|d| matches!(d.trim(), "no-cache" | "max-age=0")))
 }

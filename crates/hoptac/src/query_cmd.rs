@@ -72,7 +72,6 @@ pub struct SearchArgs {
 }
 
 pub fn search(store_path: &Path, args: SearchArgs) -> Result<ExitCode> {
-    hoptac_search::check_query(&args.query)?;
     let store = SqliteStore::open_read_only(store_path)?;
     let index = SearchIndex::open_read_only(&index_dir(store_path))?;
     let pending = store.unindexed_documents()?.len();

@@ -28,7 +28,7 @@ use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{FromRequestParts, Multipart, Path, Query, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use hoptac_core::{EventStatus, FigureKind, PlaceId};
@@ -40,7 +40,7 @@ use crate::error::WebError;
 use crate::guard::{Actor, CsrfToken};
 use crate::i18n::{Catalog, Lang};
 use crate::queries::{self, SearchParams};
-pub use crate::request::request_lang;
+use crate::request::{request_lang, wants_fresh};
 use crate::state::Shared;
 use crate::svg::{bar_chart, MapLink};
 use crate::view::{self, fact_href, CommitmentRow, FactRow, Labels, PersonRow, SourceLink};
@@ -79,15 +79,6 @@ pub struct Ctx {
     /// The client asked for a fresh copy (`Cache-Control: no-cache`, a forced reload): the page
     /// is rendered again (and the cache refreshed) rather than served from the cache.
     fresh: bool,
-}
-
-/// Does the request ask not to be answered from a cache?
-pub fn wants_fresh(headers: &HeaderMap) -> bool {
-    headers
-        .get_all(axum::http::header::CACHE_CONTROL)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .any(|v| v.split(',').any(|d| matches!(d.trim(), "no-cache" | "max-age=0")))
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Ctx {
