@@ -41,8 +41,15 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
 /// characters (or any in the first 1,000) says: not a document. Returns the first one's offset.
 fn controls(text: &str) -> Option<usize> {
     let is_control = |c: char| c < ' ' && !matches!(c, '\t' | '\n' | '\r' | '\x0c' | '\x1a');
-    let first = text.chars().position(is_control)?;
-    let (count, total) = text.chars().fold((0usize, 0usize), |(n, t), c| (n + is_control(c) as usize, t + 1));
+    let (mut first, mut count, mut total) = (None, 0usize, 0usize);
+    for c in text.chars() {
+        if is_control(c) {
+            first.get_or_insert(total);
+            count += 1;
+        }
+        total += 1;
+    }
+    let first = first?;
     (first < 1000 || count * 1000 > total).then_some(first)
 }
 
