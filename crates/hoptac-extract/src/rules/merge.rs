@@ -20,26 +20,6 @@ fn more_precise(a: Option<PartialDate>, b: Option<PartialDate>) -> Option<Partia
     }
 }
 
-/// Indices grouped by a key, in insertion order.
-struct Buckets<K>(HashMap<K, Vec<usize>>);
-
-impl<K: std::hash::Hash + Eq> Buckets<K> {
-    fn new() -> Self {
-        Buckets(HashMap::new())
-    }
-
-    fn add(&mut self, key: K, i: usize) {
-        let v = self.0.entry(key).or_default();
-        if v.last() != Some(&i) {
-            v.push(i);
-        }
-    }
-
-    fn get(&self, key: &K) -> &[usize] {
-        self.0.get(key).map_or(&[], Vec::as_slice)
-    }
-}
-
 /// The partnership of a record as a merge key: provinces, a merged province as its successor.
 fn party_key(g: &Gazetteer, parties: &[PlaceId]) -> BTreeSet<PlaceId> {
     parties.iter().map(|p| g.current(p.province().unwrap_or(p.as_str()), PartialDate::year(i16::MAX))).collect()
@@ -167,33 +147,32 @@ pub(crate) fn merge_agreements(g: &Gazetteer, agreements: Vec<Agreement>) -> Vec
         }
     };
     let mut out: Vec<Agreement> = Vec::new();
-    let mut all: Buckets<Key> = Buckets::new();
-    let mut undated_ones: Buckets<Key> = Buckets::new();
-    let mut by_period: Buckets<(Key, Period)> = Buckets::new();
-    let mut by_signed_year: Buckets<(Key, i16)> = Buckets::new();
-    let mut by_period_year: Buckets<(Key, i16)> = Buckets::new();
+    let mut all: Sorted<Key> = Sorted::new();
+    let mut undated_ones: Sorted<Key> = Sorted::new();
+    let mut by_period: Sorted<(Key, Period)> = Sorted::new();
+    let mut by_signed_year: Sorted<(Key, i16)> = Sorted::new();
+    let mut by_period_year: Sorted<(Key, i16)> = Sorted::new();
     // dated mentions first, so undated ones join them whatever the order of the text
     let (dated, rest): (Vec<Agreement>, Vec<Agreement>) = agreements.into_iter().partition(|a| !undated(a));
     for a in dated.into_iter().chain(rest) {
         let key: Key = (a.kind, party_key(g, &a.parties));
-        let mut candidates: Vec<usize> = Vec::new();
-        if undated(&a) {
-            candidates.extend(all.get(&key).first());
+        let fitting = |i: usize| fits(&out[i], &a);
+        // the first record that fits, of those in the buckets this mention can match
+        let same = if undated(&a) {
+            all.first(&key, fitting)
         } else {
-            candidates.extend(undated_ones.get(&key).first());
+            let mut found = vec![undated_ones.first(&key, fitting)];
             if let Some(p) = a.period {
-                candidates.extend(by_period.get(&(key.clone(), p)).iter().take(MAX_TRIED));
-                for y in p.first - 1..=p.last {
-                    candidates.extend(by_signed_year.get(&(key.clone(), y)).iter().take(MAX_TRIED));
-                }
+                found.push(by_period.first(&(key.clone(), p), fitting));
+                found.extend((p.first - 1..=p.last).map(|y| by_signed_year.first(&(key.clone(), y), fitting)));
             }
             if let Some(d) = a.signed {
-                candidates.extend(by_signed_year.get(&(key.clone(), d.year)).iter().take(MAX_TRIED));
-                candidates.extend(by_period_year.get(&(key.clone(), d.year)).iter().take(MAX_TRIED));
+                found.push(by_signed_year.first(&(key.clone(), d.year), fitting));
+                found.push(by_period_year.first(&(key.clone(), d.year), fitting));
             }
-        }
-        candidates.sort_unstable();
-        let i = match candidates.into_iter().find(|&i| fits(&out[i], &a)) {
+            found.into_iter().flatten().min()
+        };
+        let i = match same {
             Some(i) => {
                 let o = &mut out[i];
                 if precision(a.signed) > precision(o.signed) {
