@@ -1,8 +1,10 @@
 //! Application services shared by the command line and the web server: reading documents
 //! ([`input`]), turning one into a stored document and its record ([`prepare`]), keeping the
 //! search index in step with the store ([`index`]), places by any spelling ([`places`]) and the
-//! one-line descriptions the index and the terminal show ([`render`]).
+//! one-line descriptions the index and the terminal show ([`render`]), and accounts: passwords,
+//! sessions, tokens, sign-in throttling, the audit ([`accounts`]).
 
+pub mod accounts;
 pub mod index;
 pub mod input;
 pub mod places;

@@ -5,6 +5,7 @@
 //! newer hoptac, and maps "not a database" and corruption to [`StoreError::NotAStore`]. A store
 //! opened with [`SqliteStore::open_read_only`] cannot write (read-only connection, `query_only`).
 
+mod accounts;
 mod rows;
 
 use std::path::{Path, PathBuf};
@@ -29,12 +30,13 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/0005_evidence_by_document_and_type.sql")),
         M::up(include_str!("../migrations/0006_confidence.sql")),
         M::up(include_str!("../migrations/0007_events_by_date.sql")),
+        M::up(include_str!("../migrations/0008_accounts.sql")),
     ])
 }
 
 /// The schema version this build writes.
 pub fn schema_version() -> i64 {
-    7
+    8
 }
 
 pub struct SqliteStore {
@@ -345,23 +347,43 @@ macro_rules! impl_reader {
                 let sql = format!("SELECT id, review FROM {}", fact_table(fact_type)?);
                 by_ids(&self.$conn, &sql, "id", ids, review_state_row)
             }
-            fn review_queue(&self, limit: usize) -> Result<Vec<(FactType, FactId)>> {
+            fn review_queue(&self, limit: usize, within: Option<&[PartnershipId]>) -> Result<Vec<(FactType, FactId)>> {
                 // the least certain first: each table's top by its index, then the three merged
+                let Some(within) = within else {
+                    let sql = "SELECT t, id FROM (
+                          SELECT * FROM (SELECT 'event' AS t, id, coalesce(confidence, 1.0) AS c FROM events
+                            INDEXED BY events_pending_by_confidence WHERE review = 'pending' ORDER BY confidence, id LIMIT ?1)
+                          UNION ALL SELECT * FROM (SELECT 'agreement', id, coalesce(confidence, 1.0) FROM agreements
+                            INDEXED BY agreements_pending_by_confidence WHERE review = 'pending' ORDER BY confidence, id LIMIT ?1)
+                          UNION ALL SELECT * FROM (SELECT 'figure', id, coalesce(confidence, 1.0) FROM figures
+                            INDEXED BY figures_pending_by_confidence WHERE review = 'pending' ORDER BY confidence, id LIMIT ?1))
+                        ORDER BY c, t, id LIMIT ?1";
+                    return query(&self.$conn, sql, [limit as i64], queue_row);
+                };
+                // A reviewer's partnerships: few, so the pending facts of each are read by partnership.
+                let ids = serde_json::to_string(within).map_err(|err| StoreError::Backend(err.to_string()))?;
                 let sql = "SELECT t, id FROM (
-                      SELECT * FROM (SELECT 'event' AS t, id, coalesce(confidence, 1.0) AS c FROM events
-                        INDEXED BY events_pending_by_confidence WHERE review = 'pending' ORDER BY confidence, id LIMIT ?1)
-                      UNION ALL SELECT * FROM (SELECT 'agreement', id, coalesce(confidence, 1.0) FROM agreements
-                        INDEXED BY agreements_pending_by_confidence WHERE review = 'pending' ORDER BY confidence, id LIMIT ?1)
-                      UNION ALL SELECT * FROM (SELECT 'figure', id, coalesce(confidence, 1.0) FROM figures
-                        INDEXED BY figures_pending_by_confidence WHERE review = 'pending' ORDER BY confidence, id LIMIT ?1))
+                      SELECT 'event' AS t, id, coalesce(confidence, 1.0) AS c FROM events
+                        WHERE review = 'pending' AND partnership_id IN (SELECT value FROM json_each(?2))
+                      UNION ALL SELECT 'agreement', id, coalesce(confidence, 1.0) FROM agreements
+                        WHERE review = 'pending' AND partnership_id IN (SELECT value FROM json_each(?2))
+                      UNION ALL SELECT 'figure', id, coalesce(confidence, 1.0) FROM figures
+                        WHERE review = 'pending' AND partnership_id IN (SELECT value FROM json_each(?2)))
                     ORDER BY c, t, id LIMIT ?1";
-                query(&self.$conn, sql, [limit as i64], queue_row)
+                query(&self.$conn, sql, params![limit as i64, ids], queue_row)
             }
-            fn pending_reviews(&self) -> Result<usize> {
-                let sql = "SELECT (SELECT count(*) FROM events WHERE review = 'pending')
-                    + (SELECT count(*) FROM agreements WHERE review = 'pending')
-                    + (SELECT count(*) FROM figures WHERE review = 'pending')";
-                self.$conn.query_row(sql, [], |r| r.get::<_, i64>(0)).map(|n| n as usize).map_err(e)
+            fn pending_reviews(&self, within: Option<&[PartnershipId]>) -> Result<usize> {
+                let Some(within) = within else {
+                    let sql = "SELECT (SELECT count(*) FROM events WHERE review = 'pending')
+                        + (SELECT count(*) FROM agreements WHERE review = 'pending')
+                        + (SELECT count(*) FROM figures WHERE review = 'pending')";
+                    return self.$conn.query_row(sql, [], |r| r.get::<_, i64>(0)).map(|n| n as usize).map_err(e);
+                };
+                let ids = serde_json::to_string(within).map_err(|err| StoreError::Backend(err.to_string()))?;
+                let sql = "SELECT (SELECT count(*) FROM events WHERE review = 'pending' AND partnership_id IN (SELECT value FROM json_each(?1)))
+                    + (SELECT count(*) FROM agreements WHERE review = 'pending' AND partnership_id IN (SELECT value FROM json_each(?1)))
+                    + (SELECT count(*) FROM figures WHERE review = 'pending' AND partnership_id IN (SELECT value FROM json_each(?1)))";
+                self.$conn.query_row(sql, [ids], |r| r.get::<_, i64>(0)).map(|n| n as usize).map_err(e)
             }
             fn review_log(&self, fact_type: FactType, id: FactId) -> Result<Vec<ReviewEntry>> {
                 query(
@@ -952,9 +974,14 @@ mod tests {
         // a second reading never lowers what a fact was given
         tx.raise_confidence(FactType::Event, middle, 0.5).unwrap();
         tx.commit().unwrap();
-        let queue: Vec<FactId> = s.review_queue(10).unwrap().into_iter().map(|(_, id)| id).collect();
+        let queue: Vec<FactId> = s.review_queue(10, None).unwrap().into_iter().map(|(_, id)| id).collect();
         assert_eq!(queue, vec![unsure, middle, sure]);
-        assert_eq!(s.review_queue(1).unwrap().len(), 1);
+        assert_eq!(s.review_queue(1, None).unwrap().len(), 1);
+        // A reviewer's queue holds only the facts of their partnerships.
+        let mine: Vec<FactId> = s.review_queue(10, Some(&[p])).unwrap().into_iter().map(|(_, id)| id).collect();
+        assert_eq!(mine, vec![unsure, middle, sure]);
+        assert!(s.review_queue(10, Some(&[p + 1])).unwrap().is_empty());
+        assert_eq!((s.pending_reviews(Some(&[p])).unwrap(), s.pending_reviews(Some(&[])).unwrap()), (3, 0));
     }
 
     #[test]

@@ -10,6 +10,7 @@
 //! - [`dossier`] and [`agenda`]: what officials read.
 
 pub mod access;
+pub mod accounts;
 pub mod agenda;
 pub mod dossier;
 pub mod ingest;
@@ -20,6 +21,7 @@ pub mod review;
 pub mod titles;
 
 pub use model::*;
+pub use accounts::Accounts;
 pub use repo::{Reader, Store, WriteTx};
 
 /// Errors of the store, whatever the backend.

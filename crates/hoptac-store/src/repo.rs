@@ -49,10 +49,11 @@ pub trait Reader {
 
     /// The review state of the given facts of one type (facts not found are left out).
     fn review_states(&self, fact_type: FactType, ids: &[FactId]) -> Result<Vec<(FactId, ReviewState)>>;
-    /// Facts no person has decided about yet (events, agreements, figures), oldest first.
-    fn review_queue(&self, limit: usize) -> Result<Vec<(FactType, FactId)>>;
-    /// How many facts wait for a decision.
-    fn pending_reviews(&self) -> Result<usize>;
+    /// Facts no person has decided about yet (events, agreements, figures), least certain
+    /// first; only those of the given partnerships when `within` is given.
+    fn review_queue(&self, limit: usize, within: Option<&[PartnershipId]>) -> Result<Vec<(FactType, FactId)>>;
+    /// How many facts wait for a decision (in the given partnerships, when given).
+    fn pending_reviews(&self, within: Option<&[PartnershipId]>) -> Result<usize>;
     /// Every decision taken about one fact, oldest first.
     fn review_log(&self, fact_type: FactType, id: FactId) -> Result<Vec<ReviewEntry>>;
 }
