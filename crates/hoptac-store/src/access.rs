@@ -87,6 +87,11 @@ fn covers(grant_place: &PlaceId, party: &PlaceId, places: &[Place]) -> bool {
     with_predecessors(grant_place, places).iter().any(|p| party == p || party.is_within(p))
 }
 
+/// Does a grant allow `action` on every partnership (an admin, or the role held without a place)?
+pub fn allowed_everywhere(grants: &[Grant], action: Action) -> bool {
+    grants.iter().any(|g| g.role >= action.needs() && (g.role == Role::Admin || g.place.is_none()))
+}
+
 /// May an account holding `grants` do `action` on a partnership of `parties`? `parties` empty:
 /// an action on no partnership (a document not yet read, the account pages), which a role held
 /// for any place allows — except administering, which needs an admin everywhere.
@@ -188,6 +193,10 @@ mod tests {
         let everywhere = [grant(Role::Reader, None)];
         assert_eq!(allowed(&everywhere, Action::Read, &pair, &ps), Ok(()));
         assert_eq!(allowed(&everywhere, Action::Edit, &pair, &ps), Err(Refusal::Role { needs: Role::Editor }));
+        assert!(allowed_everywhere(&admin, Action::Decide));
+        assert!(!allowed_everywhere(&[grant(Role::Reviewer, Some("LA-AT"))], Action::Decide));
+        assert!(allowed_everywhere(&[grant(Role::Reviewer, None)], Action::Decide));
+        assert!(!allowed_everywhere(&[grant(Role::Editor, None)], Action::Decide));
         // No grants: nothing.
         assert_eq!(allowed(&[], Action::Read, &pair, &ps), Err(Refusal::Role { needs: Role::Reader }));
     }

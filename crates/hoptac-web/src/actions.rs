@@ -17,7 +17,12 @@ use hoptac_store::{
     WriteTx,
 };
 
+use hoptac_store::access::Action;
+use hoptac_store::accounts::AuditKind;
+
+use crate::auth::Actor;
 use crate::error::WebError;
+use crate::guard::authorize;
 use crate::state::AppState;
 use crate::view::parse_code;
 
@@ -238,26 +243,62 @@ pub enum Wanted {
     Correct(Fields),
 }
 
-/// Carry out a decision; the problems come back when a correction is not valid.
+/// The parties of a partnership (none for a fact tied to no partnership).
+fn parties_of(reader: &dyn hoptac_store::Reader, partnership: Option<hoptac_store::PartnershipId>) -> Result<Vec<PlaceId>, WebError> {
+    let Some(p) = partnership else { return Ok(Vec::new()) };
+    Ok(reader.partnerships()?.into_iter().find(|x| x.id == p).map(|x| x.parties).unwrap_or_default())
+}
+
+/// Write down, after it is committed, a write and who made it.
+fn audit_write(store: &mut SqliteStore, actor: &Actor, what: String) {
+    let r = hoptac_app::accounts::audit(store, AuditKind::Write, actor.name(), &actor.address, what);
+    if let Err(e) = r {
+        tracing::error!(error = %e, "a write was stored but its audit entry was not");
+    }
+}
+
+/// Refused: say so in the audit log (the transaction is dropped, nothing written).
+fn refused(store: &mut SqliteStore, actor: &Actor, what: String, e: WebError) -> WebError {
+    if actor.principal.account.is_some() {
+        let _ = hoptac_app::accounts::audit(store, AuditKind::Refused, actor.name(), &actor.address, format!("{what}: {}", e.message));
+    }
+    e
+}
+
+/// Carry out a decision; the problems come back when a correction is not valid. The person must
+/// be allowed to decide for the fact's partnership (and, for a correction that moves it, for the
+/// new one too).
 pub fn decide(
     st: &AppState,
     store: &mut SqliteStore,
     fact_type: FactType,
     id: FactId,
     wanted: Wanted,
-    reviewer: &str,
+    actor: &Actor,
 ) -> Result<Result<ReviewState, Problems>, WebError> {
+    let reviewer = actor.name().to_string();
+    let reviewer = reviewer.as_str();
     let note = match &wanted {
         Wanted::Correct(f) => field(f, "note").map(str::to_string),
         _ => None,
     };
+    let what = format!("{} {} {id}", match &wanted {
+        Wanted::Accept => "accept",
+        Wanted::Reject => "reject",
+        Wanted::Correct(_) => "correct",
+    }, fact_type.as_str());
     let mut tx = store.begin()?;
+    let current = review::load(tx.as_ref(), fact_type, id)?
+        .ok_or_else(|| WebError::not_found(format!("no {} with id {id}", fact_type.as_str())))?;
+    let parties = parties_of(tx.as_ref(), current.partnership())?;
+    if let Err(e) = authorize(st, actor, Action::Decide, &parties) {
+        drop(tx);
+        return Err(refused(store, actor, what, e));
+    }
     let decision = match wanted {
         Wanted::Accept => Decision::Accept,
         Wanted::Reject => Decision::Reject,
         Wanted::Correct(fields) => {
-            let current = review::load(tx.as_ref(), fact_type, id)?
-                .ok_or_else(|| WebError::not_found(format!("no {} with id {id}", fact_type.as_str())))?;
             let kind = match &current {
                 StoredFact::Figure(_) => "figure",
                 _ => fact_type.as_str(),
@@ -270,6 +311,13 @@ pub fn decide(
                 Ok(mut fact) => {
                     if let (StoredFact::Figure(new), StoredFact::Figure(old)) = (&mut fact, &current) {
                         new.fulfils = old.fulfils; // links are not edited here
+                    }
+                    let moved_to = parties_of(tx.as_ref(), fact.partnership())?;
+                    if moved_to != parties {
+                        if let Err(e) = authorize(st, actor, Action::Decide, &moved_to) {
+                            drop(tx);
+                            return Err(refused(store, actor, what, e));
+                        }
                     }
                     Decision::Correct(fact)
                 }
@@ -284,6 +332,7 @@ pub fn decide(
     let docs = supporting_documents(tx.as_ref(), fact_type, id)?;
     tx.mark_unindexed(&docs)?;
     tx.commit()?;
+    audit_write(store, actor, format!("{what}: {}", state.as_str()));
     index_after_commit(st, store);
     tracing::info!(fact = fact_type.as_str(), id, decision = state.as_str(), reviewer, "review");
     Ok(Ok(state))
@@ -295,13 +344,20 @@ pub fn create(
     store: &mut SqliteStore,
     kind: &str,
     fields: &Fields,
-    reviewer: &str,
+    actor: &Actor,
 ) -> Result<Result<(FactType, FactId), Problems>, WebError> {
+    let reviewer = actor.name().to_string();
+    let reviewer = reviewer.as_str();
     let mut tx = store.begin()?;
     let fact = match fact_from_fields(st, tx.as_mut(), kind, 0, fields)? {
         Ok(f) => f,
         Err(problems) => return Ok(Err(problems)),
     };
+    let parties = parties_of(tx.as_ref(), fact.partnership())?;
+    if let Err(e) = authorize(st, actor, Action::Edit, &parties) {
+        drop(tx);
+        return Err(refused(store, actor, format!("enter a {kind}"), e));
+    }
     let fact_type = fact.fact_type();
     let note = field(fields, "note").map(str::to_string);
     let id = match review::create(tx.as_mut(), fact, reviewer, note, &now())? {
@@ -309,6 +365,7 @@ pub fn create(
         Err(problems) => return Ok(Err(problems.into_iter().map(|p| p.code().to_string()).collect())),
     };
     tx.commit()?;
+    audit_write(store, actor, format!("enter {} {id}", fact_type.as_str()));
     tracing::info!(fact = fact_type.as_str(), id, reviewer, "created by hand");
     Ok(Ok((fact_type, id)))
 }
@@ -320,13 +377,20 @@ pub fn store_document(
     store: &mut SqliteStore,
     doc: &NewDocument,
     record: &hoptac_core::ExtractRecord,
+    actor: &Actor,
 ) -> Result<(DocId, bool), WebError> {
+    // The document's main partnership (none yet: any editor may store it).
+    let parties = hoptac_store::ingest::primary_parties(record);
+    if let Err(e) = authorize(st, actor, Action::Edit, &parties) {
+        return Err(refused(store, actor, format!("store the document {}", doc.source), e));
+    }
     if let Some(id) = store.reader().document_by_hash(&doc.hash)? {
         return Ok((id, false));
     }
     let mut tx = store.begin()?;
     let outcome = hoptac_store::ingest::ingest(tx.as_mut(), doc, record)?;
     tx.commit()?;
+    audit_write(store, actor, format!("store document {} ({})", outcome.doc, doc.source));
     index_after_commit(st, store);
     tracing::info!(document = outcome.doc, source = %doc.source, added = outcome.stats.added, merged = outcome.stats.merged, "document stored");
     Ok((outcome.doc, true))

@@ -17,7 +17,8 @@ use serde_json::{json, Value};
 
 use crate::actions::{self, Fields, Wanted};
 use crate::error::WebError;
-use crate::guard::{Actor, CsrfToken};
+use crate::auth::{Actor, Viewer};
+use crate::guard::CsrfToken;
 use crate::i18n::Lang;
 use crate::queries::{self, SearchParams};
 use crate::state::Shared;
@@ -277,9 +278,19 @@ pub struct QueueQuery {
     limit: Option<usize>,
 }
 
-pub async fn review_queue(State(st): State<Shared>, Query(q): Query<QueueQuery>) -> ApiResult {
+pub async fn review_queue(
+    State(st): State<Shared>,
+    Extension(viewer): Extension<Viewer>,
+    Query(q): Query<QueueQuery>,
+) -> ApiResult {
     let limit = q.limit.unwrap_or(50).clamp(1, 500);
-    let (total, items) = st.read(move |_, r| queries::queue(r, limit)).await?;
+    let person = viewer.0;
+    let (total, items) = st
+        .read(move |st, r| {
+            let within = queries::decided_by(st, r, person.as_deref())?;
+            queries::queue(r, limit, within.as_deref())
+        })
+        .await?;
     let items: Vec<Value> = items
         .iter()
         .map(|it| {
@@ -339,8 +350,7 @@ pub async fn review_decide(
             return Err(WebError::bad_request(format!("decision must be accept, reject or correct, not {other:?}")))
         }
     };
-    let who = actor.0;
-    let state = st.write(move |st, store| actions::decide(st, store, ft, id, wanted, &who)).await?.map_err(invalid)?;
+    let state = st.write(move |st, store| actions::decide(st, store, ft, id, wanted, &actor)).await?.map_err(invalid)?;
     let v = st.read(move |_, r| queries::fact(r, ft, id)).await?;
     let mut out = serde_json::to_value(&v).map_err(WebError::internal)?;
     out["review"] = json!(state);
@@ -355,9 +365,8 @@ pub async fn create_fact(State(st): State<Shared>, Extension(actor): Extension<A
     if !["event", "agreement", "commitment", "result", "fact"].contains(&kind.as_str()) {
         return Err(WebError::bad_request("type must be event, agreement, commitment, result or fact"));
     }
-    let who = actor.0;
     let (ft, id) =
-        st.write(move |st, store| actions::create(st, store, &kind, &fields, &who)).await?.map_err(invalid)?;
+        st.write(move |st, store| actions::create(st, store, &kind, &fields, &actor)).await?.map_err(invalid)?;
     let v = st.read(move |_, r| queries::fact(r, ft, id)).await?;
     Ok((StatusCode::CREATED, Json(v)).into_response())
 }
@@ -371,7 +380,12 @@ pub struct UploadQuery {
 }
 
 /// Upload a document as the request body. `?dry_run=true` extracts without storing.
-pub async fn upload(State(st): State<Shared>, Query(q): Query<UploadQuery>, body: axum::body::Body) -> ApiResult {
+pub async fn upload(
+    State(st): State<Shared>,
+    Extension(actor): Extension<Actor>,
+    Query(q): Query<UploadQuery>,
+    body: axum::body::Body,
+) -> ApiResult {
     let name = q.name.unwrap_or_else(|| "upload.txt".into());
     let body = st.read_upload_body(body, 0).await?;
     let (doc, record) = st.prepare_upload(name, body).await??;
@@ -380,12 +394,25 @@ pub async fn upload(State(st): State<Shared>, Query(q): Query<UploadQuery>, body
     }
     let (id, new) = st
         .write(move |st, store| {
-            let (id, new) = actions::store_document(st, store, &doc, &record)?;
+            let (id, new) = actions::store_document(st, store, &doc, &record, &actor)?;
             Ok((id, new))
         })
         .await?;
     let status = if new { StatusCode::CREATED } else { StatusCode::OK };
     Ok((status, Json(json!({ "stored": new, "known": !new, "document": id }))).into_response())
+}
+
+/// The person behind the request: name, roles, how they signed in.
+pub async fn me(Extension(viewer): Extension<Viewer>) -> ApiResult {
+    let Some(p) = viewer.0 else { return Err(crate::guard::sign_in_required()) };
+    let grants: Vec<Value> =
+        p.grants.iter().map(|g| json!({ "role": g.role.as_str(), "place": g.place.as_ref().map(|x| x.to_string()) })).collect();
+    let via = match p.via {
+        crate::auth::Via::Local => "local",
+        crate::auth::Via::Session(_) => "session",
+        crate::auth::Via::Token(_) => "token",
+    };
+    ok(json!({ "name": p.name, "grants": grants, "via": via, "lang": p.lang.map(|l| l.code()) }))
 }
 
 pub async fn not_found() -> WebError {

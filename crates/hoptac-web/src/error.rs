@@ -15,6 +15,7 @@ pub struct AsPage(pub WebError);
 pub struct WebError {
     pub status: StatusCode,
     /// Stable, machine-readable: `not_found`, `bad_request`, `writes_disabled`, `csrf`,
+    /// `unauthorized` (sign in first), `forbidden` (a role or place the person lacks),
     /// `payload_too_large`, `unsupported_document`, `invalid_record`, `internal`.
     pub code: &'static str,
     pub message: String,
@@ -40,7 +41,7 @@ impl WebError {
         WebError::new(
             StatusCode::FORBIDDEN,
             "writes_disabled",
-            "this server is read-only: start it in single-user local mode (--local) to make changes",
+            "this server is read-only: its store cannot be written here (or, for one person on this machine, start it with --local)",
         )
     }
     /// An upload (or any body) over the server's limit: the same answer on every path.
@@ -60,6 +61,8 @@ impl WebError {
             "not_found" => "error-not-found",
             "writes_disabled" => "error-writes-disabled",
             "csrf" => "error-csrf",
+            "unauthorized" => "error-unauthorized",
+            "forbidden" => "error-forbidden",
             "internal" => "error-internal",
             _ => "error-bad-request",
         }

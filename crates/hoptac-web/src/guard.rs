@@ -1,16 +1,22 @@
-//! The one place where writes are allowed or refused, and where cross-site requests are
-//! stopped. Every request passes [`guard`]:
+//! The one place where requests are let in or refused. Every request passes [`guard`]:
 //!
 //! - the `Host` must be one this server answers for ([`host_allowed`]): an address, `localhost`,
 //!   or a name given with `--allow-host`. A page on another domain whose name an attacker points
 //!   at 127.0.0.1 (DNS rebinding) is refused before anything is read or written;
+//! - the person behind it is found ([`crate::auth::identify`]: session cookie, API token, or the
+//!   local user) and handed on as [`Viewer`] (and [`Actor`] when someone is there);
 //! - safe methods (GET, HEAD) get a CSRF token: the `hoptac_csrf` cookie (SameSite=Strict) is
 //!   set when absent, and the token is handed to the handlers to put in their forms;
 //! - a `?lang=` choice is remembered in the `lang` cookie;
-//! - every other method must be authorised ([`authorize`]: single-user local mode today; accounts
-//!   will plug in there), must not come from another site (`Origin` / `Sec-Fetch-Site`), and
-//!   must carry the token: `X-CSRF-Token` header, a `_csrf` form field, or `?_csrf=` (for file
-//!   uploads, whose bodies are not read here). The token must equal the cookie.
+//! - every other method must not come from another site (`Origin` / `Sec-Fetch-Site`) and must
+//!   carry the token (`X-CSRF-Token` header, a `_csrf` form field, or `?_csrf=` for uploads),
+//!   equal to the cookie — sign-in included. A request with an API token carries no cookie and
+//!   needs neither.
+//!
+//! After routing, [`permit`] looks the endpoint up in [`ENDPOINTS`] — what each route needs:
+//! nobody, an account, or a role — and refuses what the person does not hold; a writing route
+//! missing from the table is refused to everyone. Once a handler knows the partnership a write
+//! touches, it asks [`authorize`], the one function that decides by role and place.
 
 use axum::body::{to_bytes, Body};
 use axum::extract::{Request, State};
@@ -19,10 +25,17 @@ use axum::http::{HeaderMap, HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+use axum::extract::MatchedPath;
+use hoptac_core::PlaceId;
+use hoptac_store::access::{Action, Refusal};
+use hoptac_store::accounts::AuditKind;
+use std::sync::Arc;
+
+use crate::auth::{self, Actor, Identified, Peer, Viewer};
 use crate::error::WebError;
 use crate::i18n::Lang;
 use crate::request::{cookie, query_param};
-use crate::state::{Mode, Shared};
+use crate::state::{AppState, Shared};
 
 pub const CSRF_COOKIE: &str = "hoptac_csrf";
 pub const CSRF_FIELD: &str = "_csrf";
@@ -44,13 +57,13 @@ const SECURITY_HEADERS: &[(&str, &str)] = &[
     ("referrer-policy", "same-origin"),
 ];
 
+/// The client's address as the audit log records it.
+#[derive(Debug, Clone, Default)]
+pub struct ClientAddress(pub String);
+
 /// The CSRF token of this browser, for the forms a page renders.
 #[derive(Debug, Clone)]
 pub struct CsrfToken(pub String);
-
-/// Who is writing.
-#[derive(Debug, Clone)]
-pub struct Actor(pub String);
 
 /// 32 random bytes as hex.
 pub fn random_token() -> Result<String, WebError> {
@@ -75,12 +88,192 @@ pub fn host_allowed(host: Option<&str>, allowed: &[String]) -> bool {
         || allowed.iter().any(|a| a.trim_end_matches('.').eq_ignore_ascii_case(&name))
 }
 
-/// May this request write? The single place to decide it.
-pub fn authorize(mode: &Mode, _headers: &HeaderMap) -> Result<Actor, WebError> {
-    match mode {
-        Mode::Local { user } => Ok(Actor(user.clone())),
-        // Accounts (a later issue) will authenticate the request here.
-        Mode::ReadOnly => Err(WebError::writes_disabled()),
+/// What a route needs of the person asking.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Needs {
+    /// Anyone, even on a private server (sign-in, assets, health).
+    Anyone,
+    /// Reading: anyone, or on a private server anyone signed in with a role.
+    Read,
+    /// Someone signed in (their own account).
+    Account,
+    /// A role that allows this action somewhere; the place is checked by [`authorize`] once the
+    /// handler knows the partnership.
+    Role(Action),
+}
+
+/// A route and what it needs.
+#[derive(Debug, Clone, Copy)]
+pub struct Endpoint {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub needs: Needs,
+}
+
+const fn ep(method: &'static str, path: &'static str, needs: Needs) -> Endpoint {
+    Endpoint { method, path, needs }
+}
+
+const EDIT: Needs = Needs::Role(Action::Edit);
+const DECIDE: Needs = Needs::Role(Action::Decide);
+const ADMIN: Needs = Needs::Role(Action::Administer);
+
+/// Every route that needs more than reading, and every writing route. A writing route not
+/// listed here is refused to everyone (and the permission matrix test fails).
+pub const ENDPOINTS: &[Endpoint] = &[
+    ep("GET", "/signin", Needs::Anyone),
+    ep("POST", "/signin", Needs::Anyone),
+    ep("GET", "/reset/{code}", Needs::Anyone),
+    ep("POST", "/reset/{code}", Needs::Anyone),
+    ep("GET", "/assets/style.css", Needs::Anyone),
+    ep("GET", "/assets/app.js", Needs::Anyone),
+    ep("GET", "/assets/icon.svg", Needs::Anyone),
+    ep("GET", "/favicon.ico", Needs::Anyone),
+    ep("GET", "/healthz", Needs::Anyone),
+    ep("GET", "/api/v1/csrf", Needs::Anyone),
+    ep("GET", "/api/v1/openapi.json", Needs::Anyone),
+    ep("POST", "/signout", Needs::Account),
+    ep("GET", "/account", Needs::Account),
+    ep("POST", "/account/password", Needs::Account),
+    ep("POST", "/account/lang", Needs::Account),
+    ep("POST", "/account/tokens", Needs::Account),
+    ep("POST", "/account/tokens/{id}/revoke", Needs::Account),
+    ep("GET", "/api/v1/me", Needs::Account),
+    ep("GET", "/upload", EDIT),
+    ep("POST", "/upload", EDIT),
+    ep("POST", "/upload/{token}", EDIT),
+    ep("GET", "/new/{kind}", EDIT),
+    ep("POST", "/new/{kind}", EDIT),
+    ep("GET", "/facts/{kind}/{id}/edit", DECIDE),
+    ep("POST", "/facts/{kind}/{id}/edit", DECIDE),
+    ep("POST", "/review/{kind}/{id}", DECIDE),
+    ep("POST", "/api/v1/documents", EDIT),
+    ep("POST", "/api/v1/facts", EDIT),
+    ep("POST", "/api/v1/facts/{kind}/{id}/review", DECIDE),
+    ep("GET", "/admin", ADMIN),
+    ep("GET", "/admin/audit", ADMIN),
+    ep("POST", "/admin/users", ADMIN),
+    ep("GET", "/admin/users/{name}", ADMIN),
+    ep("POST", "/admin/users/{name}/disable", ADMIN),
+    ep("POST", "/admin/users/{name}/enable", ADMIN),
+    ep("POST", "/admin/users/{name}/roles", ADMIN),
+    ep("POST", "/admin/users/{name}/reset", ADMIN),
+];
+
+fn is_safe(m: &Method) -> bool {
+    m == Method::GET || m == Method::HEAD || m == Method::OPTIONS
+}
+
+/// What a route needs: its entry, or reading for safe methods; `None` for a writing route
+/// nobody listed.
+pub fn needs(method: &Method, path: &str) -> Option<Needs> {
+    let m = if method == Method::HEAD { "GET" } else { method.as_str() };
+    match ENDPOINTS.iter().find(|e| e.method == m && e.path == path) {
+        Some(e) => Some(e.needs),
+        None if is_safe(method) => Some(Needs::Read),
+        None => None,
+    }
+}
+
+pub fn sign_in_required() -> WebError {
+    WebError::new(axum::http::StatusCode::UNAUTHORIZED, "unauthorized", "sign in first")
+}
+
+fn forbidden(why: String) -> WebError {
+    WebError::new(axum::http::StatusCode::FORBIDDEN, "forbidden", why)
+}
+
+fn refusal_error(st: &AppState, refusal: Refusal, parties: &[PlaceId]) -> WebError {
+    match refusal {
+        Refusal::Role { needs } => forbidden(format!("this needs the {} role", needs.as_str())),
+        Refusal::Place { needs } => {
+            let names: Vec<String> = parties.iter().map(|p| st.place_name(p, Lang::En)).collect();
+            forbidden(format!(
+                "this needs the {} role for one of this partnership's places ({})",
+                needs.as_str(),
+                names.join(", ")
+            ))
+        }
+    }
+}
+
+/// May this person do `action` on a partnership of these `parties` (empty: none yet)? The one
+/// function that decides by role and place; the handlers ask it once they know the partnership.
+pub fn authorize(st: &AppState, actor: &Actor, action: Action, parties: &[PlaceId]) -> Result<(), WebError> {
+    if !st.can_write() && action != Action::Read {
+        return Err(WebError::writes_disabled());
+    }
+    actor.principal.may(st, action, parties).map_err(|r| refusal_error(st, r, parties))
+}
+
+/// Check a route's needs against the person asking.
+fn check(st: &AppState, needs: Needs, viewer: &Viewer, safe: bool) -> Result<(), WebError> {
+    let person = viewer.0.as_deref();
+    match needs {
+        Needs::Anyone => Ok(()),
+        Needs::Read => match person {
+            _ if !st.config.private => Ok(()),
+            None => Err(sign_in_required()),
+            Some(p) if p.top_role().is_some() => Ok(()),
+            Some(_) => Err(forbidden("this account holds no role on this server".into())),
+        },
+        Needs::Account => match person {
+            None => Err(sign_in_required()),
+            Some(_) => Ok(()),
+        },
+        Needs::Role(action) => {
+            if !st.can_write() && !(safe && action == Action::Read) {
+                return Err(WebError::writes_disabled());
+            }
+            match person {
+                None => Err(sign_in_required()),
+                Some(p) if p.may_somewhere(action) => Ok(()),
+                Some(_) => Err(refusal_error(st, Refusal::Role { needs: action.needs() }, &[])),
+            }
+        }
+    }
+}
+
+/// Write down a refusal of a signed-in person, in the background.
+pub fn audit_refusal(st: &Shared, actor: &Actor, what: String) {
+    if actor.principal.account.is_none() {
+        return;
+    }
+    let (st, who, address) = (st.clone(), actor.name().to_string(), actor.address.clone());
+    tokio::spawn(async move {
+        let _ = st
+            .write(move |_, w| {
+                hoptac_app::accounts::audit(w, AuditKind::Refused, &who, &address, what).map_err(auth::account_error)
+            })
+            .await;
+    });
+}
+
+/// After routing: let the request through if the person holds what its route needs. A page
+/// asked for by nobody signed in goes to the sign-in page (and back after it).
+pub async fn permit(State(st): State<Shared>, matched: Option<MatchedPath>, req: Request, next: Next) -> Response {
+    let path = matched.as_ref().map(|m| m.as_str()).unwrap_or("");
+    let api = is_api(&req);
+    let safe = is_safe(req.method());
+    let viewer = req.extensions().get::<Viewer>().cloned().unwrap_or_default();
+    let Some(needs) = needs(req.method(), path) else {
+        tracing::error!(method = %req.method(), route = path, "a writing route without a permission entry: refused");
+        return refuse(api, forbidden(format!("{} {path} has no permission entry", req.method())));
+    };
+    match check(&st, needs, &viewer, safe) {
+        Ok(()) => next.run(req).await,
+        Err(e) if e.code == "unauthorized" && safe && !api => {
+            let uri = req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
+            let mut q = form_urlencoded::Serializer::new(String::new());
+            q.append_pair("next", uri);
+            axum::response::Redirect::to(&format!("/signin?{}", q.finish())).into_response()
+        }
+        Err(e) => {
+            if let Some(actor) = req.extensions().get::<Actor>() {
+                audit_refusal(&st, actor, format!("{} {}: {}", req.method(), req.uri().path(), e.message));
+            }
+            refuse(api, e)
+        }
     }
 }
 
@@ -129,9 +322,21 @@ pub async fn guard(State(st): State<Shared>, req: Request, next: Next) -> Respon
             ),
         );
     }
+    let (person, stale) = match auth::identify(&st, req.headers()).await {
+        Ok(Identified::Person(p)) => (Some(p), false),
+        Ok(Identified::Anonymous { stale }) => (None, stale),
+        Err(e) => return refuse(api, e),
+    };
+    let address = auth::client_address(&st, req.headers(), req.extensions().get::<Peer>());
+    let tls = auth::over_tls(req.headers());
     let existing = cookie(req.headers(), CSRF_COOKIE).map(str::to_string).filter(|t| t.len() == 64);
     let mut req = req;
     let mut new_cookie = None;
+    req.extensions_mut().insert(Viewer(person.clone()));
+    if let Some(p) = &person {
+        req.extensions_mut().insert(Actor { principal: Arc::clone(p), address: address.clone() });
+    }
+    req.extensions_mut().insert(ClientAddress(address));
     if req.method() == Method::GET || req.method() == Method::HEAD || req.method() == Method::OPTIONS {
         let token = match existing {
             Some(t) => t,
@@ -144,11 +349,9 @@ pub async fn guard(State(st): State<Shared>, req: Request, next: Next) -> Respon
             },
         };
         req.extensions_mut().insert(CsrfToken(token));
+    } else if person.as_ref().is_some_and(|p| matches!(p.via, auth::Via::Token(_))) {
+        // An API token: no cookie is involved, so no other site can make the browser send it.
     } else {
-        let actor = match authorize(&st.config.mode, req.headers()) {
-            Ok(a) => a,
-            Err(e) => return refuse(api, e),
-        };
         if let Err(e) = same_origin(req.headers()) {
             return refuse(api, e);
         }
@@ -184,7 +387,6 @@ pub async fn guard(State(st): State<Shared>, req: Request, next: Next) -> Respon
             return refuse(api, WebError::csrf("missing or wrong CSRF token"));
         }
         req.extensions_mut().insert(CsrfToken(expected));
-        req.extensions_mut().insert(actor);
     }
     let mut resp = next.run(req).await;
     let headers = resp.headers_mut();
@@ -193,6 +395,11 @@ pub async fn guard(State(st): State<Shared>, req: Request, next: Next) -> Respon
     }
     if let Some(t) = new_cookie {
         if let Ok(v) = HeaderValue::from_str(&format!("{CSRF_COOKIE}={t}; Path=/; SameSite=Strict; HttpOnly")) {
+            resp.headers_mut().append(SET_COOKIE, v);
+        }
+    }
+    if stale {
+        if let Some(v) = auth::session_cookie(None, tls) {
             resp.headers_mut().append(SET_COOKIE, v);
         }
     }
@@ -270,9 +477,15 @@ mod tests {
     }
 
     #[test]
-    fn only_local_mode_writes() {
-        assert!(authorize(&Mode::ReadOnly, &HeaderMap::new()).is_err());
-        let a = authorize(&Mode::Local { user: "minh".into() }, &HeaderMap::new()).unwrap();
-        assert_eq!(a.0, "minh");
+    fn every_route_has_its_needs_and_unlisted_writes_have_none() {
+        assert_eq!(needs(&Method::GET, "/partnerships/{id}"), Some(Needs::Read));
+        assert_eq!(needs(&Method::HEAD, "/admin"), Some(Needs::Role(Action::Administer)));
+        assert_eq!(needs(&Method::POST, "/review/{kind}/{id}"), Some(Needs::Role(Action::Decide)));
+        assert_eq!(needs(&Method::POST, "/somewhere/new"), None, "a write nobody listed");
+        assert_eq!(needs(&Method::DELETE, "/review/{kind}/{id}"), None);
+        let mut seen = std::collections::HashSet::new();
+        for e in ENDPOINTS {
+            assert!(seen.insert((e.method, e.path)), "{} {} listed twice", e.method, e.path);
+        }
     }
 }

@@ -1,13 +1,16 @@
 //! The web application and HTTP API of hoptac (`hoptac serve`).
 //!
 //! - [`state`]: what requests share (store connections, the writer, the index, catalogues).
-//! - [`guard`]: the one place where writes are authorised and cross-site requests refused.
+//! - [`auth`]: who is asking (session, API token, the local user); [`guard`]: the one place
+//!   where requests are let in by what their route needs and writes authorised by role and
+//!   place, and cross-site requests refused.
 //! - [`pages`]: server-rendered HTML in Vietnamese, Lao and English ([`i18n`], `templates/`).
 //! - [`api`]: JSON under `/api/v1`, described by `openapi.json`.
 //! - [`queries`] and [`actions`]: reads and writes both use; [`view`]: labels; [`svg`]: map, charts.
 
 pub mod actions;
 pub mod api;
+pub mod auth;
 pub mod error;
 pub mod guard;
 pub mod i18n;
@@ -57,6 +60,7 @@ pub fn router(st: state::Shared) -> Router {
         .route("/review", get(api::review_queue))
         .route("/facts", post(api::create_fact))
         .route("/facts/{kind}/{id}/review", post(api::review_decide))
+        .route("/me", get(api::me))
         .fallback(api::not_found);
     Router::new()
         .route("/", get(pages::overview))
@@ -72,6 +76,22 @@ pub fn router(st: state::Shared) -> Router {
         .route("/new/{kind}", get(pages::new_form).post(pages::new_submit))
         .route("/upload", get(pages::upload_form).post(pages::upload_submit).layer(DefaultBodyLimit::disable()))
         .route("/upload/{token}", post(pages::upload_confirm))
+        .route("/signin", get(pages::signin_form).post(pages::signin_submit))
+        .route("/signout", post(pages::signout))
+        .route("/reset/{code}", get(pages::reset_form).post(pages::reset_submit))
+        .route("/account", get(pages::account_page))
+        .route("/account/password", post(pages::account_password))
+        .route("/account/lang", post(pages::account_lang))
+        .route("/account/tokens", post(pages::token_create))
+        .route("/account/tokens/{id}/revoke", post(pages::token_revoke))
+        .route("/admin", get(pages::admin_page))
+        .route("/admin/audit", get(pages::audit_page))
+        .route("/admin/users", post(pages::admin_add_user))
+        .route("/admin/users/{name}", get(pages::admin_user_page))
+        .route("/admin/users/{name}/disable", post(pages::admin_disable))
+        .route("/admin/users/{name}/enable", post(pages::admin_enable))
+        .route("/admin/users/{name}/roles", post(pages::admin_roles))
+        .route("/admin/users/{name}/reset", post(pages::admin_reset))
         .route(
             "/assets/style.css",
             get(|| async { asset("text/css; charset=utf-8", include_str!("../assets/style.css")) }),
@@ -84,6 +104,8 @@ pub fn router(st: state::Shared) -> Router {
         .route("/favicon.ico", get(|| async { axum::response::Redirect::permanent("/assets/icon.svg") }))
         .route("/healthz", get(|| async { "ok" }))
         .nest("/api/v1", api)
+        // After routing: what the route needs of the person (see guard::ENDPOINTS).
+        .route_layer(axum::middleware::from_fn_with_state(st.clone(), guard::permit))
         .fallback(not_found_page)
         .layer(axum::middleware::from_fn_with_state(st.clone(), guard::guard))
         // Every request answered within the deadline (reading its body included).
@@ -274,7 +296,7 @@ pub async fn serve(
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
-        let (mut stream, _peer) = tokio::select! {
+        let (mut stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok(x) => x,
                 Err(e) => {
@@ -299,7 +321,8 @@ pub async fn serve(
         };
         let _ = stream.set_nodelay(true);
         let app = app.clone();
-        let service = hyper::service::service_fn(move |req: axum::http::Request<hyper::body::Incoming>| {
+        let service = hyper::service::service_fn(move |mut req: axum::http::Request<hyper::body::Incoming>| {
+            req.extensions_mut().insert(auth::Peer(peer));
             tower::ServiceExt::oneshot(app.clone(), req)
         });
         let conn = hyper::server::conn::http1::Builder::new()

@@ -199,9 +199,31 @@ pub struct QueueItem {
     pub sentence: String,
 }
 
-pub fn queue(reader: &dyn Reader, limit: usize) -> Result<(usize, Vec<QueueItem>), WebError> {
-    let total = reader.pending_reviews()?;
-    let refs = reader.review_queue(limit)?;
+/// The partnerships whose facts this person decides (`None`: all of them — an admin, a
+/// reviewer everywhere, or someone who decides nothing and sees the whole queue read-only).
+pub fn decided_by(
+    st: &crate::state::AppState,
+    r: &dyn Reader,
+    person: Option<&crate::auth::Principal>,
+) -> Result<Option<Vec<PartnershipId>>, WebError> {
+    use hoptac_store::access::{allowed_everywhere, Action};
+    let Some(p) = person.filter(|p| p.may_somewhere(Action::Decide)) else { return Ok(None) };
+    if allowed_everywhere(&p.grants, Action::Decide) {
+        return Ok(None);
+    }
+    let mine =
+        r.partnerships()?.into_iter().filter(|x| p.may(st, Action::Decide, &x.parties).is_ok()).map(|x| x.id).collect();
+    Ok(Some(mine))
+}
+
+/// The facts waiting for a decision, least certain first (only those of `within`, when given).
+pub fn queue(
+    reader: &dyn Reader,
+    limit: usize,
+    within: Option<&[PartnershipId]>,
+) -> Result<(usize, Vec<QueueItem>), WebError> {
+    let total = reader.pending_reviews(within)?;
+    let refs = reader.review_queue(limit, within)?;
     let facts = load_facts(reader, &refs)?;
     let mut sentences: HashMap<(FactType, FactId), String> = HashMap::new();
     for t in [FactType::Event, FactType::Agreement, FactType::Figure] {

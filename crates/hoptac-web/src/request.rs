@@ -24,9 +24,16 @@ pub fn query_param(query: Option<&str>, name: &str) -> Option<String> {
 
 /// The language of a request: `?lang=`, the `lang` cookie, `Accept-Language`, Vietnamese.
 pub fn request_lang(headers: &HeaderMap, query: Option<&str>) -> Lang {
+    request_lang_for(headers, query, None)
+}
+
+/// The same, with the language a signed-in person chose for their account before what the
+/// browser says.
+pub fn request_lang_for(headers: &HeaderMap, query: Option<&str>, account: Option<Lang>) -> Lang {
     query_param(query, "lang")
         .and_then(|l| Lang::parse(&l))
         .or_else(|| cookie(headers, "lang").and_then(Lang::parse))
+        .or(account)
         .or_else(|| headers.get("accept-language").and_then(|v| v.to_str().ok()).and_then(Lang::from_accept))
         .unwrap_or(Lang::Vi)
 }

@@ -20,8 +20,10 @@ use crate::i18n::Catalogs;
 /// Who may write.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Mode {
-    /// Reads only; every write is refused (accounts come later).
+    /// Reads only: every write and every sign-in is refused (a store on read-only media).
     ReadOnly,
+    /// A shared server: people sign in, and what they may do follows their roles.
+    Shared,
     /// Single-user local mode: one person on this machine; writes are theirs.
     Local { user: String },
 }
@@ -37,6 +39,10 @@ pub struct Config {
     pub allowed_hosts: Vec<String>,
     /// Limits on connections and time (slow or idle clients, runaway requests).
     pub limits: Limits,
+    /// Reading needs an account too (a shared server only).
+    pub private: bool,
+    /// A reverse proxy in front sets `X-Forwarded-For`: the client's address is its last entry.
+    pub behind_proxy: bool,
 }
 
 /// How long and how many: what keeps slow or idle clients from holding the server.
@@ -197,13 +203,13 @@ impl From<UploadRefused> for WebError {
 
 impl AppState {
     /// Open the store (creating it in local mode), bring the places and the index up to date.
-    pub fn open(config: Config) -> Result<AppState, String> {
+    pub fn open(mut config: Config) -> Result<AppState, String> {
         let g = Gazetteer::builtin();
         let (version, places) = hoptac_app::places::store_places(g);
         let index_dir = hoptac_app::index::index_dir(&config.store);
         // The watching connection is opened first in read-only mode: if the store is missing or
         // foreign, its error (which says what to do) comes before any about the index.
-        let (writer, index, watcher) = match &config.mode {
+        let (writer, index, watcher) = match config.mode.clone() {
             Mode::Local { .. } => {
                 let mut store = SqliteStore::open(&config.store).map_err(|e| e.to_string())?;
                 store.sync_places(&version, &places).map_err(|e| e.to_string())?;
@@ -211,6 +217,29 @@ impl AppState {
                 hoptac_app::index::catch_up(g, &mut store, &index).map_err(|e| e.to_string())?;
                 let watcher = SqliteStore::open_read_only(&config.store).map_err(|e| e.to_string())?;
                 (Some(Mutex::new(store)), index, watcher)
+            }
+            // A shared server writes (sessions, decisions) when the store can be written; on
+            // read-only media it serves reads only, and says so.
+            Mode::Shared => {
+                SqliteStore::open_read_only(&config.store).map_err(|e| e.to_string())?;
+                let opened = SqliteStore::open(&config.store).map_err(|e| e.to_string()).and_then(|mut store| {
+                    store.sync_places(&version, &places).map_err(|e| e.to_string())?;
+                    let index = SearchIndex::open_or_create(&index_dir).map_err(|e| e.to_string())?;
+                    hoptac_app::index::catch_up(g, &mut store, &index).map_err(|e| e.to_string())?;
+                    Ok((store, index))
+                });
+                match opened {
+                    Ok((store, index)) => {
+                        let watcher = SqliteStore::open_read_only(&config.store).map_err(|e| e.to_string())?;
+                        (Some(Mutex::new(store)), index, watcher)
+                    }
+                    Err(why) => {
+                        tracing::warn!(reason = %why, "the store cannot be written: serving reads only (no sign-in, no changes)");
+                        config.mode = Mode::ReadOnly;
+                        let watcher = SqliteStore::open_read_only(&config.store).map_err(|e| e.to_string())?;
+                        (None, SearchIndex::open_read_only(&index_dir).map_err(|e| e.to_string())?, watcher)
+                    }
+                }
             }
             // Read-only: the store and its index must exist already.
             Mode::ReadOnly => {
@@ -299,6 +328,11 @@ impl AppState {
 
     pub fn can_write(&self) -> bool {
         self.writer.is_some()
+    }
+
+    /// People sign in here (a shared server whose store can be written).
+    pub fn has_accounts(&self) -> bool {
+        self.config.mode == Mode::Shared && self.writer.is_some()
     }
 
     fn take_reader(&self) -> Result<SqliteStore, WebError> {

@@ -23,6 +23,7 @@ mod ingest_cmd;
 mod query_cmd;
 mod reindex_cmd;
 mod serve_cmd;
+mod user_cmd;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -62,6 +63,8 @@ enum Command {
     Check,
     /// The web application and HTTP API (read-only unless --local; --demo for a quick look).
     Serve(serve_cmd::Args),
+    /// Accounts of a shared server: add, list, disable, enable, reset-password, roles.
+    User(user_cmd::Args),
 }
 
 fn main() -> ExitCode {
@@ -76,6 +79,7 @@ fn main() -> ExitCode {
         Command::Reindex => reindex_cmd::run(&store),
         Command::Check => check_cmd::run(&store),
         Command::Serve(args) => serve_cmd::run(&store, args),
+        Command::User(args) => user_cmd::run(&store, args),
     };
     match result {
         Ok(code) => code,

@@ -1,6 +1,8 @@
-//! `hoptac serve`: the web application and HTTP API on this machine. Read-only unless started
-//! in single-user local mode (`--local`, which only binds to loopback); `--demo` serves a
-//! temporary store filled from the bundled example documents.
+//! `hoptac serve`: the web application and HTTP API. A shared server by default: anyone reads
+//! (unless `--private`), people sign in with the accounts `hoptac user` made and act as their
+//! roles allow. `--local` is single-user mode for a laptop (loopback only, no sign-in);
+//! `--read-only` serves reads only; `--demo` serves a temporary store filled from the bundled
+//! example documents.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -20,6 +22,16 @@ pub struct Args {
     /// (only on a loopback address).
     #[arg(long)]
     local: bool,
+    /// Reading needs an account too (default: anyone may read; writing always needs one).
+    #[arg(long, conflicts_with_all = ["local", "demo", "read_only"])]
+    private: bool,
+    /// Serve reads only: no sign-in, no changes (a public mirror, a store on read-only media).
+    #[arg(long, conflicts_with_all = ["local", "demo"])]
+    read_only: bool,
+    /// A reverse proxy (which terminates TLS) is in front: take the client's address from the
+    /// last `X-Forwarded-For` entry, for the audit log and sign-in throttling.
+    #[arg(long)]
+    behind_proxy: bool,
     /// The name recorded with each decision in local mode (default: $USER).
     #[arg(long)]
     user: Option<String>,
@@ -112,7 +124,13 @@ pub fn run(store: &Path, args: Args) -> Result<ExitCode> {
         None => store.to_path_buf(),
     };
     let user = args.user.or_else(|| std::env::var("USER").ok()).unwrap_or_else(|| "local".into());
-    let mode = if local { Mode::Local { user } } else { Mode::ReadOnly };
+    let mode = if local {
+        Mode::Local { user }
+    } else if args.read_only {
+        Mode::ReadOnly
+    } else {
+        Mode::Shared
+    };
     if args.max_connections == 0 || args.header_timeout == 0 || args.request_timeout == 0 {
         bail!("--max-connections, --header-timeout and --request-timeout must be at least 1");
     }
@@ -129,9 +147,20 @@ pub fn run(store: &Path, args: Args) -> Result<ExitCode> {
         upload_limit: args.upload_limit_mb * 1_000_000,
         allowed_hosts: args.allow_host,
         limits,
+        private: args.private,
+        behind_proxy: args.behind_proxy,
     };
     let state = AppState::open(config).map_err(|e| anyhow::anyhow!(e))?;
     let writes = state.can_write();
+    let how = match &state.config.mode {
+        Mode::Local { .. } => "single-user local mode: writes allowed".to_string(),
+        Mode::ReadOnly => "read-only".to_string(),
+        Mode::Shared => format!(
+            "shared: {} reads, accounts sign in to write{}",
+            if args.private { "only signed-in accounts" } else { "anyone" },
+            if args.behind_proxy { "; behind a proxy" } else { "" }
+        ),
+    };
     let runtime =
         tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the runtime")?;
     runtime.block_on(async move {
@@ -142,7 +171,7 @@ pub fn run(store: &Path, args: Args) -> Result<ExitCode> {
         println!(
             "hoptac: serving http://{addr}/ (store {}, {})",
             store.display(),
-            if writes { "single-user local mode: writes allowed" } else { "read-only" }
+            how
         );
         tracing::info!(%addr, store = %store.display(), writes, "listening");
         hoptac_web::serve(Arc::new(state), listener, shutdown_signal()).await.context("server failed")

@@ -148,8 +148,7 @@ pub async fn new_submit(
 ) -> Result<Response, PageError> {
     let kind = form_kind(&kind).page(&st, &ctx)?;
     let f = fields.clone();
-    let who = actor.0.clone();
-    match st.write(move |st, store| actions::create(st, store, kind, &f, &who)).await.page(&st, &ctx)? {
+    match st.write(move |st, store| actions::create(st, store, kind, &f, &actor)).await.page(&st, &ctx)? {
         Ok((ft, id)) => Ok(Redirect::to(&with_done(&fact_href(ft, id))).into_response()),
         Err(problems) => {
             let html = form_page(&st, &ctx, kind, None, &fields, &problems)?;
@@ -190,9 +189,8 @@ pub async fn edit_submit(
 ) -> Result<Response, PageError> {
     let ft = queries::fact_type(&kind).page(&st, &ctx)?;
     let f = fields.clone();
-    let who = actor.0.clone();
     match st
-        .write(move |st, store| actions::decide(st, store, ft, id, Wanted::Correct(f), &who))
+        .write(move |st, store| actions::decide(st, store, ft, id, Wanted::Correct(f), &actor))
         .await
         .page(&st, &ctx)?
     {

@@ -1,9 +1,12 @@
 //! Server-rendered pages, one file per family: [`overview`], [`dossier`], [`records`] (a
-//! document, a fact), [`search`], [`review`], [`forms`], [`upload`], [`agenda`]. This file
+//! document, a fact), [`search`], [`review`], [`forms`], [`upload`], [`agenda`], [`account`]
+//! (sign-in, one's own account, reset links), [`admin`] (accounts, roles, the audit log). This file
 //! holds what every page shares: the request as a page sees it ([`Ctx`]: language, CSRF token,
 //! the query parameters it reads), the frame ([`Chrome`]), errors shown as pages, and the page
 //! cache lookup.
 
+mod account;
+mod admin;
 mod agenda;
 mod dossier;
 mod forms;
@@ -13,6 +16,8 @@ mod review;
 mod search;
 mod upload;
 
+pub use account::*;
+pub use admin::*;
 pub use agenda::*;
 pub use dossier::*;
 pub use forms::*;
@@ -37,10 +42,12 @@ use hoptac_store::{FactType, StoredAgreement, StoredEvent, StoredFigure};
 
 use crate::actions::{self, Fields, Wanted};
 use crate::error::WebError;
-use crate::guard::{Actor, CsrfToken};
+use crate::auth::{Actor, Principal, Via, Viewer};
+use crate::guard::CsrfToken;
 use crate::i18n::{Catalog, Lang};
 use crate::queries::{self, SearchParams};
-use crate::request::{request_lang, wants_fresh};
+use crate::request::{request_lang_for, wants_fresh};
+use std::sync::Arc;
 use crate::state::Shared;
 use crate::svg::{bar_chart, MapLink};
 use crate::view::{self, fact_href, CommitmentRow, FactRow, Labels, PersonRow, SourceLink};
@@ -79,6 +86,8 @@ pub struct Ctx {
     /// The client asked for a fresh copy (`Cache-Control: no-cache`, a forced reload): the page
     /// is rendered again (and the cache refreshed) rather than served from the cache.
     fresh: bool,
+    /// Who is asking (nobody signed in: `None`).
+    pub viewer: Option<Arc<Principal>>,
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Ctx {
@@ -87,8 +96,10 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         let query: Vec<(String, String)> =
             parts.uri.query().map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect()).unwrap_or_default();
+        let viewer = parts.extensions.get::<Viewer>().and_then(|v| v.0.clone());
         Ok(Ctx {
-            lang: request_lang(&parts.headers, parts.uri.query()),
+            lang: request_lang_for(&parts.headers, parts.uri.query(), viewer.as_ref().and_then(|p| p.lang)),
+            viewer,
             csrf: parts.extensions.get::<CsrfToken>().map(|t| t.0.clone()).unwrap_or_default(),
             uri: parts.uri.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/".into()),
             path: parts.uri.path().to_string(),
@@ -109,9 +120,19 @@ impl Ctx {
     }
 
     /// What a rendered page depends on: its path, its query and the language (the pages cached
-    /// carry no form, so no CSRF token). A page with a one-off message is not cached.
+    /// carry no form, so no CSRF token) — and, for a signed-in person, their browser (the frame
+    /// shows their name and a sign-out form). A page with a one-off message is not cached.
     fn cache_key(&self) -> String {
-        page_key(&self.path, &self.query, self.flash.is_some(), self.lang)
+        let key = page_key(&self.path, &self.query, self.flash.is_some(), self.lang);
+        match &self.viewer {
+            Some(p) if p.via != Via::Local => format!("{key}@{}", self.csrf),
+            _ => key,
+        }
+    }
+
+    /// Who is asking, when it must be someone (the guard let only them through).
+    fn person(&self) -> Result<&Arc<Principal>, WebError> {
+        self.viewer.as_ref().ok_or_else(crate::guard::sign_in_required)
     }
 }
 
@@ -129,7 +150,15 @@ pub struct Chrome<'a> {
     pub title: String,
     pub langs: Vec<LangLink>,
     pub csrf: String,
+    /// May upload and enter records (somewhere).
     pub can_write: bool,
+    /// May decide about facts (somewhere).
+    pub may_review: bool,
+    pub is_admin: bool,
+    /// The signed-in person's name (a shared server).
+    pub user: Option<String>,
+    /// People sign in on this server and nobody is signed in: show the way in.
+    pub signin: bool,
     pub flash: Option<String>,
 }
 
@@ -153,9 +182,25 @@ fn chrome<'a>(st: &'a Shared, ctx: &Ctx, title: String) -> Chrome<'a> {
         .collect();
     let flash = ctx.flash.as_deref().map(|f| match f {
         "stored" => t.get("upload-stored"),
+        "reset" => t.get("reset-done"),
+        "saved" => t.get("account-saved"),
         _ => t.get("review-done"),
     });
-    Chrome { t, lang: ctx.lang.code(), title, langs, csrf: ctx.csrf.clone(), can_write: st.can_write(), flash }
+    let person = ctx.viewer.as_deref();
+    let may = |a: hoptac_store::access::Action| st.can_write() && person.is_some_and(|p| p.may_somewhere(a));
+    Chrome {
+        t,
+        lang: ctx.lang.code(),
+        title,
+        langs,
+        csrf: ctx.csrf.clone(),
+        can_write: may(hoptac_store::access::Action::Edit),
+        may_review: may(hoptac_store::access::Action::Decide),
+        is_admin: st.has_accounts() && person.is_some_and(|p| p.may_somewhere(hoptac_store::access::Action::Administer)),
+        user: person.filter(|p| p.via != Via::Local).map(|p| p.name.clone()),
+        signin: st.has_accounts() && person.is_none(),
+        flash,
+    }
 }
 
 fn labels<'a>(st: &'a Shared, lang: Lang) -> Labels<'a> {
@@ -202,6 +247,7 @@ pub fn error_page(st: &Shared, lang: Lang, e: &WebError) -> Response {
         query: Vec::new(),
         flash: None,
         fresh: false,
+        viewer: None,
     };
     let t = st.catalogs.get(lang);
     let message = t.with(e.message_key(), &[("reason", e.message.clone())]);

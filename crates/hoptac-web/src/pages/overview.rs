@@ -25,7 +25,7 @@ pub async fn overview(State(st): State<Shared>, ctx: Ctx) -> Result<Html<Bytes>,
     let key = ctx.cache_key();
     let got = read_cached(&st, &ctx, &key, |_, r| {
         let c = hoptac_store::Reader::counts(r)?;
-        let p = hoptac_store::Reader::pending_reviews(r)?;
+        let p = hoptac_store::Reader::pending_reviews(r, None)?;
         Ok((queries::summaries(r, queries::today())?, c, p))
     })
     .await?;

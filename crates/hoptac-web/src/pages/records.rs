@@ -91,6 +91,8 @@ fn segments(text: &str, mut marks: Vec<(usize, usize, String, &'static str, Stri
 #[derive(Template)]
 #[template(path = "fact.html")]
 struct FactPage<'a> {
+    /// The person may accept, correct or reject this fact (its partnership is theirs).
+    may_decide: bool,
     c: Chrome<'a>,
     fact_type: &'static str,
     id: i64,
@@ -102,6 +104,26 @@ struct FactPage<'a> {
     review_label: String,
     sources: Vec<SourceLink>,
     history: Vec<String>,
+}
+
+/// What a decision changed in a fact: `field: before → after` for each field that differs.
+fn changes(before: Option<&serde_json::Value>, after: Option<&serde_json::Value>) -> String {
+    let (Some(serde_json::Value::Object(b)), Some(serde_json::Value::Object(a))) = (before, after) else {
+        return String::new();
+    };
+    let show = |v: Option<&serde_json::Value>| match v {
+        None | Some(serde_json::Value::Null) => "—".to_string(),
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+    };
+    let mut keys: Vec<&String> = b.keys().chain(a.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    keys.into_iter()
+        .filter(|k| !matches!(k.as_str(), "id" | "review" | "confidence") && b.get(*k) != a.get(*k))
+        .map(|k| format!("{k}: {} → {}", show(b.get(k)), show(a.get(k))))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 pub async fn fact(
@@ -130,10 +152,18 @@ pub async fn fact(
             if let Some(n) = &h.note {
                 s.push_str(&format!(" — {n}"));
             }
+            let changed = changes(h.before.as_ref(), h.after.as_ref());
+            if !changed.is_empty() {
+                s.push_str(&format!(" — {changed}"));
+            }
             s
         })
         .collect();
+    let may_decide = st.can_write()
+        && ft != FactType::Person
+        && ctx.viewer.as_ref().is_some_and(|p| p.may(&st, hoptac_store::access::Action::Decide, &v.parties).is_ok());
     let page = FactPage {
+        may_decide,
         c: chrome(&st, &ctx, title.clone()),
         fact_type: ft.as_str(),
         id,

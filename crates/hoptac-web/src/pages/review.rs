@@ -23,7 +23,14 @@ struct ReviewPage<'a> {
 }
 
 pub async fn review_queue(State(st): State<Shared>, ctx: Ctx) -> Result<Html<String>, PageError> {
-    let (total, items) = st.read(|_, r| queries::queue(r, 50)).await.page(&st, &ctx)?;
+    let person = ctx.viewer.clone();
+    let (total, items) = st
+        .read(move |st, r| {
+            let within = queries::decided_by(st, r, person.as_deref())?;
+            queries::queue(r, 50, within.as_deref())
+        })
+        .await
+        .page(&st, &ctx)?;
     let l = labels(&st, ctx.lang);
     let items = items
         .into_iter()
@@ -51,7 +58,7 @@ pub async fn review_queue(State(st): State<Shared>, ctx: Ctx) -> Result<Html<Str
 /// ASCII only. Browsers drop tabs and line ends inside URLs ("/\t/evil.example" becomes
 /// "//evil.example") and a line end cannot go in a header at all, so any of them, a second
 /// slash or a backslash at the start, and anything else, give the default.
-fn back_to(fields: &Fields, default: String) -> String {
+pub(crate) fn back_to(fields: &Fields, default: String) -> String {
     let local = |b: &str| {
         b.starts_with('/')
             && !b[1..].starts_with(['/', '\\'])
@@ -80,8 +87,7 @@ pub async fn review_decide(
     // Where to go afterwards is settled before the decision is stored: nothing after the write
     // can fail.
     let back = with_done(&back_to(&fields, fact_href(ft, id)));
-    let who = actor.0.clone();
-    st.write(move |st, store| actions::decide(st, store, ft, id, wanted, &who))
+    st.write(move |st, store| actions::decide(st, store, ft, id, wanted, &actor))
         .await
         .page(&st, &ctx)?
         .map_err(|p| WebError::bad_request(p.join(", ")))

@@ -172,6 +172,7 @@ pub async fn upload_submit(
 pub async fn upload_confirm(
     State(st): State<Shared>,
     ctx: Ctx,
+    Extension(actor): Extension<Actor>,
     Path(token): Path<String>,
 ) -> Result<Response, PageError> {
     let Some(upload) = st.take_upload(&token) else {
@@ -180,7 +181,7 @@ pub async fn upload_confirm(
         return Ok((StatusCode::GONE, html).into_response());
     };
     let (id, _) = st
-        .write(move |st, store| actions::store_document(st, store, &upload.doc, &upload.record))
+        .write(move |st, store| actions::store_document(st, store, &upload.doc, &upload.record, &actor))
         .await
         .page(&st, &ctx)?;
     Ok(Redirect::to(&format!("/documents/{id}?done=stored")).into_response())
