@@ -84,7 +84,10 @@ fn random_bytes<const N: usize>() -> Result<[u8; N]> {
 
 pub fn hash_password(password: &str) -> Result<String> {
     let salt = SaltString::encode_b64(&random_bytes::<16>()?).map_err(|e| AccountError::Hash(e.to_string()))?;
-    argon2().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(|e| AccountError::Hash(e.to_string()))
+    argon2()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| AccountError::Hash(e.to_string()))
 }
 
 pub fn verify_password(phc: &str, password: &str) -> bool {
@@ -259,7 +262,13 @@ pub fn change_password<S: Accounts + ?Sized>(
 
 /// Set a password without knowing the old one (the command line, or a reset code); every
 /// session of the account ends.
-pub fn set_password<S: Accounts + ?Sized>(store: &mut S, account: &Account, new: &str, by: &str, address: &str) -> Result<()> {
+pub fn set_password<S: Accounts + ?Sized>(
+    store: &mut S,
+    account: &Account,
+    new: &str,
+    by: &str,
+    address: &str,
+) -> Result<()> {
     check_password(&account.name, new)?;
     store.set_password(account.id, &hash_password(new)?, None)?;
     audit(store, AuditKind::PasswordChanged, by, address, format!("password of {} set", account.name))
@@ -318,14 +327,26 @@ pub fn describe_grants(grants: &[Grant]) -> String {
 }
 
 /// Disable (every session ends at once, tokens stop working) or enable an account.
-pub fn set_disabled<S: Accounts + ?Sized>(store: &mut S, account: &Account, disabled: bool, by: &str, address: &str) -> Result<()> {
+pub fn set_disabled<S: Accounts + ?Sized>(
+    store: &mut S,
+    account: &Account,
+    disabled: bool,
+    by: &str,
+    address: &str,
+) -> Result<()> {
     store.set_disabled(account.id, disabled)?;
     let kind = if disabled { AuditKind::AccountDisabled } else { AuditKind::AccountEnabled };
     audit(store, kind, by, address, account.name.clone())
 }
 
 /// Give an account these grants instead of its present ones, auditing each change.
-pub fn set_grants<S: Accounts + ?Sized>(store: &mut S, account: &Account, grants: &[Grant], by: &str, address: &str) -> Result<()> {
+pub fn set_grants<S: Accounts + ?Sized>(
+    store: &mut S,
+    account: &Account,
+    grants: &[Grant],
+    by: &str,
+    address: &str,
+) -> Result<()> {
     store.set_grants(account.id, grants)?;
     for g in grants.iter().filter(|g| !account.grants.contains(g)) {
         audit(store, AuditKind::RoleGranted, by, address, format!("{}: {}", account.name, describe_grant(g)))?;
@@ -337,7 +358,12 @@ pub fn set_grants<S: Accounts + ?Sized>(store: &mut S, account: &Account, grants
 }
 
 /// A new API token for an account; returns its id and secret (shown once).
-pub fn create_token<S: Accounts + ?Sized>(store: &mut S, account: &Account, name: &str, address: &str) -> Result<(i64, String)> {
+pub fn create_token<S: Accounts + ?Sized>(
+    store: &mut S,
+    account: &Account,
+    name: &str,
+    address: &str,
+) -> Result<(i64, String)> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 100 {
         return Err(AccountError::Invalid("a token needs a name of 1–100 characters".into()));
@@ -357,7 +383,10 @@ pub fn revoke_token<S: Accounts + ?Sized>(store: &mut S, account: &Account, id: 
 }
 
 /// Parse `ROLE` or `ROLE@PLACE` (the place by id or any spelling the gazetteer knows).
-pub fn parse_grant(s: &str, place: impl Fn(&str) -> std::result::Result<hoptac_core::PlaceId, String>) -> Result<Grant> {
+pub fn parse_grant(
+    s: &str,
+    place: impl Fn(&str) -> std::result::Result<hoptac_core::PlaceId, String>,
+) -> Result<Grant> {
     let (role, at) = match s.split_once('@') {
         Some((r, p)) => (r, Some(p)),
         None => (s, None),
@@ -408,7 +437,8 @@ mod tests {
 
     #[test]
     fn grants_parse_with_places() {
-        let place = |p: &str| if p == "Attapeu" { Ok(hoptac_core::PlaceId::new("LA-AT")) } else { Err(format!("{p}?")) };
+        let place =
+            |p: &str| if p == "Attapeu" { Ok(hoptac_core::PlaceId::new("LA-AT")) } else { Err(format!("{p}?")) };
         assert_eq!(parse_grant("admin", place).unwrap(), Grant { role: Role::Admin, place: None });
         let g = parse_grant("reviewer@Attapeu", place).unwrap();
         assert_eq!((g.role, g.place.unwrap().as_str()), (Role::Reviewer, "LA-AT"));
@@ -431,8 +461,14 @@ mod tests {
     fn sign_in_gives_one_answer_for_wrong_names_and_passwords_and_throttles() {
         let (_d, mut s, a) = store_with("somsak", "ລະຫັດຜ່ານຍາວພໍແລ້ວ");
         let t = now();
-        assert_eq!(sign_in(&mut s, "somsak", "wrong password!", "10.0.0.1", t).unwrap().err(), Some(SignInRefused::Wrong));
-        assert_eq!(sign_in(&mut s, "nobody", "wrong password!", "10.0.0.1", t).unwrap().err(), Some(SignInRefused::Wrong));
+        assert_eq!(
+            sign_in(&mut s, "somsak", "wrong password!", "10.0.0.1", t).unwrap().err(),
+            Some(SignInRefused::Wrong)
+        );
+        assert_eq!(
+            sign_in(&mut s, "nobody", "wrong password!", "10.0.0.1", t).unwrap().err(),
+            Some(SignInRefused::Wrong)
+        );
         let ok = sign_in(&mut s, " somsak ", "ລະຫັດຜ່ານຍາວພໍແລ້ວ", "10.0.0.1", t).unwrap().unwrap();
         assert_eq!(ok.account.id, a.id);
         let (acc, session) = session_account(&s, &ok.secret, t).unwrap().unwrap();
@@ -472,7 +508,10 @@ mod tests {
         set_disabled(&mut s, &a, true, "cli:test", "").unwrap();
         assert!(session_account(&s, &signed.secret, t).unwrap().is_none());
         assert!(token_account(&s, &token2).unwrap().is_none());
-        assert_eq!(sign_in(&mut s, "minh", "mật khẩu đủ dài rồi", "a", t).unwrap().err(), Some(SignInRefused::Disabled));
+        assert_eq!(
+            sign_in(&mut s, "minh", "mật khẩu đủ dài rồi", "a", t).unwrap().err(),
+            Some(SignInRefused::Disabled)
+        );
         // A reset code works once.
         set_disabled(&mut s, &a, false, "cli:test", "").unwrap();
         let code = issue_reset(&mut s, &a, "cli:test", "").unwrap();
@@ -486,7 +525,16 @@ mod tests {
             .into_iter()
             .map(|e| e.kind)
             .collect();
-        for k in [AuditKind::AccountCreated, AuditKind::RoleGranted, AuditKind::TokenCreated, AuditKind::TokenRevoked, AuditKind::AccountDisabled, AuditKind::PasswordReset, AuditKind::SignIn, AuditKind::SignInFailed] {
+        for k in [
+            AuditKind::AccountCreated,
+            AuditKind::RoleGranted,
+            AuditKind::TokenCreated,
+            AuditKind::TokenRevoked,
+            AuditKind::AccountDisabled,
+            AuditKind::PasswordReset,
+            AuditKind::SignIn,
+            AuditKind::SignInFailed,
+        ] {
             assert!(kinds.contains(&k), "{k:?} audited");
         }
     }

@@ -64,7 +64,11 @@ fn audit_row(r: &Row) -> rusqlite::Result<AuditEntry> {
         account: r.get(2)?,
         address: r.get(3)?,
         kind: AuditKind::parse(&kind).ok_or_else(|| {
-            rusqlite::Error::FromSqlConversionFailure(4, rusqlite::types::Type::Text, format!("audit kind {kind}").into())
+            rusqlite::Error::FromSqlConversionFailure(
+                4,
+                rusqlite::types::Type::Text,
+                format!("audit kind {kind}").into(),
+            )
         })?,
         detail: r.get(5)?,
     })
@@ -82,11 +86,8 @@ impl SqliteStore {
 
 impl Accounts for SqliteStore {
     fn account(&self, id: AccountId) -> Result<Option<Account>> {
-        let a = self
-            .conn
-            .query_row(&format!("{ACCOUNT_SELECT} WHERE id = ?1"), [id], account_row)
-            .optional()
-            .map_err(e)?;
+        let a =
+            self.conn.query_row(&format!("{ACCOUNT_SELECT} WHERE id = ?1"), [id], account_row).optional().map_err(e)?;
         with_grants(&self.conn, a)
     }
 
@@ -246,8 +247,11 @@ impl Accounts for SqliteStore {
 
     fn end_expired_sessions(&mut self, idle_before: Time, created_before: Time) -> Result<usize> {
         self.write_tx(|tx| {
-            tx.execute("DELETE FROM sessions WHERE seen_at < ?1 OR created_at < ?2", params![idle_before, created_before])
-                .map_err(e)
+            tx.execute(
+                "DELETE FROM sessions WHERE seen_at < ?1 OR created_at < ?2",
+                params![idle_before, created_before],
+            )
+            .map_err(e)
         })
     }
 
@@ -319,15 +323,13 @@ impl Accounts for SqliteStore {
         since: Time,
         after_kind: Option<AuditKind>,
     ) -> Result<usize> {
-        let since = match (after_kind, account) {
-            (Some(k), Some(a)) => self.last_audit(k, a)?.map_or(since, |t| (t + 1).max(since)),
-            _ => since,
-        };
+        // "After the last success" by the log's order, not its clock: both may fall in one second.
         self.conn
             .query_row(
                 "SELECT count(*) FROM audit WHERE kind = ?1 AND (?2 IS NULL OR account = ?2)
-                 AND (?3 IS NULL OR address = ?3) AND at >= ?4",
-                params![kind.as_str(), account, address, since],
+                 AND (?3 IS NULL OR address = ?3) AND at >= ?4
+                 AND id > coalesce((SELECT max(id) FROM audit WHERE ?5 IS NOT NULL AND kind = ?5 AND account = ?2), 0)",
+                params![kind.as_str(), account, address, since, after_kind.map(|k| k.as_str())],
                 |r| r.get::<_, i64>(0),
             )
             .map(|n| n as usize)
@@ -388,7 +390,8 @@ mod tests {
     fn a_new_password_or_a_disabled_account_ends_sessions() {
         let (_d, mut s) = store();
         let id = s.create_account("minh", "vi", &[], 0).unwrap();
-        let session = |h: &str| Session { hash: h.into(), account: id, created_at: 10, seen_at: 10, address: "a".into() };
+        let session =
+            |h: &str| Session { hash: h.into(), account: id, created_at: 10, seen_at: 10, address: "a".into() };
         for h in ["one", "two", "three"] {
             s.create_session(&session(h)).unwrap();
         }
@@ -441,10 +444,11 @@ mod tests {
             kind,
             detail: String::new(),
         };
-        for at in [10, 20, 30] {
+        for at in [10, 20] {
             s.audit(&entry(at, AuditKind::SignInFailed, "minh", "1.2.3.4")).unwrap();
         }
-        s.audit(&entry(25, AuditKind::SignIn, "minh", "1.2.3.4")).unwrap();
+        s.audit(&entry(30, AuditKind::SignIn, "minh", "1.2.3.4")).unwrap();
+        s.audit(&entry(30, AuditKind::SignInFailed, "minh", "1.2.3.4")).unwrap();
         s.audit(&entry(40, AuditKind::SignInFailed, "lan", "1.2.3.4")).unwrap();
         let fails = |acc, addr, since, after| s.count_audit(AuditKind::SignInFailed, acc, addr, since, after).unwrap();
         assert_eq!(fails(Some("minh"), None, 0, None), 3);

@@ -192,8 +192,8 @@ pub trait Accounts {
 
     fn audit(&mut self, e: &AuditEntry) -> Result<()>;
     fn audit_log(&self, q: &AuditQuery) -> Result<Vec<AuditEntry>>;
-    /// Entries of `kind` since `since` for this account name (or address), counted from the second
-    /// after its last `after_kind` entry when given.
+    /// Entries of `kind` since `since` for this account name (or address), counted from after
+    /// its last `after_kind` entry (in the log's order) when given.
     fn count_audit(
         &self,
         kind: AuditKind,

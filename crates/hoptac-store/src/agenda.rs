@@ -239,10 +239,10 @@ mod tests {
             fn review_states(&self, _: FactType, _: &[FactId]) -> Result<Vec<(FactId, ReviewState)>> {
                 Ok(vec![])
             }
-            fn review_queue(&self, _: usize) -> Result<Vec<(FactType, FactId)>> {
+            fn review_queue(&self, _: usize, _: Option<&[PartnershipId]>) -> Result<Vec<(FactType, FactId)>> {
                 Ok(vec![])
             }
-            fn pending_reviews(&self) -> Result<usize> {
+            fn pending_reviews(&self, _: Option<&[PartnershipId]>) -> Result<usize> {
                 Ok(0)
             }
             fn review_log(&self, _: FactType, _: FactId) -> Result<Vec<ReviewEntry>> {

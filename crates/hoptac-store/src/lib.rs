@@ -20,8 +20,8 @@ pub mod repo;
 pub mod review;
 pub mod titles;
 
-pub use model::*;
 pub use accounts::Accounts;
+pub use model::*;
 pub use repo::{Reader, Store, WriteTx};
 
 /// Errors of the store, whatever the backend.

@@ -244,7 +244,10 @@ pub enum Wanted {
 }
 
 /// The parties of a partnership (none for a fact tied to no partnership).
-fn parties_of(reader: &dyn hoptac_store::Reader, partnership: Option<hoptac_store::PartnershipId>) -> Result<Vec<PlaceId>, WebError> {
+fn parties_of(
+    reader: &dyn hoptac_store::Reader,
+    partnership: Option<hoptac_store::PartnershipId>,
+) -> Result<Vec<PlaceId>, WebError> {
     let Some(p) = partnership else { return Ok(Vec::new()) };
     Ok(reader.partnerships()?.into_iter().find(|x| x.id == p).map(|x| x.parties).unwrap_or_default())
 }
@@ -260,7 +263,13 @@ fn audit_write(store: &mut SqliteStore, actor: &Actor, what: String) {
 /// Refused: say so in the audit log (the transaction is dropped, nothing written).
 fn refused(store: &mut SqliteStore, actor: &Actor, what: String, e: WebError) -> WebError {
     if actor.principal.account.is_some() {
-        let _ = hoptac_app::accounts::audit(store, AuditKind::Refused, actor.name(), &actor.address, format!("{what}: {}", e.message));
+        let _ = hoptac_app::accounts::audit(
+            store,
+            AuditKind::Refused,
+            actor.name(),
+            &actor.address,
+            format!("{what}: {}", e.message),
+        );
     }
     e
 }
@@ -282,11 +291,15 @@ pub fn decide(
         Wanted::Correct(f) => field(f, "note").map(str::to_string),
         _ => None,
     };
-    let what = format!("{} {} {id}", match &wanted {
-        Wanted::Accept => "accept",
-        Wanted::Reject => "reject",
-        Wanted::Correct(_) => "correct",
-    }, fact_type.as_str());
+    let what = format!(
+        "{} {} {id}",
+        match &wanted {
+            Wanted::Accept => "accept",
+            Wanted::Reject => "reject",
+            Wanted::Correct(_) => "correct",
+        },
+        fact_type.as_str()
+    );
     let mut tx = store.begin()?;
     let current = review::load(tx.as_ref(), fact_type, id)?
         .ok_or_else(|| WebError::not_found(format!("no {} with id {id}", fact_type.as_str())))?;

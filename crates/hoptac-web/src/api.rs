@@ -16,8 +16,8 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::actions::{self, Fields, Wanted};
-use crate::error::WebError;
 use crate::auth::{Actor, Viewer};
+use crate::error::WebError;
 use crate::guard::CsrfToken;
 use crate::i18n::Lang;
 use crate::queries::{self, SearchParams};
@@ -350,7 +350,8 @@ pub async fn review_decide(
             return Err(WebError::bad_request(format!("decision must be accept, reject or correct, not {other:?}")))
         }
     };
-    let state = st.write(move |st, store| actions::decide(st, store, ft, id, wanted, &actor)).await?.map_err(invalid)?;
+    let state =
+        st.write(move |st, store| actions::decide(st, store, ft, id, wanted, &actor)).await?.map_err(invalid)?;
     let v = st.read(move |_, r| queries::fact(r, ft, id)).await?;
     let mut out = serde_json::to_value(&v).map_err(WebError::internal)?;
     out["review"] = json!(state);
@@ -405,8 +406,11 @@ pub async fn upload(
 /// The person behind the request: name, roles, how they signed in.
 pub async fn me(Extension(viewer): Extension<Viewer>) -> ApiResult {
     let Some(p) = viewer.0 else { return Err(crate::guard::sign_in_required()) };
-    let grants: Vec<Value> =
-        p.grants.iter().map(|g| json!({ "role": g.role.as_str(), "place": g.place.as_ref().map(|x| x.to_string()) })).collect();
+    let grants: Vec<Value> = p
+        .grants
+        .iter()
+        .map(|g| json!({ "role": g.role.as_str(), "place": g.place.as_ref().map(|x| x.to_string()) }))
+        .collect();
     let via = match p.via {
         crate::auth::Via::Local => "local",
         crate::auth::Via::Session(_) => "session",

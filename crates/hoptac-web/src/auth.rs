@@ -127,7 +127,9 @@ pub fn session_cookie(secret: Option<&str>, tls: bool) -> Option<HeaderValue> {
 pub enum Identified {
     /// Nobody signed in (no credentials, or a session that has ended: `stale` says to clear
     /// the cookie).
-    Anonymous { stale: bool },
+    Anonymous {
+        stale: bool,
+    },
     Person(Arc<Principal>),
 }
 

@@ -168,11 +168,7 @@ pub fn run(store: &Path, args: Args) -> Result<ExitCode> {
             .await
             .with_context(|| format!("cannot listen on {}", args.addr))?;
         let addr = listener.local_addr().context("no local address")?;
-        println!(
-            "hoptac: serving http://{addr}/ (store {}, {})",
-            store.display(),
-            how
-        );
+        println!("hoptac: serving http://{addr}/ (store {}, {})", store.display(), how);
         tracing::info!(%addr, store = %store.display(), writes, "listening");
         hoptac_web::serve(Arc::new(state), listener, shutdown_signal()).await.context("server failed")
     })?;

@@ -74,13 +74,14 @@ fn pages_and_read_api() {
     let places = s.get("/api/v1/places").json();
     assert!(places.as_array().unwrap().iter().any(|p| p["id"] == "LA-AT" && p["name_lo"] == "ອັດຕະປື"));
 
-    // Read-only: every write is refused, nothing changes.
+    // A shared server with nobody signed in: every write is refused, nothing changes.
     let before = s.documents();
     let r = s.post("/api/v1/documents?name=a.txt", "Hội nghị hợp tác lần thứ V giữa Kon Tum và Sê Kông.".as_bytes());
-    assert_eq!((r.status, r.error_code().as_str()), (403, "writes_disabled"));
+    assert_eq!((r.status, r.error_code().as_str()), (401, "unauthorized"));
     let r = s.post_json("/api/v1/facts/event/1/review", &json!({"decision": "accept"}));
-    assert_eq!(r.status, 403);
+    assert_eq!(r.status, 401);
     assert_eq!(s.documents(), before);
+    assert!(home.body.contains("href=\"/signin\""), "the way in is shown");
 }
 
 #[test]

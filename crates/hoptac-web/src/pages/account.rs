@@ -26,7 +26,13 @@ fn local_next(next: Option<&String>) -> String {
     back_to(&f, "/".into())
 }
 
-fn signin_page(st: &Shared, ctx: &Ctx, next: String, name: String, message: Option<String>) -> Result<Html<String>, PageError> {
+fn signin_page(
+    st: &Shared,
+    ctx: &Ctx,
+    next: String,
+    name: String,
+    message: Option<String>,
+) -> Result<Html<String>, PageError> {
     let t = st.catalogs.get(ctx.lang);
     render(&SigninPage { c: chrome(st, ctx, t.get("signin-title")), next, name, message }).page(st, ctx)
 }
@@ -62,11 +68,12 @@ pub async fn signin_submit(
     let n = name.clone();
     let outcome = st
         .write(move |_, w| {
-            // A new session at every sign-in: whatever id the browser held before is ended.
-            if let Some(h) = old {
+            let outcome = accounts::sign_in(w, &n, &password, &address, accounts::now()).map_err(account_error)?;
+            // A new session at every sign-in: whatever session the browser held before ends.
+            if let (Ok(_), Some(h)) = (&outcome, old) {
                 w.end_session(&h)?;
             }
-            accounts::sign_in(w, &n, &password, &address, accounts::now()).map_err(account_error)
+            Ok(outcome)
         })
         .await
         .page(&st, &ctx)?;
@@ -111,7 +118,11 @@ pub async fn signin_submit(
     }
 }
 
-pub async fn signout(State(st): State<Shared>, ctx: Ctx, headers: axum::http::HeaderMap) -> Result<Response, PageError> {
+pub async fn signout(
+    State(st): State<Shared>,
+    ctx: Ctx,
+    headers: axum::http::HeaderMap,
+) -> Result<Response, PageError> {
     let person = ctx.person().page(&st, &ctx)?.clone();
     if let Via::Session(hash) = &person.via {
         let (hash, name) = (hash.clone(), person.name.clone());
@@ -146,7 +157,12 @@ pub async fn reset_form(State(st): State<Shared>, ctx: Ctx, Path(code): Path<Str
     let Some(account) = account else {
         return Err(WebError::new(StatusCode::GONE, "gone", t.get("reset-expired"))).page(&st, &ctx);
     };
-    let page = ResetPage { c: chrome(&st, &ctx, t.get("reset-title")), name: account.name, action: format!("/reset/{code}"), message: None };
+    let page = ResetPage {
+        c: chrome(&st, &ctx, t.get("reset-title")),
+        name: account.name,
+        action: format!("/reset/{code}"),
+        message: None,
+    };
     Ok(render(&page).page(&st, &ctx)?.into_response())
 }
 
@@ -286,7 +302,10 @@ fn token_rows(tokens: &[ApiToken], t: &Catalog) -> Vec<TokenRow> {
 }
 
 /// Everything the account page shows, read in one go.
-async fn account_data(st: &Shared, ctx: &Ctx) -> Result<(Account, Vec<ApiToken>, Vec<hoptac_store::ReviewEntry>), PageError> {
+async fn account_data(
+    st: &Shared,
+    ctx: &Ctx,
+) -> Result<(Account, Vec<ApiToken>, Vec<hoptac_store::ReviewEntry>), PageError> {
     let person = ctx.person().page(st, ctx)?.clone();
     let Some(id) = person.account else {
         // The local user has no account: their decisions only.
@@ -313,7 +332,12 @@ async fn account_data(st: &Shared, ctx: &Ctx) -> Result<(Account, Vec<ApiToken>,
     .page(st, ctx)
 }
 
-async fn account_view(st: &Shared, ctx: &Ctx, new_token: Option<String>, problems: Vec<String>) -> Result<Html<String>, PageError> {
+async fn account_view(
+    st: &Shared,
+    ctx: &Ctx,
+    new_token: Option<String>,
+    problems: Vec<String>,
+) -> Result<Html<String>, PageError> {
     let (account, tokens, decisions) = account_data(st, ctx).await?;
     let l = labels(st, ctx.lang);
     let page = AccountPage {
@@ -353,7 +377,9 @@ pub async fn account_password(
     let t = st.catalogs.get(ctx.lang);
     let new = match same_password(t, &f) {
         Ok(n) => n,
-        Err(m) => return Ok((StatusCode::UNPROCESSABLE_ENTITY, account_view(&st, &ctx, None, vec![m]).await?).into_response()),
+        Err(m) => {
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, account_view(&st, &ctx, None, vec![m]).await?).into_response())
+        }
     };
     let old = f.get("old").cloned().unwrap_or_default();
     let keep = match &actor.principal.via {
@@ -388,7 +414,11 @@ pub async fn account_password(
 
 pub async fn account_lang(State(st): State<Shared>, ctx: Ctx, Form(f): Form<Fields>) -> Result<Response, PageError> {
     let account = own_account(&st, &ctx).await?;
-    let lang = f.get("lang").and_then(|l| Lang::parse(l)).ok_or_else(|| WebError::bad_request("unknown language")).page(&st, &ctx)?;
+    let lang = f
+        .get("lang")
+        .and_then(|l| Lang::parse(l))
+        .ok_or_else(|| WebError::bad_request("unknown language"))
+        .page(&st, &ctx)?;
     st.write(move |_, w| Ok(w.set_lang(account.id, lang.code())?)).await.page(&st, &ctx)?;
     Ok(Redirect::to(&format!("/account?done=saved&lang={}", lang.code())).into_response())
 }
@@ -421,7 +451,10 @@ pub async fn token_revoke(
 ) -> Result<Response, PageError> {
     let account = own_account(&st, &ctx).await?;
     let address = actor.address.clone();
-    let done = st.write(move |_, w| accounts::revoke_token(w, &account, id, &address).map_err(account_error)).await.page(&st, &ctx)?;
+    let done = st
+        .write(move |_, w| accounts::revoke_token(w, &account, id, &address).map_err(account_error))
+        .await
+        .page(&st, &ctx)?;
     if !done {
         return Err(WebError::not_found(format!("no live token {id} of yours"))).page(&st, &ctx);
     }

@@ -100,7 +100,9 @@ pub async fn admin_page(State(st): State<Shared>, ctx: Ctx) -> Result<Html<Strin
 fn form_place(st: &Shared, f: &Fields) -> Result<Option<hoptac_core::PlaceId>, WebError> {
     match f.get("place").map(|s| s.trim()).filter(|s| !s.is_empty()) {
         None => Ok(None),
-        Some(p) => hoptac_app::places::resolve(st.gazetteer, p).map(Some).map_err(|e| WebError::bad_request(e.to_string())),
+        Some(p) => {
+            hoptac_app::places::resolve(st.gazetteer, p).map(Some).map_err(|e| WebError::bad_request(e.to_string()))
+        }
     }
 }
 
@@ -118,7 +120,11 @@ pub async fn admin_add_user(
 ) -> Result<Response, PageError> {
     let grant = match form_grant(&st, &f) {
         Ok(g) => g,
-        Err(e) => return Ok((StatusCode::UNPROCESSABLE_ENTITY, admin_view(&st, &ctx, None, vec![e.message]).await?).into_response()),
+        Err(e) => {
+            return Ok(
+                (StatusCode::UNPROCESSABLE_ENTITY, admin_view(&st, &ctx, None, vec![e.message]).await?).into_response()
+            )
+        }
     };
     let name = f.get("name").map(|s| s.trim().to_string()).unwrap_or_default();
     let lang = f.get("lang").cloned().unwrap_or_else(|| "vi".into());
@@ -132,7 +138,9 @@ pub async fn admin_add_user(
         })
         .await;
     match made {
-        Ok(code) => Ok(admin_view(&st, &ctx, Some((name, reset_link(&headers, &code))), Vec::new()).await?.into_response()),
+        Ok(code) => {
+            Ok(admin_view(&st, &ctx, Some((name, reset_link(&headers, &code))), Vec::new()).await?.into_response())
+        }
         Err(e) if e.code == "bad_request" => {
             Ok((StatusCode::UNPROCESSABLE_ENTITY, admin_view(&st, &ctx, None, vec![e.message]).await?).into_response())
         }
@@ -224,7 +232,11 @@ async fn user_view(
     render(&page).page(st, ctx)
 }
 
-pub async fn admin_user_page(State(st): State<Shared>, ctx: Ctx, Path(name): Path<String>) -> Result<Html<String>, PageError> {
+pub async fn admin_user_page(
+    State(st): State<Shared>,
+    ctx: Ctx,
+    Path(name): Path<String>,
+) -> Result<Html<String>, PageError> {
     user_view(&st, &ctx, name, None, Vec::new()).await
 }
 
@@ -254,7 +266,11 @@ async fn change_account(
     let r = st
         .write(move |_, w| {
             let all = w.accounts()?;
-            let a = all.iter().find(|a| a.name == n).cloned().ok_or_else(|| WebError::not_found(format!("no account named {n:?}")))?;
+            let a = all
+                .iter()
+                .find(|a| a.name == n)
+                .cloned()
+                .ok_or_else(|| WebError::not_found(format!("no account named {n:?}")))?;
             change(w, &a, &all, &by, &address)
         })
         .await;
@@ -265,7 +281,8 @@ async fn change_account(
             Ok(Redirect::to(&format!("/admin/users/{}?{}", urlencode_path(&name), q.finish())).into_response())
         }
         Err(e) if e.code == "bad_request" => {
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, user_view(&st, &ctx, name, None, vec![e.message]).await?).into_response())
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, user_view(&st, &ctx, name, None, vec![e.message]).await?)
+                .into_response())
         }
         Err(e) => Err(e).page(&st, &ctx),
     }
@@ -390,7 +407,10 @@ pub async fn audit_page(State(st): State<Shared>, ctx: Ctx) -> Result<Html<Strin
         rows: audit_rows(t, &entries),
         account: account.unwrap_or_default(),
         kind: kind.map(|k| k.as_str()).unwrap_or_default().to_string(),
-        kinds: AuditKind::ALL.into_iter().map(|k| (k.as_str(), t.get(&format!("audit-{}", k.as_str().replace('_', "-"))))).collect(),
+        kinds: AuditKind::ALL
+            .into_iter()
+            .map(|k| (k.as_str(), t.get(&format!("audit-{}", k.as_str().replace('_', "-")))))
+            .collect(),
         older,
     };
     render(&page).page(&st, &ctx)
@@ -414,7 +434,11 @@ mod tests {
 
     #[test]
     fn the_last_enabled_admin_stays() {
-        let all = vec![account("an", Role::Admin, false), account("binh", Role::Reviewer, false), account("cu", Role::Admin, true)];
+        let all = vec![
+            account("an", Role::Admin, false),
+            account("binh", Role::Reviewer, false),
+            account("cu", Role::Admin, true),
+        ];
         assert!(last_admin(&all, "an", None), "disabling the only enabled admin");
         assert!(last_admin(&all, "an", Some(&[])), "taking their admin role");
         assert!(!last_admin(&all, "binh", None));

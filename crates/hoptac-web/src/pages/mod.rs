@@ -41,16 +41,16 @@ use hoptac_store::dossier::{CommitmentStatus, Dossier};
 use hoptac_store::{FactType, StoredAgreement, StoredEvent, StoredFigure};
 
 use crate::actions::{self, Fields, Wanted};
-use crate::error::WebError;
 use crate::auth::{Actor, Principal, Via, Viewer};
+use crate::error::WebError;
 use crate::guard::CsrfToken;
 use crate::i18n::{Catalog, Lang};
 use crate::queries::{self, SearchParams};
 use crate::request::{request_lang_for, wants_fresh};
-use std::sync::Arc;
 use crate::state::Shared;
 use crate::svg::{bar_chart, MapLink};
 use crate::view::{self, fact_href, CommitmentRow, FactRow, Labels, PersonRow, SourceLink};
+use std::sync::Arc;
 
 /// The cache key of a page: path, query (sorted, without `lang`), language.
 pub fn page_key(path: &str, query: &[(String, String)], flash: bool, lang: Lang) -> String {
@@ -196,7 +196,8 @@ fn chrome<'a>(st: &'a Shared, ctx: &Ctx, title: String) -> Chrome<'a> {
         csrf: ctx.csrf.clone(),
         can_write: may(hoptac_store::access::Action::Edit),
         may_review: may(hoptac_store::access::Action::Decide),
-        is_admin: st.has_accounts() && person.is_some_and(|p| p.may_somewhere(hoptac_store::access::Action::Administer)),
+        is_admin: st.has_accounts()
+            && person.is_some_and(|p| p.may_somewhere(hoptac_store::access::Action::Administer)),
         user: person.filter(|p| p.via != Via::Local).map(|p| p.name.clone()),
         signin: st.has_accounts() && person.is_none(),
         flash,
