@@ -99,8 +99,7 @@ pub fn client_address(st: &AppState, headers: &HeaderMap, peer: Option<&Peer>) -
             .filter_map(|v| v.to_str().ok())
             .flat_map(|v| v.split(','))
             .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .last()
+            .rfind(|s| !s.is_empty())
         {
             return last.chars().take(64).collect();
         }
@@ -160,7 +159,7 @@ pub async fn identify(st: &Shared, headers: &HeaderMap) -> Result<Identified, We
     }
     if let Some(token) = bearer(headers) {
         let token = token.to_string();
-        let found = st.read(move |_, r| Ok(accounts::token_account(r, &token).map_err(account_error)?)).await?;
+        let found = st.read(move |_, r| accounts::token_account(r, &token).map_err(account_error)).await?;
         let Some((account, t)) = found else {
             return Err(WebError::new(
                 axum::http::StatusCode::UNAUTHORIZED,
@@ -187,7 +186,7 @@ pub async fn identify(st: &Shared, headers: &HeaderMap) -> Result<Identified, We
         return Ok(Identified::Anonymous { stale: false });
     };
     let now = accounts::now();
-    let found = st.read(move |_, r| Ok(accounts::session_account(r, &secret, now).map_err(account_error)?)).await?;
+    let found = st.read(move |_, r| accounts::session_account(r, &secret, now).map_err(account_error)).await?;
     let Some((account, session)) = found else { return Ok(Identified::Anonymous { stale: true }) };
     if now - session.seen_at >= accounts::TOUCH_EVERY {
         // Written in the background: a request never waits on the writer to be let in.

@@ -207,7 +207,7 @@ pub fn authorize(st: &AppState, actor: &Actor, action: Action, parties: &[PlaceI
 }
 
 /// Check a route's needs against the person asking.
-fn check(st: &AppState, needs: Needs, viewer: &Viewer, safe: bool) -> Result<(), WebError> {
+fn check(st: &AppState, needs: Needs, viewer: &Viewer) -> Result<(), WebError> {
     let person = viewer.0.as_deref();
     match needs {
         Needs::Anyone => Ok(()),
@@ -222,7 +222,7 @@ fn check(st: &AppState, needs: Needs, viewer: &Viewer, safe: bool) -> Result<(),
             Some(_) => Ok(()),
         },
         Needs::Role(action) => {
-            if !st.can_write() && !(safe && action == Action::Read) {
+            if !st.can_write() {
                 return Err(WebError::writes_disabled());
             }
             match person {
@@ -260,7 +260,7 @@ pub async fn permit(State(st): State<Shared>, matched: Option<MatchedPath>, req:
         tracing::error!(method = %req.method(), route = path, "a writing route without a permission entry: refused");
         return refuse(api, forbidden(format!("{} {path} has no permission entry", req.method())));
     };
-    match check(&st, needs, &viewer, safe) {
+    match check(&st, needs, &viewer) {
         Ok(()) => next.run(req).await,
         Err(e) if e.code == "unauthorized" && safe && !api => {
             let uri = req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");

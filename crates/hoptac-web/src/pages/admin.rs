@@ -175,7 +175,7 @@ struct UserPage<'a> {
     c: Chrome<'a>,
     name: String,
     roles: String,
-    grants: Vec<(String, String, String)>,
+    grants: Vec<(String, String)>,
     state: String,
     disabled: bool,
     role_options: Vec<(&'static str, String)>,
@@ -204,17 +204,8 @@ async fn user_view(
         .await
         .page(st, ctx)?;
     let l = labels(st, ctx.lang);
-    let grants = account
-        .grants
-        .iter()
-        .map(|g| {
-            (
-                accounts::describe_grant(g),
-                roles_text(&l, std::slice::from_ref(g)),
-                format!("{}", g.place.as_ref().map(|p| p.to_string()).unwrap_or_default()),
-            )
-        })
-        .collect();
+    let grants =
+        account.grants.iter().map(|g| (accounts::describe_grant(g), roles_text(&l, std::slice::from_ref(g)))).collect();
     let page = UserPage {
         c: chrome(st, ctx, account.name.clone()),
         roles: roles_text(&l, &account.grants),
