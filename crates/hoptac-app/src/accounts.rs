@@ -218,6 +218,8 @@ pub fn sign_in<S: Accounts + ?Sized>(
         address: address.to_string(),
     })?;
     audit_at(store, at, AuditKind::SignIn, name, address, "")?;
+    // Sessions that have ended are dropped now and then: at each sign-in.
+    store.end_expired_sessions(at - IDLE_TIMEOUT, at - ABSOLUTE_TIMEOUT)?;
     Ok(Ok(SignedIn { secret, account }))
 }
 

@@ -243,3 +243,5 @@ audit-write = change to the record
 audit-refused = refused
 error-unauthorized = Sign in first.
 error-forbidden = Not allowed: { $reason }
+error-forbidden-role = Not allowed: this needs the { $role } role.
+error-forbidden-place = Not allowed: this needs the { $role } role for one of this partnership's places ({ $places }).

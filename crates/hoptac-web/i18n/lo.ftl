@@ -243,3 +243,5 @@ audit-write = ປ່ຽນແປງບັນທຶກ
 audit-refused = ຖືກປະຕິເສດ
 error-unauthorized = ກະລຸນາເຂົ້າສູ່ລະບົບກ່ອນ.
 error-forbidden = ບໍ່ອະນຸຍາດ: { $reason }
+error-forbidden-role = ບໍ່ອະນຸຍາດ: ວຽກນີ້ຕ້ອງມີບົດບາດ { $role }.
+error-forbidden-place = ບໍ່ອະນຸຍາດ: ວຽກນີ້ຕ້ອງມີບົດບາດ { $role } ຢູ່ທ້ອງຖິ່ນໃດໜຶ່ງຂອງຄູ່ຮ່ວມມືນີ້ ({ $places }).

@@ -243,3 +243,5 @@ audit-write = thay đổi hồ sơ
 audit-refused = bị từ chối
 error-unauthorized = Vui lòng đăng nhập trước.
 error-forbidden = Không được phép: { $reason }
+error-forbidden-role = Không được phép: việc này cần vai trò { $role }.
+error-forbidden-place = Không được phép: việc này cần vai trò { $role } tại một trong các địa phương của cặp kết nghĩa ({ $places }).

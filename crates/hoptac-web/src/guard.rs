@@ -184,7 +184,9 @@ fn forbidden(why: String) -> WebError {
 }
 
 fn refusal_error(st: &AppState, refusal: Refusal, parties: &[PlaceId]) -> WebError {
-    match refusal {
+    // The role and the places go along as `problems` so that pages can word the refusal in
+    // the person's language.
+    let mut e = match refusal {
         Refusal::Role { needs } => forbidden(format!("this needs the {} role", needs.as_str())),
         Refusal::Place { needs } => {
             let names: Vec<String> = parties.iter().map(|p| st.place_name(p, Lang::En)).collect();
@@ -194,7 +196,13 @@ fn refusal_error(st: &AppState, refusal: Refusal, parties: &[PlaceId]) -> WebErr
                 names.join(", ")
             ))
         }
+    };
+    let (Refusal::Role { needs } | Refusal::Place { needs }) = refusal;
+    e.problems.push(needs.as_str().to_string());
+    if matches!(refusal, Refusal::Place { .. }) {
+        e.problems.extend(parties.iter().map(|p| p.to_string()));
     }
+    e
 }
 
 /// May this person do `action` on a partnership of these `parties` (empty: none yet)? The one

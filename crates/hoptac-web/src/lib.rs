@@ -128,14 +128,19 @@ pub fn router(st: state::Shared) -> Router {
         .with_state(st)
 }
 
-/// A request's path and query as the log shows it: secrets in the query replaced.
+/// A request's path and query as the log shows it: secrets replaced (the CSRF token a query
+/// may carry, the one-time code in a password link).
 fn logged_uri(uri: &axum::http::Uri) -> String {
-    let Some(query) = uri.query() else { return uri.path().to_string() };
+    let path = match uri.path().strip_prefix("/reset/") {
+        Some(_) => "/reset/…",
+        None => uri.path(),
+    };
+    let Some(query) = uri.query() else { return path.to_string() };
     let mut q = form_urlencoded::Serializer::new(String::new());
     for (k, v) in form_urlencoded::parse(query.as_bytes()) {
         q.append_pair(&k, if k == guard::CSRF_FIELD { "…" } else { &v });
     }
-    format!("{}?{}", uri.path(), q.finish())
+    format!("{path}?{}", q.finish())
 }
 
 async fn not_found_page(
@@ -346,4 +351,18 @@ pub async fn serve(
         tracing::warn!(deadline = ?limits.shutdown_timeout, "requests still in flight at the shutdown deadline: stopping anyway");
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::logged_uri;
+
+    #[test]
+    fn secrets_in_uris_are_not_logged() {
+        let uri = |s: &str| s.parse::<axum::http::Uri>().unwrap();
+        assert_eq!(logged_uri(&uri("/reset/0123abcd?lang=lo")), "/reset/…?lang=lo");
+        assert_eq!(logged_uri(&uri("/reset/0123abcd")), "/reset/…");
+        assert_eq!(logged_uri(&uri("/upload?_csrf=secret&x=1")), "/upload?_csrf=%E2%80%A6&x=1");
+        assert_eq!(logged_uri(&uri("/partnerships/4")), "/partnerships/4");
+    }
 }

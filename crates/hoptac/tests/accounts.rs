@@ -275,6 +275,27 @@ fn sign_in_sessions_cookies_throttling_tokens_and_disabled_accounts() {
     assert_eq!(a.status, 429, "{}", a.body);
     assert!(a.body.contains("15"), "says how long");
 
+    // A one-time link from the command line sets a new password (once); old sessions end.
+    let out = cli(&store, &["user", "reset-password", "lan", "--url", &s.base]);
+    let link = out.split_whitespace().find(|w| w.contains("/reset/")).expect("a link").to_string();
+    let path = link.trim_start_matches(&s.base).to_string();
+    let mut r = Browser::new(&s.base);
+    let page = r.get(&path);
+    assert!(page.status == 200 && page.body.contains("lan"), "{}", page.status);
+    let a = r.form(&path, &[("new", "short"), ("confirm", "short")], true);
+    assert_eq!(a.status, 422, "the rules still hold");
+    let a = r.form(&path, &[("new", "câu mật khẩu mới của Lan"), ("confirm", "câu mật khẩu mới của Lan")], true);
+    assert_eq!((a.status, a.location.as_str()), (303, "/signin?done=reset"));
+    assert_eq!(r.get(&path).status, 410, "used once");
+    assert_eq!(Browser::new(&s.base).sign_in("lan", "câu mật khẩu mới của Lan").status, 303);
+    assert!(
+        !std::fs::read_to_string(&s.log).unwrap().contains(path.trim_start_matches("/reset/")),
+        "the code is not logged"
+    );
+    // Roles from the command line.
+    assert!(cli(&store, &["user", "roles", "lan", "--grant", "reviewer@Sê Kông"]).contains("reviewer@LA-XE"));
+    assert!(cli(&store, &["user", "roles", "lan", "--revoke", "reviewer@LA-XE"]).trim().ends_with("editor@VN-28"));
+
     // The admin sees all of it in the audit log.
     let log: Vec<(String, String)> = db
         .prepare("SELECT kind, account FROM audit")
@@ -300,6 +321,71 @@ fn sign_in_sessions_cookies_throttling_tokens_and_disabled_accounts() {
     assert_eq!(passwords, 0, "no password in the audit log");
     let log = std::fs::read_to_string(&s.log).unwrap();
     assert!(!log.contains(PASSWORD) && !log.contains(&sid), "no password or session id in the server log");
+}
+
+#[test]
+fn a_private_server_needs_an_account_to_read_and_every_form_its_csrf_token() {
+    let (_d, store) = shared_store();
+    user_add(&store, "root", "admin", &[], "en");
+    user_add(&store, "reader", "reader", &["Attapeu"], "lo");
+    let s = serve_store(&store, false, &["--private"]);
+    let mut anon = Browser::new(&s.base);
+    let a = anon.get("/partnerships/4");
+    assert_eq!((a.status, a.location.as_str()), (303, "/signin?next=%2Fpartnerships%2F4"));
+    assert_eq!(anon.get("/api/v1/partnerships").status, 401);
+    assert_eq!(anon.get("/signin").status, 200, "the way in stays open");
+    assert_eq!(anon.get("/assets/style.css").status, 200);
+    let mut b = Browser::new(&s.base);
+    let a = b.sign_in("reader", PASSWORD);
+    assert_eq!(a.status, 303);
+    assert_eq!(b.get("/partnerships/4").status, 200, "a reader reads");
+    assert_eq!(b.get("/api/v1/partnerships").status, 200);
+
+    // Every form, signed in as an admin (who may do anything), is refused without its token.
+    let mut admin = Browser::new(&s.base);
+    assert_eq!(admin.sign_in("root", PASSWORD).status, 303);
+    for e in ENDPOINTS.iter().filter(|e| e.method == "POST") {
+        let path = e
+            .path
+            .replace("{kind}", "event")
+            .replace("{id}", "1")
+            .replace("{name}", "reader")
+            .replace("{code}", "x")
+            .replace("{token}", "x");
+        let r = admin
+            .agent
+            .post(format!("{}{path}", s.base))
+            .header("Cookie", &admin.cookie_header())
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .send("decision=accept&name=x");
+        let a = admin.take(r);
+        assert_eq!(a.status, 403, "POST {path} without a CSRF token");
+        assert!(
+            a.body.contains("CSRF") || a.body.contains("csrf") || a.body.contains("form has expired"),
+            "POST {path}: {}",
+            a.body
+        );
+    }
+    // The admin's pages: the accounts, one person, the audit log.
+    let page = admin.get("/admin");
+    assert!(page.body.contains("/admin/users/reader"));
+    let page = admin.get("/admin/audit?kind=sign_in");
+    assert!(page.body.contains("reader") && page.body.contains("root"));
+    let a =
+        admin.form("/admin/users", &[("name", "khamla"), ("role", "editor"), ("place", "ອັດຕະປື"), ("lang", "lo")], true);
+    assert_eq!(a.status, 200);
+    let link = a.body.split("id=\"reset-link\">").nth(1).unwrap().split('<').next().unwrap().to_string();
+    assert!(link.contains("/reset/"), "{link}");
+    let a = admin.form("/admin/users/root/disable", &[], true);
+    assert_eq!(a.status, 422, "the last admin stays");
+    let a = admin.form("/admin/users/reader/roles", &[("role", "reviewer"), ("place", "Attapeu")], true);
+    assert_eq!(a.status, 303);
+    let page = admin.get("/admin/users/reader");
+    assert!(page.body.contains("Attapeu") && page.body.contains("reviewer"), "the role shows");
+    let log = admin.get("/admin/audit");
+    for what in ["role granted", "account made", "signed in"] {
+        assert!(log.body.contains(what), "{what} in the audit log");
+    }
 }
 
 /// What the test expects of each route: who may, and whether the place matters.

@@ -48,11 +48,15 @@ fn inner_crates_stay_free_of_io_frameworks() {
 #[test]
 fn the_web_layer_under_the_pages_knows_nothing_of_them() {
     let src = root().join("crates/hoptac-web/src");
-    for file in ["guard.rs", "request.rs", "error.rs", "state.rs", "queries.rs", "actions.rs", "view.rs", "i18n.rs"] {
+    for file in
+        ["auth.rs", "guard.rs", "request.rs", "error.rs", "state.rs", "queries.rs", "actions.rs", "view.rs", "i18n.rs"]
+    {
         let text = std::fs::read_to_string(src.join(file)).unwrap();
         assert!(!text.contains("pages::"), "{file} reaches into the pages");
     }
-    for family in ["overview", "dossier", "records", "search", "review", "forms", "upload", "agenda"] {
+    for family in
+        ["overview", "dossier", "records", "search", "review", "forms", "upload", "agenda", "account", "admin"]
+    {
         assert!(src.join("pages").join(format!("{family}.rs")).is_file(), "no file for the {family} pages");
     }
 }

@@ -251,7 +251,20 @@ pub fn error_page(st: &Shared, lang: Lang, e: &WebError) -> Response {
         viewer: None,
     };
     let t = st.catalogs.get(lang);
-    let message = t.with(e.message_key(), &[("reason", e.message.clone())]);
+    let message = match (e.code, e.problems.split_first()) {
+        // A refusal by role (and place), in the person's words.
+        ("forbidden", Some((role, places))) => {
+            let role = t.get(&format!("role-{role}"));
+            if places.is_empty() {
+                t.with("error-forbidden-role", &[("role", role)])
+            } else {
+                let names: Vec<String> =
+                    places.iter().map(|p| st.place_name(&PlaceId::new(p.as_str()), lang)).collect();
+                t.with("error-forbidden-place", &[("role", role), ("places", names.join(", "))])
+            }
+        }
+        _ => t.with(e.message_key(), &[("reason", e.message.clone())]),
+    };
     let page = ErrorPage { c: chrome(st, &ctx, message.clone()), message, detail: e.message.clone() };
     let body = page.render().unwrap_or_else(|_| e.message.clone());
     (e.status, Html(body)).into_response()
