@@ -157,7 +157,19 @@ pub fn audit<S: Accounts + ?Sized>(
     address: &str,
     detail: impl Into<String>,
 ) -> Result<()> {
-    audit_at(store, now(), kind, who, address, detail)
+    audit_at(store, now(), kind, who, who, address, detail)
+}
+
+/// Write an audit entry about another account than the one acting.
+pub fn audit_about<S: Accounts + ?Sized>(
+    store: &mut S,
+    kind: AuditKind,
+    who: &str,
+    about: &str,
+    address: &str,
+    detail: impl Into<String>,
+) -> Result<()> {
+    audit_at(store, now(), kind, who, about, address, detail)
 }
 
 fn audit_at<S: Accounts + ?Sized>(
@@ -165,6 +177,7 @@ fn audit_at<S: Accounts + ?Sized>(
     at: Time,
     kind: AuditKind,
     who: &str,
+    about: &str,
     address: &str,
     detail: impl Into<String>,
 ) -> Result<()> {
@@ -172,6 +185,7 @@ fn audit_at<S: Accounts + ?Sized>(
         id: 0,
         at,
         account: who.chars().take(MAX_NAME_CHARS).collect(),
+        subject: about.chars().take(MAX_NAME_CHARS).collect(),
         address: address.to_string(),
         kind,
         detail: detail.into(),
@@ -195,18 +209,18 @@ pub fn sign_in<S: Accounts + ?Sized>(
         store.count_audit(AuditKind::SignInFailed, Some(name), None, since, Some(AuditKind::SignIn))?;
     let address_failures = store.count_audit(AuditKind::SignInFailed, None, Some(address), since, None)?;
     if account_failures >= MAX_ACCOUNT_FAILURES || address_failures >= MAX_ADDRESS_FAILURES {
-        audit_at(store, at, AuditKind::SignInThrottled, name, address, "")?;
+        audit_at(store, at, AuditKind::SignInThrottled, name, name, address, "")?;
         return Ok(Err(SignInRefused::Throttled { retry_after: THROTTLE_WINDOW }));
     }
     let account = if name.chars().count() <= MAX_NAME_CHARS { store.account_by_name(name)? } else { None };
     let hash = account.as_ref().and_then(|a| a.password.clone());
     let right = verify_password(hash.as_deref().unwrap_or(decoy_hash()), password) && hash.is_some();
     let Some(account) = account.filter(|_| right) else {
-        audit_at(store, at, AuditKind::SignInFailed, name, address, "")?;
+        audit_at(store, at, AuditKind::SignInFailed, name, name, address, "")?;
         return Ok(Err(SignInRefused::Wrong));
     };
     if account.disabled {
-        audit_at(store, at, AuditKind::SignInFailed, name, address, "account disabled")?;
+        audit_at(store, at, AuditKind::SignInFailed, name, name, address, "account disabled")?;
         return Ok(Err(SignInRefused::Disabled));
     }
     let (secret, hash) = new_secret()?;
@@ -217,7 +231,7 @@ pub fn sign_in<S: Accounts + ?Sized>(
         seen_at: at,
         address: address.to_string(),
     })?;
-    audit_at(store, at, AuditKind::SignIn, name, address, "")?;
+    audit_at(store, at, AuditKind::SignIn, name, name, address, "")?;
     // Sessions that have ended are dropped now and then: at each sign-in.
     store.end_expired_sessions(at - IDLE_TIMEOUT, at - ABSOLUTE_TIMEOUT)?;
     Ok(Ok(SignedIn { secret, account }))
@@ -273,14 +287,28 @@ pub fn set_password<S: Accounts + ?Sized>(
 ) -> Result<()> {
     check_password(&account.name, new)?;
     store.set_password(account.id, &hash_password(new)?, None)?;
-    audit(store, AuditKind::PasswordChanged, by, address, format!("password of {} set", account.name))
+    audit_about(
+        store,
+        AuditKind::PasswordChanged,
+        by,
+        &account.name,
+        address,
+        format!("password of {} set", account.name),
+    )
 }
 
 /// Open a one-time reset code for an account; returns the code.
 pub fn issue_reset<S: Accounts + ?Sized>(store: &mut S, account: &Account, by: &str, address: &str) -> Result<String> {
     let (code, hash) = new_secret()?;
     store.set_reset(account.id, &hash, now() + RESET_TTL)?;
-    audit(store, AuditKind::PasswordReset, by, address, format!("one-time code issued for {}", account.name))?;
+    audit_about(
+        store,
+        AuditKind::PasswordReset,
+        by,
+        &account.name,
+        address,
+        format!("one-time code issued for {}", account.name),
+    )?;
     Ok(code)
 }
 
@@ -310,9 +338,9 @@ pub fn create_account<S: Accounts + ?Sized>(
     check_name(name)?;
     check_lang(lang)?;
     let id = store.create_account(name, lang, grants, now())?;
-    audit(store, AuditKind::AccountCreated, by, address, format!("{name} ({})", describe_grants(grants)))?;
+    audit_about(store, AuditKind::AccountCreated, by, name, address, format!("{name} ({})", describe_grants(grants)))?;
     for g in grants {
-        audit(store, AuditKind::RoleGranted, by, address, format!("{name}: {}", describe_grant(g)))?;
+        audit_about(store, AuditKind::RoleGranted, by, name, address, format!("{name}: {}", describe_grant(g)))?;
     }
     Ok(id)
 }
@@ -338,7 +366,7 @@ pub fn set_disabled<S: Accounts + ?Sized>(
 ) -> Result<()> {
     store.set_disabled(account.id, disabled)?;
     let kind = if disabled { AuditKind::AccountDisabled } else { AuditKind::AccountEnabled };
-    audit(store, kind, by, address, account.name.clone())
+    audit_about(store, kind, by, &account.name, address, account.name.clone())
 }
 
 /// Give an account these grants instead of its present ones, auditing each change.
@@ -351,10 +379,24 @@ pub fn set_grants<S: Accounts + ?Sized>(
 ) -> Result<()> {
     store.set_grants(account.id, grants)?;
     for g in grants.iter().filter(|g| !account.grants.contains(g)) {
-        audit(store, AuditKind::RoleGranted, by, address, format!("{}: {}", account.name, describe_grant(g)))?;
+        audit_about(
+            store,
+            AuditKind::RoleGranted,
+            by,
+            &account.name,
+            address,
+            format!("{}: {}", account.name, describe_grant(g)),
+        )?;
     }
     for g in account.grants.iter().filter(|g| !grants.contains(g)) {
-        audit(store, AuditKind::RoleRevoked, by, address, format!("{}: {}", account.name, describe_grant(g)))?;
+        audit_about(
+            store,
+            AuditKind::RoleRevoked,
+            by,
+            &account.name,
+            address,
+            format!("{}: {}", account.name, describe_grant(g)),
+        )?;
     }
     Ok(())
 }

@@ -44,7 +44,8 @@ CREATE INDEX api_tokens_by_account ON api_tokens(account);
 CREATE TABLE audit (
     id      INTEGER PRIMARY KEY,
     at      INTEGER NOT NULL,
-    account TEXT NOT NULL DEFAULT '',        -- the name given (for a failed sign-in, as typed)
+    account TEXT NOT NULL DEFAULT '',        -- who acted (for a failed sign-in, the name typed)
+    subject TEXT NOT NULL DEFAULT '',        -- the account the entry is about (made, disabled …)
     address TEXT NOT NULL DEFAULT '',
     kind    TEXT NOT NULL,
     detail  TEXT NOT NULL DEFAULT ''
@@ -52,4 +53,5 @@ CREATE TABLE audit (
 CREATE INDEX audit_by_kind_account ON audit(kind, account, at);
 CREATE INDEX audit_by_kind_address ON audit(kind, address, at);
 CREATE INDEX audit_by_account ON audit(account, id);
+CREATE INDEX audit_by_subject ON audit(subject, id);
 CREATE INDEX reviews_by_reviewer ON reviews(reviewer, id);

@@ -62,6 +62,7 @@ fn audit_row(r: &Row) -> rusqlite::Result<AuditEntry> {
         id: r.get(0)?,
         at: r.get(1)?,
         account: r.get(2)?,
+        subject: r.get(6)?,
         address: r.get(3)?,
         kind: AuditKind::parse(&kind).ok_or_else(|| {
             rusqlite::Error::FromSqlConversionFailure(
@@ -296,8 +297,8 @@ impl Accounts for SqliteStore {
     fn audit(&mut self, a: &AuditEntry) -> Result<()> {
         self.write_tx(|tx| {
             tx.execute(
-                "INSERT INTO audit (at, account, address, kind, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![a.at, a.account, a.address, a.kind.as_str(), a.detail],
+                "INSERT INTO audit (at, account, subject, address, kind, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![a.at, a.account, a.subject, a.address, a.kind.as_str(), a.detail],
             )
             .map_err(e)?;
             Ok(())
@@ -307,8 +308,8 @@ impl Accounts for SqliteStore {
     fn audit_log(&self, q: &AuditQuery) -> Result<Vec<AuditEntry>> {
         query(
             &self.conn,
-            "SELECT id, at, account, address, kind, detail FROM audit
-             WHERE (?1 IS NULL OR account = ?1) AND (?2 IS NULL OR kind = ?2) AND (?3 IS NULL OR id < ?3)
+            "SELECT id, at, account, address, kind, detail, subject FROM audit
+             WHERE (?1 IS NULL OR account = ?1 OR subject = ?1) AND (?2 IS NULL OR kind = ?2) AND (?3 IS NULL OR id < ?3)
              ORDER BY id DESC LIMIT ?4",
             params![q.account, q.kind.map(|k| k.as_str()), q.before, q.limit as i64],
             audit_row,
@@ -440,6 +441,7 @@ mod tests {
             id: 0,
             at,
             account: account.into(),
+            subject: account.into(),
             address: address.into(),
             kind,
             detail: String::new(),

@@ -129,6 +129,9 @@ pub struct AuditEntry {
     pub at: Time,
     /// Who acted (for a failed sign-in, the name as typed; `cli:USER` for the command line).
     pub account: String,
+    /// The account the entry is about (the one made, disabled, given a role …); for what a
+    /// person does to their own account or the record, themselves.
+    pub subject: String,
     pub address: String,
     pub kind: AuditKind,
     pub detail: String,
@@ -137,6 +140,7 @@ pub struct AuditEntry {
 /// Which part of the audit log to read, newest first.
 #[derive(Debug, Clone, Default)]
 pub struct AuditQuery {
+    /// Entries by this account or about it.
     pub account: Option<String>,
     pub kind: Option<AuditKind>,
     /// Entries older than this id (paging).

@@ -382,6 +382,8 @@ fn a_private_server_needs_an_account_to_read_and_every_form_its_csrf_token() {
     assert_eq!(a.status, 303);
     let page = admin.get("/admin/users/reader");
     assert!(page.body.contains("Attapeu") && page.body.contains("reviewer"), "the role shows");
+    let theirs = page.body.split("<table class=\"audit\">").nth(1).unwrap_or("");
+    assert!(theirs.contains("role granted") && theirs.contains("signed in"), "what was done to them and by them");
     let log = admin.get("/admin/audit");
     for what in ["role granted", "account made", "signed in"] {
         assert!(log.body.contains(what), "{what} in the audit log");
