@@ -1,38 +1,16 @@
 // A Lao reviewer of Attapeu on a shared server, in a real headless Chromium: signs in, works in
 // Lao, confirms an Attapeu fact from their queue, cannot act on a Hà Tĩnh–Bolikhamxai fact,
 // signs out. Usage: node accounts.mjs BASE_URL SCREENSHOT_DIR NAME PASSWORD OTHER_FACT_PATH
-import { chromium } from "playwright-core";
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { launch } from "./common.mjs";
 
 const [base, outDir, name, password, otherFact] = process.argv.slice(2);
 if (!otherFact) {
   console.error("usage: node accounts.mjs BASE_URL SCREENSHOT_DIR NAME PASSWORD OTHER_FACT_PATH");
   process.exit(2);
 }
-mkdirSync(outDir, { recursive: true });
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
-// The browser asks for Vietnamese; the account's language (Lao) wins once signed in.
-const context = await browser.newContext({ locale: "vi-VN", viewport: { width: 1280, height: 900 } });
-const page = await context.newPage();
+const { browser, context, page, shot, expect, steps } = await launch(outDir);
 const problems = [];
 page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-
-let step = 0;
-async function shot(what) {
-  step += 1;
-  const file = join(outDir, `${String(step).padStart(2, "0")}-${what}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  console.log(`screenshot ${file}`);
-}
-function expect(cond, what) {
-  if (!cond) throw new Error(`expected: ${what} (at ${page.url()})`);
-}
 
 try {
   // 1. Sign in from the link in the header.
@@ -101,7 +79,7 @@ try {
   await shot("signed-out");
 
   if (problems.length) throw new Error(problems.join("\n"));
-  console.log(`ok: ${step} screenshots in ${outDir}`);
+  console.log(`ok: ${steps()} screenshots in ${outDir}`);
 } catch (e) {
   await shot("failure").catch(() => {});
   console.error(`FAILED: ${e.message}`);

@@ -1,38 +1,17 @@
 // End-to-end test of `hoptac serve` in a real headless Chromium (Debian's), driven by
 // playwright-core. Usage: node browser.mjs BASE_URL SCREENSHOT_DIR UPLOAD_FILE
 // Exits non-zero with a message at the first step that does not behave.
-import { chromium } from "playwright-core";
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { launch } from "./common.mjs";
 
 const [base, outDir, uploadFile] = process.argv.slice(2);
 if (!base || !outDir || !uploadFile) {
   console.error("usage: node browser.mjs BASE_URL SCREENSHOT_DIR UPLOAD_FILE");
   process.exit(2);
 }
-mkdirSync(outDir, { recursive: true });
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
-const context = await browser.newContext({ locale: "vi-VN", viewport: { width: 1280, height: 900 } });
-const page = await context.newPage();
+const { browser, page, shot, expect, steps } = await launch(outDir);
 const problems = [];
 page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
 page.on("console", (m) => { if (m.type() === "error") problems.push(`console error: ${m.text()}`); });
-
-let step = 0;
-async function shot(name) {
-  step += 1;
-  const file = join(outDir, `${String(step).padStart(2, "0")}-${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  console.log(`screenshot ${file}`);
-}
-function expect(cond, what) {
-  if (!cond) throw new Error(`expected: ${what} (at ${page.url()})`);
-}
 async function text(selector) {
   return (await page.locator(selector).first().textContent()) ?? "";
 }
@@ -122,7 +101,7 @@ try {
   problems.splice(known).filter((p) => !p.includes("422")).forEach((p) => problems.push(p));
 
   if (problems.length) throw new Error(problems.join("\n"));
-  console.log(`ok: ${step} screenshots in ${outDir}`);
+  console.log(`ok: ${steps()} screenshots in ${outDir}`);
 } catch (e) {
   await shot("failure").catch(() => {});
   console.error(`FAILED: ${e.message}`);

@@ -258,13 +258,14 @@ pub fn token_account<S: Accounts + ?Sized>(store: &S, secret: &str) -> Result<Op
     Ok((!account.disabled).then_some((account, token)))
 }
 
-/// A person changes their own password; their other sessions end.
+/// A person changes their own password; their other sessions end (`keep`: the hash of the
+/// session they are using, which stays).
 pub fn change_password<S: Accounts + ?Sized>(
     store: &mut S,
     account: &Account,
     old: &str,
     new: &str,
-    keep_session: Option<&str>,
+    keep: Option<&str>,
     address: &str,
 ) -> Result<()> {
     let right = account.password.as_deref().is_some_and(|h| verify_password(h, old));
@@ -272,7 +273,7 @@ pub fn change_password<S: Accounts + ?Sized>(
         return Err(AccountError::Invalid("the current password is wrong".into()));
     }
     check_password(&account.name, new)?;
-    store.set_password(account.id, &hash_password(new)?, keep_session.map(secret_hash).as_deref())?;
+    store.set_password(account.id, &hash_password(new)?, keep)?;
     audit(store, AuditKind::PasswordChanged, &account.name, address, "")
 }
 

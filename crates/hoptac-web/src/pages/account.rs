@@ -387,19 +387,9 @@ pub async fn account_password(
         _ => None,
     };
     let address = actor.address.clone();
-    // The session kept is found by its hash: `change_password` hashes what it is given, so it
-    // is handed the store's form directly.
     let r = st
         .write(move |_, w| {
-            let right = account.password.as_deref().is_some_and(|h| accounts::verify_password(h, &old));
-            if !right {
-                return Err(WebError::bad_request("the current password is wrong"));
-            }
-            accounts::check_password(&account.name, &new).map_err(account_error)?;
-            let hash = accounts::hash_password(&new).map_err(account_error)?;
-            w.set_password(account.id, &hash, keep.as_deref())?;
-            accounts::audit(w, hoptac_store::accounts::AuditKind::PasswordChanged, &account.name, &address, "")
-                .map_err(account_error)
+            accounts::change_password(w, &account, &old, &new, keep.as_deref(), &address).map_err(account_error)
         })
         .await;
     match r {
