@@ -5,6 +5,7 @@
 //! sessions, tokens, sign-in throttling, the audit ([`accounts`]).
 
 pub mod accounts;
+pub mod backend;
 pub mod index;
 pub mod input;
 pub mod places;

@@ -775,6 +775,18 @@ impl WriteTx for SqliteTx<'_> {
     }
 }
 
+impl hoptac_store::Backend for SqliteStore {
+    fn location(&self) -> String {
+        self.path.display().to_string()
+    }
+    fn generation(&self) -> Result<i64> {
+        self.data_version()
+    }
+    fn facts_without_evidence(&self) -> Result<i64> {
+        SqliteStore::facts_without_evidence(self)
+    }
+}
+
 impl Store for SqliteStore {
     fn reader(&self) -> &dyn Reader {
         self

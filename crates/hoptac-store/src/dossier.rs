@@ -287,7 +287,9 @@ pub fn build_with_places(
 
     let figures = visible(reader, FactType::Figure, reader.figures(&pids)?, |f| f.id)?;
     let review_of: HashMap<FactId, ReviewState> = figures.iter().map(|(f, r)| (f.id, *r)).collect();
-    let figures: Vec<StoredFigure> = figures.into_iter().map(|(f, _)| f).collect();
+    // In the order they were recorded, whatever order the backend returned them in.
+    let mut figures: Vec<StoredFigure> = figures.into_iter().map(|(f, _)| f).collect();
+    figures.sort_by_key(|f| f.id);
     let ev = EvidenceIndex::load(reader, FactType::Figure, &figures.iter().map(|f| f.id).collect::<Vec<_>>())?;
     documents.extend(ev.documents());
     let line = |f: &StoredFigure| Line {

@@ -22,7 +22,7 @@ pub mod titles;
 
 pub use accounts::Accounts;
 pub use model::*;
-pub use repo::{Reader, Store, WriteTx};
+pub use repo::{Backend, Reader, Store, WriteTx};
 
 /// Errors of the store, whatever the backend.
 #[derive(Debug, thiserror::Error)]

@@ -145,6 +145,17 @@ pub trait Store {
     fn mark_all_unindexed(&mut self) -> Result<()>;
 }
 
+/// A whole store as the command line and the server use it, whatever the database: the record
+/// ([`Store`]), the accounts ([`crate::Accounts`]), and what a backend says of itself.
+pub trait Backend: Store + Reader + crate::Accounts + Send {
+    /// Where it is, for messages (a file's path; a database's address without its password).
+    fn location(&self) -> String;
+    /// A number that changes whenever a write was committed, by this process or another.
+    fn generation(&self) -> Result<i64>;
+    /// Facts with no evidence other than those entered by hand (the invariant says none).
+    fn facts_without_evidence(&self) -> Result<i64>;
+}
+
 /// The facts of the given (type, id) pairs, one query per type; ids not found are left out.
 pub fn facts_by_ref(
     reader: &dyn Reader,

@@ -10,11 +10,10 @@
 use std::collections::HashMap;
 
 use hoptac_core::{AgreementKind, EventKind, EventStatus, FigureKind, PartialDate, Period, PlaceId, Unit};
-use hoptac_sqlite::SqliteStore;
 use hoptac_store::review::{self, Decision};
+use hoptac_store::Backend;
 use hoptac_store::{
-    DocId, FactId, FactType, NewDocument, ReviewState, Store, StoredAgreement, StoredEvent, StoredFact, StoredFigure,
-    WriteTx,
+    DocId, FactId, FactType, NewDocument, ReviewState, StoredAgreement, StoredEvent, StoredFact, StoredFigure, WriteTx,
 };
 
 use hoptac_store::access::Action;
@@ -225,8 +224,8 @@ fn supporting_documents(
 /// same catch-up that repairs an interrupted run. The write stands whatever happens here: if the
 /// index cannot be written now (another process holds it, the disk is full) the server's
 /// catch-up task does it later, and the answer to the person is still the truth: stored.
-fn index_after_commit(st: &AppState, store: &mut SqliteStore) {
-    let run = |store: &mut SqliteStore| -> Result<(), hoptac_app::AppError> {
+fn index_after_commit(st: &AppState, store: &mut dyn Backend) {
+    let run = |store: &mut dyn Backend| -> Result<(), hoptac_app::AppError> {
         hoptac_app::index::catch_up(st.gazetteer, store, &st.index)?;
         st.index.reload()?;
         Ok(())
@@ -253,7 +252,7 @@ fn parties_of(
 }
 
 /// Write down, after it is committed, a write and who made it.
-fn audit_write(store: &mut SqliteStore, actor: &Actor, what: String) {
+fn audit_write(store: &mut dyn Backend, actor: &Actor, what: String) {
     let r = hoptac_app::accounts::audit(store, AuditKind::Write, actor.name(), &actor.address, what);
     if let Err(e) = r {
         tracing::error!(error = %e, "a write was stored but its audit entry was not");
@@ -261,7 +260,7 @@ fn audit_write(store: &mut SqliteStore, actor: &Actor, what: String) {
 }
 
 /// Refused: say so in the audit log (the transaction is dropped, nothing written).
-fn refused(store: &mut SqliteStore, actor: &Actor, what: String, e: WebError) -> WebError {
+fn refused(store: &mut dyn Backend, actor: &Actor, what: String, e: WebError) -> WebError {
     if actor.principal.account.is_some() {
         let _ = hoptac_app::accounts::audit(
             store,
@@ -279,7 +278,7 @@ fn refused(store: &mut SqliteStore, actor: &Actor, what: String, e: WebError) ->
 /// new one too).
 pub fn decide(
     st: &AppState,
-    store: &mut SqliteStore,
+    store: &mut dyn Backend,
     fact_type: FactType,
     id: FactId,
     wanted: Wanted,
@@ -354,7 +353,7 @@ pub fn decide(
 /// Store a fact entered by hand; returns its type and id.
 pub fn create(
     st: &AppState,
-    store: &mut SqliteStore,
+    store: &mut dyn Backend,
     kind: &str,
     fields: &Fields,
     actor: &Actor,
@@ -387,7 +386,7 @@ pub fn create(
 /// whether it was new (the same content stored before is recognised by its hash).
 pub fn store_document(
     st: &AppState,
-    store: &mut SqliteStore,
+    store: &mut dyn Backend,
     doc: &NewDocument,
     record: &hoptac_core::ExtractRecord,
     actor: &Actor,

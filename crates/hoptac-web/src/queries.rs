@@ -6,7 +6,6 @@ use std::collections::{BTreeMap, HashMap};
 
 use hoptac_core::{EventStatus, FigureKind, PartialDate, PlaceId};
 use hoptac_search::{Results, SearchQuery};
-use hoptac_sqlite::SqliteStore;
 use hoptac_store::dossier::{self, CommitmentStatus, Dossier};
 use hoptac_store::{
     review, DocId, Document, Evidence, FactId, FactType, Partnership, PartnershipId, Reader, ReviewEntry, ReviewState,
@@ -298,4 +297,4 @@ pub fn search(st: &AppState, p: &SearchParams, limit: usize, snippets: usize) ->
 }
 
 /// The store connection type the queries run on.
-pub type Conn = SqliteStore;
+pub type Conn = dyn hoptac_store::Backend;

@@ -4,15 +4,15 @@
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use hoptac_app::backend::Location;
 use hoptac_core::ExtractRecord;
 use hoptac_extract::{Extractor, Gazetteer};
 use hoptac_search::SearchIndex;
-use hoptac_sqlite::SqliteStore;
-use hoptac_store::{NewDocument, Place, Store};
+use hoptac_store::Backend;
+use hoptac_store::{NewDocument, Place};
 
 use crate::error::WebError;
 use crate::i18n::Catalogs;
@@ -31,7 +31,7 @@ pub enum Mode {
 #[derive(Debug, Clone)]
 pub struct Config {
     pub addr: SocketAddr,
-    pub store: PathBuf,
+    pub store: Location,
     pub mode: Mode,
     /// Largest upload accepted, in bytes.
     pub upload_limit: usize,
@@ -155,16 +155,16 @@ pub struct AppState {
     /// The gazetteer as the store holds it (names in three languages, successors).
     pub places: Vec<Place>,
     pub map: crate::svg::MapData,
-    readers: Mutex<Vec<SqliteStore>>,
+    readers: Mutex<Vec<Box<dyn Backend>>>,
     /// A connection that only watches for commits (any process's), and the generation it counts.
-    watch: Mutex<(SqliteStore, i64, u64)>,
+    watch: Mutex<(Box<dyn Backend>, i64, u64)>,
     /// Rendered pages by key, valid for one generation of the store.
     pages: Mutex<PageCache>,
     /// Search answers by their parameters, likewise.
     answers: Mutex<PageCache>,
     /// Pages people looked at (key → URI and language): rendered ahead after each change.
     wanted: Mutex<HashMap<String, (String, crate::i18n::Lang)>>,
-    writer: Option<Mutex<SqliteStore>>,
+    writer: Option<Mutex<Box<dyn Backend>>>,
     uploads: Mutex<HashMap<String, PendingUpload>>,
     /// Store and index work in flight at once (eight per core): a flood of requests waits here
     /// instead of starting hundreds of blocking threads. (Two per core was measured slower: a
@@ -206,49 +206,49 @@ impl AppState {
     pub fn open(mut config: Config) -> Result<AppState, String> {
         let g = Gazetteer::builtin();
         let (version, places) = hoptac_app::places::store_places(g);
-        let index_dir = hoptac_app::index::index_dir(&config.store);
+        let index_dir = config.store.index_dir();
         // The watching connection is opened first in read-only mode: if the store is missing or
         // foreign, its error (which says what to do) comes before any about the index.
         let (writer, index, watcher) = match config.mode.clone() {
             Mode::Local { .. } => {
-                let mut store = SqliteStore::open(&config.store).map_err(|e| e.to_string())?;
+                let mut store = config.store.open().map_err(|e| e.to_string())?;
                 store.sync_places(&version, &places).map_err(|e| e.to_string())?;
                 let index = SearchIndex::open_or_create(&index_dir).map_err(|e| e.to_string())?;
-                hoptac_app::index::catch_up(g, &mut store, &index).map_err(|e| e.to_string())?;
-                let watcher = SqliteStore::open_read_only(&config.store).map_err(|e| e.to_string())?;
+                hoptac_app::index::catch_up(g, &mut *store, &index).map_err(|e| e.to_string())?;
+                let watcher = config.store.open_read_only().map_err(|e| e.to_string())?;
                 (Some(Mutex::new(store)), index, watcher)
             }
             // A shared server writes (sessions, decisions) when the store can be written; on
             // read-only media it serves reads only, and says so.
             Mode::Shared => {
-                SqliteStore::open_read_only(&config.store).map_err(|e| e.to_string())?;
-                let opened = SqliteStore::open(&config.store).map_err(|e| e.to_string()).and_then(|mut store| {
+                config.store.open_read_only().map_err(|e| e.to_string())?;
+                let opened = config.store.open().map_err(|e| e.to_string()).and_then(|mut store| {
                     store.sync_places(&version, &places).map_err(|e| e.to_string())?;
                     let index = SearchIndex::open_or_create(&index_dir).map_err(|e| e.to_string())?;
-                    hoptac_app::index::catch_up(g, &mut store, &index).map_err(|e| e.to_string())?;
+                    hoptac_app::index::catch_up(g, &mut *store, &index).map_err(|e| e.to_string())?;
                     Ok((store, index))
                 });
                 match opened {
                     Ok((store, index)) => {
-                        let watcher = SqliteStore::open_read_only(&config.store).map_err(|e| e.to_string())?;
+                        let watcher = config.store.open_read_only().map_err(|e| e.to_string())?;
                         (Some(Mutex::new(store)), index, watcher)
                     }
                     Err(why) => {
                         tracing::warn!(reason = %why, "the store cannot be written: serving reads only (no sign-in, no changes)");
                         config.mode = Mode::ReadOnly;
-                        let watcher = SqliteStore::open_read_only(&config.store).map_err(|e| e.to_string())?;
+                        let watcher = config.store.open_read_only().map_err(|e| e.to_string())?;
                         (None, SearchIndex::open_read_only(&index_dir).map_err(|e| e.to_string())?, watcher)
                     }
                 }
             }
             // Read-only: the store and its index must exist already.
             Mode::ReadOnly => {
-                let watcher = SqliteStore::open_read_only(&config.store).map_err(|e| e.to_string())?;
+                let watcher = config.store.open_read_only().map_err(|e| e.to_string())?;
                 (None, SearchIndex::open_read_only(&index_dir).map_err(|e| e.to_string())?, watcher)
             }
         };
-        let first = SqliteStore::open_read_only(&config.store).map_err(|e| e.to_string())?;
-        let version = watcher.data_version().map_err(|e| e.to_string())?;
+        let first = config.store.open_read_only().map_err(|e| e.to_string())?;
+        let version = watcher.generation().map_err(|e| e.to_string())?;
         Ok(AppState {
             catalogs: Catalogs::load()?,
             gazetteer: g,
@@ -273,7 +273,7 @@ impl AppState {
     /// another process, such as `hoptac ingest`). Cheap: one pragma on a watching connection.
     pub fn generation(&self) -> Result<u64, WebError> {
         let mut w = self.watch.lock().map_err(WebError::internal)?;
-        let v = w.0.data_version()?;
+        let v = w.0.generation()?;
         if v != w.1 {
             w.1 = v;
             w.2 += 1;
@@ -335,14 +335,14 @@ impl AppState {
         self.config.mode == Mode::Shared && self.writer.is_some()
     }
 
-    fn take_reader(&self) -> Result<SqliteStore, WebError> {
+    fn take_reader(&self) -> Result<Box<dyn Backend>, WebError> {
         if let Some(r) = self.readers.lock().map_err(WebError::internal)?.pop() {
             return Ok(r);
         }
-        SqliteStore::open_read_only(&self.config.store).map_err(WebError::internal)
+        self.config.store.open_read_only().map_err(WebError::internal)
     }
 
-    fn put_reader(&self, r: SqliteStore) {
+    fn put_reader(&self, r: Box<dyn Backend>) {
         if let Ok(mut pool) = self.readers.lock() {
             if pool.len() < POOL {
                 pool.push(r);
@@ -354,7 +354,7 @@ impl AppState {
     pub async fn read<T, F>(self: &Arc<Self>, f: F) -> Result<T, WebError>
     where
         T: Send + 'static,
-        F: FnOnce(&AppState, &SqliteStore) -> Result<T, WebError> + Send + 'static,
+        F: FnOnce(&AppState, &(dyn Backend + 'static)) -> Result<T, WebError> + Send + 'static,
     {
         // The permit goes with the work: a request that gives up at its deadline does not free
         // a place while its work still runs.
@@ -363,7 +363,7 @@ impl AppState {
         tokio::task::spawn_blocking(move || {
             let _permit = permit;
             let conn = st.take_reader()?;
-            let out = f(&st, &conn);
+            let out = f(&st, &*conn);
             st.put_reader(conn);
             out
         })
@@ -391,13 +391,13 @@ impl AppState {
     pub async fn write<T, F>(self: &Arc<Self>, f: F) -> Result<T, WebError>
     where
         T: Send + 'static,
-        F: FnOnce(&AppState, &mut SqliteStore) -> Result<T, WebError> + Send + 'static,
+        F: FnOnce(&AppState, &mut (dyn Backend + 'static)) -> Result<T, WebError> + Send + 'static,
     {
         let st = self.clone();
         tokio::task::spawn_blocking(move || {
             let writer = st.writer.as_ref().ok_or_else(WebError::writes_disabled)?;
             let mut store = writer.lock().map_err(WebError::internal)?;
-            f(&st, &mut store)
+            f(&st, &mut **store)
         })
         .await
         .map_err(WebError::internal)?

@@ -1,15 +1,13 @@
 //! `hoptac check`: every check that can be made of a store and its index, and what to do about
 //! each problem found. Reads only.
 
-use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Result;
 use hoptac_search::SearchIndex;
 use hoptac_sqlite::SqliteStore;
-use hoptac_store::Reader;
 
-use hoptac_app::index::index_dir;
+use hoptac_app::backend::Location;
 
 /// One line of the report: what was checked, and the problem with what to do, if any.
 fn report(what: &str, problem: Option<String>) -> bool {
@@ -22,27 +20,33 @@ fn report(what: &str, problem: Option<String>) -> bool {
 
 const RESTORE: &str = "restore the store from a backup (the damaged file is no safe base for new writes)";
 
-pub fn run(store_path: &Path) -> Result<ExitCode> {
-    if !store_path.is_file() {
-        anyhow::bail!("{}: no store here (run `hoptac ingest` first)", store_path.display());
+pub fn run(loc: &Location) -> Result<ExitCode> {
+    if !loc.is_present() {
+        anyhow::bail!("{}: no store here (run `hoptac ingest` first)", loc.display());
     }
     let mut sound = true;
-    let store = match SqliteStore::open_read_only(store_path) {
+    let store = match loc.open_read_only() {
         Ok(s) => s,
         Err(e) => {
             report("store opens", Some(format!("{e}; {RESTORE}")));
             return Ok(ExitCode::from(1));
         }
     };
-    sound &= report("store: pages and indexes (integrity_check)", store.integrity_check().err().map(|e| e.to_string()));
-    sound &= report(
-        "store: references between rows (foreign_key_check)",
-        match store.foreign_key_problems() {
-            Ok(p) if p.is_empty() => None,
-            Ok(p) => Some(format!("rows pointing nowhere in {}; {RESTORE}", p.join(", "))),
-            Err(e) => Some(e.to_string()),
-        },
-    );
+    // SQLite's own checks of the file; a PostgreSQL server keeps its pages itself (and its
+    // foreign keys are enforced as rows are written).
+    if let Some(path) = loc.file_path() {
+        let file = SqliteStore::open_read_only(path)?;
+        sound &=
+            report("store: pages and indexes (integrity_check)", file.integrity_check().err().map(|e| e.to_string()));
+        sound &= report(
+            "store: references between rows (foreign_key_check)",
+            match file.foreign_key_problems() {
+                Ok(p) if p.is_empty() => None,
+                Ok(p) => Some(format!("rows pointing nowhere in {}; {RESTORE}", p.join(", "))),
+                Err(e) => Some(e.to_string()),
+            },
+        );
+    }
     sound &= report(
         "store: every extracted fact has its evidence",
         match store.facts_without_evidence() {
@@ -51,7 +55,7 @@ pub fn run(store_path: &Path) -> Result<ExitCode> {
             Err(e) => Some(e.to_string()),
         },
     );
-    let dir = index_dir(store_path);
+    let dir = loc.index_dir();
     let rebuild = "run `hoptac reindex` (the index is rebuilt from the store; nothing is lost)";
     match SearchIndex::open_read_only(&dir) {
         Err(e) => sound &= report("search index opens", Some(format!("{e}; {rebuild}"))),

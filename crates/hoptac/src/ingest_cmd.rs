@@ -10,15 +10,15 @@ use std::process::ExitCode;
 use std::sync::mpsc;
 
 use anyhow::{Context, Result};
+use hoptac_app::backend::Location;
 use hoptac_core::ExtractRecord;
 use hoptac_extract::Extractor;
 use hoptac_search::SearchIndex;
-use hoptac_sqlite::SqliteStore;
-use hoptac_store::{IngestStats, NewDocument, Store};
+use hoptac_store::{IngestStats, NewDocument};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
-use hoptac_app::index::{catch_up_waiting, index_dir, Indexer};
+use hoptac_app::index::{catch_up_waiting, Indexer};
 
 /// How long an ingest waits for the search index's write lock: a server indexing a decision
 /// holds it for a moment; another ingest, for all its run (then this one says so and stops).
@@ -83,11 +83,11 @@ struct Summary {
 const CHUNK: usize = 64;
 
 /// Ingest files and directories quietly (the demo store of `hoptac serve --demo`).
-pub fn ingest_paths(store_path: &Path, paths: &[PathBuf], quiet: bool) -> Result<ExitCode> {
-    run(store_path, Args { paths: paths.to_vec(), max_bytes: DEFAULT_MAX_BYTES, quiet })
+pub fn ingest_paths(loc: &Location, paths: &[PathBuf], quiet: bool) -> Result<ExitCode> {
+    run(loc, Args { paths: paths.to_vec(), max_bytes: DEFAULT_MAX_BYTES, quiet })
 }
 
-pub fn run(store_path: &Path, args: Args) -> Result<ExitCode> {
+pub fn run(loc: &Location, args: Args) -> Result<ExitCode> {
     let started = std::time::Instant::now();
     let (files, walk_errors) = input::collect(&args.paths);
     let mut summary = Summary::default();
@@ -96,12 +96,12 @@ pub fn run(store_path: &Path, args: Args) -> Result<ExitCode> {
         summary.failed += 1;
     }
 
-    let mut store = SqliteStore::open(store_path)?;
+    let mut store = loc.open()?;
     let g = hoptac_extract::Gazetteer::builtin();
     let (version, places) = hoptac_app::places::store_places(g);
     store.sync_places(&version, &places)?;
-    let index = SearchIndex::open_or_create(&index_dir(store_path))?;
-    let caught_up = catch_up_waiting(g, &mut store, &index, INDEX_WAIT)?;
+    let index = SearchIndex::open_or_create(&loc.index_dir())?;
+    let caught_up = catch_up_waiting(g, &mut *store, &index, INDEX_WAIT)?;
     if caught_up > 0 {
         eprintln!("hoptac: indexed {caught_up} document(s) an earlier run had stored but not indexed");
     }
@@ -183,20 +183,20 @@ pub fn run(store_path: &Path, args: Args) -> Result<ExitCode> {
                 }
                 tx.commit().context("cannot commit to the store")?;
                 for (doc, outcome) in &stored {
-                    indexer.add_ingested(g, &mut store, doc, outcome)?;
+                    indexer.add_ingested(g, &mut *store, doc, outcome)?;
                 }
             }
         }
         Ok(())
     })?;
-    let indexed = indexer.finish(&mut store)?;
+    let indexed = indexer.finish(&mut *store)?;
     bar.finish_and_clear();
 
     let secs = started.elapsed().as_secs_f64();
     println!(
         "{}: documents {} new, {} unchanged, {} failed; facts {} added, {} merged, {} result(s) linked to commitments; \
          {} document(s) indexed; {:.1} MB in {:.1} s",
-        store_path.display(),
+        loc.display(),
         summary.new,
         summary.unchanged,
         summary.failed,

@@ -39,8 +39,12 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[command(name = "hoptac", version, about = "System of record for Vietnam–Laos twinned-locality cooperation")]
 struct Cli {
     /// The store (an SQLite file; its search index lives beside it in FILE.index/).
-    #[arg(long, global = true, env = "HOPTAC_STORE", default_value = "hoptac.db", value_name = "FILE")]
-    store: PathBuf,
+    /// The store: an SQLite file, or a PostgreSQL database (postgres://user@host/db).
+    #[arg(long, global = true, env = "HOPTAC_STORE", default_value = "hoptac.db", value_name = "FILE|URL")]
+    store: String,
+    /// The search index's directory (default: beside the file; for a database, NAME.index here).
+    #[arg(long, global = true, env = "HOPTAC_INDEX", value_name = "DIR")]
+    index: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -69,7 +73,7 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let store = cli.store;
+    let store = hoptac_app::backend::Location::parse(&cli.store, cli.index);
     let result = match cli.command {
         Command::Extract(args) => extract_cmd::run(args),
         Command::Ingest(args) => ingest_cmd::run(&store, args),

@@ -3,18 +3,17 @@
 
 use std::collections::HashMap;
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
 use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
+use hoptac_app::backend::Location;
 use hoptac_extract::Gazetteer;
 use hoptac_search::{SearchIndex, SearchQuery};
-use hoptac_sqlite::SqliteStore;
 use hoptac_store::dossier::{Conflict, Dossier, Source};
-use hoptac_store::{DocId, Reader};
+use hoptac_store::DocId;
 
-use hoptac_app::index::index_dir;
 use hoptac_app::places::{name, resolve};
 use hoptac_app::render;
 
@@ -71,9 +70,9 @@ pub struct SearchArgs {
     json: bool,
 }
 
-pub fn search(store_path: &Path, args: SearchArgs) -> Result<ExitCode> {
-    let store = SqliteStore::open_read_only(store_path)?;
-    let index = SearchIndex::open_read_only(&index_dir(store_path))?;
+pub fn search(loc: &Location, args: SearchArgs) -> Result<ExitCode> {
+    let store = loc.open_read_only()?;
+    let index = SearchIndex::open_read_only(&loc.index_dir())?;
     let pending = store.unindexed_documents()?.len();
     if pending > 0 {
         eprintln!(
@@ -156,12 +155,12 @@ pub struct DossierArgs {
     today: Option<String>,
 }
 
-pub fn dossier(store_path: &Path, args: DossierArgs) -> Result<ExitCode> {
-    let store = SqliteStore::open_read_only(store_path)?;
+pub fn dossier(loc: &Location, args: DossierArgs) -> Result<ExitCode> {
+    let store = loc.open_read_only()?;
     let g = Gazetteer::builtin();
     let wanted = args.places.iter().map(|p| resolve(g, p)).collect::<Result<Vec<_>, _>>()?;
     let today = today(args.today.as_deref())?;
-    let d = hoptac_store::dossier::build(&store, &wanted, today)?;
+    let d = hoptac_store::dossier::build(store.reader(), &wanted, today)?;
     if args.json {
         outln!("{}", serde_json::to_string_pretty(&d)?);
         return Ok(ExitCode::SUCCESS);
@@ -325,14 +324,14 @@ pub struct AgendaArgs {
     today: Option<String>,
 }
 
-pub fn agenda(store_path: &Path, args: AgendaArgs) -> Result<ExitCode> {
+pub fn agenda(loc: &Location, args: AgendaArgs) -> Result<ExitCode> {
     if args.days < 0 {
         bail!("--days must not be negative");
     }
-    let store = SqliteStore::open_read_only(store_path)?;
+    let store = loc.open_read_only()?;
     let g = Gazetteer::builtin();
     let today = today(args.today.as_deref())?;
-    let a = hoptac_store::agenda::build(&store, today, args.days)?;
+    let a = hoptac_store::agenda::build(store.reader(), today, args.days)?;
     if let Some(path) = &args.ics {
         let ics = hoptac_store::agenda::to_ics(&a, &|p| name(g, p), &|ps| render::parties(g, ps), &render::event_title);
         std::fs::write(path, ics).with_context(|| format!("cannot write {}", path.display()))?;

@@ -5,11 +5,12 @@
 //! example documents.
 
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
+use hoptac_app::backend::Location;
 use hoptac_web::{AppState, Config, Limits, Mode};
 use std::time::Duration;
 
@@ -100,7 +101,7 @@ async fn shutdown_signal() {
     tracing::info!("shutting down: finishing requests in flight");
 }
 
-pub fn run(store: &Path, args: Args) -> Result<ExitCode> {
+pub fn run(store: &Location, args: Args) -> Result<ExitCode> {
     init_logs(args.log_json);
     let local = args.local || args.demo;
     if local && !args.addr.ip().is_loopback() {
@@ -109,7 +110,7 @@ pub fn run(store: &Path, args: Args) -> Result<ExitCode> {
     // The demo's store lives in a temporary directory removed when the server stops.
     let demo_dir =
         if args.demo { Some(tempfile::tempdir().context("cannot create a temporary directory")?) } else { None };
-    let store: PathBuf = match &demo_dir {
+    let store: Location = match &demo_dir {
         Some(dir) => {
             let path = dir.path().join("demo.db");
             if !args.demo_dir.is_dir() {
@@ -118,10 +119,11 @@ pub fn run(store: &Path, args: Args) -> Result<ExitCode> {
                     args.demo_dir.display()
                 );
             }
-            crate::ingest_cmd::ingest_paths(&path, std::slice::from_ref(&args.demo_dir), true)?;
-            path
+            let loc = Location::file(&path);
+            crate::ingest_cmd::ingest_paths(&loc, std::slice::from_ref(&args.demo_dir), true)?;
+            loc
         }
-        None => store.to_path_buf(),
+        None => store.clone(),
     };
     let user = args.user.or_else(|| std::env::var("USER").ok()).unwrap_or_else(|| "local".into());
     let mode = if local {

@@ -3,18 +3,17 @@
 //! --role admin` prints a one-time link with which the person sets their own password.
 
 use std::io::BufRead;
-use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
 use clap::{Args as ClapArgs, Subcommand};
 use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
 use hoptac_app::accounts::{self, AccountError};
+use hoptac_app::backend::Location;
 use hoptac_extract::Gazetteer;
-use hoptac_sqlite::SqliteStore;
 use hoptac_store::access::{Grant, Role};
 use hoptac_store::accounts::{Account, AuditKind};
-use hoptac_store::Accounts;
+use hoptac_store::Backend;
 
 #[derive(Debug, ClapArgs)]
 pub struct Args {
@@ -88,7 +87,7 @@ fn read_password() -> Result<String> {
     Ok(line.trim_end_matches(['\n', '\r']).to_string())
 }
 
-fn find(store: &SqliteStore, name: &str) -> Result<Account> {
+fn find(store: &dyn Backend, name: &str) -> Result<Account> {
     store.account_by_name(name)?.ok_or_else(|| AccountError::NoSuchAccount(name.to_string()).into())
 }
 
@@ -104,15 +103,15 @@ fn describe(a: &Account) -> String {
     }
 }
 
-pub fn run(store_path: &Path, args: Args) -> Result<ExitCode> {
+pub fn run(loc: &Location, args: Args) -> Result<ExitCode> {
     let g = Gazetteer::builtin();
     let who = operator();
     match args.command {
         UserCommand::List => {
-            if !store_path.is_file() {
-                bail!("{}: no store here (run `hoptac ingest` or `hoptac user add` first)", store_path.display());
+            if !loc.is_present() {
+                bail!("{}: no store here (run `hoptac ingest` or `hoptac user add` first)", loc.display());
             }
-            let store = SqliteStore::open_read_only(store_path)?;
+            let store = loc.open_read_only()?;
             let mut t = Table::new();
             t.load_preset(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic);
             t.set_header(["account", "roles", "language", "state", "last sign-in"]);
@@ -142,55 +141,55 @@ pub fn run(store_path: &Path, args: Args) -> Result<ExitCode> {
                     .map(|p| Ok(Grant { role, place: Some(place_of(g)(p).map_err(anyhow::Error::msg)?) }))
                     .collect::<Result<_>>()?
             };
-            let mut store = SqliteStore::open(store_path)?;
-            accounts::create_account(&mut store, &name, &lang, &grants, &who, "")?;
-            let account = find(&store, &name)?;
+            let mut store = loc.open()?;
+            accounts::create_account(&mut *store, &name, &lang, &grants, &who, "")?;
+            let account = find(&*store, &name)?;
             if password_stdin {
-                accounts::set_password(&mut store, &account, &read_password()?, &who, "")?;
+                accounts::set_password(&mut *store, &account, &read_password()?, &who, "")?;
                 outln!("account {name} made ({}); its password is set", describe(&account));
             } else {
-                let code = accounts::issue_reset(&mut store, &account, &who, "")?;
+                let code = accounts::issue_reset(&mut *store, &account, &who, "")?;
                 outln!("account {name} made ({})", describe(&account));
                 outln!("give {name} this one-time link to set a password (valid 24 hours):");
                 outln!("  {}", reset_link(&url, &code));
             }
         }
         UserCommand::Disable { name } => {
-            let mut store = SqliteStore::open(store_path)?;
-            let a = find(&store, &name)?;
-            accounts::set_disabled(&mut store, &a, true, &who, "")?;
+            let mut store = loc.open()?;
+            let a = find(&*store, &name)?;
+            accounts::set_disabled(&mut *store, &a, true, &who, "")?;
             outln!("account {name} disabled: its sessions have ended and its tokens no longer work");
         }
         UserCommand::Enable { name } => {
-            let mut store = SqliteStore::open(store_path)?;
-            let a = find(&store, &name)?;
-            accounts::set_disabled(&mut store, &a, false, &who, "")?;
+            let mut store = loc.open()?;
+            let a = find(&*store, &name)?;
+            accounts::set_disabled(&mut *store, &a, false, &who, "")?;
             outln!("account {name} enabled");
         }
         UserCommand::ResetPassword { name, password_stdin, url } => {
-            let mut store = SqliteStore::open(store_path)?;
-            let a = find(&store, &name)?;
+            let mut store = loc.open()?;
+            let a = find(&*store, &name)?;
             if password_stdin {
-                accounts::set_password(&mut store, &a, &read_password()?, &who, "")?;
+                accounts::set_password(&mut *store, &a, &read_password()?, &who, "")?;
                 outln!("password of {name} set; its sessions have ended");
             } else {
-                let code = accounts::issue_reset(&mut store, &a, &who, "")?;
+                let code = accounts::issue_reset(&mut *store, &a, &who, "")?;
                 outln!("give {name} this one-time link to set a new password (valid 24 hours):");
                 outln!("  {}", reset_link(&url, &code));
             }
         }
         UserCommand::Roles { name, grant, revoke } => {
             if grant.is_empty() && revoke.is_empty() {
-                if !store_path.is_file() {
-                    bail!("{}: no store here", store_path.display());
+                if !loc.is_present() {
+                    bail!("{}: no store here", loc.display());
                 }
-                let store = SqliteStore::open_read_only(store_path)?;
-                let a = find(&store, &name)?;
+                let store = loc.open_read_only()?;
+                let a = find(&*store, &name)?;
                 outln!("{name}: {}", describe(&a));
                 return Ok(ExitCode::SUCCESS);
             }
-            let mut store = SqliteStore::open(store_path)?;
-            let a = find(&store, &name)?;
+            let mut store = loc.open()?;
+            let a = find(&*store, &name)?;
             let mut grants = a.grants.clone();
             for s in &revoke {
                 let r = accounts::parse_grant(s, place_of(g))?;
@@ -205,8 +204,8 @@ pub fn run(store_path: &Path, args: Args) -> Result<ExitCode> {
                     grants.push(n);
                 }
             }
-            accounts::set_grants(&mut store, &a, &grants, &who, "")?;
-            let a = find(&store, &name)?;
+            accounts::set_grants(&mut *store, &a, &grants, &who, "")?;
+            let a = find(&*store, &name)?;
             outln!("{name}: {}", describe(&a));
         }
     }

@@ -6,7 +6,6 @@ use crate::auth::{account_error, over_tls, session_cookie};
 use crate::guard::{ClientAddress, CSRF_COOKIE};
 use hoptac_app::accounts::{self, SignInRefused};
 use hoptac_store::accounts::{Account, ApiToken};
-use hoptac_store::Accounts;
 
 #[derive(Template)]
 #[template(path = "signin.html")]

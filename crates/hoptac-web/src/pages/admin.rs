@@ -7,7 +7,6 @@ use crate::auth::account_error;
 use hoptac_app::accounts;
 use hoptac_store::access::{Grant, Role};
 use hoptac_store::accounts::{Account, AuditEntry, AuditKind, AuditQuery};
-use hoptac_store::Accounts;
 
 pub struct AccountRow {
     pub name: String,
@@ -248,7 +247,7 @@ async fn change_account(
     ctx: Ctx,
     actor: Actor,
     name: String,
-    change: impl FnOnce(&mut hoptac_sqlite::SqliteStore, &Account, &[Account], &str, &str) -> Result<(), WebError>
+    change: impl FnOnce(&mut dyn hoptac_store::Backend, &Account, &[Account], &str, &str) -> Result<(), WebError>
         + Send
         + 'static,
 ) -> Result<Response, PageError> {

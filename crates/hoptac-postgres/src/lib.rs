@@ -1,0 +1,862 @@
+//! The PostgreSQL backend of the record store: the repository traits of `hoptac-store` on a
+//! PostgreSQL database, for a province that runs one store for all its departments with several
+//! `hoptac serve` in front of it and ingests running while people work.
+//!
+//! - Versioned migrations (`migrations/*.sql`) applied under an advisory lock; `hoptac_meta`
+//!   names the application and the schema version: a database of another application, or of a
+//!   newer hoptac, is refused with the reason.
+//! - Writers take one advisory lock for the length of their transaction (as SQLite's writers
+//!   take its write lock): two ingests and the servers' decisions never interleave their merges,
+//!   so no meeting, agreement or figure is stored twice; a writer waits at most 10 s.
+//! - Every write transaction bumps the store's generation (`hoptac_meta`), which servers read
+//!   to know their cached pages are stale.
+
+mod accounts;
+mod rows;
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use hoptac_core::{AgreementKind, EventKind, FigureKind, PartialDate, PlaceId, Unit};
+use hoptac_store::model::*;
+use hoptac_store::{Reader, Result, Store, StoreError, WriteTx};
+use postgres::types::ToSql;
+use postgres::{Client, NoTls, Row, Statement};
+
+use rows::*;
+
+/// The schema version this build creates and reads.
+pub fn schema_version() -> i64 {
+    MIGRATIONS.len() as i64
+}
+
+const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_store.sql")];
+
+/// Advisory lock keys: schema work, and writing the record.
+const LOCK_MIGRATE: i64 = 0x686f_7074_0001;
+const LOCK_WRITE: i64 = 0x686f_7074_0002;
+
+/// Is this a PostgreSQL address (`postgres://…`, `postgresql://…`)?
+pub fn is_url(s: &str) -> bool {
+    s.starts_with("postgres://") || s.starts_with("postgresql://")
+}
+
+/// A URL as messages show it: the password left out.
+pub fn redact(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else { return url.to_string() };
+    match rest.split_once('@') {
+        Some((userinfo, host)) => {
+            let user = userinfo.split(':').next().unwrap_or("");
+            format!("{scheme}://{user}@{host}")
+        }
+        None => url.to_string(),
+    }
+}
+
+pub type Params<'a> = [&'a (dyn ToSql + Sync)];
+
+/// What both a connection and a transaction can run: statements prepared once per connection.
+pub(crate) trait Conn {
+    fn rows(&self, sql: &str, params: &Params) -> Result<Vec<Row>>;
+    fn exec(&self, sql: &str, params: &Params) -> Result<u64>;
+
+    fn opt_row(&self, sql: &str, params: &Params) -> Result<Option<Row>> {
+        Ok(self.rows(sql, params)?.into_iter().next())
+    }
+}
+
+/// Prepared statements by text, per connection.
+type Cache = RefCell<HashMap<String, Statement>>;
+
+fn prepared(client: &mut impl postgres::GenericClient, cache: &Cache, sql: &str) -> Result<Statement> {
+    if let Some(s) = cache.borrow().get(sql) {
+        return Ok(s.clone());
+    }
+    let s = client.prepare(sql).map_err(e)?;
+    cache.borrow_mut().insert(sql.to_string(), s.clone());
+    Ok(s)
+}
+
+pub struct PgStore {
+    client: RefCell<Client>,
+    cache: Cache,
+    url: String,
+}
+
+impl Conn for PgStore {
+    fn rows(&self, sql: &str, params: &Params) -> Result<Vec<Row>> {
+        let mut c = self.client.borrow_mut();
+        let st = prepared(&mut *c, &self.cache, sql)?;
+        c.query(&st, params).map_err(e)
+    }
+    fn exec(&self, sql: &str, params: &Params) -> Result<u64> {
+        let mut c = self.client.borrow_mut();
+        let st = prepared(&mut *c, &self.cache, sql)?;
+        c.execute(&st, params).map_err(e)
+    }
+}
+
+fn connect(url: &str) -> Result<Client> {
+    let mut client = Client::connect(url, NoTls)
+        .map_err(|err| StoreError::Backend(format!("cannot connect to {}: {}", redact(url), source_message(&err))))?;
+    // Waiting for another writer's lock (or a row lock) gives up after 10 s, as SQLite's writers do.
+    client.batch_execute("SET lock_timeout = '10s'; SET statement_timeout = '300s'").map_err(e)?;
+    Ok(client)
+}
+
+fn source_message(err: &postgres::Error) -> String {
+    use std::error::Error;
+    match err.source() {
+        Some(s) => s.to_string(),
+        None => err.to_string(),
+    }
+}
+
+impl PgStore {
+    /// Connect for writing: the schema is created or brought up to date (under a lock, so that
+    /// several servers starting at once do it once).
+    pub fn open(url: &str) -> Result<Self> {
+        let mut client = connect(url)?;
+        migrate(&mut client, url)?;
+        Ok(PgStore { client: RefCell::new(client), cache: Default::default(), url: url.to_string() })
+    }
+
+    /// Connect for reading only: the schema must exist and be current; the session is read-only.
+    pub fn open_read_only(url: &str) -> Result<Self> {
+        let mut client = connect(url)?;
+        let version = check(&mut client, url)?;
+        match version {
+            None => return Err(StoreError::Missing { path: redact(url) }),
+            Some(v) if v < schema_version() => {
+                return Err(StoreError::NotAStore {
+                    path: redact(url),
+                    reason: format!(
+                        "schema version {v} is older than {}; run `hoptac ingest` (which upgrades it) first",
+                        schema_version()
+                    ),
+                })
+            }
+            Some(_) => {}
+        }
+        client.batch_execute("SET default_transaction_read_only = on").map_err(e)?;
+        Ok(PgStore { client: RefCell::new(client), cache: Default::default(), url: url.to_string() })
+    }
+
+    /// The address, without its password.
+    pub fn location(&self) -> String {
+        redact(&self.url)
+    }
+
+    /// A number that grows with every committed write of the record.
+    pub fn generation(&self) -> Result<i64> {
+        let row = self.opt_row("SELECT value FROM hoptac_meta WHERE key = 'generation'", &[])?;
+        let v: String = row.map(|r| r.get(0)).unwrap_or_else(|| "0".into());
+        v.parse().map_err(|_| StoreError::Malformed(format!("generation {v:?}")))
+    }
+
+    /// Facts with no evidence, other than those a person entered by hand (none, by the store's
+    /// invariant).
+    pub fn facts_without_evidence(&self) -> Result<i64> {
+        let sql = "SELECT
+              (SELECT count(*) FROM events x WHERE x.review <> 'manual' AND NOT EXISTS (SELECT 1 FROM evidence v WHERE v.fact_type='event' AND v.fact_id=x.id))
+            + (SELECT count(*) FROM agreements x WHERE x.review <> 'manual' AND NOT EXISTS (SELECT 1 FROM evidence v WHERE v.fact_type='agreement' AND v.fact_id=x.id))
+            + (SELECT count(*) FROM figures x WHERE x.review <> 'manual' AND NOT EXISTS (SELECT 1 FROM evidence v WHERE v.fact_type='figure' AND v.fact_id=x.id))
+            + (SELECT count(*) FROM people x WHERE NOT EXISTS (SELECT 1 FROM evidence v WHERE v.fact_type='person' AND v.fact_id=x.id))";
+        Ok(self.rows(sql, &[])?.first().map(|r| r.get::<_, i64>(0)).unwrap_or(0))
+    }
+}
+
+/// The version of the hoptac schema in this database (`None`: no hoptac schema and no other
+/// tables), or why it cannot be used.
+fn check(client: &mut Client, url: &str) -> Result<Option<i64>> {
+    let not = |reason: String| StoreError::NotAStore { path: redact(url), reason };
+    let has_meta: bool = client.query_one("SELECT to_regclass('hoptac_meta') IS NOT NULL", &[]).map_err(e)?.get(0);
+    if !has_meta {
+        let tables: i64 = client
+            .query_one("SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()", &[])
+            .map_err(e)?
+            .get(0);
+        if tables > 0 {
+            return Err(not(format!("another application's database ({tables} tables, no hoptac_meta)")));
+        }
+        return Ok(None);
+    }
+    let meta: HashMap<String, String> = client
+        .query("SELECT key, value FROM hoptac_meta", &[])
+        .map_err(e)?
+        .into_iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    if meta.get("application").map(String::as_str) != Some("hoptac") {
+        return Err(not("hoptac_meta does not name hoptac".into()));
+    }
+    let version: i64 = meta.get("schema_version").and_then(|v| v.parse().ok()).unwrap_or(0);
+    if version > schema_version() {
+        return Err(StoreError::NewerSchema { path: redact(url), found: version, known: schema_version() });
+    }
+    Ok(Some(version))
+}
+
+fn migrate(client: &mut Client, url: &str) -> Result<()> {
+    let mut tx = client.transaction().map_err(e)?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&LOCK_MIGRATE]).map_err(e)?;
+    let version = {
+        // `check` needs a client; the same session runs it inside the transaction.
+        let has_meta: bool = tx.query_one("SELECT to_regclass('hoptac_meta') IS NOT NULL", &[]).map_err(e)?.get(0);
+        if has_meta {
+            let meta: HashMap<String, String> = tx
+                .query("SELECT key, value FROM hoptac_meta", &[])
+                .map_err(e)?
+                .into_iter()
+                .map(|r| (r.get(0), r.get(1)))
+                .collect();
+            if meta.get("application").map(String::as_str) != Some("hoptac") {
+                return Err(StoreError::NotAStore {
+                    path: redact(url),
+                    reason: "hoptac_meta does not name hoptac".into(),
+                });
+            }
+            let v: i64 = meta.get("schema_version").and_then(|v| v.parse().ok()).unwrap_or(0);
+            if v > schema_version() {
+                return Err(StoreError::NewerSchema { path: redact(url), found: v, known: schema_version() });
+            }
+            v
+        } else {
+            let tables: i64 = tx
+                .query_one("SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()", &[])
+                .map_err(e)?
+                .get(0);
+            if tables > 0 {
+                return Err(StoreError::NotAStore {
+                    path: redact(url),
+                    reason: format!("another application's database ({tables} tables, no hoptac_meta)"),
+                });
+            }
+            tx.batch_execute(
+                "CREATE TABLE hoptac_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+                 INSERT INTO hoptac_meta VALUES ('application', 'hoptac'), ('schema_version', '0'), ('generation', '0');",
+            )
+            .map_err(e)?;
+            0
+        }
+    };
+    for (i, m) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+        tx.batch_execute(m)
+            .map_err(|err| StoreError::Backend(format!("{}: migration {} failed: {err}", redact(url), i + 1)))?;
+    }
+    tx.execute("UPDATE hoptac_meta SET value = $1 WHERE key = 'schema_version'", &[&schema_version().to_string()])
+        .map_err(e)?;
+    tx.commit().map_err(e)
+}
+
+macro_rules! impl_reader {
+    ($ty:ty) => {
+        impl Reader for $ty {
+            fn counts(&self) -> Result<Counts> {
+                counts(self)
+            }
+            fn document_by_hash(&self, hash: &str) -> Result<Option<DocId>> {
+                self.opt_row("SELECT id FROM documents WHERE hash = $1", &[&hash])?.map(|r| col(&r, 0)).transpose()
+            }
+            fn document_hashes(&self) -> Result<Vec<String>> {
+                all(self, "SELECT hash FROM documents", &[], |r| col(r, 0))
+            }
+            fn document(&self, id: DocId) -> Result<Option<Document>> {
+                document(self, id)
+            }
+            fn document_summaries(&self, ids: &[DocId]) -> Result<Vec<DocumentSummary>> {
+                self.rows("SELECT id, source, title, published FROM documents WHERE id = ANY($1) ORDER BY id", &[&ids])?
+                    .iter()
+                    .map(|r| {
+                        Ok(DocumentSummary {
+                            id: col(r, 0)?,
+                            source: col(r, 1)?,
+                            title: col(r, 2)?,
+                            published: date(r, 3)?,
+                        })
+                    })
+                    .collect()
+            }
+            fn document_ids(&self) -> Result<Vec<DocId>> {
+                all(self, "SELECT id FROM documents ORDER BY id", &[], |r| col(r, 0))
+            }
+            fn unindexed_documents(&self) -> Result<Vec<DocId>> {
+                all(self, "SELECT id FROM documents WHERE NOT indexed ORDER BY id", &[], |r| col(r, 0))
+            }
+            fn places(&self) -> Result<Vec<Place>> {
+                self.rows(
+                    "SELECT id, level, name, name_en, name_lo, valid_from, valid_to, successor FROM places ORDER BY id",
+                    &[],
+                )?
+                .iter()
+                .map(place_row)
+                .collect()
+            }
+            fn partnerships(&self) -> Result<Vec<Partnership>> {
+                all(self, "SELECT id, key FROM partnerships ORDER BY id", &[], |r| {
+                    Ok(Partnership {
+                        id: col(r, 0)?,
+                        parties: col::<String>(r, 1)?.split(',').filter(|s| !s.is_empty()).map(PlaceId::new).collect(),
+                    })
+                })
+            }
+            fn events(&self, partnerships: &[PartnershipId]) -> Result<Vec<StoredEvent>> {
+                all(
+                    self,
+                    &format!("{EVENT_SELECT} WHERE partnership_id = ANY($1) ORDER BY id"),
+                    &[&partnerships],
+                    event_row,
+                )
+            }
+            fn agreements(&self, partnerships: &[PartnershipId]) -> Result<Vec<StoredAgreement>> {
+                all(
+                    self,
+                    &format!("{AGREEMENT_SELECT} WHERE partnership_id = ANY($1) ORDER BY id"),
+                    &[&partnerships],
+                    agreement_row,
+                )
+            }
+            fn figures(&self, partnerships: &[PartnershipId]) -> Result<Vec<StoredFigure>> {
+                all(
+                    self,
+                    &format!("{FIGURE_SELECT} WHERE partnership_id = ANY($1) ORDER BY id"),
+                    &[&partnerships],
+                    figure_row,
+                )
+            }
+            fn events_by_id(&self, ids: &[FactId]) -> Result<Vec<StoredEvent>> {
+                all(self, &format!("{EVENT_SELECT} WHERE id = ANY($1) ORDER BY id"), &[&ids], event_row)
+            }
+            fn agreements_by_id(&self, ids: &[FactId]) -> Result<Vec<StoredAgreement>> {
+                all(self, &format!("{AGREEMENT_SELECT} WHERE id = ANY($1) ORDER BY id"), &[&ids], agreement_row)
+            }
+            fn figures_by_id(&self, ids: &[FactId]) -> Result<Vec<StoredFigure>> {
+                all(self, &format!("{FIGURE_SELECT} WHERE id = ANY($1) ORDER BY id"), &[&ids], figure_row)
+            }
+            fn people_by_id(&self, ids: &[FactId]) -> Result<Vec<StoredPerson>> {
+                all(self, &format!("{PERSON_SELECT} WHERE id = ANY($1) ORDER BY id"), &[&ids], person_row)
+            }
+            fn planned_events(&self) -> Result<Vec<StoredEvent>> {
+                all(self, &format!("{EVENT_SELECT} WHERE status = 'planned' ORDER BY id"), &[], event_row)
+            }
+            fn figures_of_kind(&self, kind: FigureKind) -> Result<Vec<StoredFigure>> {
+                all(self, &format!("{FIGURE_SELECT} WHERE kind = $1 ORDER BY id"), &[&name(&kind)?], figure_row)
+            }
+            fn evidence(&self, fact_type: FactType, ids: &[FactId]) -> Result<Vec<Evidence>> {
+                all(
+                    self,
+                    &format!("{EVIDENCE_SELECT} WHERE fact_type = $1 AND fact_id = ANY($2) ORDER BY id"),
+                    &[&fact_type.as_str(), &ids],
+                    evidence_row,
+                )
+            }
+            fn evidence_of_document(&self, doc: DocId) -> Result<Vec<Evidence>> {
+                all(self, &format!("{EVIDENCE_SELECT} WHERE document_id = $1 ORDER BY id"), &[&doc], evidence_row)
+            }
+            fn people_evidence_in(&self, docs: &[DocId]) -> Result<Vec<Evidence>> {
+                all(
+                    self,
+                    &format!("{EVIDENCE_SELECT} WHERE fact_type = 'person' AND document_id = ANY($1) ORDER BY id"),
+                    &[&docs],
+                    evidence_row,
+                )
+            }
+            fn roles(&self, people: &[FactId]) -> Result<Vec<Role>> {
+                all(
+                    self,
+                    &format!("{ROLE_SELECT} WHERE r.person_id = ANY($1) ORDER BY r.person_id, r.title COLLATE \"C\""),
+                    &[&people],
+                    role_row,
+                )
+            }
+            fn review_states(&self, fact_type: FactType, ids: &[FactId]) -> Result<Vec<(FactId, ReviewState)>> {
+                let sql = format!("SELECT id, review FROM {} WHERE id = ANY($1) ORDER BY id", fact_table(fact_type)?);
+                all(self, &sql, &[&ids], review_state_row)
+            }
+            fn review_queue(&self, limit: usize, within: Option<&[PartnershipId]>) -> Result<Vec<(FactType, FactId)>> {
+                let limit = limit as i64;
+                let filter = if within.is_some() { "AND partnership_id = ANY($2)" } else { "AND $2::bigint[] IS NULL" };
+                let sql = format!(
+                    "SELECT t, id FROM (
+                       (SELECT 'event' AS t, id, coalesce(confidence, 1.0) AS c FROM events
+                          WHERE review = 'pending' {filter} ORDER BY confidence NULLS LAST, id LIMIT $1)
+                       UNION ALL (SELECT 'agreement', id, coalesce(confidence, 1.0) FROM agreements
+                          WHERE review = 'pending' {filter} ORDER BY confidence NULLS LAST, id LIMIT $1)
+                       UNION ALL (SELECT 'figure', id, coalesce(confidence, 1.0) FROM figures
+                          WHERE review = 'pending' {filter} ORDER BY confidence NULLS LAST, id LIMIT $1)) q
+                     ORDER BY c, t, id LIMIT $1"
+                );
+                all(self, &sql, &[&limit, &within], queue_row)
+            }
+            fn pending_reviews(&self, within: Option<&[PartnershipId]>) -> Result<usize> {
+                let filter = if within.is_some() { "AND partnership_id = ANY($1)" } else { "AND $1::bigint[] IS NULL" };
+                let sql = format!(
+                    "SELECT (SELECT count(*) FROM events WHERE review = 'pending' {filter})
+                          + (SELECT count(*) FROM agreements WHERE review = 'pending' {filter})
+                          + (SELECT count(*) FROM figures WHERE review = 'pending' {filter})"
+                );
+                Ok(self.rows(&sql, &[&within])?.first().map(|r| r.get::<_, i64>(0)).unwrap_or(0) as usize)
+            }
+            fn review_log(&self, fact_type: FactType, id: FactId) -> Result<Vec<ReviewEntry>> {
+                all(
+                    self,
+                    &format!("{REVIEW_SELECT} WHERE fact_type = $1 AND fact_id = $2 ORDER BY id"),
+                    &[&fact_type.as_str(), &id],
+                    review_row,
+                )
+            }
+        }
+    };
+}
+
+impl_reader!(PgStore);
+
+pub struct PgTx<'c> {
+    tx: RefCell<postgres::Transaction<'c>>,
+    cache: &'c Cache,
+}
+
+impl Conn for PgTx<'_> {
+    fn rows(&self, sql: &str, params: &Params) -> Result<Vec<Row>> {
+        let mut t = self.tx.borrow_mut();
+        let st = prepared(&mut *t, self.cache, sql)?;
+        t.query(&st, params).map_err(e)
+    }
+    fn exec(&self, sql: &str, params: &Params) -> Result<u64> {
+        let mut t = self.tx.borrow_mut();
+        let st = prepared(&mut *t, self.cache, sql)?;
+        t.execute(&st, params).map_err(e)
+    }
+}
+
+impl_reader!(PgTx<'_>);
+
+impl PgTx<'_> {
+    fn insert_returning(&self, sql: &str, params: &Params) -> Result<i64> {
+        self.opt_row(sql, params)?
+            .map(|r| r.get(0))
+            .ok_or_else(|| StoreError::Backend("an insert returned no id".into()))
+    }
+}
+
+/// `partnership_id = $1`, or `IS NULL` for facts of no partnership (an index serves both; a
+/// null-safe comparison would not use it).
+fn partnership_is(p: Option<PartnershipId>) -> &'static str {
+    if p.is_some() {
+        "partnership_id = $1"
+    } else {
+        "partnership_id IS NULL AND $1::bigint IS NULL"
+    }
+}
+
+impl WriteTx for PgTx<'_> {
+    fn insert_document(&mut self, d: &NewDocument) -> Result<DocId> {
+        let now = jiff::Timestamp::now().to_string();
+        self.insert_returning(
+            "INSERT INTO documents (hash, source, title, published, language, encoding, text, article_end, ingested_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+            &[
+                &d.hash,
+                &d.source,
+                &d.title,
+                &d.published.map(|p| p.to_string()),
+                &d.language,
+                &d.encoding,
+                &d.text,
+                &(d.article_end as i64),
+                &now,
+            ],
+        )
+    }
+
+    fn partnership_for(&mut self, parties: &[PlaceId]) -> Result<PartnershipId> {
+        let key: Vec<&str> = parties.iter().map(|p| p.as_str()).collect();
+        let key = key.join(",");
+        if let Some(r) = self.opt_row("SELECT id FROM partnerships WHERE key = $1", &[&key])? {
+            return Ok(r.get(0));
+        }
+        let id = self.insert_returning("INSERT INTO partnerships (key) VALUES ($1) RETURNING id", &[&key])?;
+        for p in parties {
+            self.exec(
+                "INSERT INTO partnership_parties (partnership_id, place_id) VALUES ($1, $2)",
+                &[&id, &p.as_str()],
+            )?;
+        }
+        Ok(id)
+    }
+
+    fn event_candidates(
+        &self,
+        partnership: Option<PartnershipId>,
+        kind: EventKind,
+        ordinal: Option<u32>,
+        date: Option<PartialDate>,
+    ) -> Result<Vec<StoredEvent>> {
+        // As in SQLite: the same ordinal; or, among meetings that could be this one, the stored
+        // date a prefix of this one, or this one a prefix of the stored date.
+        let p = partnership_is(partnership);
+        let sql = format!(
+            "{EVENT_SELECT} WHERE {p} AND kind = $2 AND ordinal = $3
+             UNION
+             {EVENT_SELECT} WHERE {p} AND kind = $2 AND date IN ($4, $5, $6) AND ($3::bigint IS NULL OR ordinal IS NULL)
+             UNION
+             {EVENT_SELECT} WHERE {p} AND kind = $2 AND date > $6 AND date < $6 || '~' AND ($3::bigint IS NULL OR ordinal IS NULL)
+             ORDER BY 1"
+        );
+        let full = date.map(|d| d.to_string());
+        let prefix = |precision: usize| {
+            full.as_deref().and_then(|f| {
+                let parts: Vec<&str> = f.split('-').collect();
+                (parts.len() > precision).then(|| parts[..precision].join("-"))
+            })
+        };
+        let ordinal = ordinal.map(i64::from);
+        all(self, &sql, &[&partnership, &name(&kind)?, &ordinal, &prefix(1), &prefix(2), &full], event_row)
+    }
+
+    fn insert_event(&mut self, v: &StoredEvent) -> Result<FactId> {
+        let p = EventParams::of(v)?;
+        self.insert_returning(
+            "INSERT INTO events (partnership_id, kind, ordinal, date, year, place_id, status)
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            &p.params(),
+        )
+    }
+
+    fn update_event(&mut self, v: &StoredEvent) -> Result<()> {
+        let p = EventParams::of(v)?;
+        let mut params = p.params();
+        params.push(&v.id);
+        self.exec(
+            "UPDATE events SET partnership_id = $1, kind = $2, ordinal = $3, date = $4, year = $5, place_id = $6, status = $7
+             WHERE id = $8",
+            &params,
+        )?;
+        Ok(())
+    }
+
+    fn agreement_candidates(
+        &self,
+        partnership: Option<PartnershipId>,
+        kind: AgreementKind,
+        years: &[i16],
+        signed: Option<PartialDate>,
+    ) -> Result<Vec<StoredAgreement>> {
+        let kind = name(&kind)?;
+        let p = partnership_is(partnership);
+        if years.is_empty() {
+            let sql = format!(
+                "({AGREEMENT_SELECT} WHERE {p} AND kind = $2 AND signed_year IS NOT NULL ORDER BY signed_year DESC, id DESC LIMIT 1)
+                 UNION ALL
+                 ({AGREEMENT_SELECT} WHERE {p} AND kind = $2 AND period_first IS NOT NULL ORDER BY period_first DESC, id DESC LIMIT 1)
+                 UNION ALL
+                 ({AGREEMENT_SELECT} WHERE {p} AND kind = $2 AND signed_year IS NULL AND period_first IS NULL ORDER BY id DESC LIMIT 1)"
+            );
+            return all(self, &sql, &[&partnership, &kind], agreement_row);
+        }
+        let years: Vec<i16> = years.iter().take(4).copied().collect();
+        let sql = format!(
+            "{AGREEMENT_SELECT} WHERE {p} AND kind = $2 AND signed_year = ANY($3)
+               AND ($4::text IS NULL OR signed = substr($4, 1, length(signed)) OR $4 = substr(signed, 1, length($4)))
+             UNION
+             {AGREEMENT_SELECT} WHERE {p} AND kind = $2 AND period_first = ANY($3)
+             UNION
+             {AGREEMENT_SELECT} WHERE {p} AND kind = $2 AND signed_year IS NULL AND period_first IS NULL
+             ORDER BY 1"
+        );
+        let signed = signed.map(|d| d.to_string());
+        all(self, &sql, &[&partnership, &kind, &years, &signed], agreement_row)
+    }
+
+    fn insert_agreement(&mut self, a: &StoredAgreement) -> Result<FactId> {
+        let p = AgreementParams::of(a)?;
+        self.insert_returning(
+            "INSERT INTO agreements (partnership_id, kind, signed, signed_year, period_first, period_last)
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            &p.params(),
+        )
+    }
+
+    fn update_agreement(&mut self, a: &StoredAgreement) -> Result<()> {
+        let p = AgreementParams::of(a)?;
+        let mut params = p.params();
+        params.push(&a.id);
+        self.exec(
+            "UPDATE agreements SET partnership_id = $1, kind = $2, signed = $3, signed_year = $4, period_first = $5,
+             period_last = $6 WHERE id = $7",
+            &params,
+        )?;
+        Ok(())
+    }
+
+    fn figure_candidates(
+        &self,
+        partnership: Option<PartnershipId>,
+        kind: FigureKind,
+        unit: Unit,
+        years: Option<(i16, i16)>,
+    ) -> Result<Vec<StoredFigure>> {
+        let (lo, hi) = years.unwrap_or((i16::MIN, i16::MAX));
+        let p = partnership_is(partnership);
+        let sql = format!(
+            "{FIGURE_SELECT} WHERE {p} AND kind = $2 AND unit = $3
+             AND COALESCE(period_first, year, (-32768)::smallint) <= $5 AND COALESCE(period_last, year, (32767)::smallint) >= $4
+             ORDER BY id"
+        );
+        all(self, &sql, &[&partnership, &name(&kind)?, &name(&unit)?, &lo, &hi], figure_row)
+    }
+
+    fn insert_figure(&mut self, f: &StoredFigure) -> Result<FactId> {
+        let p = FigureParams::of(f)?;
+        self.insert_returning(
+            "INSERT INTO figures (partnership_id, kind, unit, value, from_places, to_places, period_first, period_last,
+             year, quantity, fulfils) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+            &p.params(),
+        )
+    }
+
+    fn set_fulfils(&mut self, result: FactId, commitment: FactId) -> Result<()> {
+        self.exec("UPDATE figures SET fulfils = $1 WHERE id = $2", &[&commitment, &result])?;
+        Ok(())
+    }
+
+    fn person_by_key(&self, key: &str) -> Result<Option<StoredPerson>> {
+        self.opt_row(&format!("{PERSON_SELECT} WHERE key = $1"), &[&key])?.map(|r| person_row(&r)).transpose()
+    }
+
+    fn insert_person(&mut self, key: &str, p: &StoredPerson) -> Result<FactId> {
+        self.insert_returning(
+            "INSERT INTO people (key, name, country, place_id) VALUES ($1, $2, $3, $4) RETURNING id",
+            &[&key, &p.name, &p.country, &p.place.as_ref().map(|p| p.as_str())],
+        )
+    }
+
+    fn update_person(&mut self, p: &StoredPerson) -> Result<()> {
+        self.exec(
+            "UPDATE people SET name = $1, country = $2, place_id = $3 WHERE id = $4",
+            &[&p.name, &p.country, &p.place.as_ref().map(|p| p.as_str()), &p.id],
+        )?;
+        Ok(())
+    }
+
+    fn upsert_role(&mut self, r: &Role) -> Result<()> {
+        let org: Option<i64> = match &r.organisation {
+            Some(n) => {
+                self.exec("INSERT INTO organisations (name) VALUES ($1) ON CONFLICT (name) DO NOTHING", &[n])?;
+                self.opt_row("SELECT id FROM organisations WHERE name = $1", &[n])?.map(|row| row.get(0))
+            }
+            None => None,
+        };
+        self.exec(
+            "INSERT INTO roles (person_id, title, office, organisation_id, first_seen, last_seen)
+             VALUES ($1, $2, $3, $4, $5, $6)
+             ON CONFLICT (person_id, title) DO UPDATE SET
+               first_seen = CASE WHEN roles.first_seen IS NULL OR excluded.first_seen < roles.first_seen
+                                 THEN COALESCE(excluded.first_seen, roles.first_seen) ELSE roles.first_seen END,
+               last_seen  = CASE WHEN roles.last_seen IS NULL OR excluded.last_seen > roles.last_seen
+                                 THEN COALESCE(excluded.last_seen, roles.last_seen) ELSE roles.last_seen END",
+            &[
+                &r.person,
+                &r.title,
+                &r.office,
+                &org,
+                &r.first_seen.map(|d| d.to_string()),
+                &r.last_seen.map(|d| d.to_string()),
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn add_evidence(&mut self, v: &Evidence) -> Result<()> {
+        self.exec(
+            "INSERT INTO evidence (fact_type, fact_id, document_id, span_start, span_end, sentence, claim)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            &[
+                &v.fact_type.as_str(),
+                &v.fact_id,
+                &v.document,
+                &(v.span.start as i64),
+                &(v.span.end as i64),
+                &v.sentence,
+                &v.claim.to_string(),
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn update_figure(&mut self, f: &StoredFigure) -> Result<()> {
+        let p = FigureParams::of(f)?;
+        let mut params = p.params();
+        params.push(&f.id);
+        self.exec(
+            "UPDATE figures SET partnership_id = $1, kind = $2, unit = $3, value = $4, from_places = $5, to_places = $6,
+                    period_first = $7, period_last = $8, year = $9, quantity = $10, fulfils = $11
+             WHERE id = $12",
+            &params,
+        )?;
+        Ok(())
+    }
+
+    fn raise_confidence(&mut self, fact_type: FactType, id: FactId, confidence: f32) -> Result<()> {
+        let sql = format!(
+            "UPDATE {} SET confidence = GREATEST(coalesce(confidence, 0.0), $1) WHERE id = $2",
+            fact_table(fact_type)?
+        );
+        self.exec(&sql, &[&confidence, &id])?;
+        Ok(())
+    }
+
+    fn set_review_state(&mut self, fact_type: FactType, id: FactId, state: ReviewState) -> Result<()> {
+        let sql = format!("UPDATE {} SET review = $1 WHERE id = $2", fact_table(fact_type)?);
+        self.exec(&sql, &[&state.as_str(), &id])?;
+        Ok(())
+    }
+
+    fn add_review(&mut self, v: &ReviewEntry) -> Result<()> {
+        self.exec(
+            "INSERT INTO reviews (fact_type, fact_id, decision, reviewer, at, note, before, after)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            &[
+                &v.fact_type.as_str(),
+                &v.fact_id,
+                &v.decision.as_str(),
+                &v.reviewer,
+                &v.at,
+                &v.note,
+                &v.before.as_ref().map(|j| j.to_string()),
+                &v.after.as_ref().map(|j| j.to_string()),
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn mark_unindexed(&mut self, docs: &[DocId]) -> Result<()> {
+        self.exec("UPDATE documents SET indexed = FALSE WHERE id = ANY($1)", &[&docs])?;
+        Ok(())
+    }
+
+    fn savepoint(&mut self) -> Result<()> {
+        self.tx.borrow_mut().batch_execute("SAVEPOINT document").map_err(e)
+    }
+
+    fn release(&mut self) -> Result<()> {
+        self.tx.borrow_mut().batch_execute("RELEASE SAVEPOINT document").map_err(e)
+    }
+
+    fn rollback_to_savepoint(&mut self) -> Result<()> {
+        self.tx.borrow_mut().batch_execute("ROLLBACK TO SAVEPOINT document; RELEASE SAVEPOINT document").map_err(e)
+    }
+
+    fn commit(self: Box<Self>) -> Result<()> {
+        self.exec("UPDATE hoptac_meta SET value = (value::bigint + 1)::text WHERE key = 'generation'", &[])?;
+        self.tx.into_inner().commit().map_err(e)
+    }
+}
+
+impl hoptac_store::Backend for PgStore {
+    fn location(&self) -> String {
+        PgStore::location(self)
+    }
+    fn generation(&self) -> Result<i64> {
+        PgStore::generation(self)
+    }
+    fn facts_without_evidence(&self) -> Result<i64> {
+        PgStore::facts_without_evidence(self)
+    }
+}
+
+impl Store for PgStore {
+    fn reader(&self) -> &dyn Reader {
+        self
+    }
+
+    /// A write transaction holds the store's write lock (an advisory lock) from its start:
+    /// writers on every server and every ingest take turns, as on SQLite.
+    fn begin(&mut self) -> Result<Box<dyn WriteTx + '_>> {
+        let PgStore { client, cache, .. } = self;
+        let mut tx = client.get_mut().transaction().map_err(e)?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&LOCK_WRITE]).map_err(e)?;
+        Ok(Box::new(PgTx { tx: RefCell::new(tx), cache }))
+    }
+
+    fn sync_places(&mut self, version: &str, places: &[Place]) -> Result<()> {
+        let current =
+            self.opt_row("SELECT value FROM hoptac_meta WHERE key = 'gazetteer'", &[])?.map(|r| r.get::<_, String>(0));
+        if current.as_deref() == Some(version) {
+            return Ok(());
+        }
+        let PgStore { client, cache, .. } = self;
+        let mut tx = client.get_mut().transaction().map_err(e)?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&LOCK_WRITE]).map_err(e)?;
+        let t = PgTx { tx: RefCell::new(tx), cache };
+        for p in places {
+            t.exec(
+                "INSERT INTO places (id, level, name, name_en, name_lo, valid_from, valid_to, successor)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                 ON CONFLICT (id) DO UPDATE SET level = excluded.level, name = excluded.name, name_en = excluded.name_en,
+                   name_lo = excluded.name_lo, valid_from = excluded.valid_from, valid_to = excluded.valid_to,
+                   successor = excluded.successor",
+                &[
+                    &p.id.as_str(),
+                    &name(&p.level)?,
+                    &p.name,
+                    &p.name_en,
+                    &p.name_lo,
+                    &p.valid_from.map(|d| d.to_string()),
+                    &p.valid_to.map(|d| d.to_string()),
+                    &p.successor.as_ref().map(|s| s.as_str()),
+                ],
+            )?;
+        }
+        t.exec(
+            "INSERT INTO hoptac_meta (key, value) VALUES ('gazetteer', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            &[&version],
+        )?;
+        t.tx.into_inner().commit().map_err(e)
+    }
+
+    fn mark_indexed(&mut self, docs: &[DocId], indexed: bool) -> Result<()> {
+        self.exec("UPDATE documents SET indexed = $1 WHERE id = ANY($2)", &[&indexed, &docs])?;
+        Ok(())
+    }
+
+    fn mark_all_unindexed(&mut self) -> Result<()> {
+        self.exec("UPDATE documents SET indexed = FALSE", &[])?;
+        Ok(())
+    }
+}
+
+fn counts(c: &impl Conn) -> Result<Counts> {
+    let row = c
+        .opt_row(
+            "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM events), (SELECT count(*) FROM agreements),
+                    (SELECT count(*) FROM figures), (SELECT count(*) FROM people), (SELECT count(*) FROM evidence)",
+            &[],
+        )?
+        .ok_or_else(|| StoreError::Backend("no counts".into()))?;
+    let n = |i: usize| row.get::<_, i64>(i) as usize;
+    Ok(Counts { documents: n(0), events: n(1), agreements: n(2), figures: n(3), people: n(4), evidence: n(5) })
+}
+
+fn document(c: &impl Conn, id: DocId) -> Result<Option<Document>> {
+    let Some(r) = c.opt_row(
+        "SELECT id, hash, source, title, published, language, encoding, text, article_end, ingested_at
+         FROM documents WHERE id = $1",
+        &[&id],
+    )?
+    else {
+        return Ok(None);
+    };
+    Ok(Some(Document {
+        id: col(&r, 0)?,
+        hash: col(&r, 1)?,
+        source: col(&r, 2)?,
+        title: col(&r, 3)?,
+        published: date(&r, 4)?,
+        language: col(&r, 5)?,
+        encoding: col(&r, 6)?,
+        text: col(&r, 7)?,
+        article_end: col::<i64>(&r, 8)? as usize,
+        ingested_at: col(&r, 9)?,
+    }))
+}
