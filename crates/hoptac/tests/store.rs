@@ -1,9 +1,15 @@
-//! The record store end to end: the real binary ingests documents into a fresh store and the
-//! tests read what `dossier`, `search` and `agenda` print, and what is in the database.
+//! The record store end to end, on both backends: the real binary ingests documents into a
+//! fresh store — an SQLite file, and a PostgreSQL database made for the test and dropped after
+//! it — and the tests read what `dossier`, `search` and `agenda` print, and what is stored. Each
+//! behaviour is written once and run on both (`on_both!`). PostgreSQL is found at
+//! `HOPTAC_TEST_PG` (default `postgres://postgres@127.0.0.1:5432/test`); where there is none the
+//! PostgreSQL half says so and passes, unless `HOPTAC_PG=required` (as on CI).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
+use hoptac_app::backend::Location;
 use serde_json::Value;
 
 fn repo() -> PathBuf {
@@ -18,35 +24,146 @@ fn data(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/store").join(name)
 }
 
-fn run(store: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hoptac")).arg("--store").arg(store).args(args).output().expect("run hoptac")
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Kind {
+    Sqlite,
+    Postgres,
 }
 
-fn ok(store: &Path, args: &[&str]) -> String {
+/// A fresh store for one test: a file in a temporary directory, or a database of its own.
+struct TestStore {
+    kind: Kind,
+    /// What `--store` is given.
+    arg: String,
+    dir: tempfile::TempDir,
+    /// The database to drop afterwards, and the server's admin address.
+    pg: Option<(String, String)>,
+}
+
+fn pg_admin() -> String {
+    std::env::var("HOPTAC_TEST_PG").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+}
+
+static NEXT: AtomicUsize = AtomicUsize::new(0);
+
+impl TestStore {
+    fn new(kind: Kind) -> Option<TestStore> {
+        let dir = tempfile::tempdir().expect("temp dir");
+        match kind {
+            Kind::Sqlite => {
+                let arg = dir.path().join("h.db").to_string_lossy().into_owned();
+                Some(TestStore { kind, arg, dir, pg: None })
+            }
+            Kind::Postgres => {
+                let admin = pg_admin();
+                let mut client = match postgres::Client::connect(&admin, postgres::NoTls) {
+                    Ok(c) => c,
+                    Err(e) => {
+                        let required = std::env::var("HOPTAC_PG").is_ok_and(|v| v == "required");
+                        assert!(!required, "HOPTAC_PG=required but PostgreSQL is not reachable at {admin}: {e}");
+                        eprintln!("PostgreSQL half NOT RUN: {admin}: {e}");
+                        return None;
+                    }
+                };
+                let name = format!("hoptac_t{}_{}", std::process::id(), NEXT.fetch_add(1, Ordering::SeqCst));
+                client.batch_execute(&format!("CREATE DATABASE {name}")).expect("create database");
+                let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
+                let arg = format!("{base}/{name}");
+                Some(TestStore { kind, arg, dir, pg: Some((name, admin)) })
+            }
+        }
+    }
+
+    fn location(&self) -> Location {
+        Location::parse(&self.arg, Some(self.index_dir()))
+    }
+
+    fn index_dir(&self) -> PathBuf {
+        match self.kind {
+            Kind::Sqlite => PathBuf::from(format!("{}.index", self.arg)),
+            Kind::Postgres => self.dir.path().join("index"),
+        }
+    }
+
+    fn command(&self) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_hoptac"));
+        c.arg("--store").arg(&self.arg).arg("--index").arg(self.index_dir());
+        c
+    }
+}
+
+impl Drop for TestStore {
+    fn drop(&mut self) {
+        if let Some((name, admin)) = &self.pg {
+            if let Ok(mut c) = postgres::Client::connect(admin, postgres::NoTls) {
+                let _ = c.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+            }
+        }
+    }
+}
+
+/// Each behaviour, once per backend: `name::sqlite` and `name::postgres`.
+macro_rules! on_both {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[test]
+                fn sqlite() {
+                    super::$name(super::Kind::Sqlite)
+                }
+                #[test]
+                fn postgres() {
+                    super::$name(super::Kind::Postgres)
+                }
+            }
+        )*
+    };
+}
+
+on_both!(
+    kon_tum_and_sekong_dossier_from_the_seeds,
+    dak_glei_xan_xay_dak_chung_conferences,
+    a_second_article_about_a_known_meeting_merges_into_it,
+    a_result_fulfils_the_commitment_it_belongs_to,
+    asking_for_a_successor_includes_what_it_absorbed,
+    ingesting_the_same_content_again_adds_nothing,
+    search_ignores_diacritics_and_tone_marks_and_filters,
+    agenda_lists_what_is_coming_and_writes_a_calendar,
+    read_commands_never_write,
+    bad_documents_are_reported_and_the_rest_stored,
+    a_killed_ingest_leaves_a_consistent_store_and_a_rerun_completes_it,
+    lao_words_and_places_named_in_any_script_are_found,
+    a_review_decision_is_final_for_later_ingests,
+);
+
+fn run(store: &TestStore, args: &[&str]) -> Output {
+    store.command().args(args).output().expect("run hoptac")
+}
+
+fn ok(store: &TestStore, args: &[&str]) -> String {
     let out = run(store, args);
     assert!(out.status.success(), "hoptac {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).expect("UTF-8 output")
 }
 
-fn json(store: &Path, args: &[&str]) -> Value {
+fn json(store: &TestStore, args: &[&str]) -> Value {
     serde_json::from_str(&ok(store, args)).expect("JSON output")
 }
 
-fn ingest(store: &Path, paths: &[&Path]) -> String {
+fn ingest(store: &TestStore, paths: &[&Path]) -> String {
     let mut args = vec!["ingest".to_string(), "--quiet".into()];
     args.extend(paths.iter().map(|p| p.to_string_lossy().into_owned()));
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     ok(store, &args)
 }
 
-fn store_with_seeds() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let store = dir.path().join("h.db");
+fn store_with_seeds(kind: Kind) -> Option<TestStore> {
+    let store = TestStore::new(kind)?;
     ingest(&store, &[&seeds()]);
-    (dir, store)
+    Some(store)
 }
 
-fn dossier(store: &Path, places: &[&str]) -> Value {
+fn dossier(store: &TestStore, places: &[&str]) -> Value {
     let mut args = vec!["dossier", "--json", "--today", "2026-11-23"];
     args.extend_from_slice(places);
     json(store, &args)
@@ -60,9 +177,8 @@ fn ids(v: &Value) -> Vec<String> {
     v.as_array().map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect()).unwrap_or_default()
 }
 
-#[test]
-fn kon_tum_and_sekong_dossier_from_the_seeds() {
-    let (_dir, store) = store_with_seeds();
+fn kon_tum_and_sekong_dossier_from_the_seeds(kind: Kind) {
+    let Some(store) = store_with_seeds(kind) else { return };
     let d = dossier(&store, &["Kon Tum", "Sê Kông"]);
     let agreements = list(&d, "agreements");
     let mou_2018 = agreements.iter().find(|a| a["kind"] == "mou" && a["signed"] == "2018-04");
@@ -107,9 +223,8 @@ fn conference(events: &[Value], ordinal: u64) -> Vec<&Value> {
     events.iter().filter(|e| e["kind"] == "conference" && e["ordinal"] == ordinal).collect()
 }
 
-#[test]
-fn dak_glei_xan_xay_dak_chung_conferences() {
-    let (_dir, store) = store_with_seeds();
+fn dak_glei_xan_xay_dak_chung_conferences(kind: Kind) {
+    let Some(store) = store_with_seeds(kind) else { return };
     let d = dossier(&store, &["Đăk Glei", "Sản Xay", "Đăk Chưng"]);
     let events = list(&d, "events");
     let expect = [
@@ -132,9 +247,8 @@ fn dak_glei_xan_xay_dak_chung_conferences() {
     }
 }
 
-#[test]
-fn a_second_article_about_a_known_meeting_merges_into_it() {
-    let (_dir, store) = store_with_seeds();
+fn a_second_article_about_a_known_meeting_merges_into_it(kind: Kind) {
+    let Some(store) = store_with_seeds(kind) else { return };
     let summary = ingest(&store, &[&data("dakglei_xix_held.txt")]);
     assert!(summary.contains("1 new") && summary.contains("merged"), "{summary}");
     let d = dossier(&store, &["Đăk Glei", "Xan Xay"]);
@@ -157,7 +271,7 @@ fn a_second_article_about_a_known_meeting_merges_into_it() {
     assert_eq!(list(minutes[0], "sources").len(), 2);
 
     // XIX is one search entry, describing the record as it now stands; a rebuild agrees.
-    let hits = |store: &Path| {
+    let hits = |store: &TestStore| {
         let r = json(store, &["search", "XIX", "--kind", "conference", "--json"]);
         let mut titles: Vec<String> =
             list(&r, "hits").iter().filter_map(|h| h["title"].as_str().map(str::to_string)).collect();
@@ -171,9 +285,8 @@ fn a_second_article_about_a_known_meeting_merges_into_it() {
     assert_eq!(hits(&store), before);
 }
 
-#[test]
-fn a_result_fulfils_the_commitment_it_belongs_to() {
-    let (_dir, store) = store_with_seeds();
+fn a_result_fulfils_the_commitment_it_belongs_to(kind: Kind) {
+    let Some(store) = store_with_seeds(kind) else { return };
     ingest(&store, &[&data("kontum_sekong_2025.txt")]);
     let d = dossier(&store, &["Kon Tum", "Sekong"]);
     let ten = list(&d, "commitments").iter().find(|c| c["value"] == 10.0).expect("10 scholarships").clone();
@@ -190,9 +303,8 @@ fn a_result_fulfils_the_commitment_it_belongs_to() {
     assert_eq!((finals.len(), list(finals[0], "sources").len()), (1, 2));
 }
 
-#[test]
-fn asking_for_a_successor_includes_what_it_absorbed() {
-    let (_dir, store) = store_with_seeds();
+fn asking_for_a_successor_includes_what_it_absorbed(kind: Kind) {
+    let Some(store) = store_with_seeds(kind) else { return };
     ingest(&store, &[&data("quangngai_sekong_2026.html")]);
     let qn = dossier(&store, &["Quảng Ngãi", "Sê Kông"]);
     assert_eq!(ids(&qn["places"][0]), ["VN-29", "VN-28"], "Quảng Ngãi includes Kon Tum");
@@ -210,15 +322,13 @@ fn asking_for_a_successor_includes_what_it_absorbed() {
     assert!(text.contains("includes Kon Tum"), "{text}");
 }
 
-fn counts(store: &Path) -> hoptac_store::Counts {
-    use hoptac_store::Reader;
-    let s = hoptac_sqlite::SqliteStore::open_read_only(store).expect("open store");
-    s.counts().expect("counts")
+fn counts(store: &TestStore) -> hoptac_store::Counts {
+    store.location().open_read_only().expect("open store").counts().expect("counts")
 }
 
-#[test]
-fn ingesting_the_same_content_again_adds_nothing() {
-    let (dir, store) = store_with_seeds();
+fn ingesting_the_same_content_again_adds_nothing(kind: Kind) {
+    let Some(store) = store_with_seeds(kind) else { return };
+    let dir = &store.dir;
     let before = counts(&store);
     let again = ingest(&store, &[&seeds()]);
     assert!(again.contains("0 new, 5 unchanged, 0 failed"), "{again}");
@@ -231,13 +341,12 @@ fn ingesting_the_same_content_again_adds_nothing() {
     let once_more = ingest(&store, &[&copy]);
     assert!(once_more.contains("0 new, 1 unchanged"), "{once_more}");
     assert_eq!(counts(&store), before);
-    let s = hoptac_sqlite::SqliteStore::open_read_only(&store).expect("open");
+    let s = store.location().open_read_only().expect("open");
     assert_eq!(s.facts_without_evidence().expect("query"), 0, "every fact has evidence");
 }
 
-#[test]
-fn search_ignores_diacritics_and_tone_marks_and_filters() {
-    let (dir, store) = store_with_seeds();
+fn search_ignores_diacritics_and_tone_marks_and_filters(kind: Kind) {
+    let Some(store) = store_with_seeds(kind) else { return };
     let r = json(&store, &["search", "hai cot", "--json"]);
     assert!(r["total"].as_u64().is_some_and(|n| n >= 3), "{r}");
     let hit = &r["hits"][0];
@@ -264,7 +373,7 @@ fn search_ignores_diacritics_and_tone_marks_and_filters() {
     let text = ok(&store, &["search", "hai cot"]);
     assert!(text.contains("«hài»") || text.contains("«cốt»"), "{text}");
     // The index can be rebuilt from the store with the same results.
-    std::fs::remove_dir_all(dir.path().join("h.db.index")).expect("remove index");
+    std::fs::remove_dir_all(store.index_dir()).expect("remove index");
     let missing = run(&store, &["search", "hai cot"]);
     assert!(!missing.status.success());
     assert!(String::from_utf8_lossy(&missing.stderr).contains("hoptac reindex"));
@@ -272,9 +381,9 @@ fn search_ignores_diacritics_and_tone_marks_and_filters() {
     assert_eq!(json(&store, &["search", "hai cot", "--json"])["total"], r["total"]);
 }
 
-#[test]
-fn agenda_lists_what_is_coming_and_writes_a_calendar() {
-    let (dir, store) = store_with_seeds();
+fn agenda_lists_what_is_coming_and_writes_a_calendar(kind: Kind) {
+    let Some(store) = store_with_seeds(kind) else { return };
+    let dir = &store.dir;
     let a = json(&store, &["agenda", "--today", "2024-01-10", "--json"]);
     let meetings = list(&a, "meetings");
     assert!(meetings.iter().any(|m| m["ordinal"] == 19 && m["status"] == "planned"), "{meetings:?}");
@@ -314,23 +423,51 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-#[test]
-fn read_commands_never_write() {
-    let (dir, store) = store_with_seeds();
-    let before = snapshot(dir.path());
+/// Every table of a PostgreSQL store as a checksum of its rows.
+fn tables(store: &TestStore) -> Vec<(String, String)> {
+    let mut c = postgres::Client::connect(&store.arg, postgres::NoTls).expect("connect");
+    let names: Vec<String> = c
+        .query("SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1", &[])
+        .expect("tables")
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    names
+        .into_iter()
+        .map(|t| {
+            let sum: String = c
+                .query_one(
+                    &format!("SELECT md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) FROM {t} x"),
+                    &[],
+                )
+                .expect("checksum")
+                .get(0);
+            (t, sum)
+        })
+        .collect()
+}
+
+fn read_commands_never_write(kind: Kind) {
+    let Some(store) = store_with_seeds(kind) else { return };
+    let dir = &store.dir;
+    let before = (snapshot(dir.path()), if kind == Kind::Postgres { tables(&store) } else { Vec::new() });
     ok(&store, &["search", "hai cot"]);
     ok(&store, &["dossier", "Kon Tum", "Sê Kông"]);
     ok(&store, &["agenda"]);
-    let after = snapshot(dir.path());
+    ok(&store, &["user", "list"]);
+    let after = (snapshot(dir.path()), if kind == Kind::Postgres { tables(&store) } else { Vec::new() });
     let names = |s: &[(PathBuf, Vec<u8>)]| s.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
-    assert_eq!(names(&after), names(&before), "no file created or removed");
-    assert!(after == before, "no file changed");
+    assert_eq!(names(&after.0), names(&before.0), "no file created or removed");
+    assert!(after == before, "no file and no row changed");
     // A read command on a store that does not exist creates nothing.
-    let none = dir.path().join("none.db");
+    let Some(none) = TestStore::new(kind) else { return };
     let out = run(&none, &["dossier", "Kon Tum", "Sê Kông"]);
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("no store"));
-    assert!(!none.exists());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no store"), "{}", String::from_utf8_lossy(&out.stderr));
+    match kind {
+        Kind::Sqlite => assert!(!Path::new(&none.arg).exists()),
+        Kind::Postgres => assert!(tables(&none).is_empty(), "no table made"),
+    }
 }
 
 #[test]
@@ -339,8 +476,11 @@ fn corrupt_or_foreign_database_files_are_refused_and_left_alone() {
     let garbage = dir.path().join("garbage.db");
     let bytes: Vec<u8> = (0..8192u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
     std::fs::write(&garbage, &bytes).expect("write");
+    let at = |path: &Path, args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_hoptac")).arg("--store").arg(path).args(args).output().expect("run")
+    };
     for args in [&["ingest", seeds().to_str().unwrap_or_default()][..], &["dossier", "VN-28", "LA-XE"][..]] {
-        let out = run(&garbage, args);
+        let out = at(&garbage, args);
         assert!(!out.status.success());
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.contains("garbage.db") && err.contains("not a hoptac store"), "{err}");
@@ -356,7 +496,7 @@ fn corrupt_or_foreign_database_files_are_refused_and_left_alone() {
         .expect("create");
     }
     let before = std::fs::read(&foreign).expect("read");
-    let out = run(&foreign, &["ingest", seeds().to_str().unwrap_or_default()]);
+    let out = at(&foreign, &["ingest", seeds().to_str().unwrap_or_default()]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("another program's SQLite database"), "{err}");
@@ -364,8 +504,72 @@ fn corrupt_or_foreign_database_files_are_refused_and_left_alone() {
 }
 
 #[test]
-fn bad_documents_are_reported_and_the_rest_stored() {
-    let dir = tempfile::tempdir().expect("temp dir");
+fn foreign_or_newer_postgres_databases_are_refused_and_left_alone() {
+    let Some(store) = TestStore::new(Kind::Postgres) else { return };
+    {
+        let mut c = postgres::Client::connect(&store.arg, postgres::NoTls).expect("connect");
+        c.batch_execute(
+            "CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL); INSERT INTO invoices VALUES (1, 9.5);",
+        )
+        .expect("create");
+    }
+    let before = tables(&store);
+    for args in [&["ingest", seeds().to_str().unwrap_or_default()][..], &["dossier", "VN-28", "LA-XE"][..]] {
+        let out = run(&store, args);
+        assert!(!out.status.success());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("another application's database") && !err.contains("password"), "{err}");
+    }
+    assert_eq!(tables(&store), before, "left alone");
+    // A store from a newer hoptac.
+    let Some(newer) = store_with_seeds(Kind::Postgres) else { return };
+    {
+        let mut c = postgres::Client::connect(&newer.arg, postgres::NoTls).expect("connect");
+        c.batch_execute("UPDATE hoptac_meta SET value = '99' WHERE key = 'schema_version'").expect("update");
+    }
+    let out = run(&newer, &["ingest", seeds().to_str().unwrap_or_default()]);
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("schema version 99"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A person's decision is final: a later ingest adds its evidence and changes nothing else.
+fn a_review_decision_is_final_for_later_ingests(kind: Kind) {
+    let Some(store) = store_with_seeds(kind) else { return };
+    let d = dossier(&store, &["Đăk Glei", "Xan Xay"]);
+    let xix = conference(list(&d, "events"), 19)[0].clone();
+    assert_eq!((xix["status"].as_str(), xix["date"].as_str()), (Some("planned"), Some("2024")));
+    {
+        let mut s = store.location().open().expect("open");
+        let mut tx = s.begin().expect("begin");
+        let id = xix["id"].as_i64().expect("id");
+        let done = hoptac_store::review::decide(
+            tx.as_mut(),
+            hoptac_store::FactType::Event,
+            id,
+            hoptac_store::review::Decision::Accept,
+            "tester",
+            None,
+            "2026-11-30T00:00:00Z",
+        )
+        .expect("decide");
+        assert!(done.is_ok());
+        tx.commit().expect("commit");
+    }
+    ingest(&store, &[&data("dakglei_xix_held.txt")]);
+    let d = dossier(&store, &["Đăk Glei", "Xan Xay"]);
+    let after = conference(list(&d, "events"), 19);
+    assert_eq!(after.len(), 1);
+    assert_eq!((after[0]["status"].as_str(), after[0]["date"].as_str()), (Some("planned"), Some("2024")), "kept");
+    assert_eq!(after[0]["review"], "accepted");
+    assert_eq!(list(after[0], "sources").len(), 2, "the new article is evidence");
+}
+
+fn bad_documents_are_reported_and_the_rest_stored(kind: Kind) {
+    let Some(store) = TestStore::new(kind) else { return };
+    let dir = &store.dir;
     let docs = dir.path().join("docs");
     std::fs::create_dir_all(&docs).expect("mkdir");
     std::fs::write(docs.join("empty.txt"), "").expect("write");
@@ -373,7 +577,6 @@ fn bad_documents_are_reported_and_the_rest_stored() {
     std::fs::write(docs.join("blank.html"), "<html><script>x()</script></html>").expect("write");
     std::fs::copy(data("dakglei_xix_held.txt"), docs.join("good.txt")).expect("copy");
     std::fs::write(docs.join("notes.csv"), "a,b").expect("write"); // not a document type: skipped
-    let store = dir.path().join("h.db");
     let out = run(&store, &["ingest", "--quiet", docs.to_str().unwrap_or_default(), "missing-dir"]);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
@@ -386,9 +589,9 @@ fn bad_documents_are_reported_and_the_rest_stored() {
     assert_eq!(counts(&store).documents, 1);
 }
 
-#[test]
-fn a_killed_ingest_leaves_a_consistent_store_and_a_rerun_completes_it() {
-    let dir = tempfile::tempdir().expect("temp dir");
+fn a_killed_ingest_leaves_a_consistent_store_and_a_rerun_completes_it(kind: Kind) {
+    let Some(store) = TestStore::new(kind) else { return };
+    let dir = &store.dir;
     let docs = dir.path().join("docs");
     std::fs::create_dir_all(&docs).expect("mkdir");
     let originals: Vec<String> = std::fs::read_dir(seeds())
@@ -403,10 +606,8 @@ fn a_killed_ingest_leaves_a_consistent_store_and_a_rerun_completes_it() {
         let text = &originals[i % originals.len()];
         std::fs::write(docs.join(format!("doc{i:05}.txt")), format!("{text}\nTài liệu số {i}.\n")).expect("write");
     }
-    let store = dir.path().join("h.db");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_hoptac"))
-        .arg("--store")
-        .arg(&store)
+    let mut child = store
+        .command()
         .args(["ingest", "--quiet"])
         .arg(&docs)
         .stdout(std::process::Stdio::null())
@@ -417,10 +618,7 @@ fn a_killed_ingest_leaves_a_consistent_store_and_a_rerun_completes_it() {
     let t0 = std::time::Instant::now();
     loop {
         std::thread::sleep(std::time::Duration::from_millis(20));
-        let stored = hoptac_sqlite::SqliteStore::open_read_only(&store).ok().and_then(|s| {
-            use hoptac_store::Reader;
-            s.counts().ok()
-        });
+        let stored = store.location().open_read_only().ok().and_then(|s| s.counts().ok());
         if stored.is_some_and(|c| c.documents > 50) || t0.elapsed().as_secs() > 60 {
             break;
         }
@@ -430,14 +628,19 @@ fn a_killed_ingest_leaves_a_consistent_store_and_a_rerun_completes_it() {
     let partial = counts(&store);
     assert!(partial.documents < n, "killed before the end ({} stored)", partial.documents);
     {
-        let s = hoptac_sqlite::SqliteStore::open_read_only(&store).expect("open after kill");
-        s.integrity_check().expect("integrity");
+        if kind == Kind::Sqlite {
+            hoptac_sqlite::SqliteStore::open_read_only(Path::new(&store.arg))
+                .expect("open after kill")
+                .integrity_check()
+                .expect("integrity");
+        }
+        let s = store.location().open_read_only().expect("open after kill");
         assert_eq!(s.facts_without_evidence().expect("query"), 0);
     }
     let rerun = ingest(&store, &[&docs]);
     assert!(rerun.contains(&format!("{} unchanged", partial.documents)), "{rerun}");
     // The result equals one uninterrupted run.
-    let clean = dir.path().join("clean.db");
+    let Some(clean) = TestStore::new(kind) else { return };
     ingest(&clean, &[&docs]);
     let (a, b) = (counts(&store), counts(&clean));
     assert_eq!(
@@ -445,14 +648,12 @@ fn a_killed_ingest_leaves_a_consistent_store_and_a_rerun_completes_it() {
         (b.documents, b.events, b.agreements, b.figures, b.people)
     );
     // The index caught up: every document is searchable exactly once.
-    let ix = hoptac_search::SearchIndex::open_read_only(&dir.path().join("h.db.index")).expect("index");
+    let ix = hoptac_search::SearchIndex::open_read_only(&store.index_dir()).expect("index");
     assert_eq!(ix.num_documents().expect("count"), n as u64);
 }
 
-#[test]
-fn lao_words_and_places_named_in_any_script_are_found() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let store = dir.path().join("h.db");
+fn lao_words_and_places_named_in_any_script_are_found(kind: Kind) {
+    let Some(store) = TestStore::new(kind) else { return };
     let lao = repo().join("examples/documents/attapeu_kontum_conference_2024_lo.txt");
     let vi = repo().join("examples/documents/kyson_nonghet_2024.txt");
     ingest(&store, &[&lao, &vi]);
