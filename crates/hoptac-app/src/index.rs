@@ -10,7 +10,7 @@ use hoptac_core::{PartialDate, PlaceId};
 use hoptac_extract::Gazetteer;
 use hoptac_search::{Entry, IndexWriter, SearchIndex};
 use hoptac_store::ingest::Outcome;
-use hoptac_store::{DocId, FactType, NewDocument, PartnershipId, Reader, Store, StoredFact, Touched};
+use hoptac_store::{Backend, DocId, FactType, NewDocument, PartnershipId, Reader, Store, StoredFact, Touched};
 
 use crate::{render, AppError, Result};
 
@@ -35,6 +35,9 @@ pub struct Indexer {
     partnerships: HashMap<PartnershipId, Vec<PlaceId>>,
     pending: Vec<DocId>,
     pub indexed: usize,
+    /// Mark committed documents indexed in the store (an index that follows the store's change
+    /// log keeps its own cursor instead).
+    marks: bool,
 }
 
 impl Indexer {
@@ -54,7 +57,7 @@ impl Indexer {
                 other => break other?,
             }
         };
-        Ok(Indexer { writer, partnerships: HashMap::new(), pending: Vec::new(), indexed: 0 })
+        Ok(Indexer { writer, partnerships: HashMap::new(), pending: Vec::new(), indexed: 0, marks: true })
     }
 
     fn parties(&mut self, reader: &dyn Reader, id: Option<PartnershipId>) -> Result<Vec<PlaceId>> {
@@ -100,7 +103,9 @@ impl Indexer {
     /// Commit staged entries, then mark their documents indexed.
     pub fn commit(&mut self, store: &mut dyn Store) -> Result<()> {
         self.writer.commit()?;
-        store.mark_indexed(&self.pending, true)?;
+        if self.marks {
+            store.mark_indexed(&self.pending, true)?;
+        }
         self.indexed += self.pending.len();
         self.pending.clear();
         Ok(())
@@ -232,6 +237,79 @@ fn stored_facts(reader: &dyn Reader, doc_id: DocId) -> Result<Vec<Touched>> {
 /// The snake_case name of a record enum (`conference`, `midterm_review`, `commitment`).
 fn enum_name<T: serde::Serialize>(v: &T) -> String {
     hoptac_core::variant_name(v).unwrap_or_default()
+}
+
+/// Where an index that follows the store's change log keeps its cursor (the last change it
+/// holds), written after each commit of the index.
+fn cursor_file(index_dir: &Path) -> PathBuf {
+    index_dir.join("hoptac-follow.cursor")
+}
+
+fn read_cursor(index_dir: &Path) -> Option<i64> {
+    std::fs::read_to_string(cursor_file(index_dir)).ok()?.trim().parse().ok()
+}
+
+fn write_cursor(index_dir: &Path, cursor: i64) -> Result<()> {
+    let tmp = index_dir.join("hoptac-follow.cursor.tmp");
+    let io = |source: std::io::Error| {
+        AppError::Search(hoptac_search::SearchError::Io { path: tmp.display().to_string(), source })
+    };
+    std::fs::write(&tmp, cursor.to_string()).map_err(io)?;
+    std::fs::rename(&tmp, cursor_file(index_dir)).map_err(io)
+}
+
+/// Forget where the index stood in the change log (before a rebuild).
+pub fn forget_cursor(index_dir: &Path) {
+    let _ = std::fs::remove_file(cursor_file(index_dir));
+}
+
+/// How many changes of the store this index has not followed yet (`None`: the store keeps no
+/// change log).
+pub fn changes_behind(store: &dyn Backend, index_dir: &Path) -> Result<Option<i64>> {
+    let Some(latest) = store.latest_change()? else { return Ok(None) };
+    Ok(Some(latest - read_cursor(index_dir).unwrap_or(0)))
+}
+
+/// Bring an index up to date with its store, whatever the backend: by the store's marks
+/// (SQLite: one index per file), or by following the change log from this index's cursor
+/// (PostgreSQL: one index per server). A new index is built from every document.
+pub fn catch_up_store(
+    g: &Gazetteer,
+    store: &mut dyn Backend,
+    index: &SearchIndex,
+    index_dir: &Path,
+    wait: std::time::Duration,
+) -> Result<usize> {
+    let Some(latest) = store.latest_change()? else {
+        return catch_up_waiting(g, store, index, wait);
+    };
+    let cursor = read_cursor(index_dir);
+    if cursor == Some(latest) {
+        return Ok(0);
+    }
+    let mut ix = Indexer::waiting(index, wait)?;
+    ix.marks = false;
+    let Some(mut cursor) = cursor else {
+        // A new index: every document; the changes made meanwhile are followed next time.
+        for d in store.document_ids()? {
+            ix.add_stored(g, store, d)?;
+        }
+        let n = ix.finish(store)?;
+        write_cursor(index_dir, latest)?;
+        return Ok(n);
+    };
+    loop {
+        let changes = store.changes_since(cursor, BATCH)?;
+        let Some(&(last, _)) = changes.last() else { break };
+        let docs: BTreeSet<DocId> = changes.iter().map(|(_, d)| *d).collect();
+        for d in docs {
+            ix.add_stored(g, store, d)?;
+        }
+        ix.commit(store)?;
+        write_cursor(index_dir, last)?;
+        cursor = last;
+    }
+    ix.finish(store)
 }
 
 /// Index the documents the store has not yet marked indexed (after an interrupted run).

@@ -19,6 +19,13 @@ CREATE TABLE documents (
 );
 CREATE INDEX documents_unindexed ON documents(id) WHERE NOT indexed;
 
+-- Documents whose search entries must be (re)built: a new document, or one whose facts a
+-- decision changed. Every index (one per server) follows it by its own cursor.
+CREATE TABLE changes (
+    seq         BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    document_id BIGINT NOT NULL REFERENCES documents(id)
+);
+
 CREATE TABLE places (
     id         TEXT PRIMARY KEY,
     level      TEXT NOT NULL,

@@ -32,6 +32,33 @@ pub fn schema_version() -> i64 {
 
 const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_store.sql")];
 
+/// Wait for changes other processes commit (`NOTIFY hoptac_changes`): `on_change` is called on
+/// a thread of its own after each (and once a second at most when none come, so that a missed
+/// notice is never waited on for long); the connection is made again when it drops.
+pub fn listen(url: &str, on_change: impl Fn() + Send + 'static) {
+    let url = url.to_string();
+    std::thread::spawn(move || loop {
+        let client = connect(&url).and_then(|mut c| c.batch_execute("LISTEN hoptac_changes").map(|_| c).map_err(e));
+        let mut client = match client {
+            Ok(c) => c,
+            Err(_) => {
+                std::thread::sleep(std::time::Duration::from_secs(1));
+                continue;
+            }
+        };
+        loop {
+            use postgres::fallible_iterator::FallibleIterator;
+            let mut notices = client.notifications();
+            let mut it = notices.timeout_iter(std::time::Duration::from_secs(1));
+            match it.next() {
+                // A notice, or a quiet second: look for changes either way.
+                Ok(_) => on_change(),
+                Err(_) => break, // the connection dropped: connect again
+            }
+        }
+    });
+}
+
 /// Advisory lock keys: schema work, and writing the record.
 const LOCK_MIGRATE: i64 = 0x686f_7074_0001;
 const LOCK_WRITE: i64 = 0x686f_7074_0002;
@@ -452,7 +479,7 @@ fn partnership_is(p: Option<PartnershipId>) -> &'static str {
 impl WriteTx for PgTx<'_> {
     fn insert_document(&mut self, d: &NewDocument) -> Result<DocId> {
         let now = jiff::Timestamp::now().to_string();
-        self.insert_returning(
+        let id = self.insert_returning(
             "INSERT INTO documents (hash, source, title, published, language, encoding, text, article_end, ingested_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
             &[
@@ -466,7 +493,9 @@ impl WriteTx for PgTx<'_> {
                 &(d.article_end as i64),
                 &now,
             ],
-        )
+        )?;
+        self.exec("INSERT INTO changes (document_id) VALUES ($1)", &[&id])?;
+        Ok(id)
     }
 
     fn partnership_for(&mut self, parties: &[PlaceId]) -> Result<PartnershipId> {
@@ -732,6 +761,7 @@ impl WriteTx for PgTx<'_> {
 
     fn mark_unindexed(&mut self, docs: &[DocId]) -> Result<()> {
         self.exec("UPDATE documents SET indexed = FALSE WHERE id = ANY($1)", &[&docs])?;
+        self.exec("INSERT INTO changes (document_id) SELECT unnest($1::bigint[])", &[&docs])?;
         Ok(())
     }
 
@@ -749,6 +779,8 @@ impl WriteTx for PgTx<'_> {
 
     fn commit(self: Box<Self>) -> Result<()> {
         self.exec("UPDATE hoptac_meta SET value = (value::bigint + 1)::text WHERE key = 'generation'", &[])?;
+        // Delivered to every listening server when the transaction commits.
+        self.tx.borrow_mut().batch_execute("NOTIFY hoptac_changes").map_err(e)?;
         self.tx.into_inner().commit().map_err(e)
     }
 }
@@ -762,6 +794,18 @@ impl hoptac_store::Backend for PgStore {
     }
     fn facts_without_evidence(&self) -> Result<i64> {
         PgStore::facts_without_evidence(self)
+    }
+    fn latest_change(&self) -> Result<Option<i64>> {
+        let row = self.opt_row("SELECT coalesce(max(seq), 0) FROM changes", &[])?;
+        Ok(Some(row.map(|r| col::<i64>(&r, 0)).transpose()?.unwrap_or(0)))
+    }
+    fn changes_since(&self, after: i64, limit: usize) -> Result<Vec<(i64, DocId)>> {
+        all(
+            self,
+            "SELECT seq, document_id FROM changes WHERE seq > $1 ORDER BY seq LIMIT $2",
+            &[&after, &(limit as i64)],
+            |r| Ok((col(r, 0)?, col(r, 1)?)),
+        )
     }
 }
 

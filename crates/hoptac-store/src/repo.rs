@@ -154,6 +154,16 @@ pub trait Backend: Store + Reader + crate::Accounts + Send {
     fn generation(&self) -> Result<i64>;
     /// Facts with no evidence other than those entered by hand (the invariant says none).
     fn facts_without_evidence(&self) -> Result<i64>;
+    /// The last entry of the store's change log, where indexes follow one (PostgreSQL: one index
+    /// per server, each with its own cursor); `None` where the store's own marks say what its one
+    /// index holds (SQLite).
+    fn latest_change(&self) -> Result<Option<i64>> {
+        Ok(None)
+    }
+    /// Entries of the change log after `after` (at most `limit`): sequence number and document.
+    fn changes_since(&self, _after: i64, _limit: usize) -> Result<Vec<(i64, DocId)>> {
+        Ok(Vec::new())
+    }
 }
 
 /// The facts of the given (type, id) pairs, one query per type; ids not found are left out.

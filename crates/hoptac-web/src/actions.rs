@@ -225,12 +225,7 @@ fn supporting_documents(
 /// index cannot be written now (another process holds it, the disk is full) the server's
 /// catch-up task does it later, and the answer to the person is still the truth: stored.
 fn index_after_commit(st: &AppState, store: &mut dyn Backend) {
-    let run = |store: &mut dyn Backend| -> Result<(), hoptac_app::AppError> {
-        hoptac_app::index::catch_up(st.gazetteer, store, &st.index)?;
-        st.index.reload()?;
-        Ok(())
-    };
-    if let Err(e) = run(store) {
+    if let Err(e) = st.catch_up_index(store) {
         tracing::warn!(error = %e, "search entries not updated now: the index catches up later");
     }
 }

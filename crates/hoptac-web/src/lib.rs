@@ -237,21 +237,33 @@ async fn index_catch_up(st: state::Shared) {
     if !st.can_write() {
         return;
     }
+    // On PostgreSQL, other servers' and ingests' commits are announced (LISTEN/NOTIFY): the
+    // index takes them in at once; elsewhere, and as a safety net, every 2 seconds.
+    let wake = Arc::new(tokio::sync::Notify::new());
+    if let hoptac_app::backend::Kind::Postgres(url) = &st.config.store.kind {
+        let wake = wake.clone();
+        hoptac_postgres::listen(url, move || wake.notify_one());
+    }
     loop {
-        tokio::time::sleep(std::time::Duration::from_secs(2)).await;
-        let pending = st.read(|_, r| Ok(hoptac_store::Reader::unindexed_documents(r)?.len())).await.unwrap_or(0);
-        if pending == 0 {
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(2), wake.notified()).await;
+        let behind = st
+            .read(|st, r| {
+                Ok(match hoptac_app::index::changes_behind(r, &st.index_dir)? {
+                    Some(n) => n.max(0) as usize,
+                    None => hoptac_store::Reader::unindexed_documents(r)?.len(),
+                })
+            })
+            .await
+            .unwrap_or(0);
+        if behind == 0 {
             continue;
         }
         let done = st
             .write(|st, store| {
                 // Not an internal error (nothing is logged as one): the index is busy, try later.
-                let later = |e: &dyn std::fmt::Display| {
+                st.catch_up_index(store).map_err(|e| {
                     error::WebError::new(axum::http::StatusCode::SERVICE_UNAVAILABLE, "unavailable", e.to_string())
-                };
-                let n = hoptac_app::index::catch_up(st.gazetteer, store, &st.index).map_err(|e| later(&e))?;
-                st.index.reload().map_err(|e| later(&e))?;
-                Ok(n)
+                })
             })
             .await;
         match done {

@@ -155,9 +155,14 @@ pub struct AppState {
     /// The gazetteer as the store holds it (names in three languages, successors).
     pub places: Vec<Place>,
     pub map: crate::svg::MapData,
+    /// Where the index lives (it follows the store: see `hoptac_app::index::catch_up_store`).
+    pub index_dir: std::path::PathBuf,
+    /// Bumped each time the index took in changes: answers cached before then are stale even
+    /// when the store has not changed since (another server's decision, indexed here later).
+    index_epoch: std::sync::atomic::AtomicU64,
     readers: Mutex<Vec<Box<dyn Backend>>>,
     /// A connection that only watches for commits (any process's), and the generation it counts.
-    watch: Mutex<(Box<dyn Backend>, i64, u64)>,
+    watch: Mutex<(Box<dyn Backend>, i64, u64, u64)>,
     /// Rendered pages by key, valid for one generation of the store.
     pages: Mutex<PageCache>,
     /// Search answers by their parameters, likewise.
@@ -214,7 +219,9 @@ impl AppState {
                 let mut store = config.store.open().map_err(|e| e.to_string())?;
                 store.sync_places(&version, &places).map_err(|e| e.to_string())?;
                 let index = SearchIndex::open_or_create(&index_dir).map_err(|e| e.to_string())?;
-                hoptac_app::index::catch_up(g, &mut *store, &index).map_err(|e| e.to_string())?;
+                hoptac_app::index::catch_up_store(g, &mut *store, &index, &index_dir, Duration::ZERO)
+                    .map_err(|e| e.to_string())?;
+                index.reload().map_err(|e| e.to_string())?;
                 let watcher = config.store.open_read_only().map_err(|e| e.to_string())?;
                 (Some(Mutex::new(store)), index, watcher)
             }
@@ -225,7 +232,10 @@ impl AppState {
                 let opened = config.store.open().map_err(|e| e.to_string()).and_then(|mut store| {
                     store.sync_places(&version, &places).map_err(|e| e.to_string())?;
                     let index = SearchIndex::open_or_create(&index_dir).map_err(|e| e.to_string())?;
-                    hoptac_app::index::catch_up(g, &mut *store, &index).map_err(|e| e.to_string())?;
+                    hoptac_app::index::catch_up_store(g, &mut *store, &index, &index_dir, Duration::ZERO)
+                        .map_err(|e| e.to_string())?;
+                    index.reload().map_err(|e| e.to_string())?;
+                    index.reload().map_err(|e| e.to_string())?;
                     Ok((store, index))
                 });
                 match opened {
@@ -256,8 +266,10 @@ impl AppState {
             index,
             places,
             map: crate::svg::MapData::builtin()?,
+            index_dir,
+            index_epoch: std::sync::atomic::AtomicU64::new(0),
             readers: Mutex::new(vec![first]),
-            watch: Mutex::new((watcher, version, 0)),
+            watch: Mutex::new((watcher, version, 0, 0)),
             pages: Mutex::new(PageCache::new(PAGE_CACHE_BYTES)),
             answers: Mutex::new(PageCache::new(ANSWER_CACHE_BYTES)),
             wanted: Mutex::new(HashMap::new()),
@@ -274,8 +286,10 @@ impl AppState {
     pub fn generation(&self) -> Result<u64, WebError> {
         let mut w = self.watch.lock().map_err(WebError::internal)?;
         let v = w.0.generation()?;
-        if v != w.1 {
+        let epoch = self.index_epoch.load(std::sync::atomic::Ordering::SeqCst);
+        if v != w.1 || epoch != w.3 {
             w.1 = v;
+            w.3 = epoch;
             w.2 += 1;
             // Another process (`hoptac ingest`) may have indexed documents: see its commits.
             if let Err(e) = self.index.reload() {
@@ -324,6 +338,17 @@ impl AppState {
             self.wanted.lock().map(|w| w.values().cloned().collect()).unwrap_or_default();
         v.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.code().cmp(b.1.code())));
         v
+    }
+
+    /// Bring the index up to date with the store (by its marks, or its change log), then let
+    /// searches see it. Returns how many documents were indexed.
+    pub fn catch_up_index(&self, store: &mut dyn Backend) -> Result<usize, hoptac_app::AppError> {
+        let n = hoptac_app::index::catch_up_store(self.gazetteer, store, &self.index, &self.index_dir, Duration::ZERO)?;
+        if n > 0 {
+            self.index.reload()?;
+            self.index_epoch.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
+        Ok(n)
     }
 
     pub fn can_write(&self) -> bool {

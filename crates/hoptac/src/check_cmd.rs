@@ -69,16 +69,34 @@ pub fn run(loc: &Location) -> Result<ExitCode> {
                 },
             );
             let total = store.counts()?.documents as u64;
-            let unindexed = store.unindexed_documents()?.len() as u64;
             let in_index = index.num_documents()?;
-            sound &= report(
-                &format!("search index: documents ({in_index} indexed of {total} stored)"),
-                (in_index != total - unindexed).then(|| {
-                    format!("the store marks {} indexed, the index holds {in_index}; {rebuild}", total - unindexed)
-                }),
-            );
-            if unindexed > 0 {
-                println!("note     {unindexed} document(s) wait to be indexed (the next ingest, a --local server or `hoptac reindex` does it)");
+            match hoptac_app::index::changes_behind(&*store, &dir)? {
+                // An index that follows the change log: every document once, behind by what
+                // the store changed since it last caught up.
+                Some(behind) => {
+                    sound &= report(
+                        &format!("search index: documents ({in_index} indexed of {total} stored)"),
+                        (in_index > total).then(|| format!("the index holds more documents than the store; {rebuild}")),
+                    );
+                    if behind > 0 {
+                        println!("note     {behind} change(s) wait to be indexed (the next ingest, a server or `hoptac reindex` does it)");
+                    }
+                }
+                None => {
+                    let unindexed = store.unindexed_documents()?.len() as u64;
+                    sound &= report(
+                        &format!("search index: documents ({in_index} indexed of {total} stored)"),
+                        (in_index != total - unindexed).then(|| {
+                            format!(
+                                "the store marks {} indexed, the index holds {in_index}; {rebuild}",
+                                total - unindexed
+                            )
+                        }),
+                    );
+                    if unindexed > 0 {
+                        println!("note     {unindexed} document(s) wait to be indexed (the next ingest, a server or `hoptac reindex` does it)");
+                    }
+                }
             }
         }
     }

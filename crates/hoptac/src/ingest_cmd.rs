@@ -18,7 +18,7 @@ use hoptac_store::{IngestStats, NewDocument};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
-use hoptac_app::index::{catch_up_waiting, Indexer};
+use hoptac_app::index::{catch_up_store, Indexer};
 
 /// How long an ingest waits for the search index's write lock: a server indexing a decision
 /// holds it for a moment; another ingest, for all its run (then this one says so and stops).
@@ -101,7 +101,10 @@ pub fn run(loc: &Location, args: Args) -> Result<ExitCode> {
     let (version, places) = hoptac_app::places::store_places(g);
     store.sync_places(&version, &places)?;
     let index = SearchIndex::open_or_create(&loc.index_dir())?;
-    let caught_up = catch_up_waiting(g, &mut *store, &index, INDEX_WAIT)?;
+    // An index that follows the store's change log (PostgreSQL) is brought up to date from it
+    // at the end; one the store marks (SQLite) takes each batch's documents as they are stored.
+    let follows = store.latest_change()?.is_some();
+    let caught_up = catch_up_store(g, &mut *store, &index, &loc.index_dir(), INDEX_WAIT)?;
     if caught_up > 0 {
         eprintln!("hoptac: indexed {caught_up} document(s) an earlier run had stored but not indexed");
     }
@@ -118,7 +121,7 @@ pub fn run(loc: &Location, args: Args) -> Result<ExitCode> {
             .unwrap_or_else(|_| ProgressStyle::default_bar())
             .progress_chars("=> "),
     );
-    let mut indexer = Indexer::waiting(&index, INDEX_WAIT)?;
+    let mut indexer = if follows { None } else { Some(Indexer::waiting(&index, INDEX_WAIT)?) };
 
     let max_bytes = args.max_bytes;
     std::thread::scope(|scope| -> Result<()> {
@@ -182,14 +185,19 @@ pub fn run(loc: &Location, args: Args) -> Result<ExitCode> {
                     }
                 }
                 tx.commit().context("cannot commit to the store")?;
-                for (doc, outcome) in &stored {
-                    indexer.add_ingested(g, &mut *store, doc, outcome)?;
+                if let Some(indexer) = indexer.as_mut() {
+                    for (doc, outcome) in &stored {
+                        indexer.add_ingested(g, &mut *store, doc, outcome)?;
+                    }
                 }
             }
         }
         Ok(())
     })?;
-    let indexed = indexer.finish(&mut *store)?;
+    let indexed = match indexer {
+        Some(indexer) => indexer.finish(&mut *store)?,
+        None => catch_up_store(g, &mut *store, &index, &loc.index_dir(), INDEX_WAIT)?,
+    };
     bar.finish_and_clear();
 
     let secs = started.elapsed().as_secs_f64();

@@ -73,10 +73,13 @@ pub struct SearchArgs {
 pub fn search(loc: &Location, args: SearchArgs) -> Result<ExitCode> {
     let store = loc.open_read_only()?;
     let index = SearchIndex::open_read_only(&loc.index_dir())?;
-    let pending = store.unindexed_documents()?.len();
+    let pending = match hoptac_app::index::changes_behind(&*store, &loc.index_dir())? {
+        Some(behind) => behind.max(0) as usize,
+        None => store.unindexed_documents()?.len(),
+    };
     if pending > 0 {
         eprintln!(
-            "hoptac: warning: {pending} stored document(s) are not in the search index yet (run `hoptac reindex`)"
+            "hoptac: warning: {pending} change(s) to stored documents are not in the search index yet (the next ingest or `hoptac reindex` brings it up to date)"
         );
     }
     let g = Gazetteer::builtin();

@@ -6,7 +6,7 @@ use anyhow::Result;
 use hoptac_app::backend::Location;
 use hoptac_search::SearchIndex;
 
-use hoptac_app::index::catch_up_waiting;
+use hoptac_app::index::catch_up_store;
 
 pub fn run(loc: &Location) -> Result<ExitCode> {
     if !loc.is_present() {
@@ -22,10 +22,12 @@ pub fn run(loc: &Location) -> Result<ExitCode> {
         );
     }
     store.mark_all_unindexed()?;
-    let n = catch_up_waiting(
+    hoptac_app::index::forget_cursor(&loc.index_dir());
+    let n = catch_up_store(
         hoptac_extract::Gazetteer::builtin(),
         &mut *store,
         &index,
+        &loc.index_dir(),
         std::time::Duration::from_secs(15),
     )?;
     index.reload()?;

@@ -7,7 +7,8 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::atomic::{AtomicUsize, Ordering};
+
+mod common;
 
 use hoptac_app::backend::Location;
 use serde_json::Value;
@@ -36,15 +37,8 @@ struct TestStore {
     /// What `--store` is given.
     arg: String,
     dir: tempfile::TempDir,
-    /// The database to drop afterwards, and the server's admin address.
-    pg: Option<(String, String)>,
+    _pg: Option<common::PgDb>,
 }
-
-fn pg_admin() -> String {
-    std::env::var("HOPTAC_TEST_PG").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
-}
-
-static NEXT: AtomicUsize = AtomicUsize::new(0);
 
 impl TestStore {
     fn new(kind: Kind) -> Option<TestStore> {
@@ -52,24 +46,11 @@ impl TestStore {
         match kind {
             Kind::Sqlite => {
                 let arg = dir.path().join("h.db").to_string_lossy().into_owned();
-                Some(TestStore { kind, arg, dir, pg: None })
+                Some(TestStore { kind, arg, dir, _pg: None })
             }
             Kind::Postgres => {
-                let admin = pg_admin();
-                let mut client = match postgres::Client::connect(&admin, postgres::NoTls) {
-                    Ok(c) => c,
-                    Err(e) => {
-                        let required = std::env::var("HOPTAC_PG").is_ok_and(|v| v == "required");
-                        assert!(!required, "HOPTAC_PG=required but PostgreSQL is not reachable at {admin}: {e}");
-                        eprintln!("PostgreSQL half NOT RUN: {admin}: {e}");
-                        return None;
-                    }
-                };
-                let name = format!("hoptac_t{}_{}", std::process::id(), NEXT.fetch_add(1, Ordering::SeqCst));
-                client.batch_execute(&format!("CREATE DATABASE {name}")).expect("create database");
-                let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
-                let arg = format!("{base}/{name}");
-                Some(TestStore { kind, arg, dir, pg: Some((name, admin)) })
+                let db = common::PgDb::new()?;
+                Some(TestStore { kind, arg: db.url.clone(), dir, _pg: Some(db) })
             }
         }
     }
@@ -89,16 +70,6 @@ impl TestStore {
         let mut c = Command::new(env!("CARGO_BIN_EXE_hoptac"));
         c.arg("--store").arg(&self.arg).arg("--index").arg(self.index_dir());
         c
-    }
-}
-
-impl Drop for TestStore {
-    fn drop(&mut self) {
-        if let Some((name, admin)) = &self.pg {
-            if let Ok(mut c) = postgres::Client::connect(admin, postgres::NoTls) {
-                let _ = c.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
-            }
-        }
     }
 }
 

@@ -153,3 +153,47 @@ impl Server {
         self.get("/api/v1/documents").json()["total"].as_u64().unwrap()
     }
 }
+
+/// A PostgreSQL database made for one test and dropped after it, on the server at
+/// `HOPTAC_TEST_PG` (default `postgres://postgres@127.0.0.1:5432/test`). `None` where there is no
+/// server (the caller says so and passes), unless `HOPTAC_PG=required` (CI), which fails.
+pub struct PgDb {
+    pub url: String,
+    name: String,
+    admin: String,
+}
+
+static NEXT_DB: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+impl PgDb {
+    pub fn new() -> Option<PgDb> {
+        let admin =
+            std::env::var("HOPTAC_TEST_PG").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+        let mut client = match postgres::Client::connect(&admin, postgres::NoTls) {
+            Ok(c) => c,
+            Err(e) => {
+                let required = std::env::var("HOPTAC_PG").is_ok_and(|v| v == "required");
+                assert!(!required, "HOPTAC_PG=required but PostgreSQL is not reachable at {admin}: {e}");
+                eprintln!("PostgreSQL test NOT RUN: {admin}: {e}");
+                return None;
+            }
+        };
+        let n = NEXT_DB.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let name = format!("hoptac_t{}_{n}", std::process::id());
+        client.batch_execute(&format!("CREATE DATABASE {name}")).expect("create database");
+        let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
+        Some(PgDb { url: format!("{base}/{name}"), name, admin })
+    }
+
+    pub fn client(&self) -> postgres::Client {
+        postgres::Client::connect(&self.url, postgres::NoTls).expect("connect")
+    }
+}
+
+impl Drop for PgDb {
+    fn drop(&mut self) {
+        if let Ok(mut c) = postgres::Client::connect(&self.admin, postgres::NoTls) {
+            let _ = c.batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name));
+        }
+    }
+}
