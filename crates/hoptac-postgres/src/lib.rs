@@ -13,6 +13,7 @@
 
 mod accounts;
 mod rows;
+mod transfer;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -61,7 +62,7 @@ pub fn listen(url: &str, on_change: impl Fn() + Send + 'static) {
 
 /// Advisory lock keys: schema work, and writing the record.
 const LOCK_MIGRATE: i64 = 0x686f_7074_0001;
-const LOCK_WRITE: i64 = 0x686f_7074_0002;
+pub(crate) const LOCK_WRITE: i64 = 0x686f_7074_0002;
 
 /// Is this a PostgreSQL address (`postgres://…`, `postgresql://…`)?
 pub fn is_url(s: &str) -> bool {
@@ -798,6 +799,17 @@ impl hoptac_store::Backend for PgStore {
     fn latest_change(&self) -> Result<Option<i64>> {
         let row = self.opt_row("SELECT coalesce(max(seq), 0) FROM changes", &[])?;
         Ok(Some(row.map(|r| col::<i64>(&r, 0)).transpose()?.unwrap_or(0)))
+    }
+    fn export_rows(
+        &self,
+        table: &hoptac_store::transfer::Table,
+        offset: usize,
+        limit: usize,
+    ) -> Result<Vec<Vec<hoptac_store::transfer::Cell>>> {
+        transfer::export_rows(self, table, offset, limit)
+    }
+    fn import(&mut self) -> Result<Box<dyn hoptac_store::transfer::Importer + '_>> {
+        transfer::import(self)
     }
     fn changes_since(&self, after: i64, limit: usize) -> Result<Vec<(i64, DocId)>> {
         all(

@@ -7,6 +7,7 @@
 
 mod accounts;
 mod rows;
+mod transfer;
 
 use std::path::{Path, PathBuf};
 
@@ -170,6 +171,34 @@ impl SqliteStore {
     /// last asked (a cheap way to know the store changed).
     pub fn data_version(&self) -> Result<i64> {
         self.conn.pragma_query_value(None, "data_version", |r| r.get(0)).map_err(|err| db_error(&self.path, err))
+    }
+
+    /// Copy the store, while others read and write it, into a new file at `to` (SQLite's online
+    /// backup: pages are copied a batch at a time; writes made meanwhile are copied too). The copy
+    /// is written beside `to` first and moved into place when whole.
+    pub fn backup_to(&self, to: &Path, progress: impl Fn(usize, usize)) -> Result<()> {
+        let tmp = to.with_extension("backup-partial");
+        let _ = std::fs::remove_file(&tmp);
+        let io = |err: std::io::Error| StoreError::Backend(format!("{}: {err}", to.display()));
+        {
+            let mut dst = Connection::open(&tmp).map_err(|err| db_error(&tmp, err))?;
+            {
+                let backup = rusqlite::backup::Backup::new(&self.conn, &mut dst).map_err(|err| db_error(&tmp, err))?;
+                loop {
+                    let step = backup.step(1024).map_err(|err| db_error(&tmp, err))?;
+                    let p = backup.progress();
+                    progress((p.pagecount - p.remaining) as usize, p.pagecount as usize);
+                    match step {
+                        rusqlite::backup::StepResult::Done => break,
+                        rusqlite::backup::StepResult::More => {}
+                        _ => std::thread::sleep(std::time::Duration::from_millis(50)),
+                    }
+                }
+            }
+            dst.pragma_update(None, "journal_mode", "DELETE").map_err(|err| db_error(&tmp, err))?;
+            quick_check(&dst, &tmp)?;
+        }
+        std::fs::rename(&tmp, to).map_err(io)
     }
 
     /// Run SQLite's integrity check; `Ok(())` when the file is sound.
@@ -784,6 +813,17 @@ impl hoptac_store::Backend for SqliteStore {
     }
     fn facts_without_evidence(&self) -> Result<i64> {
         SqliteStore::facts_without_evidence(self)
+    }
+    fn export_rows(
+        &self,
+        table: &hoptac_store::transfer::Table,
+        offset: usize,
+        limit: usize,
+    ) -> Result<Vec<Vec<hoptac_store::transfer::Cell>>> {
+        transfer::export_rows(self, table, offset, limit)
+    }
+    fn import(&mut self) -> Result<Box<dyn hoptac_store::transfer::Importer + '_>> {
+        transfer::import(self)
     }
 }
 

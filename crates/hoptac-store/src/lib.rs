@@ -19,6 +19,7 @@ pub mod model;
 pub mod repo;
 pub mod review;
 pub mod titles;
+pub mod transfer;
 
 pub use accounts::Accounts;
 pub use model::*;

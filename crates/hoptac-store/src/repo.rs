@@ -164,6 +164,15 @@ pub trait Backend: Store + Reader + crate::Accounts + Send {
     fn changes_since(&self, _after: i64, _limit: usize) -> Result<Vec<(i64, DocId)>> {
         Ok(Vec::new())
     }
+    /// Rows of a table in key order, `limit` of them from `offset` (for `hoptac copy`).
+    fn export_rows(
+        &self,
+        table: &crate::transfer::Table,
+        offset: usize,
+        limit: usize,
+    ) -> Result<Vec<Vec<crate::transfer::Cell>>>;
+    /// Start writing a copy into this (empty) store.
+    fn import(&mut self) -> Result<Box<dyn crate::transfer::Importer + '_>>;
 }
 
 /// The facts of the given (type, id) pairs, one query per type; ids not found are left out.

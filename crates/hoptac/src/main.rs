@@ -18,6 +18,7 @@ macro_rules! out {
 }
 
 mod check_cmd;
+mod copy_cmd;
 mod extract_cmd;
 mod ingest_cmd;
 mod query_cmd;
@@ -69,6 +70,10 @@ enum Command {
     Serve(serve_cmd::Args),
     /// Accounts of a shared server: add, list, disable, enable, reset-password, roles.
     User(user_cmd::Args),
+    /// Copy a whole store to another backend (SQLite file ⇄ PostgreSQL), verified table by table.
+    Copy(copy_cmd::CopyArgs),
+    /// Back up an SQLite store while it is in use.
+    Backup(copy_cmd::BackupArgs),
 }
 
 fn main() -> ExitCode {
@@ -84,6 +89,8 @@ fn main() -> ExitCode {
         Command::Check => check_cmd::run(&store),
         Command::Serve(args) => serve_cmd::run(&store, args),
         Command::User(args) => user_cmd::run(&store, args),
+        Command::Copy(args) => copy_cmd::copy(args),
+        Command::Backup(args) => copy_cmd::backup(&store, args),
     };
     match result {
         Ok(code) => code,

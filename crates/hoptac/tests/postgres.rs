@@ -206,3 +206,80 @@ fn two_ingests_at_once_store_each_fact_once() {
         assert_eq!(index.num_documents().expect("count") as i64, record(&db)[0].1, "{ix}");
     }
 }
+
+fn run_ok(args: &[&str]) -> String {
+    let out = Command::new(bin()).args(args).output().expect("run");
+    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn a_store_copied_to_postgres_and_back_is_the_same_store() {
+    let Some(db) = PgDb::new() else { return };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("office.db");
+    let f = file.to_str().expect("path");
+    run_ok(&["--store", f, "ingest", "--quiet", seeds().to_str().expect("path")]);
+    // A decision and an account go along.
+    {
+        use hoptac_store::Store;
+        let mut s = hoptac_sqlite::SqliteStore::open(&file).expect("open");
+        let mut tx = s.begin().expect("begin");
+        let done = hoptac_store::review::decide(
+            tx.as_mut(),
+            hoptac_store::FactType::Event,
+            1,
+            hoptac_store::review::Decision::Reject,
+            "tester",
+            Some("not a meeting".into()),
+            "2026-11-30T00:00:00Z",
+        )
+        .expect("decide");
+        assert!(done.is_ok());
+        tx.commit().expect("commit");
+    }
+    let mut child = Command::new(bin())
+        .args(["--store", f, "user", "add", "somsak", "--role", "reviewer", "--place", "Attapeu", "--password-stdin"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    writeln!(child.stdin.take().expect("stdin"), "{PASSWORD}").expect("write");
+    assert!(child.wait().expect("wait").success());
+
+    let out = run_ok(&["copy", "--from", f, "--to", &db.url]);
+    assert!(out.contains("every table's rows and checksums agree"), "{out}");
+    assert!(!out.contains("DIFFERS"));
+    // Into a database that is not empty: refused, nothing changed.
+    let again = Command::new(bin()).args(["copy", "--from", f, "--to", &db.url]).output().expect("run");
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("not empty"));
+    // And back into a new file.
+    let back = dir.path().join("back.db");
+    let b = back.to_str().expect("path");
+    run_ok(&["copy", "--from", &db.url, "--to", b]);
+    let index = dir.path().join("pg.index");
+    let i = index.to_str().expect("path");
+    for places in [["Kon Tum", "Sê Kông"], ["Đăk Glei", "Xan Xay"]] {
+        let d = |store: &str| {
+            let mut args = vec!["--store", store, "--index", i, "dossier", "--json", "--today", "2026-11-30"];
+            args.extend(places);
+            run_ok(&args)
+        };
+        assert_eq!(d(f), d(&db.url), "{places:?} on PostgreSQL");
+        assert_eq!(d(f), d(b), "{places:?} back in a file");
+    }
+    // The copy keeps working: the next ids follow the copied ones, the account signs in.
+    let out = run_ok(&[
+        "--store",
+        &db.url,
+        "--index",
+        i,
+        "ingest",
+        "--quiet",
+        root().join("examples/documents").to_str().expect("path"),
+    ]);
+    assert!(out.contains("0 failed"), "{out}");
+    let listed = run_ok(&["--store", &db.url, "user", "list"]);
+    assert!(listed.contains("somsak") && listed.contains("reviewer@LA-AT"), "{listed}");
+}

@@ -442,6 +442,34 @@ fn read_commands_never_write(kind: Kind) {
 }
 
 #[test]
+fn an_sqlite_store_is_backed_up_while_in_use_and_the_backup_is_a_store() {
+    let Some(store) = store_with_seeds(Kind::Sqlite) else { return };
+    let backup = store.dir.path().join("backup.db");
+    let b = backup.to_str().expect("path");
+    // An ingest writes while the backup is made.
+    let mut writer = store
+        .command()
+        .args(["ingest", "--quiet", repo().join("examples/documents").to_str().expect("path")])
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let out = ok(&store, &["backup", b]);
+    assert!(out.contains("backed up") && out.contains("every table checked"), "{out}");
+    assert!(writer.wait().expect("wait").success());
+    let copy = hoptac_sqlite::SqliteStore::open_read_only(&backup).expect("the backup is a store");
+    copy.integrity_check().expect("sound");
+    use hoptac_store::Reader;
+    assert!(copy.counts().expect("counts").documents >= 5);
+    // Not over an existing file; a database is backed up by its server.
+    let again = run(&store, &["backup", b]);
+    assert!(!again.status.success() && String::from_utf8_lossy(&again.stderr).contains("exists already"));
+    if let Some(pg) = TestStore::new(Kind::Postgres) {
+        let out = run(&pg, &["backup", b]);
+        assert!(String::from_utf8_lossy(&out.stderr).contains("pg_dump"));
+    }
+}
+
+#[test]
 fn corrupt_or_foreign_database_files_are_refused_and_left_alone() {
     let dir = tempfile::tempdir().expect("temp dir");
     let garbage = dir.path().join("garbage.db");
