@@ -30,13 +30,15 @@ fn architecture_names_exactly_the_workspace_crates() {
 fn inner_crates_stay_free_of_io_frameworks() {
     for inner in ["hoptac-core", "hoptac-text", "hoptac-extract", "hoptac-store"] {
         let manifest = std::fs::read_to_string(root().join("crates").join(inner).join("Cargo.toml")).unwrap();
-        for forbidden in ["tokio", "sqlx", "axum", "rusqlite", "tantivy", "hyper"] {
+        for forbidden in ["tokio", "sqlx", "axum", "rusqlite", "postgres", "tantivy", "hyper"] {
             assert!(!manifest.contains(forbidden), "{inner} depends on {forbidden}");
         }
     }
     // The store's domain reaches a database only through its traits; each backend crate holds one driver.
     let store = std::fs::read_to_string(root().join("crates/hoptac-store/Cargo.toml")).unwrap();
     assert!(!store.contains("hoptac-extract"), "the store does not depend on extraction rules");
+    let pg = std::fs::read_to_string(root().join("crates/hoptac-postgres/Cargo.toml")).unwrap();
+    assert!(!pg.contains("rusqlite") && !pg.contains("hoptac-sqlite"), "one driver per backend");
     let search = std::fs::read_to_string(root().join("crates/hoptac-search/Cargo.toml")).unwrap();
     assert!(!search.contains("rusqlite") && !search.contains("hoptac-sqlite"), "the index does not know the database");
     let core = std::fs::read_to_string(root().join("crates/hoptac-core/Cargo.toml")).unwrap();

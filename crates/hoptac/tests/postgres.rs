@@ -133,6 +133,11 @@ fn two_servers_on_one_database_see_each_others_decisions_and_ingests() {
     assert!(seen.is_some(), "B's record shows the decision within a second");
     let page = b.get(&format!("/facts/event/{}", before["id"]));
     assert!(page.body.contains("review-corrected"), "B's page");
+    let dossier = b.get("/api/v1/dossier?places=%C4%90%C4%83k%20Glei,Xan%20Xay").json();
+    let held = dossier["events"]
+        .as_array()
+        .is_some_and(|es| es.iter().any(|e| e["ordinal"] == 19 && e["status"] == "held" && e["date"] == "2024-10-15"));
+    assert!(held, "B's dossier: {}", dossier["events"]);
     let found = within(Duration::from_secs(1), || {
         let r = b.get("/api/v1/search?q=XIX&kind=conference").json();
         r["hits"]
