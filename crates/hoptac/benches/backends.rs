@@ -120,7 +120,7 @@ fn main() {
     for d in [&all, &half_a, &half_b] {
         std::fs::create_dir_all(d).expect("mkdir");
     }
-    let mut rng = Rng(0x5EED_0F_B4C6);
+    let mut rng = Rng(0x005E_ED0F_B4C6);
     let mut bytes = 0u64;
     for i in 0..n {
         let text = article(&mut rng);
