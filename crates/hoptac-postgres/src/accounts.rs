@@ -76,7 +76,7 @@ impl PgStore {
     fn in_tx<T>(&mut self, f: impl FnOnce(&crate::PgTx) -> Result<T>) -> Result<T> {
         let PgStore { client, cache, .. } = self;
         let tx = client.get_mut().transaction().map_err(e)?;
-        let t = crate::PgTx { tx: std::cell::RefCell::new(tx), cache };
+        let t = crate::PgTx::new(tx, cache);
         let out = f(&t)?;
         t.tx.into_inner().commit().map_err(e)?;
         Ok(out)

@@ -439,13 +439,72 @@ macro_rules! impl_reader {
 
 impl_reader!(PgStore);
 
+/// A write transaction. Evidence rows and confidence raises are many per document and read by
+/// nothing while a document is stored: they are kept and written a document at a time (one
+/// statement each), before anything reads them and before a savepoint ends or the transaction
+/// commits. Partnerships found are remembered for the transaction.
 pub struct PgTx<'c> {
     tx: RefCell<postgres::Transaction<'c>>,
     cache: &'c Cache,
+    evidence: RefCell<Vec<Evidence>>,
+    confidence: RefCell<HashMap<(FactType, FactId), f32>>,
+    partnerships: RefCell<HashMap<String, PartnershipId>>,
+}
+
+impl<'c> PgTx<'c> {
+    pub(crate) fn new(tx: postgres::Transaction<'c>, cache: &'c Cache) -> Self {
+        PgTx {
+            tx: RefCell::new(tx),
+            cache,
+            evidence: Default::default(),
+            confidence: Default::default(),
+            partnerships: Default::default(),
+        }
+    }
+
+    /// Write what is kept.
+    fn flush(&self) -> Result<()> {
+        let evidence = std::mem::take(&mut *self.evidence.borrow_mut());
+        if !evidence.is_empty() {
+            let types: Vec<&str> = evidence.iter().map(|v| v.fact_type.as_str()).collect();
+            let facts: Vec<i64> = evidence.iter().map(|v| v.fact_id).collect();
+            let docs: Vec<i64> = evidence.iter().map(|v| v.document).collect();
+            let starts: Vec<i64> = evidence.iter().map(|v| v.span.start as i64).collect();
+            let ends: Vec<i64> = evidence.iter().map(|v| v.span.end as i64).collect();
+            let sentences: Vec<&str> = evidence.iter().map(|v| v.sentence.as_str()).collect();
+            let claims: Vec<String> = evidence.iter().map(|v| v.claim.to_string()).collect();
+            self.exec(
+                "INSERT INTO evidence (fact_type, fact_id, document_id, span_start, span_end, sentence, claim)
+                 SELECT t, f, d, a, b, s, c
+                 FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::text[], $7::text[])
+                   WITH ORDINALITY AS u(t, f, d, a, b, s, c, n)
+                 ORDER BY n",
+                &[&types, &facts, &docs, &starts, &ends, &sentences, &claims],
+            )?;
+        }
+        let raises = std::mem::take(&mut *self.confidence.borrow_mut());
+        for t in [FactType::Event, FactType::Agreement, FactType::Figure] {
+            let (ids, cs): (Vec<i64>, Vec<f32>) =
+                raises.iter().filter(|((ft, _), _)| *ft == t).map(|((_, id), c)| (*id, *c)).unzip();
+            if ids.is_empty() {
+                continue;
+            }
+            let sql = format!(
+                "UPDATE {0} SET confidence = GREATEST(coalesce({0}.confidence, 0.0), u.c)
+                 FROM unnest($1::bigint[], $2::real[]) AS u(id, c) WHERE {0}.id = u.id",
+                fact_table(t)?
+            );
+            self.exec(&sql, &[&ids, &cs])?;
+        }
+        Ok(())
+    }
 }
 
 impl Conn for PgTx<'_> {
     fn rows(&self, sql: &str, params: &Params) -> Result<Vec<Row>> {
+        if sql.contains("evidence") || sql.contains("confidence") {
+            self.flush()?;
+        }
         let mut t = self.tx.borrow_mut();
         let st = prepared(&mut *t, self.cache, sql)?;
         t.query(&st, params).map_err(e)
@@ -502,10 +561,16 @@ impl WriteTx for PgTx<'_> {
     fn partnership_for(&mut self, parties: &[PlaceId]) -> Result<PartnershipId> {
         let key: Vec<&str> = parties.iter().map(|p| p.as_str()).collect();
         let key = key.join(",");
+        if let Some(id) = self.partnerships.borrow().get(&key) {
+            return Ok(*id);
+        }
         if let Some(r) = self.opt_row("SELECT id FROM partnerships WHERE key = $1", &[&key])? {
-            return Ok(r.get(0));
+            let id: i64 = col(&r, 0)?;
+            self.partnerships.borrow_mut().insert(key, id);
+            return Ok(id);
         }
         let id = self.insert_returning("INSERT INTO partnerships (key) VALUES ($1) RETURNING id", &[&key])?;
+        self.partnerships.borrow_mut().insert(key.clone(), id);
         for p in parties {
             self.exec(
                 "INSERT INTO partnership_parties (partnership_id, place_id) VALUES ($1, $2)",
@@ -698,19 +763,7 @@ impl WriteTx for PgTx<'_> {
     }
 
     fn add_evidence(&mut self, v: &Evidence) -> Result<()> {
-        self.exec(
-            "INSERT INTO evidence (fact_type, fact_id, document_id, span_start, span_end, sentence, claim)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            &[
-                &v.fact_type.as_str(),
-                &v.fact_id,
-                &v.document,
-                &(v.span.start as i64),
-                &(v.span.end as i64),
-                &v.sentence,
-                &v.claim.to_string(),
-            ],
-        )?;
+        self.evidence.borrow_mut().push(v.clone());
         Ok(())
     }
 
@@ -728,11 +781,10 @@ impl WriteTx for PgTx<'_> {
     }
 
     fn raise_confidence(&mut self, fact_type: FactType, id: FactId, confidence: f32) -> Result<()> {
-        let sql = format!(
-            "UPDATE {} SET confidence = GREATEST(coalesce(confidence, 0.0), $1) WHERE id = $2",
-            fact_table(fact_type)?
-        );
-        self.exec(&sql, &[&confidence, &id])?;
+        fact_table(fact_type)?;
+        let mut raises = self.confidence.borrow_mut();
+        let c = raises.entry((fact_type, id)).or_insert(confidence);
+        *c = c.max(confidence);
         Ok(())
     }
 
@@ -767,18 +819,25 @@ impl WriteTx for PgTx<'_> {
     }
 
     fn savepoint(&mut self) -> Result<()> {
+        self.flush()?;
         self.tx.borrow_mut().batch_execute("SAVEPOINT document").map_err(e)
     }
 
     fn release(&mut self) -> Result<()> {
+        self.flush()?;
         self.tx.borrow_mut().batch_execute("RELEASE SAVEPOINT document").map_err(e)
     }
 
     fn rollback_to_savepoint(&mut self) -> Result<()> {
+        // What was kept belongs to the document undone; a partnership it made is undone too.
+        self.evidence.borrow_mut().clear();
+        self.confidence.borrow_mut().clear();
+        self.partnerships.borrow_mut().clear();
         self.tx.borrow_mut().batch_execute("ROLLBACK TO SAVEPOINT document; RELEASE SAVEPOINT document").map_err(e)
     }
 
     fn commit(self: Box<Self>) -> Result<()> {
+        self.flush()?;
         self.exec("UPDATE hoptac_meta SET value = (value::bigint + 1)::text WHERE key = 'generation'", &[])?;
         // Delivered to every listening server when the transaction commits.
         self.tx.borrow_mut().batch_execute("NOTIFY hoptac_changes").map_err(e)?;
@@ -832,7 +891,7 @@ impl Store for PgStore {
         let PgStore { client, cache, .. } = self;
         let mut tx = client.get_mut().transaction().map_err(e)?;
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&LOCK_WRITE]).map_err(e)?;
-        Ok(Box::new(PgTx { tx: RefCell::new(tx), cache }))
+        Ok(Box::new(PgTx::new(tx, cache)))
     }
 
     fn sync_places(&mut self, version: &str, places: &[Place]) -> Result<()> {
@@ -844,7 +903,7 @@ impl Store for PgStore {
         let PgStore { client, cache, .. } = self;
         let mut tx = client.get_mut().transaction().map_err(e)?;
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&LOCK_WRITE]).map_err(e)?;
-        let t = PgTx { tx: RefCell::new(tx), cache };
+        let t = PgTx::new(tx, cache);
         for p in places {
             t.exec(
                 "INSERT INTO places (id, level, name, name_en, name_lo, valid_from, valid_to, successor)

@@ -58,7 +58,7 @@ pub(crate) fn export_rows(s: &PgStore, t: &Table, offset: usize, limit: usize) -
 pub(crate) fn import(s: &mut PgStore) -> Result<Box<dyn Importer + '_>> {
     let PgStore { client, cache, .. } = s;
     let tx = client.get_mut().transaction().map_err(e)?;
-    let t = PgTx { tx: std::cell::RefCell::new(tx), cache };
+    let t = PgTx::new(tx, cache);
     t.exec("SELECT pg_advisory_xact_lock($1)", &[&crate::LOCK_WRITE])?;
     let count = |table: &str| -> Result<i64> {
         Ok(t.opt_row(&format!("SELECT count(*) FROM {table}"), &[])?

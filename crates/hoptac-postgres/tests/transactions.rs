@@ -1,0 +1,140 @@
+//! The PostgreSQL backend's transactions on a real server (`HOPTAC_TEST_PG`, a database made for
+//! each test and dropped after; without a server the tests say so and pass, unless
+//! `HOPTAC_PG=required`): a document undone by its savepoint leaves nothing, not even what the
+//! transaction kept to write later; a transaction not committed leaves nothing.
+
+use hoptac_core::{PartialDate, PlaceId, Span};
+use hoptac_postgres::PgStore;
+use hoptac_store::model::*;
+use hoptac_store::{Reader, Store};
+
+struct Db {
+    admin: String,
+    name: String,
+    url: String,
+}
+
+impl Db {
+    fn new(tag: &str) -> Option<Db> {
+        let admin =
+            std::env::var("HOPTAC_TEST_PG").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+        let mut c = match postgres::Client::connect(&admin, postgres::NoTls) {
+            Ok(c) => c,
+            Err(e) => {
+                assert!(std::env::var("HOPTAC_PG").map_or(true, |v| v != "required"), "no PostgreSQL: {e}");
+                eprintln!("NOT RUN: no PostgreSQL at {admin}: {e}");
+                return None;
+            }
+        };
+        let name = format!("hoptac_u{}_{tag}", std::process::id());
+        c.batch_execute(&format!("DROP DATABASE IF EXISTS {name}")).expect("drop");
+        c.batch_execute(&format!("CREATE DATABASE {name}")).expect("create");
+        let base = admin.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap_or_default();
+        Some(Db { url: format!("{base}/{name}"), admin, name })
+    }
+}
+
+impl Drop for Db {
+    fn drop(&mut self) {
+        if let Ok(mut c) = postgres::Client::connect(&self.admin, postgres::NoTls) {
+            let _ = c.batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name));
+        }
+    }
+}
+
+fn doc(hash: &str) -> NewDocument {
+    NewDocument {
+        hash: hash.into(),
+        source: format!("{hash}.txt"),
+        title: None,
+        published: PartialDate::parse("2024-10-15"),
+        language: "vi".into(),
+        encoding: "utf-8".into(),
+        text: "Hội nghị.".into(),
+        article_end: 9,
+    }
+}
+
+fn event(p: PartnershipId) -> StoredEvent {
+    StoredEvent {
+        id: 0,
+        partnership: Some(p),
+        kind: hoptac_core::EventKind::Conference,
+        ordinal: Some(19),
+        date: PartialDate::parse("2024"),
+        place: None,
+        status: hoptac_core::EventStatus::Planned,
+    }
+}
+
+fn evidence(fact_id: FactId, document: DocId) -> Evidence {
+    Evidence {
+        fact_type: FactType::Event,
+        fact_id,
+        document,
+        span: Span::new(0, 3),
+        sentence: "Hội nghị.".into(),
+        claim: serde_json::json!({}),
+    }
+}
+
+#[test]
+fn a_document_undone_by_its_savepoint_leaves_nothing_behind() {
+    let Some(db) = Db::new("savepoint") else { return };
+    let mut s = PgStore::open(&db.url).expect("open");
+    let parties = [PlaceId::new("LA-XE"), PlaceId::new("VN-28")];
+    let mut tx = s.begin().expect("begin");
+    let a = tx.insert_document(&doc("a")).expect("a");
+    let p = tx.partnership_for(&parties).expect("partnership");
+    let e = tx.insert_event(&event(p)).expect("event");
+    tx.add_evidence(&evidence(e, a)).expect("evidence");
+    tx.raise_confidence(FactType::Event, e, 0.4).expect("confidence");
+    // The second document: a new partnership, evidence and a raise kept for later, then undone.
+    tx.savepoint().expect("savepoint");
+    let b = tx.insert_document(&doc("b")).expect("b");
+    let other = tx.partnership_for(&[PlaceId::new("LA-AT"), PlaceId::new("VN-28")]).expect("other");
+    let e2 = tx.insert_event(&event(other)).expect("event 2");
+    tx.add_evidence(&evidence(e2, b)).expect("evidence 2");
+    tx.add_evidence(&evidence(e, b)).expect("evidence of a's event");
+    tx.raise_confidence(FactType::Event, e, 0.9).expect("raise");
+    tx.rollback_to_savepoint().expect("undo");
+    // The partnership undone is made again, not remembered.
+    let again = tx.partnership_for(&[PlaceId::new("LA-AT"), PlaceId::new("VN-28")]).expect("again");
+    let e3 = tx.insert_event(&event(again)).expect("event 3");
+    tx.add_evidence(&evidence(e3, a)).expect("evidence 3");
+    // Reads inside the transaction see what was kept.
+    assert_eq!(tx.evidence(FactType::Event, &[e]).expect("read").len(), 1);
+    tx.commit().expect("commit");
+
+    assert_eq!(s.document_ids().expect("ids"), vec![a]);
+    let ev = s.evidence(FactType::Event, &[e, e2, e3]).expect("evidence");
+    assert_eq!(ev.iter().map(|v| (v.fact_id, v.document)).collect::<Vec<_>>(), vec![(e, a), (e3, a)]);
+    assert!(s.events_by_id(&[e2]).expect("e2").is_empty());
+    let queue = s.review_queue(10, None).expect("queue");
+    assert_eq!(queue.len(), 2);
+    let c = s.counts().expect("counts");
+    assert_eq!((c.documents, c.events, c.evidence), (1, 2, 2));
+    assert_eq!(s.partnerships().expect("partnerships").len(), 2);
+    // The raise undone is gone: 0.4 stands, and puts the event first in the queue.
+    assert_eq!(queue[0], (FactType::Event, e));
+    let mut c = postgres::Client::connect(&db.url, postgres::NoTls).expect("connect");
+    let confidence: Option<f32> =
+        c.query_one("SELECT confidence FROM events WHERE id = $1", &[&e]).expect("row").get(0);
+    assert_eq!(confidence, Some(0.4));
+}
+
+#[test]
+fn a_transaction_not_committed_leaves_nothing() {
+    let Some(db) = Db::new("rollback") else { return };
+    let mut s = PgStore::open(&db.url).expect("open");
+    {
+        let mut tx = s.begin().expect("begin");
+        let a = tx.insert_document(&doc("a")).expect("a");
+        let p = tx.partnership_for(&[PlaceId::new("LA-XE"), PlaceId::new("VN-28")]).expect("p");
+        let e = tx.insert_event(&event(p)).expect("e");
+        tx.add_evidence(&evidence(e, a)).expect("evidence");
+    }
+    let c = s.counts().expect("counts");
+    assert_eq!((c.documents, c.events, c.evidence), (0, 0, 0));
+    assert!(s.partnerships().expect("partnerships").is_empty());
+}
