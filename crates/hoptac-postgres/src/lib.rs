@@ -64,6 +64,56 @@ pub fn listen(url: &str, on_change: impl Fn() + Send + 'static) {
 const LOCK_MIGRATE: i64 = 0x686f_7074_0001;
 pub(crate) const LOCK_WRITE: i64 = 0x686f_7074_0002;
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tls_is_asked_for_in_the_url() {
+        assert_eq!(tls_params("postgres://h/db"), ("postgres://h/db".into(), false, None));
+        assert_eq!(
+            tls_params("postgres://u@h/db?sslmode=verify-full&sslrootcert=/etc/ca.pem&connect_timeout=5"),
+            ("postgres://u@h/db?connect_timeout=5".into(), true, Some("/etc/ca.pem".into()))
+        );
+        assert_eq!(tls_params("postgres://h/db?sslmode=require"), ("postgres://h/db".into(), true, None));
+        assert_eq!(tls_params("postgres://h/db?sslmode=disable"), ("postgres://h/db".into(), false, None));
+        assert_eq!(redact("postgres://hoptac:s3cret@db.lan/x"), "postgres://hoptac@db.lan/x");
+    }
+
+    /// With the server's certificate as the root (Debian's PostgreSQL serves a self-signed one for
+    /// `localhost`), the connection is encrypted and the certificate checked; without it, refused.
+    #[test]
+    fn tls_connections_check_the_server_certificate() {
+        let cert = "/etc/ssl/certs/ssl-cert-snakeoil.pem";
+        let admin =
+            std::env::var("HOPTAC_TEST_PG").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+        let Ok(mut c) = Client::connect(&admin, NoTls) else {
+            eprintln!("NOT RUN: no PostgreSQL at {admin}");
+            return;
+        };
+        let ssl: String = c.query_one("SHOW ssl", &[]).map(|r| r.get(0)).unwrap_or_default();
+        if ssl != "on" || !std::path::Path::new(cert).is_file() {
+            eprintln!("NOT RUN: the server has no TLS certificate of its own here");
+            return;
+        }
+        // A read-only open of an empty database fails after connecting; a write open makes the
+        // schema: use a database of our own.
+        let name = format!("hoptac_tls{}", std::process::id());
+        let _ = c.batch_execute(&format!("DROP DATABASE IF EXISTS {name}"));
+        c.batch_execute(&format!("CREATE DATABASE {name}")).expect("create");
+        let url = |q: &str| format!("postgres://postgres@localhost:5432/{name}?{q}");
+        let s = PgStore::open(&url(&format!("sslmode=verify-full&sslrootcert={cert}"))).expect("TLS connection");
+        assert!(s.encrypted().expect("pg_stat_ssl"), "encrypted");
+        drop(s);
+        let err = PgStore::open(&url("sslmode=require")).err().expect("an unknown issuer is refused");
+        assert!(err.to_string().contains("certificate"), "{err}");
+        let plain = PgStore::open(&format!("postgres://postgres@127.0.0.1:5432/{name}")).expect("plain");
+        assert!(!plain.encrypted().expect("pg_stat_ssl"));
+        drop(plain);
+        let _ = c.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+    }
+}
+
 /// Is this a PostgreSQL address (`postgres://…`, `postgresql://…`)?
 pub fn is_url(s: &str) -> bool {
     s.starts_with("postgres://") || s.starts_with("postgresql://")
@@ -124,9 +174,63 @@ impl Conn for PgStore {
     }
 }
 
+/// What a URL asks of the connection's encryption: `sslmode=require` (or `verify-ca`,
+/// `verify-full`) means TLS, with the server's certificate checked against the Mozilla roots or
+/// the `sslrootcert=FILE` given (hoptac always checks it); anything else, none. Returns the URL
+/// without those two parameters (the driver does not know them all) and the certificate file.
+fn tls_params(url: &str) -> (String, bool, Option<String>) {
+    let Some((base, query)) = url.split_once('?') else { return (url.to_string(), false, None) };
+    let mut tls = false;
+    let mut root = None;
+    let mut kept = Vec::new();
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        match k {
+            "sslmode" => tls = matches!(v, "require" | "verify-ca" | "verify-full"),
+            "sslrootcert" => root = Some(v.to_string()),
+            _ => kept.push(pair),
+        }
+    }
+    let url = if kept.is_empty() { base.to_string() } else { format!("{base}?{}", kept.join("&")) };
+    (url, tls, root)
+}
+
+fn tls_connector(root: Option<&str>) -> Result<tokio_postgres_rustls::MakeRustlsConnect> {
+    use rustls::pki_types::pem::PemObject;
+    let mut roots = rustls::RootCertStore::empty();
+    match root {
+        Some(file) => {
+            for cert in rustls::pki_types::CertificateDer::pem_file_iter(file)
+                .map_err(|err| StoreError::Backend(format!("sslrootcert {file}: {err}")))?
+            {
+                let cert = cert.map_err(|err| StoreError::Backend(format!("sslrootcert {file}: {err}")))?;
+                roots.add(cert).map_err(|err| StoreError::Backend(format!("sslrootcert {file}: {err}")))?;
+            }
+        }
+        None => roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned()),
+    }
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|err| StoreError::Backend(format!("TLS: {err}")))?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Ok(tokio_postgres_rustls::MakeRustlsConnect::new(config))
+}
+
 fn connect(url: &str) -> Result<Client> {
-    let mut client = Client::connect(url, NoTls)
-        .map_err(|err| StoreError::Backend(format!("cannot connect to {}: {}", redact(url), source_message(&err))))?;
+    let (plain, tls, root) = tls_params(url);
+    let cannot = |err: postgres::Error| {
+        StoreError::Backend(format!("cannot connect to {}: {}", redact(url), source_message(&err)))
+    };
+    let mut client = if tls {
+        let mut config: postgres::Config =
+            plain.parse().map_err(|err: postgres::Error| StoreError::Backend(format!("{}: {err}", redact(url))))?;
+        config.ssl_mode(postgres::config::SslMode::Require);
+        config.connect(tls_connector(root.as_deref())?).map_err(cannot)?
+    } else {
+        Client::connect(&plain, NoTls).map_err(cannot)?
+    };
     // Waiting for another writer's lock (or a row lock) gives up after 10 s, as SQLite's writers do.
     client.batch_execute("SET lock_timeout = '10s'; SET statement_timeout = '300s'").map_err(e)?;
     Ok(client)
@@ -168,6 +272,13 @@ impl PgStore {
         }
         client.batch_execute("SET default_transaction_read_only = on").map_err(e)?;
         Ok(PgStore { client: RefCell::new(client), cache: Default::default(), url: url.to_string() })
+    }
+
+    /// Is this connection encrypted (TLS)?
+    pub fn encrypted(&self) -> Result<bool> {
+        let row =
+            self.opt_row("SELECT coalesce((SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()), false)", &[])?;
+        Ok(row.map(|r| col::<bool>(&r, 0)).transpose()?.unwrap_or(false))
     }
 
     /// The address, without its password.
