@@ -568,12 +568,36 @@ fn request(b: &mut Browser, fx: &Fixture, method: &str, path: &str, own: bool, n
 #[test]
 fn permission_matrix_every_route_by_every_role_and_place() {
     let (_d, store) = shared_store();
+    permission_matrix(&store, &[]);
+}
+
+/// The same matrix on a PostgreSQL store (a database made for the test): every page and API
+/// route, the account and admin pages included, on the other backend.
+#[test]
+fn permission_matrix_on_postgres() {
+    let Some(db) = PgDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("index");
+    let out = Command::new(bin())
+        .args(["--store", &db.url, "--index"])
+        .arg(&index)
+        .args(["ingest", "--quiet"])
+        .arg(seeds())
+        .arg(root().join("examples/documents"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    permission_matrix(Path::new(&db.url), &["--index", index.to_str().unwrap()]);
+}
+
+fn permission_matrix(store: &Path, serve_args: &[&str]) {
+    let store = store.to_path_buf();
     // Each role held for Attapeu (a Lao province); "target" is the account admins act on.
     for role in ["reader", "editor", "reviewer", "admin"] {
         user_add(&store, role, role, &["Attapeu"], "lo");
     }
     user_add(&store, "target", "reader", &[], "vi");
-    let s = serve_store(&store, false, &[]);
+    let s = serve_store(&store, false, serve_args);
     // A pending fact of Kon Tum–Attapeu (theirs) and one of Hà Tĩnh–Bolikhamxai (not theirs).
     let queue = s.get("/api/v1/review?limit=500").json();
     let find = |parties: &[&str]| {
