@@ -966,6 +966,9 @@ impl hoptac_store::Backend for PgStore {
     fn facts_without_evidence(&self) -> Result<i64> {
         PgStore::facts_without_evidence(self)
     }
+    fn is_broken(&self) -> bool {
+        self.client.try_borrow().map(|c| c.is_closed()).unwrap_or(false)
+    }
     fn latest_change(&self) -> Result<Option<i64>> {
         let row = self.opt_row("SELECT coalesce(max(seq), 0) FROM changes", &[])?;
         Ok(Some(row.map(|r| col::<i64>(&r, 0)).transpose()?.unwrap_or(0)))

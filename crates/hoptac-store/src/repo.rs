@@ -171,6 +171,11 @@ pub trait Backend: Store + Reader + crate::Accounts + Send {
         offset: usize,
         limit: usize,
     ) -> Result<Vec<Vec<crate::transfer::Cell>>>;
+    /// Has the connection been lost (a database server restarted)? The server then opens
+    /// another instead of using this one again.
+    fn is_broken(&self) -> bool {
+        false
+    }
     /// Start writing a copy into this (empty) store.
     fn import(&mut self) -> Result<Box<dyn crate::transfer::Importer + '_>>;
 }

@@ -160,6 +160,8 @@ pub struct AppState {
     /// Bumped each time the index took in changes: answers cached before then are stale even
     /// when the store has not changed since (another server's decision, indexed here later).
     index_epoch: std::sync::atomic::AtomicU64,
+    /// The last write failed with an internal error: open the writer again before the next.
+    writer_suspect: std::sync::atomic::AtomicBool,
     readers: Mutex<Vec<Box<dyn Backend>>>,
     /// A connection that only watches for commits (any process's), and the generation it counts.
     watch: Mutex<(Box<dyn Backend>, i64, u64, u64)>,
@@ -268,6 +270,7 @@ impl AppState {
             map: crate::svg::MapData::builtin()?,
             index_dir,
             index_epoch: std::sync::atomic::AtomicU64::new(0),
+            writer_suspect: std::sync::atomic::AtomicBool::new(false),
             readers: Mutex::new(vec![first]),
             watch: Mutex::new((watcher, version, 0, 0)),
             pages: Mutex::new(PageCache::new(PAGE_CACHE_BYTES)),
@@ -285,7 +288,19 @@ impl AppState {
     /// another process, such as `hoptac ingest`). Cheap: one pragma on a watching connection.
     pub fn generation(&self) -> Result<u64, WebError> {
         let mut w = self.watch.lock().map_err(WebError::internal)?;
-        let v = w.0.generation()?;
+        if w.0.is_broken() {
+            w.0 = self.config.store.open_read_only().map_err(WebError::from)?;
+        }
+        let v = match w.0.generation() {
+            Ok(v) => v,
+            Err(e) => {
+                // Lost, perhaps: the next request opens another watcher.
+                if let Ok(fresh) = self.config.store.open_read_only() {
+                    w.0 = fresh;
+                }
+                return Err(e.into());
+            }
+        };
         let epoch = self.index_epoch.load(std::sync::atomic::Ordering::SeqCst);
         if v != w.1 || epoch != w.3 {
             w.1 = v;
@@ -368,6 +383,12 @@ impl AppState {
     }
 
     fn put_reader(&self, r: Box<dyn Backend>) {
+        // A connection the database dropped (it restarted) is not kept: the next request opens
+        // another.
+        if r.is_broken() {
+            tracing::warn!("a store connection was lost: opening another for the next request");
+            return;
+        }
         if let Ok(mut pool) = self.readers.lock() {
             if pool.len() < POOL {
                 pool.push(r);
@@ -389,7 +410,11 @@ impl AppState {
             let _permit = permit;
             let conn = st.take_reader()?;
             let out = f(&st, &*conn);
-            st.put_reader(conn);
+            // A connection that failed with an internal error may be one the database dropped
+            // (before the driver noticed): it is not used again.
+            if !out.as_ref().is_err_and(|e| e.status.is_server_error()) {
+                st.put_reader(conn);
+            }
             out
         })
         .await
@@ -422,7 +447,15 @@ impl AppState {
         tokio::task::spawn_blocking(move || {
             let writer = st.writer.as_ref().ok_or_else(WebError::writes_disabled)?;
             let mut store = writer.lock().map_err(WebError::internal)?;
-            f(&st, &mut **store)
+            if store.is_broken() || st.writer_suspect.swap(false, std::sync::atomic::Ordering::SeqCst) {
+                tracing::warn!("the writer's connection may be lost: opening another");
+                *store = st.config.store.open().map_err(WebError::from)?;
+            }
+            let out = f(&st, &mut **store);
+            if out.as_ref().is_err_and(|e| e.status.is_server_error()) {
+                st.writer_suspect.store(true, std::sync::atomic::Ordering::SeqCst);
+            }
+            out
         })
         .await
         .map_err(WebError::internal)?

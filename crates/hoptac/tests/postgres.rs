@@ -288,3 +288,49 @@ fn a_store_copied_to_postgres_and_back_is_the_same_store() {
     let listed = run_ok(&["--store", &db.url, "user", "list"]);
     assert!(listed.contains("somsak") && listed.contains("reviewer@LA-AT"), "{listed}");
 }
+
+#[test]
+fn a_server_outlives_its_database_connections() {
+    let Some(db) = PgDb::new() else { return };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let cli_index = dir.path().join("cli.index");
+    let out = hoptac(&db, &cli_index, &["ingest", "--quiet", seeds().to_str().expect("path")]);
+    assert!(out.status.success());
+    admin(&db, &cli_index);
+    let index = dir.path().join("a.index");
+    let a = serve_store(Path::new(&db.url), false, &["--index", index.to_str().expect("path")]);
+    let session = sign_in(&a);
+    assert_eq!(a.get("/partnerships/1").status, 200);
+    // The database drops every connection of the server (as a restart does).
+    let mut admin_client = db.client();
+    let name: String = admin_client.query_one("SELECT current_database()", &[]).expect("name").get(0);
+    let killed: i64 = admin_client
+        .query_one(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+            &[&name],
+        )
+        .expect("terminate")
+        .get(0);
+    assert!(killed >= 2, "{killed} connections ended");
+    // Each lost connection fails the one request that finds it lost; then the server is whole.
+    let mut failures = 0;
+    for _ in 0..40 {
+        if a.get("/api/v1/partnerships").status != 200 {
+            failures += 1;
+        }
+    }
+    eprintln!("after the database dropped the server's connections: {failures} of 40 reads failed");
+    assert!(failures <= 8, "{failures} of 40 reads failed");
+    assert_eq!(a.get("/api/v1/partnerships").status, 200);
+    assert_eq!(a.get("/partnerships/1").status, 200);
+    let id = xix(&a)["id"].clone();
+    let mut decided = false;
+    for _ in 0..3 {
+        let r = post_json(&a, &session, &format!("/api/v1/facts/event/{id}/review"), &json!({"decision": "accept"}));
+        decided |= r.status == 200;
+        if decided {
+            break;
+        }
+    }
+    assert!(decided, "writes work again");
+}
