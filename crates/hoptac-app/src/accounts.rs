@@ -44,6 +44,37 @@ pub enum AccountError {
     Invalid(String),
     #[error("no account named {0:?}")]
     NoSuchAccount(String),
+    /// A password that cannot be used, or a link that cannot be (pages word it by its code).
+    #[error("{0}")]
+    Password(PasswordProblem),
+}
+
+/// Why a password (or a one-time link) was not accepted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum PasswordProblem {
+    #[error("a password needs at least {MIN_PASSWORD_CHARS} characters")]
+    TooShort,
+    #[error("a password has at most {MAX_PASSWORD_CHARS} characters")]
+    TooLong,
+    #[error("the password must not be the account's name")]
+    IsName,
+    #[error("the current password is wrong")]
+    WrongCurrent,
+    #[error("this link has expired or was used already")]
+    LinkExpired,
+}
+
+impl PasswordProblem {
+    /// The catalogue key pages show it by.
+    pub fn code(self) -> &'static str {
+        match self {
+            PasswordProblem::TooShort => "password-short",
+            PasswordProblem::TooLong => "password-long",
+            PasswordProblem::IsName => "password-is-name",
+            PasswordProblem::WrongCurrent => "password-wrong",
+            PasswordProblem::LinkExpired => "reset-expired",
+        }
+    }
 }
 
 pub type Result<T> = std::result::Result<T, AccountError>;
@@ -116,13 +147,13 @@ pub fn secret_hash(secret: &str) -> String {
 pub fn check_password(name: &str, password: &str) -> Result<()> {
     let chars = password.chars().count();
     if chars < MIN_PASSWORD_CHARS {
-        return Err(AccountError::Invalid(format!("a password needs at least {MIN_PASSWORD_CHARS} characters")));
+        return Err(AccountError::Password(PasswordProblem::TooShort));
     }
     if chars > MAX_PASSWORD_CHARS {
-        return Err(AccountError::Invalid(format!("a password has at most {MAX_PASSWORD_CHARS} characters")));
+        return Err(AccountError::Password(PasswordProblem::TooLong));
     }
     if password.trim().eq_ignore_ascii_case(name.trim()) {
-        return Err(AccountError::Invalid("the password must not be the account's name".into()));
+        return Err(AccountError::Password(PasswordProblem::IsName));
     }
     Ok(())
 }
@@ -270,7 +301,7 @@ pub fn change_password<S: Accounts + ?Sized>(
 ) -> Result<()> {
     let right = account.password.as_deref().is_some_and(|h| verify_password(h, old));
     if !right {
-        return Err(AccountError::Invalid("the current password is wrong".into()));
+        return Err(AccountError::Password(PasswordProblem::WrongCurrent));
     }
     check_password(&account.name, new)?;
     store.set_password(account.id, &hash_password(new)?, keep)?;
@@ -320,8 +351,7 @@ pub fn reset_account<S: Accounts + ?Sized>(store: &S, code: &str) -> Result<Opti
 
 /// Use a reset code: set the new password (the code is then spent, every session ends).
 pub fn use_reset<S: Accounts + ?Sized>(store: &mut S, code: &str, new: &str, address: &str) -> Result<Account> {
-    let account = reset_account(store, code)?
-        .ok_or_else(|| AccountError::Invalid("this link has expired or was used already".into()))?;
+    let account = reset_account(store, code)?.ok_or(AccountError::Password(PasswordProblem::LinkExpired))?;
     check_password(&account.name, new)?;
     store.set_password(account.id, &hash_password(new)?, None)?;
     audit(store, AuditKind::PasswordChanged, &account.name, address, "set with a one-time code")?;
@@ -460,8 +490,14 @@ mod tests {
 
     #[test]
     fn password_and_name_rules() {
-        assert!(check_password("minh", "short").is_err());
-        assert!(check_password("minh.nguyen.kt", "Minh.Nguyen.KT").is_err(), "the name");
+        let problem = |r: Result<()>| match r {
+            Err(AccountError::Password(p)) => Some(p),
+            _ => None,
+        };
+        assert_eq!(problem(check_password("minh", "short")), Some(PasswordProblem::TooShort));
+        assert_eq!(problem(check_password("minh.nguyen.kt", "Minh.Nguyen.KT")), Some(PasswordProblem::IsName));
+        assert_eq!(problem(check_password("minh", &"x".repeat(257))), Some(PasswordProblem::TooLong));
+        assert_eq!(PasswordProblem::TooShort.code(), "password-short");
         assert!(check_password("minh", "mật khẩu đủ dài rồi").is_ok(), "any script counts by characters");
         assert!(check_password("minh", &"x".repeat(257)).is_err());
         assert!(check_name("somsak.attapeu").is_ok() && check_name("nguyễn_văn_a").is_ok());

@@ -245,3 +245,4 @@ error-unauthorized = Sign in first.
 error-forbidden = Not allowed: { $reason }
 error-forbidden-role = Not allowed: this needs the { $role } role.
 error-forbidden-place = Not allowed: this needs the { $role } role for one of this partnership's places ({ $places }).
+password-long = A password has at most 256 characters.

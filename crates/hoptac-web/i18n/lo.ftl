@@ -245,3 +245,4 @@ error-unauthorized = ກະລຸນາເຂົ້າສູ່ລະບົບ�
 error-forbidden = ບໍ່ອະນຸຍາດ: { $reason }
 error-forbidden-role = ບໍ່ອະນຸຍາດ: ວຽກນີ້ຕ້ອງມີບົດບາດ { $role }.
 error-forbidden-place = ບໍ່ອະນຸຍາດ: ວຽກນີ້ຕ້ອງມີບົດບາດ { $role } ຢູ່ທ້ອງຖິ່ນໃດໜຶ່ງຂອງຄູ່ຮ່ວມມືນີ້ ({ $places }).
+password-long = ລະຫັດຜ່ານຍາວໄດ້ບໍ່ເກີນ 256 ຕົວອັກສອນ.

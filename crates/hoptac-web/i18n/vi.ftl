@@ -245,3 +245,4 @@ error-unauthorized = Vui lòng đăng nhập trước.
 error-forbidden = Không được phép: { $reason }
 error-forbidden-role = Không được phép: việc này cần vai trò { $role }.
 error-forbidden-place = Không được phép: việc này cần vai trò { $role } tại một trong các địa phương của cặp kết nghĩa ({ $places }).
+password-long = Mật khẩu dài tối đa 256 ký tự.

@@ -209,6 +209,11 @@ pub fn account_error(e: accounts::AccountError) -> WebError {
     match e {
         accounts::AccountError::Store(s) => s.into(),
         accounts::AccountError::Invalid(why) => WebError::bad_request(why),
+        accounts::AccountError::Password(p) => {
+            let mut e = WebError::bad_request(p.to_string());
+            e.problems.push(p.code().to_string());
+            e
+        }
         accounts::AccountError::NoSuchAccount(name) => WebError::not_found(format!("no account named {name:?}")),
         other => WebError::internal(other),
     }

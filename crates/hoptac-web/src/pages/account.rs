@@ -174,18 +174,12 @@ fn same_password(t: &Catalog, f: &Fields) -> Result<String, String> {
     Ok(new)
 }
 
-/// A password rule broken, in the person's language.
+/// A password rule broken, in the person's language (by the problem's code).
 fn password_problem(t: &Catalog, e: &WebError) -> String {
-    if e.message.contains("at least") {
-        t.with("password-short", &[("n", accounts::MIN_PASSWORD_CHARS.to_string())])
-    } else if e.message.contains("name") {
-        t.get("password-is-name")
-    } else if e.message.contains("current password") {
-        t.get("password-wrong")
-    } else if e.message.contains("expired") {
-        t.get("reset-expired")
-    } else {
-        e.message.clone()
+    match e.problems.first().map(String::as_str) {
+        Some("password-short") => t.with("password-short", &[("n", accounts::MIN_PASSWORD_CHARS.to_string())]),
+        Some(code) if t.has(code) => t.get(code),
+        _ => e.message.clone(),
     }
 }
 
