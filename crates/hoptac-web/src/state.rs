@@ -293,12 +293,10 @@ impl AppState {
         }
         let v = match w.0.generation() {
             Ok(v) => v,
-            Err(e) => {
-                // Lost, perhaps: the next request opens another watcher.
-                if let Ok(fresh) = self.config.store.open_read_only() {
-                    w.0 = fresh;
-                }
-                return Err(e.into());
+            Err(_) => {
+                // Lost, perhaps (the database restarted): ask a new connection once.
+                w.0 = self.config.store.open_read_only().map_err(WebError::from)?;
+                w.0.generation()?
             }
         };
         let epoch = self.index_epoch.load(std::sync::atomic::Ordering::SeqCst);
@@ -412,7 +410,13 @@ impl AppState {
             let out = f(&st, &*conn);
             // A connection that failed with an internal error may be one the database dropped
             // (before the driver noticed): it is not used again.
-            if !out.as_ref().is_err_and(|e| e.status.is_server_error()) {
+            if out.as_ref().is_err_and(|e| e.status.is_server_error()) {
+                // The database may have dropped every connection (a restart): those kept are
+                // suspect too; new ones are opened as requests need them.
+                if let Ok(mut pool) = st.readers.lock() {
+                    pool.clear();
+                }
+            } else {
                 st.put_reader(conn);
             }
             out

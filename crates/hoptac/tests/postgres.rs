@@ -320,7 +320,7 @@ fn a_server_outlives_its_database_connections() {
         }
     }
     eprintln!("after the database dropped the server's connections: {failures} of 40 reads failed");
-    assert!(failures <= 8, "{failures} of 40 reads failed");
+    assert!(failures <= 3, "{failures} of 40 reads failed");
     assert_eq!(a.get("/api/v1/partnerships").status, 200);
     assert_eq!(a.get("/partnerships/1").status, 200);
     let id = xix(&a)["id"].clone();
