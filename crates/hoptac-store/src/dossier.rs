@@ -97,6 +97,24 @@ pub struct Dossier {
     pub other_figures: Vec<Line<StoredFigure>>,
     pub people: Vec<PersonLine>,
     pub documents: Vec<DocumentSummary>,
+    /// What the record says is missing.
+    pub gaps: Gaps,
+}
+
+/// What the record says should have happened but left no trace, and what is likely next.
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct Gaps {
+    /// Numbered meetings missing between known ones.
+    pub missing: Vec<crate::gaps::MissingOrdinals>,
+    /// Commitments whose period ended with nothing, or part, delivered.
+    pub overdue: Vec<FactId>,
+    /// The latest date the record shows anything happen or be reported: a source's
+    /// publication, a meeting held, an agreement signed.
+    pub last_report: Option<PartialDate>,
+    /// Months without a report, when at least [`crate::gaps::SILENT_MONTHS`].
+    pub silent_months: Option<i64>,
+    /// The next conference of each partnership where none is announced (tentative).
+    pub forecasts: Vec<crate::gaps::Forecast>,
 }
 
 /// A place and every unit it absorbed, transitively: asking for Quảng Ngãi includes Kon Tum.
@@ -264,7 +282,7 @@ pub fn build_with_places(
             let (a, review) = a;
             Line { parties: parties(a.partnership), sources: ev.sources(a.id), conflicts, review, fact: a }
         })
-        .collect();
+        .collect::<Vec<Line<StoredAgreement>>>();
 
     let mut events = visible(reader, FactType::Event, reader.events(&pids)?, |e| e.id)?;
     events.sort_by_key(|(e, _)| (date_key(e.date), e.ordinal, e.id));
@@ -283,7 +301,7 @@ pub fn build_with_places(
             .collect();
             Line { parties: parties(e.partnership), sources: ev.sources(e.id), conflicts, review, fact: e }
         })
-        .collect();
+        .collect::<Vec<Line<StoredEvent>>>();
 
     let figures = visible(reader, FactType::Figure, reader.figures(&pids)?, |f| f.id)?;
     let review_of: HashMap<FactId, ReviewState> = figures.iter().map(|(f, r)| (f.id, *r)).collect();
@@ -330,7 +348,25 @@ pub fn build_with_places(
 
     let people = people_met(reader, &documents)?;
     let documents = reader.document_summaries(&documents.into_iter().collect::<Vec<_>>())?;
-    Ok(Dossier { places: sets, partnerships, agreements, events, commitments, other_figures, people, documents })
+    let stored_events: Vec<StoredEvent> = events.iter().map(|l| l.fact.clone()).collect();
+    // The latest sign of life: a source's publication, a meeting held, an agreement signed.
+    let last_report = documents
+        .iter()
+        .filter_map(|d| d.published)
+        .chain(events.iter().filter(|e| e.fact.status == hoptac_core::EventStatus::Held).filter_map(|e| e.fact.date))
+        .chain(agreements.iter().filter_map(|a| a.fact.signed))
+        .max();
+    let gaps = Gaps {
+        missing: crate::gaps::missing_ordinals(&stored_events),
+        overdue: commitments.iter().filter(|c| c.status == CommitmentStatus::Overdue).map(|c| c.line.fact.id).collect(),
+        last_report,
+        silent_months: crate::gaps::silence(last_report, today),
+        forecasts: partnerships
+            .iter()
+            .filter_map(|p| crate::gaps::forecast(p.id, &stored_events, &p.parties, today))
+            .collect(),
+    };
+    Ok(Dossier { places: sets, partnerships, agreements, events, commitments, other_figures, people, documents, gaps })
 }
 
 /// The facts a person has not rejected, each with its review state.

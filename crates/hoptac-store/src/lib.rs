@@ -13,6 +13,7 @@ pub mod access;
 pub mod accounts;
 pub mod agenda;
 pub mod dossier;
+pub mod gaps;
 pub mod ingest;
 pub mod matching;
 pub mod model;

@@ -202,6 +202,49 @@ impl Refs {
     }
 }
 
+/// What the record says is missing, and the next meeting where none is announced.
+fn gaps_text(g: &Gazetteer, gaps: &hoptac_store::dossier::Gaps) -> String {
+    let mut lines = Vec::new();
+    for m in &gaps.missing {
+        let numbers: Vec<String> = m.ordinals.iter().map(|n| hoptac_text::roman::to_roman(*n)).collect();
+        lines.push(format!(
+            "{} {} never reported (partnership {})",
+            render::event_kind(m.kind),
+            numbers.join(", "),
+            m.partnership
+        ));
+    }
+    if !gaps.overdue.is_empty() {
+        lines.push(format!(
+            "{} commitment(s) whose period ended undelivered (see Commitments: overdue)",
+            gaps.overdue.len()
+        ));
+    }
+    if let (Some(months), Some(last)) = (gaps.silent_months, gaps.last_report) {
+        lines.push(format!("nothing reported for {months} months (last report {last})"));
+    }
+    for f in &gaps.forecasts {
+        let when = match f.month {
+            Some(m) => format!("{}-{m:02}", f.year),
+            None => f.year.to_string(),
+        };
+        let number = f.ordinal.map(|n| format!(" {}", hoptac_text::roman::to_roman(n))).unwrap_or_default();
+        let host = f.host.as_ref().map(|h| format!(", hosted by {}", name(g, h))).unwrap_or_default();
+        lines.push(format!(
+            "tentative: {}{number} around {when}{host} (not announced; from the record's rhythm)",
+            render::event_kind(f.kind)
+        ));
+    }
+    if lines.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("\nWhat the record says is missing\n");
+    for l in lines {
+        out.push_str(&format!("  {l}\n"));
+    }
+    out
+}
+
 pub fn dossier_text(g: &Gazetteer, d: &Dossier, wanted: &[hoptac_core::PlaceId], today: jiff::civil::Date) -> String {
     let mut out = String::new();
     let names: Vec<String> = wanted.iter().map(|p| format!("{} ({p})", name(g, p))).collect();
@@ -298,6 +341,8 @@ pub fn dossier_text(g: &Gazetteer, d: &Dossier, wanted: &[hoptac_core::PlaceId],
         ]);
     }
     show(&mut out, &t);
+
+    out.push_str(&gaps_text(g, &d.gaps));
 
     out.push_str("\nSources ([n:start-end] = document n, byte span of the evidence in its text)\n");
     for (i, doc) in d.documents.iter().enumerate() {

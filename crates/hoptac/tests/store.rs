@@ -105,6 +105,7 @@ on_both!(
     a_killed_ingest_leaves_a_consistent_store_and_a_rerun_completes_it,
     lao_words_and_places_named_in_any_script_are_found,
     a_review_decision_is_final_for_later_ingests,
+    the_dossier_says_what_the_record_is_missing,
 );
 
 fn run(store: &TestStore, args: &[&str]) -> Output {
@@ -532,6 +533,31 @@ fn foreign_or_newer_postgres_databases_are_refused_and_left_alone() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// Gaps: numbered meetings never reported, commitments late, silence, and the next meeting.
+fn the_dossier_says_what_the_record_is_missing(kind: Kind) {
+    let Some(store) = store_with_seeds(kind) else { return };
+    let d = dossier(&store, &["Kon Tum", "Sê Kông"]);
+    let gaps = &d["gaps"];
+    let two = list(&d, "commitments").iter().find(|c| c["value"] == 2.0).expect("2 scholarships").clone();
+    assert!(gaps["overdue"].as_array().is_some_and(|o| o.contains(&two["id"])), "the 2023–2024 scholarships: {gaps}");
+    assert!(gaps["silent_months"].as_i64().is_some_and(|m| m >= 18), "nothing since 2023 on 2026-11-23: {gaps}");
+    // XVII, XVIII, XIX (planned 2024) are known; a report of XXII leaves XX and XXI missing.
+    ingest(&store, &[&data("dakglei_xxii_2025.txt")]);
+    let d = dossier(&store, &["Đăk Glei", "Xan Xay", "Đăk Chưng"]);
+    let missing = list(&d["gaps"], "missing");
+    assert!(missing.iter().any(|m| m["ordinals"] == serde_json::json!([20, 21])), "{missing:?}");
+    // Yearly, the last (XXII) in June 2025: XXIII next, tentatively, in the usual month not yet
+    // past on 2026-11-23 (June 2027).
+    let f = list(&d["gaps"], "forecasts").first().cloned().expect("a forecast");
+    assert_eq!(
+        (f["ordinal"].as_u64(), f["year"].as_i64(), f["month"].as_u64()),
+        (Some(23), Some(2027), Some(6)),
+        "{f}"
+    );
+    let text = ok(&store, &["dossier", "Đăk Glei", "Xan Xay", "Đăk Chưng", "--today", "2026-11-23"]);
+    assert!(text.contains("XX, XXI never reported") && text.contains("tentative: conference"), "{text}");
 }
 
 /// A person's decision is final: a later ingest adds its evidence and changes nothing else.

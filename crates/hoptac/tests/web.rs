@@ -46,6 +46,7 @@ fn pages_and_read_api() {
     let page = s.get(&format!("/partnerships/{}?lang=en", ks["id"]));
     assert_eq!(page.status, 200);
     assert!(page.body.contains("Memorandum of understanding") && page.body.contains("2022–2027"));
+    assert!(page.body.contains("What the record says is missing"), "the dossier's gaps");
 
     // Search folds diacritics; facets and snippets on the page.
     let r = s.get("/api/v1/search?q=hai%20cot").json();
