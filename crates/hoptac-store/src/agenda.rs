@@ -42,6 +42,23 @@ pub struct Agenda {
     pub due: Vec<Due>,
     /// Commitments whose period ended without delivery.
     pub overdue: Vec<Due>,
+    /// Conferences no one announced but the record's rhythm expects within the horizon
+    /// (tentative: see `crate::gaps::forecast`).
+    pub tentative: Vec<Tentative>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Tentative {
+    #[serde(flatten)]
+    pub forecast: crate::gaps::Forecast,
+    pub parties: Vec<PlaceId>,
+    /// The first day of the month (or year) it is expected in.
+    pub earliest: String,
+}
+
+/// The first and last day a forecast's month (or year) allows.
+fn forecast_bounds(f: &crate::gaps::Forecast) -> Option<(Date, Date)> {
+    date_bounds(PartialDate { year: f.year, month: f.month, day: None })
 }
 
 /// The first and last day a partial date can denote.
@@ -103,7 +120,35 @@ pub fn build(reader: &dyn Reader, today: Date, horizon_days: i64) -> Result<Agen
     let key = |d: &Due| (d.commitment.period.map(|p| p.last), d.commitment.id);
     due.sort_by_key(key);
     overdue.sort_by_key(key);
-    Ok(Agenda { today: today.to_string(), until: until.to_string(), meetings, unconfirmed, due, overdue })
+
+    // The conferences expected where none is announced.
+    let pids: Vec<PartnershipId> = partnerships.iter().filter(|(_, ps)| ps.len() >= 2).map(|(id, _)| *id).collect();
+    let conferences: Vec<StoredEvent> =
+        crate::dossier::visible(reader, FactType::Event, reader.events(&pids)?, |e| e.id)?
+            .into_iter()
+            .map(|(e, _)| e)
+            .filter(|e| e.kind == hoptac_core::EventKind::Conference)
+            .collect();
+    let mut by_partnership: HashMap<PartnershipId, Vec<StoredEvent>> = HashMap::new();
+    for e in conferences {
+        if let Some(p) = e.partnership {
+            by_partnership.entry(p).or_default().push(e);
+        }
+    }
+    let mut tentative: Vec<Tentative> = by_partnership
+        .iter()
+        .filter_map(|(p, events)| crate::gaps::forecast(*p, events, &parties(Some(*p)), today))
+        .filter_map(|f| {
+            let (first, last) = forecast_bounds(&f)?;
+            (last >= today && first <= until).then(|| Tentative {
+                parties: parties(Some(f.partnership)),
+                earliest: first.to_string(),
+                forecast: f,
+            })
+        })
+        .collect();
+    tentative.sort_by(|a, b| a.earliest.cmp(&b.earliest).then(a.forecast.partnership.cmp(&b.forecast.partnership)));
+    Ok(Agenda { today: today.to_string(), until: until.to_string(), meetings, unconfirmed, due, overdue, tentative })
 }
 
 fn naive(d: Date) -> Option<chrono::NaiveDate> {
@@ -140,6 +185,32 @@ pub fn to_ics(
             ev.location(&name(p));
         }
         cal.push(ev.done());
+    }
+    // Expected, not announced: marked tentative, said so in the title and the description.
+    for t in &agenda.tentative {
+        let Some((first, _)) = forecast_bounds(&t.forecast) else { continue };
+        let Some(day) = naive(first) else { continue };
+        let f = &t.forecast;
+        let number = f.ordinal.map(|n| format!(" {}", hoptac_text::roman::to_roman(n))).unwrap_or_default();
+        let summary = format!("(tentative) conference{number} — {}", parties(&t.parties));
+        let when = match f.month {
+            Some(m) => format!("{}-{m:02}", f.year),
+            None => f.year.to_string(),
+        };
+        let host = f.host.as_ref().map(|h| format!(", hosted by {}", name(h))).unwrap_or_default();
+        let description = format!(
+            "Not announced: expected around {when}{host}, from the record's rhythm (the meetings so far, their usual month, the hosts' turns)."
+        );
+        cal.push(
+            icalendar::Event::new()
+                .uid(&format!("forecast-{}-{}@hoptac", f.partnership, f.year))
+                .summary(&summary)
+                .description(&description)
+                .status(icalendar::EventStatus::Tentative)
+                .starts(day)
+                .ends(day + chrono::Days::new(1))
+                .done(),
+        );
     }
     for d in &agenda.due {
         let Some(period) = d.commitment.period else { continue };

@@ -253,3 +253,4 @@ gaps-silent = Nothing reported for { $months } months (last report { $date })
 gaps-tentative = tentative
 gaps-forecast = { $kind } { $ordinal } around { $when }, hosted by { $host } — not announced; drawn from the record's rhythm
 gaps-forecast-open = { $kind } { $ordinal } around { $when } — not announced; drawn from the record's rhythm
+agenda-tentative = Expected, not announced (tentative)

@@ -253,3 +253,4 @@ gaps-silent = Không có thông tin nào trong { $months } tháng (lần cuối 
 gaps-tentative = dự kiến
 gaps-forecast = { $kind } { $ordinal } vào khoảng { $when }, đăng cai: { $host } — chưa được công bố; suy ra từ nhịp độ trong hồ sơ
 gaps-forecast-open = { $kind } { $ordinal } vào khoảng { $when } — chưa được công bố; suy ra từ nhịp độ trong hồ sơ
+agenda-tentative = Dự kiến, chưa được công bố

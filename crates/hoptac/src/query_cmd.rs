@@ -400,6 +400,20 @@ pub fn agenda(loc: &Location, args: AgendaArgs) -> Result<ExitCode> {
         Ok(())
     };
     meetings("Planned meetings", &a.meetings)?;
+    outln!("\nExpected meetings (tentative: not announced, from the record's rhythm)");
+    if a.tentative.is_empty() {
+        outln!("  (none)");
+    }
+    for t in &a.tentative {
+        let f = &t.forecast;
+        let when = match f.month {
+            Some(m) => format!("{}-{m:02}", f.year),
+            None => f.year.to_string(),
+        };
+        let number = f.ordinal.map(|n| format!(" {}", hoptac_text::roman::to_roman(n))).unwrap_or_default();
+        let host = f.host.as_ref().map(|h| format!(", hosted by {}", name(g, h))).unwrap_or_default();
+        outln!("  {when} conference{number} — {}{host}", render::parties(g, &t.parties));
+    }
     meetings("Planned meetings whose date has passed, not reported held", &a.unconfirmed)?;
     let due = |title: &str, ds: &[hoptac_store::agenda::Due]| -> Result<()> {
         outln!("\n{title}");

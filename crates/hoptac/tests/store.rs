@@ -558,6 +558,15 @@ fn the_dossier_says_what_the_record_is_missing(kind: Kind) {
     );
     let text = ok(&store, &["dossier", "Đăk Glei", "Xan Xay", "Đăk Chưng", "--today", "2026-11-23"]);
     assert!(text.contains("XX, XXI never reported") && text.contains("tentative: conference"), "{text}");
+    // The agenda and its calendar show it, as tentative, apart from announced meetings.
+    let agenda = json(&store, &["agenda", "--today", "2027-01-10", "--json"]);
+    let t = list(&agenda, "tentative");
+    assert!(t.iter().any(|x| x["ordinal"] == 23 && x["year"] == 2027 && x["month"] == 6), "{t:?}");
+    assert!(!list(&agenda, "meetings").iter().any(|m| m["ordinal"] == 23), "not among the announced");
+    let ics = store.dir.path().join("a.ics");
+    ok(&store, &["agenda", "--today", "2027-01-10", "--ics", ics.to_str().expect("path")]);
+    let cal = std::fs::read_to_string(&ics).expect("ics");
+    assert!(cal.contains("STATUS:TENTATIVE") && cal.contains("SUMMARY:(tentative) conference XXIII"), "{cal}");
 }
 
 /// A person's decision is final: a later ingest adds its evidence and changes nothing else.

@@ -47,6 +47,8 @@ fn pages_and_read_api() {
     assert_eq!(page.status, 200);
     assert!(page.body.contains("Memorandum of understanding") && page.body.contains("2022–2027"));
     assert!(page.body.contains("What the record says is missing"), "the dossier's gaps");
+    let agenda = s.get("/agenda?lang=en");
+    assert!(agenda.body.contains("Expected, not announced (tentative)"), "the agenda keeps forecasts apart");
 
     // Search folds diacritics; facets and snippets on the page.
     let r = s.get("/api/v1/search?q=hai%20cot").json();

@@ -41,8 +41,24 @@ pub async fn agenda(State(st): State<Shared>, ctx: Ctx) -> Result<Html<String>, 
         );
         plain_row(&l, FactType::Figure, d.commitment.id, l.figure_kind(FigureKind::Commitment), detail, &d.parties)
     };
+    let tentative = |x: &hoptac_store::agenda::Tentative| {
+        let f = &x.forecast;
+        let when = match f.month {
+            Some(m) => format!("{m:02}/{}", f.year),
+            None => f.year.to_string(),
+        };
+        let number = f.ordinal.map(hoptac_text::roman::to_roman).unwrap_or_default();
+        let title = format!("{} {number}", l.event_kind(f.kind));
+        let host = f.host.as_ref().map(|h| format!(" · {}", st.place_name(h, ctx.lang))).unwrap_or_default();
+        let detail = format!("{} · {when}{host} · {}", l.parties(&x.parties), t.get("gaps-tentative"));
+        let mut row = plain_row(&l, FactType::Event, 0, title, detail, &x.parties);
+        row.href = format!("/partnerships/{}#gaps", f.partnership);
+        row.anchor = format!("forecast-{}", f.partnership);
+        row
+    };
     let sections = vec![
         (t.get("agenda-meetings"), a.meetings.iter().map(meeting).collect()),
+        (t.get("agenda-tentative"), a.tentative.iter().map(tentative).collect()),
         (t.get("agenda-unconfirmed"), a.unconfirmed.iter().map(meeting).collect()),
         (t.get("agenda-due"), a.due.iter().map(due).collect()),
         (t.get("agenda-overdue"), a.overdue.iter().map(due).collect()),
