@@ -309,11 +309,13 @@ fn is_api(req: &Request) -> bool {
 /// Errors of the guard: JSON for the API; for browsers, the error handed up to be shown as a
 /// page in their language (the guard knows nothing of pages).
 fn refuse(api: bool, e: WebError) -> Response {
-    if api {
-        return e.into_response();
-    }
     let mut r = e.clone().into_response();
-    r.extensions_mut().insert(crate::error::AsPage(e));
+    for (name, value) in SECURITY_HEADERS {
+        r.headers_mut().entry(*name).or_insert(HeaderValue::from_static(value));
+    }
+    if !api {
+        r.extensions_mut().insert(crate::error::AsPage(e));
+    }
     r
 }
 

@@ -152,6 +152,13 @@ async fn not_found_page(
     pages::error_page(&st, lang, &error::WebError::not_found(uri.path().to_string()))
 }
 
+fn close_if_refused(mut resp: Response, has_body: bool) -> Response {
+    if has_body && (resp.status().is_client_error() || resp.status().is_server_error()) {
+        resp.headers_mut().insert(axum::http::header::CONNECTION, axum::http::HeaderValue::from_static("close"));
+    }
+    resp
+}
+
 /// Errors the framework answers itself (a body too large, a query that does not parse, a
 /// method not allowed) in the same form as ours: JSON under `/api/`, a page elsewhere.
 async fn uniform_errors(
@@ -161,9 +168,18 @@ async fn uniform_errors(
 ) -> Response {
     let api = req.uri().path().starts_with("/api/");
     let lang = request::request_lang(req.headers(), req.uri().query());
-    let mut resp = next.run(req).await;
+    // A request refused before its body was read (a 401 to an upload) leaves bytes on the
+    // connection: the answer says the connection closes, so no client sends its next request
+    // into it.
+    let has_body = req.headers().get(axum::http::header::TRANSFER_ENCODING).is_some()
+        || req
+            .headers()
+            .get(axum::http::header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.trim() != "0");
+    let mut resp = close_if_refused(next.run(req).await, has_body);
     if let Some(error::AsPage(e)) = resp.extensions_mut().remove::<error::AsPage>() {
-        return pages::error_page(&st, lang, &e);
+        return keep_headers(&resp, pages::error_page(&st, lang, &e));
     }
     let status = resp.status();
     let typed = resp
@@ -195,11 +211,21 @@ async fn uniform_errors(
         (_, false) => text,
     };
     let e = error::WebError::new(status, code, message);
-    if api {
-        e.into_response()
-    } else {
-        pages::error_page(&st, lang, &e)
+    let answer = if api { e.into_response() } else { pages::error_page(&st, lang, &e) };
+    close_if_refused(answer, has_body)
+}
+
+/// A new answer in place of `old`, keeping what `old` said of the connection, security and
+/// cookies (everything but its body's type and length).
+fn keep_headers(old: &Response, mut new: Response) -> Response {
+    use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE as TYPE};
+    for (name, value) in old.headers() {
+        let cookie = name == axum::http::header::SET_COOKIE;
+        if cookie || (name != TYPE && name != CONTENT_LENGTH && !new.headers().contains_key(name)) {
+            new.headers_mut().append(name.clone(), value.clone());
+        }
     }
+    new
 }
 
 /// Render ahead: whenever the store has changed, ask (in process, one page at a time) for the

@@ -794,3 +794,40 @@ fn malformed_requests_get_a_4xx_never_a_5xx() {
     }
     assert_eq!(s.get("/healthz").status, 200);
 }
+
+/// A write refused before its body is read (nobody signed in, an upload of 200 KB) says the
+/// connection closes, so no client sends its next request into the unread bytes (a CI run once
+/// saw "peer disconnected" on the request after such a refusal).
+#[test]
+fn a_write_refused_before_its_body_is_read_closes_the_connection() {
+    let s = serve(false);
+    let body = vec![b'x'; 200_000];
+    let head = format!(
+        "POST /api/v1/documents?name=a.txt HTTP/1.1\r\nHost: {}\r\nContent-Type: text/plain\r\nContent-Length: {}\r\n\r\n",
+        s.addr(),
+        body.len()
+    );
+    let mut request = head.into_bytes();
+    request.extend_from_slice(&body);
+    let (status, answer) = raw(s.addr(), &request, Duration::from_secs(5));
+    assert!(matches!(status, Some(401 | 403)), "{answer}");
+    assert!(answer.to_ascii_lowercase().contains("connection: close"), "{answer}");
+    // A page refused to nobody, with a form body: the same, and the security headers stay.
+    let form = "_csrf=x&decision=accept";
+    let head = format!(
+        "POST /review/event/1 HTTP/1.1\r\nHost: {}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{form}",
+        s.addr(),
+        form.len()
+    );
+    let (status, answer) = raw(s.addr(), head.as_bytes(), Duration::from_secs(5));
+    assert!(matches!(status, Some(401 | 403)), "{answer}");
+    let lower = answer.to_ascii_lowercase();
+    assert!(lower.contains("connection: close") && lower.contains("content-security-policy"), "{answer}");
+    // A read is kept alive as before.
+    let (status, answer) = raw(
+        s.addr(),
+        format!("GET /healthz HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", s.addr()).as_bytes(),
+        Duration::from_secs(5),
+    );
+    assert_eq!(status, Some(200), "{answer}");
+}
