@@ -254,3 +254,4 @@ gaps-tentative = tentative
 gaps-forecast = { $kind } { $ordinal } around { $when }, hosted by { $host } — not announced; drawn from the record's rhythm
 gaps-forecast-open = { $kind } { $ordinal } around { $when } — not announced; drawn from the record's rhythm
 agenda-tentative = Expected, not announced (tentative)
+overview-silent = nothing reported for { $months } months

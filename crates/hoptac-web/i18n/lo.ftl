@@ -254,3 +254,4 @@ gaps-tentative = ຄາດການ
 gaps-forecast = { $kind } { $ordinal } ປະມານ { $when }, ເຈົ້າພາບ: { $host } — ຍັງບໍ່ທັນປະກາດ; ຄາດຈາກຈັງຫວະໃນບັນທຶກ
 gaps-forecast-open = { $kind } { $ordinal } ປະມານ { $when } — ຍັງບໍ່ທັນປະກາດ; ຄາດຈາກຈັງຫວະໃນບັນທຶກ
 agenda-tentative = ຄາດວ່າຈະມີ, ຍັງບໍ່ທັນປະກາດ
+overview-silent = ບໍ່ມີການລາຍງານ { $months } ເດືອນ

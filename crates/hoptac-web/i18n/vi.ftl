@@ -254,3 +254,4 @@ gaps-tentative = dự kiến
 gaps-forecast = { $kind } { $ordinal } vào khoảng { $when }, đăng cai: { $host } — chưa được công bố; suy ra từ nhịp độ trong hồ sơ
 gaps-forecast-open = { $kind } { $ordinal } vào khoảng { $when } — chưa được công bố; suy ra từ nhịp độ trong hồ sơ
 agenda-tentative = Dự kiến, chưa được công bố
+overview-silent = không có thông tin trong { $months } tháng

@@ -34,6 +34,10 @@ pub struct PartnershipSummary {
     /// Meetings by year: (held, planned).
     #[serde(skip)]
     pub meetings_by_year: BTreeMap<i16, (usize, usize)>,
+    /// The latest meeting held or agreement signed.
+    pub last_seen: Option<PartialDate>,
+    /// Months since then, when the partnership has been silent for 18 or more.
+    pub silent_months: Option<i64>,
 }
 
 fn date_first_day(d: PartialDate) -> String {
@@ -61,6 +65,8 @@ pub fn summaries(reader: &dyn Reader, today: jiff::civil::Date) -> Result<Vec<Pa
                     events: 0,
                     next_meeting: None,
                     meetings_by_year: BTreeMap::new(),
+                    last_seen: None,
+                    silent_months: None,
                 },
             )
         })
@@ -68,12 +74,16 @@ pub fn summaries(reader: &dyn Reader, today: jiff::civil::Date) -> Result<Vec<Pa
     for (a, _) in dossier::visible(reader, FactType::Agreement, reader.agreements(&pids)?, |a| a.id)? {
         if let Some(s) = a.partnership.and_then(|p| out.get_mut(&p)) {
             s.agreements += 1;
+            s.last_seen = s.last_seen.max(a.signed);
         }
     }
     let today_s = today.to_string();
     for (e, _) in dossier::visible(reader, FactType::Event, reader.events(&pids)?, |e| e.id)? {
         let Some(s) = e.partnership.and_then(|p| out.get_mut(&p)) else { continue };
         s.events += 1;
+        if let Some(d) = e.date.filter(|_| e.status == EventStatus::Held) {
+            s.last_seen = s.last_seen.max(Some(d));
+        }
         if let Some(d) = e.date {
             let slot = s.meetings_by_year.entry(d.year).or_default();
             match e.status {
@@ -101,6 +111,9 @@ pub fn summaries(reader: &dyn Reader, today: jiff::civil::Date) -> Result<Vec<Pa
         }
     }
     let mut list: Vec<PartnershipSummary> = out.into_values().collect();
+    for s in &mut list {
+        s.silent_months = hoptac_store::gaps::silence(s.last_seen, today);
+    }
     list.sort_by(|a, b| b.events.cmp(&a.events).then(a.id.cmp(&b.id)));
     Ok(list)
 }

@@ -25,6 +25,9 @@ fn pages_and_read_api() {
     assert!(lo.body.contains("lang=\"lo\"") && lo.body.contains("ພາບລວມ"), "Lao catalogue");
     let en = s.get("/?lang=en");
     assert!(en.body.contains("Partnerships along the border"));
+    // Partnerships with nothing reported for 18 months are flagged (the example articles are of
+    // 2021–2025; today is later than that).
+    assert!(en.body.contains("nothing reported for"), "silent partnerships flagged");
 
     // The Kon Tum–Sekong partnership, found from the list, and its dossier.
     let list = s.get("/api/v1/partnerships").json();

@@ -8,6 +8,8 @@ pub struct PartnershipRow {
     pub agreements: usize,
     pub open: usize,
     pub next: String,
+    /// "Nothing reported for N months", when so.
+    pub silent: Option<String>,
 }
 
 #[derive(Template)]
@@ -42,6 +44,7 @@ pub async fn overview(State(st): State<Shared>, ctx: Ctx) -> Result<Html<Bytes>,
             name: l.parties(&s.parties),
             agreements: s.agreements,
             open: s.open_commitments,
+            silent: s.silent_months.map(|m| t.with("overview-silent", &[("months", m.to_string())])),
             next: s
                 .next_meeting
                 .as_ref()
