@@ -307,7 +307,7 @@ impl PgStore {
 
 /// The version of the hoptac schema in this database (`None`: no hoptac schema and no other
 /// tables), or why it cannot be used.
-fn check(client: &mut Client, url: &str) -> Result<Option<i64>> {
+fn check(client: &mut impl postgres::GenericClient, url: &str) -> Result<Option<i64>> {
     let not = |reason: String| StoreError::NotAStore { path: redact(url), reason };
     let has_meta: bool = client.query_one("SELECT to_regclass('hoptac_meta') IS NOT NULL", &[]).map_err(e)?.get(0);
     if !has_meta {
@@ -339,38 +339,10 @@ fn check(client: &mut Client, url: &str) -> Result<Option<i64>> {
 fn migrate(client: &mut Client, url: &str) -> Result<()> {
     let mut tx = client.transaction().map_err(e)?;
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&LOCK_MIGRATE]).map_err(e)?;
-    let version = {
-        // `check` needs a client; the same session runs it inside the transaction.
-        let has_meta: bool = tx.query_one("SELECT to_regclass('hoptac_meta') IS NOT NULL", &[]).map_err(e)?.get(0);
-        if has_meta {
-            let meta: HashMap<String, String> = tx
-                .query("SELECT key, value FROM hoptac_meta", &[])
-                .map_err(e)?
-                .into_iter()
-                .map(|r| (r.get(0), r.get(1)))
-                .collect();
-            if meta.get("application").map(String::as_str) != Some("hoptac") {
-                return Err(StoreError::NotAStore {
-                    path: redact(url),
-                    reason: "hoptac_meta does not name hoptac".into(),
-                });
-            }
-            let v: i64 = meta.get("schema_version").and_then(|v| v.parse().ok()).unwrap_or(0);
-            if v > schema_version() {
-                return Err(StoreError::NewerSchema { path: redact(url), found: v, known: schema_version() });
-            }
-            v
-        } else {
-            let tables: i64 = tx
-                .query_one("SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()", &[])
-                .map_err(e)?
-                .get(0);
-            if tables > 0 {
-                return Err(StoreError::NotAStore {
-                    path: redact(url),
-                    reason: format!("another application's database ({tables} tables, no hoptac_meta)"),
-                });
-            }
+    // Checked again under the lock: another server may have made or upgraded the schema.
+    let version = match check(&mut tx, url)? {
+        Some(v) => v,
+        None => {
             tx.batch_execute(
                 "CREATE TABLE hoptac_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
                  INSERT INTO hoptac_meta VALUES ('application', 'hoptac'), ('schema_version', '0'), ('generation', '0');",

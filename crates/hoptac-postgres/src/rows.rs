@@ -261,15 +261,7 @@ pub fn place_row(r: &Row) -> Result<Place> {
     })
 }
 
-/// The table that holds facts of this type (people are not reviewed).
-pub fn fact_table(t: FactType) -> Result<&'static str> {
-    match t {
-        FactType::Event => Ok("events"),
-        FactType::Agreement => Ok("agreements"),
-        FactType::Figure => Ok("figures"),
-        FactType::Person => Err(StoreError::Invalid("people are not reviewed".into())),
-    }
-}
+pub use hoptac_store::repo::fact_table;
 
 fn fact_type(r: &Row, i: usize) -> Result<FactType> {
     let s: String = col(r, i)?;

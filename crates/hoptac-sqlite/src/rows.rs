@@ -185,15 +185,7 @@ fn place_row(r: &Row) -> rusqlite::Result<Place> {
 
 pub const REVIEW_SELECT: &str = "SELECT fact_type, fact_id, decision, reviewer, at, note, before, after FROM reviews";
 
-/// The table that holds facts of this type (people are not reviewed).
-pub fn fact_table(t: FactType) -> Result<&'static str> {
-    match t {
-        FactType::Event => Ok("events"),
-        FactType::Agreement => Ok("agreements"),
-        FactType::Figure => Ok("figures"),
-        FactType::Person => Err(StoreError::Invalid("people are not reviewed".into())),
-    }
-}
+pub use hoptac_store::repo::fact_table;
 
 fn fact_type(r: &Row, col: usize) -> rusqlite::Result<FactType> {
     let s: String = r.get(col)?;

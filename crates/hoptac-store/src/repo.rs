@@ -180,6 +180,16 @@ pub trait Backend: Store + Reader + crate::Accounts + Send {
     fn import(&mut self) -> Result<Box<dyn crate::transfer::Importer + '_>>;
 }
 
+/// The table every backend keeps facts of this type in (people are not reviewed).
+pub fn fact_table(t: FactType) -> Result<&'static str> {
+    match t {
+        FactType::Event => Ok("events"),
+        FactType::Agreement => Ok("agreements"),
+        FactType::Figure => Ok("figures"),
+        FactType::Person => Err(crate::StoreError::Invalid("people are not reviewed".into())),
+    }
+}
+
 /// The facts of the given (type, id) pairs, one query per type; ids not found are left out.
 pub fn facts_by_ref(
     reader: &dyn Reader,

@@ -51,6 +51,17 @@ impl Principal {
         }
     }
 
+    /// A signed-in account, as a session or a token shows it.
+    fn of(account: hoptac_store::accounts::Account, via: Via) -> Arc<Principal> {
+        Arc::new(Principal {
+            account: Some(account.id),
+            lang: lang_of(&account.lang),
+            name: account.name,
+            grants: account.grants,
+            via,
+        })
+    }
+
     /// The highest role held anywhere.
     pub fn top_role(&self) -> Option<Role> {
         self.grants.iter().map(|g| g.role).max()
@@ -169,18 +180,9 @@ pub async fn identify(st: &Shared, headers: &HeaderMap) -> Result<Identified, We
         };
         let now = accounts::now();
         if t.used_at.is_none_or(|u| now - u >= accounts::TOUCH_EVERY) {
-            let st = st.clone();
-            tokio::spawn(async move {
-                let _ = st.write(move |_, w| Ok(hoptac_store::Accounts::touch_token(w, t.id, now)?)).await;
-            });
+            touch_later(st, move |w| w.touch_token(t.id, now));
         }
-        return Ok(Identified::Person(Arc::new(Principal {
-            account: Some(account.id),
-            name: account.name,
-            lang: lang_of(&account.lang),
-            grants: account.grants,
-            via: Via::Token(t.id),
-        })));
+        return Ok(Identified::Person(Principal::of(account, Via::Token(t.id))));
     }
     let Some(secret) = cookie(headers, SESSION_COOKIE).filter(|s| !s.is_empty()).map(str::to_string) else {
         return Ok(Identified::Anonymous { stale: false });
@@ -189,20 +191,21 @@ pub async fn identify(st: &Shared, headers: &HeaderMap) -> Result<Identified, We
     let found = st.read(move |_, r| accounts::session_account(r, &secret, now).map_err(account_error)).await?;
     let Some((account, session)) = found else { return Ok(Identified::Anonymous { stale: true }) };
     if now - session.seen_at >= accounts::TOUCH_EVERY {
-        // Written in the background: a request never waits on the writer to be let in.
-        let st = st.clone();
         let hash = session.hash.clone();
-        tokio::spawn(async move {
-            let _ = st.write(move |_, w| Ok(hoptac_store::Accounts::touch_session(w, &hash, now)?)).await;
-        });
+        touch_later(st, move |w| w.touch_session(&hash, now));
     }
-    Ok(Identified::Person(Arc::new(Principal {
-        account: Some(account.id),
-        name: account.name,
-        lang: lang_of(&account.lang),
-        grants: account.grants,
-        via: Via::Session(session.hash),
-    })))
+    Ok(Identified::Person(Principal::of(account, Via::Session(session.hash))))
+}
+
+/// Note a session's or token's use in the background: a request never waits on the writer.
+fn touch_later(
+    st: &Shared,
+    touch: impl FnOnce(&mut dyn hoptac_store::Backend) -> hoptac_store::Result<()> + Send + 'static,
+) {
+    let st = st.clone();
+    tokio::spawn(async move {
+        let _ = st.write(move |_, w| Ok(touch(w)?)).await;
+    });
 }
 
 pub fn account_error(e: accounts::AccountError) -> WebError {

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
 use hoptac_app::backend::{Kind, Location};
-use hoptac_store::transfer::{fold, Cell, Checksum, PAGE, TABLES};
+use hoptac_store::transfer::{fold, Cell, Checksum, Table, PAGE, TABLES};
 use hoptac_store::Backend;
 
 #[derive(Debug, clap::Args)]
@@ -21,24 +21,24 @@ pub struct CopyArgs {
     to: String,
 }
 
+/// Read a table page by page; its checksum.
+fn each_page(store: &dyn Backend, t: &Table, mut f: impl FnMut(&[Vec<Cell>]) -> Result<()>) -> Result<Checksum> {
+    let mut sum = Checksum::default();
+    let mut offset = 0;
+    loop {
+        let rows = store.export_rows(t, offset, PAGE)?;
+        fold(&mut sum, t, &rows);
+        f(&rows)?;
+        offset += rows.len();
+        if rows.len() < PAGE {
+            return Ok(sum);
+        }
+    }
+}
+
 /// Every table's row count and checksum.
 fn checksums(store: &dyn Backend) -> Result<Vec<Checksum>> {
-    TABLES
-        .iter()
-        .map(|t| {
-            let mut sum = Checksum::default();
-            let mut offset = 0;
-            loop {
-                let rows = store.export_rows(t, offset, PAGE)?;
-                fold(&mut sum, t, &rows);
-                offset += rows.len();
-                if rows.len() < PAGE {
-                    break;
-                }
-            }
-            Ok(sum)
-        })
-        .collect()
+    TABLES.iter().map(|t| each_page(store, t, |_| Ok(()))).collect()
 }
 
 pub fn copy(args: CopyArgs) -> Result<ExitCode> {
@@ -59,26 +59,16 @@ pub fn copy(args: CopyArgs) -> Result<ExitCode> {
         let mut importer = dst.import()?;
         let mut fulfils = Vec::new();
         for t in TABLES {
-            let mut sum = Checksum::default();
-            let mut offset = 0;
-            loop {
-                let rows = src.export_rows(t, offset, PAGE)?;
-                fold(&mut sum, t, &rows);
-                if t.name == "figures" {
-                    let at = |name: &str| t.columns.iter().position(|(c, _)| *c == name);
-                    if let (Some(id), Some(f)) = (at("id"), at("fulfils")) {
-                        fulfils.extend(rows.iter().filter_map(|r| match (&r[id], &r[f]) {
-                            (Cell::Int(a), Cell::Int(b)) => Some((*a, *b)),
-                            _ => None,
-                        }));
-                    }
+            let at = |name: &str| t.columns.iter().position(|(c, _)| *c == name);
+            let sum = each_page(&*src, t, |rows| {
+                if let (true, Some(id), Some(f)) = (t.name == "figures", at("id"), at("fulfils")) {
+                    fulfils.extend(rows.iter().filter_map(|r| match (&r[id], &r[f]) {
+                        (Cell::Int(a), Cell::Int(b)) => Some((*a, *b)),
+                        _ => None,
+                    }));
                 }
-                importer.rows(t, &rows)?;
-                offset += rows.len();
-                if rows.len() < PAGE {
-                    break;
-                }
-            }
+                Ok(importer.rows(t, rows)?)
+            })?;
             expected.push(sum);
         }
         importer.finish(&fulfils)?;

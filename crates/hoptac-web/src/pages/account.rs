@@ -18,11 +18,7 @@ struct SigninPage<'a> {
 
 /// Where to go after signing in: a path on this site, never another.
 fn local_next(next: Option<&String>) -> String {
-    let mut f = Fields::new();
-    if let Some(n) = next {
-        f.insert("back".into(), n.clone());
-    }
-    back_to(&f, "/".into())
+    local_or(next.map(String::as_str), "/".into())
 }
 
 fn signin_page(
@@ -347,6 +343,11 @@ async fn account_view(
     render(&page).page(st, ctx)
 }
 
+/// The account page again, with what was wrong with the form sent (422).
+async fn refused_form(st: &Shared, ctx: &Ctx, problem: String) -> Result<Response, PageError> {
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, account_view(st, ctx, None, vec![problem]).await?).into_response())
+}
+
 pub async fn account_page(State(st): State<Shared>, ctx: Ctx) -> Result<Html<String>, PageError> {
     account_view(&st, &ctx, None, Vec::new()).await
 }
@@ -370,9 +371,7 @@ pub async fn account_password(
     let t = st.catalogs.get(ctx.lang);
     let new = match same_password(t, &f) {
         Ok(n) => n,
-        Err(m) => {
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, account_view(&st, &ctx, None, vec![m]).await?).into_response())
-        }
+        Err(m) => return refused_form(&st, &ctx, m).await,
     };
     let old = f.get("old").cloned().unwrap_or_default();
     let keep = match &actor.principal.via {
@@ -387,10 +386,7 @@ pub async fn account_password(
         .await;
     match r {
         Ok(()) => Ok(Redirect::to("/account?done=saved").into_response()),
-        Err(e) if e.code == "bad_request" => {
-            let m = password_problem(t, &e);
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, account_view(&st, &ctx, None, vec![m]).await?).into_response())
-        }
+        Err(e) if e.code == "bad_request" => refused_form(&st, &ctx, password_problem(t, &e)).await,
         Err(e) => Err(e).page(&st, &ctx),
     }
 }
@@ -419,8 +415,7 @@ pub async fn token_create(
     match made {
         Ok((_, secret)) => Ok(account_view(&st, &ctx, Some(secret), Vec::new()).await?.into_response()),
         Err(e) if e.code == "bad_request" => {
-            let m = st.catalogs.get(ctx.lang).get("token-name-needed");
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, account_view(&st, &ctx, None, vec![m]).await?).into_response())
+            refused_form(&st, &ctx, st.catalogs.get(ctx.lang).get("token-name-needed")).await
         }
         Err(e) => Err(e).page(&st, &ctx),
     }

@@ -58,15 +58,20 @@ pub async fn review_queue(State(st): State<Shared>, ctx: Ctx) -> Result<Html<Str
 /// ASCII only. Browsers drop tabs and line ends inside URLs ("/\t/evil.example" becomes
 /// "//evil.example") and a line end cannot go in a header at all, so any of them, a second
 /// slash or a backslash at the start, and anything else, give the default.
-pub(crate) fn back_to(fields: &Fields, default: String) -> String {
+fn back_to(fields: &Fields, default: String) -> String {
+    local_or(fields.get("back").map(String::as_str), default)
+}
+
+/// `path` if it is a path on this site (see [`back_to`]), else `default`.
+pub(crate) fn local_or(path: Option<&str>, default: String) -> String {
     let local = |b: &str| {
         b.starts_with('/')
             && !b[1..].starts_with(['/', '\\'])
             && b.len() <= 2048
             && b.bytes().all(|c| c.is_ascii_graphic())
     };
-    match fields.get("back") {
-        Some(b) if local(b) => b.clone(),
+    match path {
+        Some(b) if local(b) => b.to_string(),
         _ => default,
     }
 }
