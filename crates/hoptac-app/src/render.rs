@@ -68,22 +68,7 @@ pub fn status(s: EventStatus) -> &'static str {
 
 /// A number as people write it: 585000000 → "585,000,000"; 2.5 stays "2.5".
 pub fn number(v: f64) -> String {
-    if v.fract() != 0.0 || v.abs() >= 1e15 {
-        return format!("{v}");
-    }
-    let digits = format!("{}", v.abs() as u64);
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if v < 0.0 {
-        format!("-{out}")
-    } else {
-        out
-    }
+    hoptac_i18n::labels::grouped(v)
 }
 
 /// Party names, Vietnamese parties first.

@@ -6,11 +6,13 @@
 //!   place, and cross-site requests refused.
 //! - [`pages`]: server-rendered HTML in Vietnamese, Lao and English ([`i18n`], `templates/`).
 //! - [`api`]: JSON under `/api/v1`, described by `openapi.json`.
-//! - [`queries`] and [`actions`]: reads and writes both use; [`view`]: labels; [`svg`]: map, charts.
+//! - [`queries`] and [`actions`]: reads and writes both use; [`view`]: labels; [`downloads`]:
+//!   reports and exports (the map and charts come from `hoptac-report`).
 
 pub mod actions;
 pub mod api;
 pub mod auth;
+pub mod downloads;
 pub mod error;
 pub mod guard;
 pub mod i18n;
@@ -18,7 +20,6 @@ pub mod pages;
 pub mod queries;
 pub mod request;
 pub mod state;
-pub mod svg;
 pub mod view;
 
 use std::future::Future;
@@ -47,6 +48,9 @@ pub fn router(st: state::Shared) -> Router {
         .route("/places", get(api::places))
         .route("/partnerships", get(api::partnerships))
         .route("/partnerships/{id}/dossier", get(api::partnership_dossier))
+        .route("/partnerships/{id}/report", get(downloads::report))
+        .route("/partnerships/{id}/export", get(downloads::export_partnership))
+        .route("/export", get(downloads::export_all))
         .route("/dossier", get(api::dossier))
         .route("/events", get(api::events))
         .route("/agreements", get(api::agreements))
@@ -65,6 +69,9 @@ pub fn router(st: state::Shared) -> Router {
     Router::new()
         .route("/", get(pages::overview))
         .route("/partnerships/{id}", get(pages::partnership))
+        .route("/partnerships/{id}/report", get(downloads::report))
+        .route("/partnerships/{id}/export", get(downloads::export_partnership))
+        .route("/export", get(downloads::export_all))
         .route("/dossier", get(pages::dossier_by_places))
         .route("/documents/{id}", get(pages::document))
         .route("/facts/{kind}/{id}", get(pages::fact))

@@ -154,7 +154,7 @@ pub struct AppState {
     pub index: SearchIndex,
     /// The gazetteer as the store holds it (names in three languages, successors).
     pub places: Vec<Place>,
-    pub map: crate::svg::MapData,
+    pub map: &'static hoptac_report::svg::GeoMap,
     /// Where the index lives (it follows the store: see `hoptac_app::index::catch_up_store`).
     pub index_dir: std::path::PathBuf,
     /// Bumped each time the index took in changes: answers cached before then are stale even
@@ -267,7 +267,7 @@ impl AppState {
             extractor: Extractor::new(),
             index,
             places,
-            map: crate::svg::MapData::builtin()?,
+            map: hoptac_report::geo()?,
             index_dir,
             index_epoch: std::sync::atomic::AtomicU64::new(0),
             writer_suspect: std::sync::atomic::AtomicBool::new(false),
@@ -543,17 +543,7 @@ impl AppState {
 
     /// A place's name in a language (the Vietnamese name when the gazetteer lacks one).
     pub fn place_name(&self, id: &hoptac_core::PlaceId, lang: crate::i18n::Lang) -> String {
-        let Some(p) = self.gazetteer.get(id.as_str()) else { return id.to_string() };
-        let name = match lang {
-            crate::i18n::Lang::Vi => &p.name_vi,
-            crate::i18n::Lang::Lo => &p.name_lo,
-            crate::i18n::Lang::En => &p.name_en,
-        };
-        if name.is_empty() {
-            p.name_vi.clone()
-        } else {
-            name.clone()
-        }
+        hoptac_i18n::labels::place_name(self.gazetteer, id, lang)
     }
 }
 

@@ -23,6 +23,7 @@ mod extract_cmd;
 mod ingest_cmd;
 mod query_cmd;
 mod reindex_cmd;
+mod report_cmd;
 mod serve_cmd;
 mod user_cmd;
 
@@ -62,6 +63,10 @@ enum Command {
     Dossier(query_cmd::DossierArgs),
     /// Upcoming planned meetings and commitments falling due (--ics writes a calendar file).
     Agenda(query_cmd::AgendaArgs),
+    /// A partnership's review report (báo cáo sơ kết, tổng kết) as Markdown, HTML, DOCX or PDF.
+    Report(report_cmd::ReportArgs),
+    /// Meetings, agreements, commitments and people as CSV or XLSX, for some places or all.
+    Export(report_cmd::ExportArgs),
     /// Rebuild the search index from the store.
     Reindex,
     /// Check the store and its index in full and say what to do about any damage (reads only).
@@ -85,6 +90,8 @@ fn main() -> ExitCode {
         Command::Search(args) => query_cmd::search(&store, args),
         Command::Dossier(args) => query_cmd::dossier(&store, args),
         Command::Agenda(args) => query_cmd::agenda(&store, args),
+        Command::Report(args) => report_cmd::report(&store, args),
+        Command::Export(args) => report_cmd::export(&store, args),
         Command::Reindex => reindex_cmd::run(&store),
         Command::Check => check_cmd::run(&store),
         Command::Serve(args) => serve_cmd::run(&store, args),

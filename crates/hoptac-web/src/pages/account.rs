@@ -258,7 +258,7 @@ pub fn roles_text(l: &Labels, grants: &[hoptac_store::access::Grant]) -> String 
         .map(|g| {
             let role = l.t.get(&format!("role-{}", g.role.as_str()));
             match &g.place {
-                Some(p) => format!("{role} — {}", l.st.place_name(p, l.lang)),
+                Some(p) => format!("{role} — {}", l.place(p)),
                 None => format!("{role} — {}", l.t.get("role-everywhere")),
             }
         })

@@ -27,52 +27,14 @@ struct DossierPage<'a> {
     search_more: String,
     chart: String,
     meetings_chart: String,
+    /// The parties' map (cropped to their provinces).
+    map: String,
+    /// The partnership reports and exports are made for (a dossier of one partnership).
+    partnership: Option<i64>,
     /// What the record says is missing (numbered meetings, late commitments, silence).
     gaps: Vec<String>,
     /// The next meetings where none is announced: tentative.
     forecasts: Vec<String>,
-}
-
-/// The dossier's gaps and forecasts, worded in the page's language.
-fn gap_lines(l: &Labels, g: &hoptac_store::dossier::Gaps) -> (Vec<String>, Vec<String>) {
-    let t = l.t;
-    let mut gaps = Vec::new();
-    for m in &g.missing {
-        let numbers: Vec<String> = m.ordinals.iter().map(|n| hoptac_text::roman::to_roman(*n)).collect();
-        gaps.push(t.with("gaps-missing", &[("kind", l.event_kind(m.kind)), ("ordinals", numbers.join(", "))]));
-    }
-    if !g.overdue.is_empty() {
-        gaps.push(t.with("gaps-overdue", &[("n", g.overdue.len().to_string())]));
-    }
-    if let (Some(months), Some(last)) = (g.silent_months, g.last_report) {
-        gaps.push(t.with("gaps-silent", &[("months", months.to_string()), ("date", last.to_string())]));
-    }
-    let forecasts = g
-        .forecasts
-        .iter()
-        .map(|f| {
-            let when = match f.month {
-                Some(m) => format!("{m:02}/{}", f.year),
-                None => f.year.to_string(),
-            };
-            let number = f.ordinal.map(hoptac_text::roman::to_roman).unwrap_or_default();
-            match &f.host {
-                Some(h) => t.with(
-                    "gaps-forecast",
-                    &[
-                        ("kind", l.event_kind(f.kind)),
-                        ("ordinal", number),
-                        ("when", when),
-                        ("host", l.st.place_name(h, l.lang)),
-                    ],
-                ),
-                None => {
-                    t.with("gaps-forecast-open", &[("kind", l.event_kind(f.kind)), ("ordinal", number), ("when", when)])
-                }
-            }
-        })
-        .collect();
-    (gaps, forecasts)
 }
 
 /// A dossier page lists the most recent documents, this many.
@@ -160,9 +122,13 @@ fn dossier_page(st: &Shared, ctx: &Ctx, d: Dossier) -> Result<Html<String>, Page
     } else {
         let groups: Vec<(String, Vec<f64>)> =
             promised.iter().map(|(y, (p, dl))| (y.to_string(), vec![*p, *dl])).collect();
-        bar_chart(&t.get("chart-commitments"), &[&t.get("chart-promised"), &t.get("chart-delivered")], &groups)
+        bar_chart(&Chart {
+            title: t.get("chart-commitments"),
+            series: vec![t.get("chart-promised"), t.get("chart-delivered")],
+            bars: groups,
+        })
     };
-    let (gaps, forecasts) = gap_lines(&l, &d.gaps);
+    let (gaps, forecasts) = l.gap_lines(&d.gaps);
     let page = DossierPage {
         gaps,
         forecasts,
@@ -191,6 +157,11 @@ fn dossier_page(st: &Shared, ctx: &Ctx, d: Dossier) -> Result<Html<String>, Page
             .collect(),
         chart,
         meetings_chart: meetings_chart(t, &by_year),
+        map: hoptac_report::parties_map(&d, &l, 360.0).unwrap_or_default(),
+        partnership: match d.partnerships.as_slice() {
+            [one] => Some(one.id),
+            _ => None,
+        },
     };
     render(&page).page(st, ctx)
 }

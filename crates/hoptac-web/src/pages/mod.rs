@@ -48,8 +48,9 @@ use crate::i18n::{Catalog, Lang};
 use crate::queries::{self, SearchParams};
 use crate::request::{request_lang_for, wants_fresh};
 use crate::state::Shared;
-use crate::svg::{bar_chart, MapLink};
-use crate::view::{self, fact_href, CommitmentRow, FactRow, Labels, PersonRow, SourceLink};
+use crate::view::{self, fact_href, CommitmentRow, FactRow, Labels, PersonRow, Rows, SourceLink};
+use hoptac_report::chart::Chart;
+use hoptac_report::svg::{bar_chart, Tie};
 use std::sync::Arc;
 
 /// The cache key of a page: path, query (sorted, without `lang`), language.
@@ -205,7 +206,7 @@ fn chrome<'a>(st: &'a Shared, ctx: &Ctx, title: String) -> Chrome<'a> {
 }
 
 fn labels<'a>(st: &'a Shared, lang: Lang) -> Labels<'a> {
-    Labels { t: st.catalogs.get(lang), st, lang }
+    Labels { t: st.catalogs.get(lang), gazetteer: st.gazetteer, lang }
 }
 
 /// An error shown as a page in the user's language.
@@ -302,7 +303,11 @@ where
 fn meetings_chart(t: &Catalog, by_year: &BTreeMap<i16, (usize, usize)>) -> String {
     let groups: Vec<(String, Vec<f64>)> =
         by_year.iter().map(|(y, (h, p))| (y.to_string(), vec![*h as f64, *p as f64])).collect();
-    bar_chart(&t.get("chart-meetings"), &[&t.get("status-held"), &t.get("status-planned")], &groups)
+    bar_chart(&Chart {
+        title: t.get("chart-meetings"),
+        series: vec![t.get("status-held"), t.get("status-planned")],
+        bars: groups,
+    })
 }
 
 fn with_done(path: &str) -> String {

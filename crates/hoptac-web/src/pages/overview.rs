@@ -52,19 +52,35 @@ pub async fn overview(State(st): State<Shared>, ctx: Ctx) -> Result<Html<Bytes>,
                 .unwrap_or_else(|| t.get("none")),
         })
         .collect();
-    let links: Vec<MapLink> = summaries
+    let province = |p: &hoptac_core::PlaceId| p.as_str().split(':').next().unwrap_or("").to_string();
+    let ties: Vec<Tie> = summaries
         .iter()
-        .map(|s| {
-            let vn = s.parties.iter().find(|p| p.country() == "VN");
-            let la = s.parties.iter().find(|p| p.country() == "LA");
-            MapLink {
-                a: vn.and_then(|p| st.map.position(p)),
-                b: la.and_then(|p| st.map.position(p)),
-                href: format!("/partnerships/{}", s.id),
+        .filter_map(|s| {
+            let vn = s.parties.iter().find(|p| p.country() == "VN")?;
+            let la = s.parties.iter().find(|p| p.country() == "LA")?;
+            Some(Tie {
+                a: province(vn),
+                b: province(la),
+                href: Some(format!("/partnerships/{}", s.id)),
                 label: l.parties(&s.parties),
-            }
+            })
         })
         .collect();
+    let mut highlight: Vec<String> = summaries.iter().flat_map(|s| s.parties.iter().map(province)).collect();
+    highlight.sort();
+    highlight.dedup();
+    let (title, hoang_sa, truong_sa, credit) =
+        (t.get("overview-map"), t.get("map-hoang-sa"), t.get("map-truong-sa"), t.get("map-credit"));
+    let map = st.map.render(&hoptac_report::svg::MapSpec {
+        title: &title,
+        highlight: &highlight,
+        ties: &ties,
+        crop: false,
+        hoang_sa: &hoang_sa,
+        truong_sa: &truong_sa,
+        credit: &credit,
+        width: 640.0,
+    });
     let mut by_year: BTreeMap<i16, (usize, usize)> = BTreeMap::new();
     for s in &summaries {
         for (y, (h, p)) in &s.meetings_by_year {
@@ -86,7 +102,7 @@ pub async fn overview(State(st): State<Shared>, ctx: Ctx) -> Result<Html<Bytes>,
             ],
         ),
         rows,
-        map: st.map.render(&t.get("overview-map"), &links),
+        map,
         chart,
     };
     let html = Bytes::from(render(&page).page(&st, &ctx)?.0);

@@ -1,0 +1,153 @@
+//! What officials hand in: the review report of a partnership (báo cáo sơ kết, tổng kết) in
+//! Markdown, HTML, DOCX or PDF, built once as a [`model::Report`] from the dossier and rendered
+//! per format; the record's tables exported as CSV or XLSX (`export`); and the map and charts
+//! drawn as SVG (`svg`) for the web pages and the reports alike.
+
+pub mod chart;
+pub mod docx;
+pub mod export;
+pub mod html;
+pub mod md;
+pub mod model;
+pub mod pdf;
+pub mod svg;
+
+pub use model::{build, Options, Report};
+
+/// Why a report could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error("writing the DOCX failed: {0}")]
+    Docx(String),
+    #[error("typesetting the PDF failed: {0}")]
+    Pdf(String),
+    #[error("no font on this machine can write {script} text; install one (Debian: fonts-noto-core or fonts-lao; Windows and macOS have one) or point HOPTAC_FONTS at a folder of fonts")]
+    NoFont { script: &'static str },
+    #[error("drawing a chart failed: {0}")]
+    Image(String),
+    #[error("writing the spreadsheet failed: {0}")]
+    Xlsx(String),
+    #[error("writing CSV failed: {0}")]
+    Csv(String),
+}
+
+pub type Result<T> = std::result::Result<T, ReportError>;
+
+/// The report formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Md,
+    Html,
+    Docx,
+    Pdf,
+}
+
+impl Format {
+    pub const ALL: [Format; 4] = [Format::Md, Format::Html, Format::Docx, Format::Pdf];
+
+    pub fn parse(s: &str) -> Option<Format> {
+        Format::ALL.into_iter().find(|f| f.extension() == s.trim().to_ascii_lowercase())
+    }
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Md => "md",
+            Format::Html => "html",
+            Format::Docx => "docx",
+            Format::Pdf => "pdf",
+        }
+    }
+
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Format::Md => "text/markdown; charset=utf-8",
+            Format::Html => "text/html; charset=utf-8",
+            Format::Docx => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            Format::Pdf => "application/pdf",
+        }
+    }
+}
+
+/// The report in a format. `map` is the parties' map as SVG (HTML, DOCX and PDF show it).
+pub fn render(report: &Report, format: Format, map: Option<&str>) -> Result<Vec<u8>> {
+    Ok(match format {
+        Format::Md => md::render(report).into_bytes(),
+        Format::Html => html::render(report, map).into_bytes(),
+        Format::Docx => docx::render(report, map)?,
+        Format::Pdf => pdf::render(report, map)?,
+    })
+}
+
+/// A source note as one line: title, publisher, date, then the quoted sentence.
+pub fn note_text(n: &model::Note) -> String {
+    let mut parts = vec![n.title.clone()];
+    if !n.publisher.is_empty() && n.publisher != n.title {
+        parts.push(n.publisher.clone());
+    }
+    if let Some(d) = &n.date {
+        parts.push(d.clone());
+    }
+    format!("{}: “{}”", parts.join(", "), n.sentence)
+}
+
+/// A number without grouping, for charts: 3, 2.5.
+pub fn plain_number(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v:.1}")
+    }
+}
+
+/// The bundled boundaries, parsed once.
+pub fn geo() -> std::result::Result<&'static svg::GeoMap, String> {
+    static MAP: std::sync::OnceLock<std::result::Result<svg::GeoMap, String>> = std::sync::OnceLock::new();
+    MAP.get_or_init(svg::GeoMap::builtin).as_ref().map_err(|e| e.clone())
+}
+
+/// The small map of a dossier's parties: their provinces filled, a tie per partnership.
+pub fn parties_map(d: &hoptac_store::dossier::Dossier, l: &hoptac_i18n::Labels, width: f64) -> Option<String> {
+    let map = geo().ok()?;
+    let province = |p: &hoptac_core::PlaceId| p.as_str().split(':').next().unwrap_or("").to_string();
+    let mut highlight: Vec<String> = d.partnerships.iter().flat_map(|p| p.parties.iter().map(province)).collect();
+    highlight.sort();
+    highlight.dedup();
+    if highlight.is_empty() {
+        return None;
+    }
+    let ties: Vec<svg::Tie> = d
+        .partnerships
+        .iter()
+        .filter_map(|p| {
+            let vn = p.parties.iter().find(|x| x.country() == "VN")?;
+            let la = p.parties.iter().find(|x| x.country() != "VN")?;
+            Some(svg::Tie { a: province(vn), b: province(la), href: None, label: l.parties(&p.parties) })
+        })
+        .collect();
+    let (hoang_sa, truong_sa, credit) = (l.t.get("map-hoang-sa"), l.t.get("map-truong-sa"), l.t.get("map-credit"));
+    Some(map.render(&svg::MapSpec {
+        title: &l.parties(&d.partnerships.iter().flat_map(|p| p.parties.clone()).collect::<Vec<_>>()),
+        highlight: &highlight,
+        ties: &ties,
+        crop: true,
+        hoang_sa: &hoang_sa,
+        truong_sa: &truong_sa,
+        credit: &credit,
+        width,
+    }))
+}
+
+/// A dossier's report in a format, with its map.
+pub fn make(
+    d: &hoptac_store::dossier::Dossier,
+    labels: &hoptac_i18n::Labels,
+    options: &Options,
+    format: Format,
+) -> Result<Vec<u8>> {
+    let report = build(d, labels, options);
+    let map = match format {
+        Format::Md => None,
+        _ => parties_map(d, labels, 420.0),
+    };
+    render(&report, format, map.as_deref())
+}
