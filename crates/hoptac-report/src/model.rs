@@ -327,6 +327,31 @@ pub fn build(d: &Dossier, labels: &Labels, o: &Options) -> Report {
             )
         })
         .collect();
+    // Results that fulfil no recorded commitment: delivered, nothing promised on record.
+    let mut commitment_rows = commitment_rows;
+    for f in d.other_figures.iter().filter(|f| shown(f, o) && f.fact.kind == hoptac_core::FigureKind::Result) {
+        let x = &f.fact;
+        if !in_years(x.year.or(x.period.map(|p| p.last)), o) {
+            continue;
+        }
+        let giver_receiver = match (x.from.is_empty(), x.to.is_empty()) {
+            (true, true) => String::new(),
+            _ => format!("{} → {}", labels.parties(&x.from), labels.parties(&x.to)).trim().to_string(),
+        };
+        commitment_rows.push(notes.row(
+            vec![
+                format!("{} ({})", x.quantity, labels.unit(x.unit)),
+                giver_receiver,
+                x.year.map(|y| y.to_string()).unwrap_or_default(),
+                String::new(),
+                labels.number(x.value),
+                labels.figure_kind(x.kind),
+            ],
+            &f.sources,
+            f.review,
+            false,
+        ));
+    }
     let mut commitments_section = Section {
         title: t.get("report-commitments"),
         table: Some(Table {

@@ -235,7 +235,7 @@ pub fn markup(r: &Report, map: Option<&str>) -> (String, Vec<(String, Vec<u8>)>)
         w.out,
         r#"#set document(title: {title})
 #set page(paper: "a4", margin: (left: 3cm, right: 2cm, y: 2cm), numbering: "1")
-#set text(font: ("Libertinus Serif", "Noto Serif", "Phetsarath OT", "Noto Serif Lao", "Noto Sans Lao", "Saysettha OT", "DejaVu Sans"), size: 11pt, lang: "{lang}")
+#set text(font: ("Libertinus Serif", "Noto Serif", "Noto Serif Lao", "Noto Sans Lao", "Saysettha OT", "Phetsarath OT", "DejaVu Sans"), size: 11pt, lang: "{lang}")
 #set table(align: left)
 #show heading.where(level: 2): set text(size: 12pt)
 #show figure: set block(breakable: false)

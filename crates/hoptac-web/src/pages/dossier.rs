@@ -51,7 +51,7 @@ pub async fn partnership(State(st): State<Shared>, ctx: Ctx, Path(id): Path<i64>
     match got {
         Cached::Page(html) => Ok(Html(html)),
         Cached::Data(generation, d) => {
-            let html = Bytes::from(dossier_page(&st, &ctx, d)?.0);
+            let html = Bytes::from(dossier_page(&st, &ctx, d, Some(id))?.0);
             if ctx.flash.is_none() {
                 st.remember_page(&key, &ctx.uri, ctx.lang);
                 st.keep_page(key, generation, html.clone());
@@ -75,7 +75,7 @@ pub async fn dossier_by_places(
 ) -> Result<Html<String>, PageError> {
     let wanted = resolve_places(&st, &q.places).page(&st, &ctx)?;
     let d = st.read(move |st, r| queries::dossier(st, r, &wanted)).await.page(&st, &ctx)?;
-    dossier_page(&st, &ctx, d)
+    dossier_page(&st, &ctx, d, None)
 }
 
 pub fn resolve_places(st: &Shared, list: &str) -> Result<Vec<PlaceId>, WebError> {
@@ -90,7 +90,7 @@ pub fn resolve_places(st: &Shared, list: &str) -> Result<Vec<PlaceId>, WebError>
     Ok(wanted)
 }
 
-fn dossier_page(st: &Shared, ctx: &Ctx, d: Dossier) -> Result<Html<String>, PageError> {
+fn dossier_page(st: &Shared, ctx: &Ctx, d: Dossier, partnership: Option<i64>) -> Result<Html<String>, PageError> {
     let l = labels(st, ctx.lang);
     let t = l.t;
     let firsts: Vec<PlaceId> = d.places.iter().filter_map(|set| set.first().cloned()).collect();
@@ -158,10 +158,10 @@ fn dossier_page(st: &Shared, ctx: &Ctx, d: Dossier) -> Result<Html<String>, Page
         chart,
         meetings_chart: meetings_chart(t, &by_year),
         map: hoptac_report::parties_map(&d, &l, 360.0).unwrap_or_default(),
-        partnership: match d.partnerships.as_slice() {
+        partnership: partnership.or(match d.partnerships.as_slice() {
             [one] => Some(one.id),
             _ => None,
-        },
+        }),
     };
     render(&page).page(st, ctx)
 }
