@@ -58,6 +58,16 @@ try {
   expect(body.includes("Memorandum of understanding"), "agreements in the dossier");
   expect(body.includes("2022–2027"), "the 2022–2027 memorandum");
   expect(await page.locator("#timeline li").count() > 0, "a timeline of meetings");
+  // 4b. The dossier's report: a Lao PDF downloaded from the Report form.
+  expect(await page.locator(".smallmap svg path.party").count() > 0, "the parties' map on the dossier");
+  await page.selectOption("#report-form select[name=format]", "pdf");
+  await page.selectOption("#report-form select[name=lang]", "lo");
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click("#report-form button")]);
+  const file = download.suggestedFilename();
+  expect(/^hoptac-report-.*-lo\.pdf$/.test(file), `a Lao PDF report is downloaded (${file})`);
+  const { readFile } = await import("node:fs/promises");
+  const pdf = await readFile(await download.path());
+  expect(pdf.subarray(0, 5).toString() === "%PDF-" && pdf.length > 10000, `the download is a PDF (${pdf.length} bytes)`);
   expect(await page.locator("#commitments li").count() > 0, "commitments");
   await shot("dossier-kontum-sekong");
 

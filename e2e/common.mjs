@@ -12,7 +12,7 @@ export async function launch(outDir) {
            "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   });
   // The browser asks for Vietnamese.
-  const context = await browser.newContext({ locale: "vi-VN", viewport: { width: 1280, height: 900 } });
+  const context = await browser.newContext({ locale: "vi-VN", viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   const page = await context.newPage();
   let step = 0;
   const shot = async (name) => {
