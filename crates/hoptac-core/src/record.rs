@@ -238,6 +238,10 @@ pub struct Figure {
     pub from: Vec<PlaceId>,
     pub to: Vec<PlaceId>,
     pub period: Option<Period>,
+    /// The amount is per year of its period ("mỗi năm 10 suất", "15 scholarships a year"): a
+    /// commitment of 10 a year over 2021–2025 promises 10 in each of the five years.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub per_year: bool,
     /// The quantity as written ("585 triệu đồng").
     pub quantity: String,
     /// How sure the rule that produced this is (0–1), from the rule and the evidence it had.

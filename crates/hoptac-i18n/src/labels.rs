@@ -205,6 +205,9 @@ impl Labels<'_> {
     /// "10 suất học bổng (scholarships), 2024–2029".
     pub fn figure_detail(&self, f: &StoredFigure) -> String {
         let mut s = format!("{} ({} {})", f.quantity, self.number(f.value), self.unit(f.unit));
+        if f.per_year {
+            s.push_str(&format!(" {}", self.t.get("per-year")));
+        }
         if let Some(p) = f.period {
             s.push_str(&format!(", {}–{}", p.first, p.last));
         } else if let Some(y) = f.year {
@@ -217,7 +220,8 @@ impl Labels<'_> {
     }
 
     /// The dossier's gaps and forecasts, worded in the page's language.
-    pub fn gap_lines(&self, g: &hoptac_store::dossier::Gaps) -> (Vec<String>, Vec<String>) {
+    pub fn gap_lines(&self, d: &hoptac_store::dossier::Dossier) -> (Vec<String>, Vec<String>) {
+        let g = &d.gaps;
         let (l, t) = (self, self.t);
         let mut gaps = Vec::new();
         for m in &g.missing {
@@ -226,6 +230,13 @@ impl Labels<'_> {
         }
         if !g.overdue.is_empty() {
             gaps.push(t.with("gaps-overdue", &[("n", g.overdue.len().to_string())]));
+        }
+        for short in &g.short_years {
+            let Some(c) = d.commitments.iter().find(|c| c.line.fact.id == short.commitment) else { continue };
+            let years: Vec<String> = short.years.iter().map(|y| y.to_string()).collect();
+            gaps.push(
+                t.with("gaps-short-years", &[("what", self.figure_detail(&c.line.fact)), ("years", years.join(", "))]),
+            );
         }
         if let (Some(months), Some(last)) = (g.silent_months, g.last_report) {
             gaps.push(t.with("gaps-silent", &[("months", months.to_string()), ("date", last.to_string())]));

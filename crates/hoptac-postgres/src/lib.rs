@@ -31,7 +31,8 @@ pub fn schema_version() -> i64 {
     MIGRATIONS.len() as i64
 }
 
-const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_store.sql")];
+const MIGRATIONS: &[&str] =
+    &[include_str!("../migrations/0001_store.sql"), include_str!("../migrations/0002_per_year.sql")];
 
 /// Wait for changes other processes commit (`NOTIFY hoptac_changes`): `on_change` is called on
 /// a thread of its own after each (and once a second at most when none come, so that a missed
@@ -788,7 +789,7 @@ impl WriteTx for PgTx<'_> {
         let p = FigureParams::of(f)?;
         self.insert_returning(
             "INSERT INTO figures (partnership_id, kind, unit, value, from_places, to_places, period_first, period_last,
-             year, quantity, fulfils) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+             year, quantity, fulfils, per_year) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
             &p.params(),
         )
     }
@@ -856,8 +857,8 @@ impl WriteTx for PgTx<'_> {
         params.push(&f.id);
         self.exec(
             "UPDATE figures SET partnership_id = $1, kind = $2, unit = $3, value = $4, from_places = $5, to_places = $6,
-                    period_first = $7, period_last = $8, year = $9, quantity = $10, fulfils = $11
-             WHERE id = $12",
+                    period_first = $7, period_last = $8, year = $9, quantity = $10, fulfils = $11, per_year = $12
+             WHERE id = $13",
             &params,
         )?;
         Ok(())

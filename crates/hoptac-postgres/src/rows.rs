@@ -70,7 +70,7 @@ fn json(r: &Row, i: usize) -> Result<Option<serde_json::Value>> {
 pub const EVENT_SELECT: &str = "SELECT id, partnership_id, kind, ordinal, date, place_id, status FROM events";
 pub const AGREEMENT_SELECT: &str = "SELECT id, partnership_id, kind, signed, period_first, period_last FROM agreements";
 pub const FIGURE_SELECT: &str = "SELECT id, partnership_id, kind, unit, value, from_places, to_places, period_first,
-    period_last, year, quantity, fulfils FROM figures";
+    period_last, year, quantity, fulfils, per_year FROM figures";
 pub const PERSON_SELECT: &str = "SELECT id, name, country, place_id FROM people";
 pub const EVIDENCE_SELECT: &str =
     "SELECT fact_type, fact_id, document_id, span_start, span_end, sentence, claim FROM evidence";
@@ -169,6 +169,7 @@ pub fn figure_row(r: &Row) -> Result<StoredFigure> {
         year: col(r, 9)?,
         quantity: col(r, 10)?,
         fulfils: col(r, 11)?,
+        per_year: col::<i16>(r, 12)? != 0,
     })
 }
 
@@ -184,6 +185,7 @@ pub struct FigureParams {
     year: Option<i16>,
     quantity: String,
     fulfils: Option<i64>,
+    per_year: i16,
 }
 
 impl FigureParams {
@@ -201,6 +203,7 @@ impl FigureParams {
             year: f.year,
             quantity: f.quantity.clone(),
             fulfils: f.fulfils,
+            per_year: i16::from(f.per_year),
         })
     }
     pub fn params(&self) -> Vec<&(dyn ToSql + Sync)> {
@@ -216,6 +219,7 @@ impl FigureParams {
             &self.year,
             &self.quantity,
             &self.fulfils,
+            &self.per_year,
         ]
     }
 }

@@ -150,6 +150,7 @@ pub fn sheets(d: &Dossier, l: &Labels) -> Vec<Sheet> {
             "unit",
             "unit_label",
             "quantity",
+            "per_year",
             "promised",
             "delivered",
             "period_first",
@@ -157,6 +158,7 @@ pub fn sheets(d: &Dossier, l: &Labels) -> Vec<Sheet> {
             "year",
             "status",
             "status_label",
+            "short_years",
             "results",
             "review",
             "documents",
@@ -177,13 +179,22 @@ pub fn sheets(d: &Dossier, l: &Labels) -> Vec<Sheet> {
                     Cell::text(code(&f.unit)),
                     Cell::text(l.unit(f.unit)),
                     Cell::text(f.quantity.clone()),
-                    Cell::Number(f.value),
+                    if f.per_year { Cell::Number(f.value) } else { Cell::Empty },
+                    Cell::Number(c.promised),
                     Cell::Number(c.delivered),
                     Cell::num(f.period.map(|p| p.first)),
                     Cell::num(f.period.map(|p| p.last)),
                     Cell::num(f.year),
                     Cell::text(c.status.as_str()),
                     Cell::text(l.commitment_status(c.status)),
+                    Cell::text(
+                        c.ledger
+                            .iter()
+                            .filter(|y| y.status == hoptac_store::gaps::YearStatus::Short)
+                            .map(|y| y.year.to_string())
+                            .collect::<Vec<_>>()
+                            .join(" "),
+                    ),
                     Cell::text(c.results.iter().map(|r| r.fact.id.to_string()).collect::<Vec<_>>().join(" ")),
                     Cell::text(c.line.review.as_str()),
                     documents(&docs),

@@ -82,7 +82,8 @@ pub struct Report {
 /// Numbers sources in the order they are first cited.
 struct Notes<'a> {
     documents: HashMap<DocId, &'a DocumentSummary>,
-    by_key: HashMap<(DocId, usize), usize>,
+    /// A note per sentence of a document (two facts read from one sentence share it).
+    by_key: HashMap<(DocId, String), usize>,
     notes: Vec<Note>,
     lang: Lang,
     any_pending: bool,
@@ -99,7 +100,7 @@ impl Notes<'_> {
     fn cite(&mut self, sources: &[Source]) -> Vec<usize> {
         let mut out = Vec::new();
         for s in sources {
-            let key = (s.document, s.span.start);
+            let key = (s.document, s.sentence.trim().to_string());
             let n = match self.by_key.get(&key) {
                 Some(n) => *n,
                 None => {
@@ -289,26 +290,31 @@ pub fn build(d: &Dossier, labels: &Labels, o: &Options) -> Report {
         })
         .collect();
     let mut bars = Vec::new();
-    let commitment_rows: Vec<Row> = commitments
-        .iter()
-        .map(|c| {
-            let f = &c.line.fact;
-            let status = match c.status {
-                CommitmentStatus::Promised | CommitmentStatus::Overdue if c.delivered > 0.0 => {
-                    format!("{} ({})", labels.commitment_status(c.status), t.get("report-partly"))
-                }
-                s => labels.commitment_status(s),
-            };
-            let giver_receiver = match (f.from.is_empty(), f.to.is_empty()) {
-                (true, true) => String::new(),
-                _ => format!("{} → {}", labels.parties(&f.from), labels.parties(&f.to)).trim().to_string(),
-            };
-            let what = format!("{} ({})", f.quantity, labels.unit(f.unit));
-            bars.push((what.clone(), vec![f.value, c.delivered]));
-            let mut sources = c.line.sources.clone();
-            for r in &c.results {
-                sources.extend(r.sources.iter().cloned());
+    let mut commitment_rows: Vec<Row> = Vec::new();
+    for c in &commitments {
+        let f = &c.line.fact;
+        let status = match c.status {
+            CommitmentStatus::Promised | CommitmentStatus::Overdue if c.delivered > 0.0 => {
+                format!("{} ({})", labels.commitment_status(c.status), t.get("report-partly"))
             }
+            s => labels.commitment_status(s),
+        };
+        let giver_receiver = match (f.from.is_empty(), f.to.is_empty()) {
+            (true, true) => String::new(),
+            _ => format!("{} → {}", labels.parties(&f.from), labels.parties(&f.to)).trim().to_string(),
+        };
+        let what = format!("{} ({})", f.quantity, labels.unit(f.unit));
+        bars.push((what.clone(), vec![c.promised, c.delivered]));
+        let promised = if f.per_year {
+            format!("{} ({} {})", labels.number(c.promised), labels.number(f.value), t.get("per-year"))
+        } else {
+            labels.number(f.value)
+        };
+        let mut sources = c.line.sources.clone();
+        for r in &c.results {
+            sources.extend(r.sources.iter().cloned());
+        }
+        commitment_rows.push(
             notes.row(
                 vec![
                     what,
@@ -317,18 +323,44 @@ pub fn build(d: &Dossier, labels: &Labels, o: &Options) -> Report {
                         .map(|p| format!("{}–{}", p.first, p.last))
                         .or(f.year.map(|y| y.to_string()))
                         .unwrap_or_default(),
-                    labels.number(f.value),
+                    promised,
                     labels.number(c.delivered),
                     status,
                 ],
                 &sources,
                 c.line.review,
                 c.status == CommitmentStatus::Overdue,
-            )
-        })
-        .collect();
-    // Results that fulfil no recorded commitment: delivered, nothing promised on record.
-    let mut commitment_rows = commitment_rows;
+            ),
+        );
+        // A commitment stated per year, year by year: "ledger-year" reads "2022: 8 of 10".
+        for y in c.ledger.iter().filter(|y| in_years(Some(y.year), o)) {
+            let status = match y.status {
+                hoptac_store::gaps::YearStatus::Met => labels.commitment_status(CommitmentStatus::Delivered),
+                hoptac_store::gaps::YearStatus::Short => labels.commitment_status(CommitmentStatus::Overdue),
+                hoptac_store::gaps::YearStatus::Open => labels.commitment_status(CommitmentStatus::Promised),
+            };
+            let line = t.with(
+                "ledger-year",
+                &[
+                    ("year", y.year.to_string()),
+                    ("delivered", labels.number(y.delivered)),
+                    ("expected", labels.number(y.expected)),
+                ],
+            );
+            commitment_rows.push(Row {
+                cells: vec![
+                    format!("– {line}"),
+                    String::new(),
+                    y.year.to_string(),
+                    labels.number(y.expected),
+                    labels.number(y.delivered),
+                    status,
+                ],
+                strong: y.status == hoptac_store::gaps::YearStatus::Short,
+                ..Row::default()
+            });
+        }
+    }
     for f in d.other_figures.iter().filter(|f| shown(f, o) && f.fact.kind == hoptac_core::FigureKind::Result) {
         let x = &f.fact;
         if !in_years(x.year.or(x.period.map(|p| p.last)), o) {
@@ -457,7 +489,7 @@ pub fn build(d: &Dossier, labels: &Labels, o: &Options) -> Report {
         }
         due_rows.push(notes.row(vec![when, what], &e.sources, e.review, false));
     }
-    let (gap_lines, forecasts) = labels.gap_lines(&d.gaps);
+    let (gap_lines, forecasts) = labels.gap_lines(d);
     for f in forecasts {
         due_rows.push(Row { cells: vec![String::new(), f], strong: true, ..Row::default() });
     }

@@ -222,9 +222,19 @@ impl Writer<'_> {
             _ => {}
         }
         for c in &s.charts {
-            self.image(crate::svg::bar_chart(c), 13.0, &c.title);
+            let svg = crate::svg::bar_chart(c);
+            // As drawn (a pixel a little over a point), never wider than the text.
+            let width = svg_width(&svg).map(|w| (w * 0.035).clamp(6.0, 15.5)).unwrap_or(12.0);
+            self.image(svg, width, &c.title);
         }
     }
+}
+
+/// The `width` an SVG declares on its root element.
+fn svg_width(svg: &str) -> Option<f64> {
+    let root = &svg[..svg.find('>')?];
+    let at = root.find(" width=\"")? + 8;
+    root[at..].split('"').next()?.parse().ok()
 }
 
 /// The Typst markup of a report and the files it includes.
@@ -324,6 +334,12 @@ mod tests {
     fn text_cannot_become_markup() {
         assert_eq!(lit(r#"a "b" \c #strong[x] <y>"#), r#""a \"b\" \\c #strong[x] <y>""#);
         assert_eq!(lit("line\nbreak"), "\"line break\"");
+    }
+
+    #[test]
+    fn chart_width_read_from_the_svg() {
+        assert_eq!(svg_width(r#"<svg viewBox="0 0 146 200" width="146" height="200"><rect width="9"/>"#), Some(146.0));
+        assert_eq!(svg_width("<svg>"), None);
     }
 
     #[test]

@@ -32,13 +32,17 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/0006_confidence.sql")),
         M::up(include_str!("../migrations/0007_events_by_date.sql")),
         M::up(include_str!("../migrations/0008_accounts.sql")),
+        M::up(include_str!("../migrations/0009_per_year.sql")),
     ])
 }
 
 /// The schema version this build writes.
 pub fn schema_version() -> i64 {
-    8
+    MIGRATION_COUNT
 }
+
+/// How many migrations [`migrations`] lists (a test keeps the two equal).
+const MIGRATION_COUNT: i64 = 9;
 
 pub struct SqliteStore {
     conn: Connection,
@@ -634,7 +638,7 @@ impl WriteTx for SqliteTx<'_> {
         self.tx
             .prepare_cached(
                 "INSERT INTO figures (partnership_id, kind, unit, value, from_places, to_places, period_first, period_last,
-                 year, quantity, fulfils) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                 year, quantity, fulfils, per_year) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             )
             .and_then(|mut s| s.execute(params_from_iter(figure_params(f)?.iter())))
             .map_err(e)?;
@@ -736,8 +740,8 @@ impl WriteTx for SqliteTx<'_> {
         self.tx
             .execute(
                 "UPDATE figures SET partnership_id = ?1, kind = ?2, unit = ?3, value = ?4, from_places = ?5, to_places = ?6,
-                        period_first = ?7, period_last = ?8, year = ?9, quantity = ?10, fulfils = ?11
-                 WHERE id = ?12",
+                        period_first = ?7, period_last = ?8, year = ?9, quantity = ?10, fulfils = ?11, per_year = ?12
+                 WHERE id = ?13",
                 params_from_iter(p.iter()),
             )
             .map_err(e)?;

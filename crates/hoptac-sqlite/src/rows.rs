@@ -56,7 +56,7 @@ pub const AGREEMENT_SELECT_BY_SIGNED: &str = "SELECT id, partnership_id, kind, s
 pub const AGREEMENT_SELECT_BY_PERIOD: &str = "SELECT id, partnership_id, kind, signed, period_first, period_last
     FROM agreements INDEXED BY agreements_by_period";
 pub const FIGURE_SELECT: &str = "SELECT id, partnership_id, kind, unit, value, from_places, to_places, period_first,
-    period_last, year, quantity, fulfils FROM figures";
+    period_last, year, quantity, fulfils, per_year FROM figures";
 pub const PERSON_SELECT: &str = "SELECT id, name, country, place_id FROM people";
 pub const EVIDENCE_SELECT: &str =
     "SELECT fact_type, fact_id, document_id, span_start, span_end, sentence, claim FROM evidence";
@@ -121,6 +121,7 @@ pub fn figure_row(r: &Row) -> rusqlite::Result<StoredFigure> {
         year: r.get(9)?,
         quantity: r.get(10)?,
         fulfils: r.get(11)?,
+        per_year: r.get::<_, i64>(12)? != 0,
     })
 }
 
@@ -139,6 +140,7 @@ pub fn figure_params(f: &StoredFigure) -> rusqlite::Result<Vec<Box<dyn ToSql>>> 
         Box::new(f.year),
         Box::new(f.quantity.clone()),
         Box::new(f.fulfils),
+        Box::new(i64::from(f.per_year)),
     ])
 }
 

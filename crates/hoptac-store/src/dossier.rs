@@ -73,7 +73,12 @@ pub struct CommitmentLine {
     pub status: CommitmentStatus,
     /// Sum of the results that fulfil it.
     pub delivered: f64,
+    /// What it promises in all (the yearly amount times the years, for one stated per year).
+    pub promised: f64,
     pub results: Vec<Line<StoredFigure>>,
+    /// Year by year, for a commitment stated per year with a period.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ledger: Vec<crate::gaps::LedgerYear>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -108,6 +113,8 @@ pub struct Gaps {
     pub missing: Vec<crate::gaps::MissingOrdinals>,
     /// Commitments whose period ended with nothing, or part, delivered.
     pub overdue: Vec<FactId>,
+    /// Commitments stated per year with years that ended short.
+    pub short_years: Vec<crate::gaps::ShortYears>,
     /// The latest date the record shows anything happen or be reported: a source's
     /// publication, a meeting held, an agreement signed.
     pub last_report: Option<PartialDate>,
@@ -140,7 +147,7 @@ fn date_key(d: Option<PartialDate>) -> (i16, u8, u8) {
 
 /// The status of a commitment on `today`, given what its results add up to.
 pub fn commitment_status(c: &StoredFigure, delivered: f64, has_results: bool, today_year: i16) -> CommitmentStatus {
-    if has_results && delivered + 1e-9 >= c.value {
+    if has_results && delivered + 1e-9 >= crate::gaps::promised_total(c) {
         CommitmentStatus::Delivered
     } else if let Some(p) = c.period {
         if p.last < today_year {
@@ -335,6 +342,8 @@ pub fn build_with_places(
                 line: line(c),
                 status: commitment_status(c, delivered, !results.is_empty(), today.year()),
                 delivered,
+                promised: crate::gaps::promised_total(c),
+                ledger: crate::gaps::ledger(c, &results, today.year()),
                 results: results.into_iter().map(line).collect(),
             }
         })
@@ -359,6 +368,14 @@ pub fn build_with_places(
     let gaps = Gaps {
         missing: crate::gaps::missing_ordinals(&stored_events),
         overdue: commitments.iter().filter(|c| c.status == CommitmentStatus::Overdue).map(|c| c.line.fact.id).collect(),
+        short_years: commitments
+            .iter()
+            .filter_map(|c| {
+                let years: Vec<i16> =
+                    c.ledger.iter().filter(|y| y.status == crate::gaps::YearStatus::Short).map(|y| y.year).collect();
+                (!years.is_empty()).then_some(crate::gaps::ShortYears { commitment: c.line.fact.id, years })
+            })
+            .collect(),
         last_report,
         silent_months: crate::gaps::silence(last_report, today),
         forecasts: partnerships
@@ -443,12 +460,17 @@ mod tests {
             year: Some(2023),
             quantity: "10 suất".into(),
             fulfils: None,
+            per_year: false,
         };
         assert_eq!(commitment_status(&c, 0.0, false, 2026), CommitmentStatus::Promised);
         assert_eq!(commitment_status(&c, 6.0, true, 2026), CommitmentStatus::Promised);
         assert_eq!(commitment_status(&c, 10.0, true, 2026), CommitmentStatus::Delivered);
         assert_eq!(commitment_status(&c, 6.0, true, 2030), CommitmentStatus::Overdue);
-        let open = StoredFigure { period: None, ..c };
+        let open = StoredFigure { period: None, ..c.clone() };
         assert_eq!(commitment_status(&open, 0.0, false, 2030), CommitmentStatus::Unknown);
+        // Ten a year over 2024–2029 is sixty: ten delivered is a start, not the end.
+        let yearly = StoredFigure { per_year: true, ..c };
+        assert_eq!(commitment_status(&yearly, 10.0, true, 2026), CommitmentStatus::Promised);
+        assert_eq!(commitment_status(&yearly, 60.0, true, 2026), CommitmentStatus::Delivered);
     }
 }

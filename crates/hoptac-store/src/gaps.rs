@@ -10,7 +10,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use crate::agenda::date_bounds;
-use crate::model::{FactId, PartnershipId, StoredEvent};
+use crate::model::{FactId, PartnershipId, StoredEvent, StoredFigure};
 
 /// A partnership is silent when nothing was reported for this many months.
 pub const SILENT_MONTHS: i64 = 18;
@@ -155,6 +155,71 @@ pub fn forecast(
     })
 }
 
+/// How one year of a commitment stated per year stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum YearStatus {
+    /// Results reported for the year add up to the yearly amount.
+    Met,
+    /// The year is over and the results reported for it fall short (or there are none).
+    Short,
+    /// The year is not over yet.
+    Open,
+}
+
+/// One year of a per-year commitment: what was expected, what results reported for that year
+/// add up to.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LedgerYear {
+    pub year: i16,
+    pub expected: f64,
+    pub delivered: f64,
+    pub status: YearStatus,
+}
+
+/// A commitment's years ("mỗi năm 10 suất giai đoạn 2021–2025": ten in each of 2021 … 2025),
+/// each matched with the results reported for that year. Empty unless the commitment is stated
+/// per year and has a period: without one there is no telling which years it covers. Results
+/// with no year count for no year (they still count towards the whole).
+pub fn ledger(commitment: &StoredFigure, results: &[&StoredFigure], today_year: i16) -> Vec<LedgerYear> {
+    let (true, Some(p)) = (commitment.per_year, commitment.period) else { return Vec::new() };
+    let mut by_year: BTreeMap<i16, f64> = BTreeMap::new();
+    for r in results {
+        if let Some(y) = r.year {
+            *by_year.entry(y).or_default() += r.value;
+        }
+    }
+    (p.first..=p.last)
+        .map(|year| {
+            let delivered = by_year.get(&year).copied().unwrap_or(0.0);
+            let status = if delivered + 1e-9 >= commitment.value {
+                YearStatus::Met
+            } else if year < today_year {
+                YearStatus::Short
+            } else {
+                YearStatus::Open
+            };
+            LedgerYear { year, expected: commitment.value, delivered, status }
+        })
+        .collect()
+}
+
+/// What a commitment promises in all: the amount, or the yearly amount times the years of its
+/// period.
+pub fn promised_total(c: &StoredFigure) -> f64 {
+    match (c.per_year, c.period) {
+        (true, Some(p)) => c.value * f64::from(p.last - p.first + 1),
+        _ => c.value,
+    }
+}
+
+/// The years of a per-year commitment that ended short.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ShortYears {
+    pub commitment: FactId,
+    pub years: Vec<i16>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -260,5 +325,70 @@ mod tests {
         ];
         let f = forecast(5, &biennial, &parties, day("2023-01-01")).expect("a forecast");
         assert_eq!((f.ordinal, f.year, f.month, f.host), (None, 2024, Some(6), None));
+    }
+
+    fn per_year(value: f64, period: Option<(i16, i16)>) -> StoredFigure {
+        StoredFigure {
+            id: 1,
+            partnership: Some(1),
+            kind: hoptac_core::FigureKind::Commitment,
+            unit: hoptac_core::Unit::Scholarship,
+            value,
+            from: vec![],
+            to: vec![],
+            period: period.and_then(|(a, b)| hoptac_core::Period::new(a, b)),
+            year: Some(2021),
+            quantity: format!("{value} suất mỗi năm"),
+            fulfils: None,
+            per_year: true,
+        }
+    }
+
+    fn result(id: i64, value: f64, year: Option<i16>) -> StoredFigure {
+        StoredFigure {
+            id,
+            kind: hoptac_core::FigureKind::Result,
+            year,
+            value,
+            fulfils: Some(1),
+            per_year: false,
+            period: None,
+            ..per_year(value, None)
+        }
+    }
+
+    #[test]
+    fn a_yearly_commitment_is_expanded_and_matched_year_by_year() {
+        let c = per_year(10.0, Some((2021, 2025)));
+        let (r22a, r22b, r23, r24, undated) = (
+            result(2, 6.0, Some(2022)),
+            result(3, 4.0, Some(2022)),
+            result(4, 7.0, Some(2023)),
+            result(5, 12.0, Some(2024)),
+            result(6, 9.0, None),
+        );
+        let got = ledger(&c, &[&r22a, &r22b, &r23, &r24, &undated], 2025);
+        let rows: Vec<(i16, f64, f64, YearStatus)> =
+            got.iter().map(|l| (l.year, l.expected, l.delivered, l.status)).collect();
+        assert_eq!(
+            rows,
+            vec![
+                (2021, 10.0, 0.0, YearStatus::Short),
+                (2022, 10.0, 10.0, YearStatus::Met),
+                (2023, 10.0, 7.0, YearStatus::Short),
+                (2024, 10.0, 12.0, YearStatus::Met),
+                (2025, 10.0, 0.0, YearStatus::Open),
+            ]
+        );
+        assert_eq!(promised_total(&c), 50.0);
+    }
+
+    #[test]
+    fn no_ledger_without_a_period_or_a_per_year_mark() {
+        assert!(ledger(&per_year(10.0, None), &[], 2025).is_empty(), "which years? nobody said");
+        let once = StoredFigure { per_year: false, ..per_year(10.0, Some((2021, 2025))) };
+        assert!(ledger(&once, &[], 2025).is_empty());
+        assert_eq!(promised_total(&once), 10.0, "ten over the whole period");
+        assert_eq!(promised_total(&per_year(10.0, None)), 10.0);
     }
 }

@@ -231,13 +231,21 @@ impl Run<'_> {
             year: self.date.map(|d| d.year),
             quantity: f.quantity.clone(),
             fulfils: None,
+            per_year: f.per_year,
         };
         let years = f.period.map(|p| (p.first, p.last)).or(new.year.map(|y| (y, y)));
         let candidates = self.tx.figure_candidates(partnership, f.kind, f.unit, years)?;
         let stored = match candidates.iter().find(|old| matching::same_figure(old, &new)) {
             Some(old) => {
                 self.stats.merged += 1;
-                old.clone()
+                // A later document may say what an earlier one did not: "each year".
+                if new.per_year && !old.per_year && !self.locked(FactType::Figure, old.id)? {
+                    let merged = StoredFigure { per_year: true, ..old.clone() };
+                    self.tx.update_figure(&merged)?;
+                    merged
+                } else {
+                    old.clone()
+                }
             }
             None => {
                 self.stats.added += 1;
@@ -252,7 +260,7 @@ impl Run<'_> {
         self.touched.push(Touched { fact: StoredFact::Figure(stored), sentence: f.evidence.clone() });
         let claim = json!({
             "kind": f.kind, "value": f.value, "unit": f.unit, "quantity": f.quantity,
-            "from": f.from, "to": f.to, "period": f.period,
+            "from": f.from, "to": f.to, "period": f.period, "per_year": f.per_year,
         });
         self.evidence(FactType::Figure, id, &f.evidence, f.span, claim)
     }

@@ -223,6 +223,7 @@ mod tests {
             year,
             quantity: String::new(),
             fulfils: None,
+            per_year: false,
         }
     }
 

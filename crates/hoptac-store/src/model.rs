@@ -142,6 +142,9 @@ pub struct StoredFigure {
     pub quantity: String,
     /// For a result: the commitment it fulfils.
     pub fulfils: Option<FactId>,
+    /// The value is promised (or given) for each year of the period.
+    #[serde(default)]
+    pub per_year: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -249,6 +249,7 @@ mod tests {
             year: Some(2024),
             quantity: quantity.into(),
             fulfils: None,
+            per_year: false,
         })
     }
 

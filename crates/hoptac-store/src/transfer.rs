@@ -134,6 +134,7 @@ pub const TABLES: &[Table] = &[
             ("fulfils", Int),
             ("review", Text),
             ("confidence", Real),
+            ("per_year", Small),
         ],
         key: 1,
     },

@@ -142,6 +142,7 @@ pub fn fact_from_fields(
                 year: int(f, "year", &mut problems),
                 quantity: field(f, "quantity").unwrap_or_default().to_string(),
                 fulfils: None,
+                per_year: field(f, "per_year") == Some("1"),
             })
         }
         other => return Err(WebError::bad_request(format!("no kind of record called {other:?}"))),
@@ -181,6 +182,7 @@ pub fn fields_of(fact: &StoredFact, parties: &[PlaceId]) -> Fields {
             put("period_first", opt(x.period.map(|p| p.first.to_string())));
             put("period_last", opt(x.period.map(|p| p.last.to_string())));
             put("year", opt(x.year.map(|y| y.to_string())));
+            put("per_year", if x.per_year { "1" } else { "0" }.to_string());
         }
         StoredFact::Person(..) => {}
     }

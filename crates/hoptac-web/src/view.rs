@@ -69,7 +69,27 @@ impl Rows for Labels<'_> {
             status: c.status.as_str(),
             status_label: self.commitment_status(c.status),
             delivered: number(c.delivered, self.lang),
-            promised: number(c.line.fact.value, self.lang),
+            promised: number(c.promised, self.lang),
+            ledger: c
+                .ledger
+                .iter()
+                .map(|y| {
+                    let status = match y.status {
+                        hoptac_store::gaps::YearStatus::Met => "met",
+                        hoptac_store::gaps::YearStatus::Short => "short",
+                        hoptac_store::gaps::YearStatus::Open => "open",
+                    };
+                    let line = self.t.with(
+                        "ledger-year",
+                        &[
+                            ("year", y.year.to_string()),
+                            ("delivered", number(y.delivered, self.lang)),
+                            ("expected", number(y.expected, self.lang)),
+                        ],
+                    );
+                    (status, line)
+                })
+                .collect(),
             results: c.results.iter().map(|r| self.figure_row(r)).collect(),
         }
     }
@@ -120,6 +140,8 @@ pub struct CommitmentRow {
     pub status_label: String,
     pub delivered: String,
     pub promised: String,
+    /// A commitment stated per year, year by year: (met | short | open, "2022: 8 of 10").
+    pub ledger: Vec<(&'static str, String)>,
     pub results: Vec<FactRow>,
 }
 

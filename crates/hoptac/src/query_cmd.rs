@@ -220,6 +220,14 @@ fn gaps_text(g: &Gazetteer, gaps: &hoptac_store::dossier::Gaps) -> String {
             gaps.overdue.len()
         ));
     }
+    for short in &gaps.short_years {
+        let years: Vec<String> = short.years.iter().map(|y| y.to_string()).collect();
+        lines.push(format!(
+            "commitment {} stated per year fell short in {} (see Commitments)",
+            short.commitment,
+            years.join(", ")
+        ));
+    }
     if let (Some(months), Some(last)) = (gaps.silent_months, gaps.last_report) {
         lines.push(format!("nothing reported for {months} months (last report {last})"));
     }
@@ -298,7 +306,26 @@ pub fn dossier_text(g: &Gazetteer, d: &Dossier, wanted: &[hoptac_core::PlaceId],
         t.add_row(vec![
             format!("{}{}", render::figure_what(g, &c.line.fact), refs.conflicts(&c.line.conflicts)),
             c.status.as_str().to_string(),
-            format!("{} of {}", render::number(c.delivered), render::number(c.line.fact.value)),
+            {
+                let mut cell = format!("{} of {}", render::number(c.delivered), render::number(c.promised));
+                if c.line.fact.per_year {
+                    cell.push_str(&format!(" ({} a year)", render::number(c.line.fact.value)));
+                }
+                for y in &c.ledger {
+                    let mark = match y.status {
+                        hoptac_store::gaps::YearStatus::Met => "met",
+                        hoptac_store::gaps::YearStatus::Short => "SHORT",
+                        hoptac_store::gaps::YearStatus::Open => "open",
+                    };
+                    cell.push_str(&format!(
+                        "\n{}: {} of {} {mark}",
+                        y.year,
+                        render::number(y.delivered),
+                        render::number(y.expected)
+                    ));
+                }
+                cell
+            },
             results.join("\n"),
             refs.of(&c.line.sources),
         ]);

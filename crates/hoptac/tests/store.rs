@@ -106,6 +106,7 @@ on_both!(
     lao_words_and_places_named_in_any_script_are_found,
     a_review_decision_is_final_for_later_ingests,
     the_dossier_says_what_the_record_is_missing,
+    a_yearly_commitment_is_followed_year_by_year,
 );
 
 fn run(store: &TestStore, args: &[&str]) -> Output {
@@ -708,4 +709,42 @@ fn lao_words_and_places_named_in_any_script_are_found(kind: Kind) {
     assert!(sources(&r).iter().any(|s| s.ends_with("_lo.txt")), "{r}");
     let none = json(&store, &["search", "Attapeu zzzqqq", "--json"]);
     assert_eq!(none["total"], 0, "{none}");
+}
+
+/// "mỗi năm 10 suất học bổng giai đoạn 2021–2025": fifty in all, ten in each year; results
+/// reported in 2022 (10) and 2023 (6) are matched with their years, and the others fall short.
+fn a_yearly_commitment_is_followed_year_by_year(kind: Kind) {
+    let Some(store) = TestStore::new(kind) else { return };
+    // The results first: the commitment, read later, finds them.
+    ingest(&store, &[&data("sonla_luangprabang_2022.txt"), &data("sonla_luangprabang_2023.txt")]);
+    ingest(&store, &[&data("sonla_luangprabang_2021.txt")]);
+    let d = dossier(&store, &["Sơn La", "Luông Pha Băng"]);
+    let c = list(&d, "commitments").first().cloned().expect("the commitment");
+    assert_eq!(
+        (c["per_year"].as_bool(), c["value"].as_f64(), c["promised"].as_f64()),
+        (Some(true), Some(10.0), Some(50.0))
+    );
+    assert_eq!((c["delivered"].as_f64(), c["status"].as_str()), (Some(16.0), Some("overdue")), "{c}");
+    let years: Vec<(i64, f64, String)> = list(&c, "ledger")
+        .iter()
+        .map(|y| (y["year"].as_i64().unwrap_or(0), y["delivered"].as_f64().unwrap_or(-1.0), y["status"].to_string()))
+        .collect();
+    assert_eq!(
+        years,
+        vec![
+            (2021, 0.0, "\"short\"".to_string()),
+            (2022, 10.0, "\"met\"".to_string()),
+            (2023, 6.0, "\"short\"".to_string()),
+            (2024, 0.0, "\"short\"".to_string()),
+            (2025, 0.0, "\"short\"".to_string()),
+        ]
+    );
+    let short = list(&d["gaps"], "short_years");
+    assert_eq!(short.first().map(|s| s["years"].clone()), Some(serde_json::json!([2021, 2023, 2024, 2025])));
+    // The report shows the years; the text dossier too.
+    let md = ok(&store, &["report", "Sơn La", "Luông Pha Băng", "--today", "2026-11-23"]);
+    assert!(md.contains("50 (10 mỗi năm)") && md.contains("Năm 2023: 6/10"), "{md}");
+    assert!(md.contains("năm 2021, 2023, 2024, 2025 chưa đủ số lượng hằng năm"), "{md}");
+    let text = ok(&store, &["dossier", "Sơn La", "Luông Pha Băng", "--today", "2026-11-23"]);
+    assert!(text.contains("2023: 6 of 10 SHORT"), "{text}");
 }

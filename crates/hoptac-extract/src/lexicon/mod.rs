@@ -258,8 +258,10 @@ pub(crate) enum Cue {
     SameDay,
     /// "trước đó", "previous": an earlier occasion.
     Previous,
-    /// định kỳ, hằng năm, regularly, every year: a custom, not one occasion.
+    /// định kỳ, thường xuyên, regularly: a custom, not one occasion.
     Recurring,
+    /// mỗi năm, hằng năm, every year, ທຸກປີ: a custom too, and an amount given per year.
+    PerYear,
     /// thường niên, annual: the name of a series ("hội nghị thường niên lần thứ V").
     Annual,
     /// "tương đương", "equivalent to": the quantity that follows restates another.

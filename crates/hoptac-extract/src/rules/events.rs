@@ -228,7 +228,7 @@ pub(crate) fn events_in(s: &Sent, years: &Years, same_day: Option<PartialDate>, 
             }
         }
         // a custom, not an occasion: "hội đàm định kỳ", "regularly", "cứ 6 tháng một lần"
-        let recurring = s.cues_in(ca, (end + 40).min(cb)).any(|c| c.cue == Cue::Recurring);
+        let recurring = s.cues_in(ca, (end + 40).min(cb)).any(|c| matches!(c.cue, Cue::Recurring | Cue::PerYear));
         if recurring && !explicit && ord.is_none() {
             continue;
         }

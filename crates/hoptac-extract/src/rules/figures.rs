@@ -178,6 +178,23 @@ pub(crate) fn figures_in(s: &Sent) -> Vec<Figure> {
                 DateValue::Period(p) => Some(p),
                 _ => None,
             });
+        // Per year: "10 suất mỗi năm", "15 scholarships a year", "10 suất/năm" right after the
+        // quantity, or "mỗi năm dành 10 suất", "each year, 15 …" before it in its clause with no
+        // other figure between.
+        let after = text[unit_end..].trim_start();
+        let per_year = s
+            .cues_in(unit_end, (unit_end + 24).min(next_figure.max(unit_end)))
+            .any(|c| c.cue == Cue::PerYear)
+            || ["/năm", "/ năm", "/year", "a year", "/ປີ"].iter().any(|w| {
+                after.get(..w.len()).is_some_and(|h| h.eq_ignore_ascii_case(w))
+                    && !after[w.len()..].starts_with(|c: char| c.is_alphanumeric())
+            })
+            || {
+                let previous_figure = s.numbers[..ni].iter().rev().find(|m| !in_date(m)).map_or(ca, |m| m.end.max(ca));
+                // Within 40 characters (Lao letters take three bytes each).
+                let near = text[..n.start].char_indices().rev().nth(39).map_or(0, |(i, _)| i);
+                s.cues_in(previous_figure.max(near), n.start).any(|c| c.cue == Cue::PerYear)
+            };
         // giver: places before the number that are not receivers; receiver: places after "cho"/"to"
         // The receiver is named before the next figure ("… 30 suất học bổng cho tỉnh A và hỗ trợ
         // 2 triệu USD cho huyện B": B receives the money, not the scholarships).
@@ -194,9 +211,12 @@ pub(crate) fn figures_in(s: &Sent) -> Vec<Figure> {
         let givers_in = |a: usize| {
             let receivers: Vec<usize> =
                 s.cues_in(a, n.start).filter(|c| c.cue == Cue::Recipient).map(|c| c.end).collect();
+            // "tại thành phố Sơn La, tỉnh Sơn La đã trao …": where it happened gives nothing.
+            let venues: Vec<usize> = s.cues_in(a, n.start).filter(|c| c.cue == Cue::Venue).map(|c| c.end).collect();
             let ids: Vec<_> = s
                 .admin_places_in(a, n.start)
                 .filter(|(_, p)| !receivers.iter().any(|&r| r <= p.cue_start))
+                .filter(|(_, p)| !venues.iter().any(|&v| v <= p.cue_start && text[v..p.cue_start].trim().is_empty()))
                 .map(|(_, p)| p.id.clone())
                 .collect();
             most_precise(&ids)
@@ -214,6 +234,7 @@ pub(crate) fn figures_in(s: &Sent) -> Vec<Figure> {
             from,
             to,
             period,
+            per_year,
             quantity: s.source_of(n.start, unit_end).to_string(),
             evidence: s.src.to_string(),
             span: s.span(n.start, unit_end),
@@ -243,6 +264,7 @@ pub(crate) fn merge_figures(figures: Vec<Figure>) -> Vec<Figure> {
                 if o.period.is_none() {
                     o.period = f.period;
                 }
+                o.per_year |= f.per_year;
             }
             None => {
                 slot.push(out.len());
@@ -325,6 +347,42 @@ mod tests {
         assert_eq!(f.len(), 2);
         assert_eq!(f[0].to, vec![hoptac_core::PlaceId::new("LA-SV")]);
         assert_eq!(f[1].to, vec![hoptac_core::PlaceId::new("LA-SV:xepon")]);
+    }
+
+    fn per_year(text: &str) -> Vec<(f64, bool)> {
+        let s = Sent::analyse(Gazetteer::builtin(), text, Sentence { start: 0, end: text.len() }, lex(text));
+        figures_in(&s).iter().map(|f| (f.value, f.per_year)).collect()
+    }
+
+    #[test]
+    fn the_venue_is_not_the_giver() {
+        let text =
+            "Ngày 20/12/2022, tại thành phố Sơn La, tỉnh Sơn La đã trao 10 suất học bổng cho tỉnh Luông Pha Băng.";
+        let s = Sent::analyse(Gazetteer::builtin(), text, Sentence { start: 0, end: text.len() }, lex(text));
+        let f = figures_in(&s);
+        assert_eq!(f[0].from, vec![hoptac_core::PlaceId::new("VN-05")], "the province gives, not the city it met in");
+    }
+
+    #[test]
+    fn amounts_given_per_year() {
+        // Our own sentences, in each language and each word order.
+        assert_eq!(
+            per_year("Huyện A sẽ dành mỗi năm 10 suất học bổng cho huyện B giai đoạn 2021-2025."),
+            [(10.0, true)]
+        );
+        assert_eq!(per_year("Tỉnh A hỗ trợ 12 suất học bổng mỗi năm cho tỉnh B."), [(12.0, true)]);
+        assert_eq!(per_year("Hằng năm, tỉnh A tiếp nhận 40 học sinh của tỉnh B."), [(40.0, true)]);
+        assert_eq!(per_year("Tỉnh A cấp 15 suất học bổng/năm cho sinh viên tỉnh B."), [(15.0, true)]);
+        assert_eq!(per_year("Tỉnh A đã trao 20 suất học bổng cho tỉnh B trong năm 2023."), [(20.0, false)]);
+        assert_eq!(
+            per_year("The province will offer 15 scholarships a year and 2 million USD for a school."),
+            [(15.0, true), (2_000_000.0, false)],
+            "the mark belongs to the figure it follows"
+        );
+        assert_eq!(per_year("Each year the district grants 8 scholarships to Lao students."), [(8.0, true)]);
+        assert_eq!(per_year("The district granted 8 scholarships to Lao students last year."), [(8.0, false)]);
+        assert_eq!(per_year("ແຂວງ ກ ຈະມອບທຶນການສຶກສາ 10 ທຶນ ຕໍ່ປີ ໃຫ້ແຂວງ ຂ."), [(10.0, true)]);
+        assert_eq!(per_year("ທຸກປີ ແຂວງ ກ ມອບທຶນການສຶກສາ 10 ທຶນ ໃຫ້ແຂວງ ຂ."), [(10.0, true)]);
     }
 
     #[test]

@@ -128,7 +128,7 @@ fn dossier_page(st: &Shared, ctx: &Ctx, d: Dossier, partnership: Option<i64>) ->
             bars: groups,
         })
     };
-    let (gaps, forecasts) = l.gap_lines(&d.gaps);
+    let (gaps, forecasts) = l.gap_lines(&d);
     let page = DossierPage {
         gaps,
         forecasts,

@@ -71,6 +71,11 @@ fn form_fields(st: &Shared, lang: Lang, kind: &str, values: &Fields) -> Vec<Form
             out.push(text("period_first", "field-period-first"));
             out.push(text("period_last", "field-period-last"));
             out.push(text("year", "field-year"));
+            out.push(select(
+                "per_year",
+                "field-per-year",
+                vec![("0".into(), t.get("per-year-no")), ("1".into(), t.get("per-year-yes"))],
+            ));
         }
     }
     out.push(text("note", "field-note"));

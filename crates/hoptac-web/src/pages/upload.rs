@@ -110,6 +110,7 @@ fn preview_facts(l: &Labels, record: &hoptac_core::ExtractRecord) -> Vec<Preview
             year: None,
             quantity: f.quantity.clone(),
             fulfils: None,
+            per_year: f.per_year,
         };
         out.push(PreviewFact {
             kind: l.fact_type(FactType::Figure),
