@@ -311,3 +311,5 @@ per-year-yes = Each year of the period
 gaps-short-years = { $what }: { $years } short of the yearly amount
 ledger-year = { $year }: { $delivered } of { $expected }
 per-year = each year
+overview-overdue = { $n } commitment(s) overdue
+overview-short = { $n } year(s) short of a yearly promise

@@ -311,3 +311,5 @@ per-year-yes = ແຕ່ລະປີໃນໄລຍະ
 gaps-short-years = { $what }: ປີ { $years } ບໍ່ຄົບຈຳນວນປະຈຳປີ
 ledger-year = ປີ { $year }: { $delivered }/{ $expected }
 per-year = ຕໍ່ປີ
+overview-overdue = { $n } ຄຳໝັ້ນສັນຍາເກີນກຳນົດ
+overview-short = { $n } ປີທີ່ບໍ່ຄົບຕາມສັນຍາປະຈຳປີ

@@ -311,3 +311,5 @@ per-year-yes = Mỗi năm trong giai đoạn
 gaps-short-years = { $what }: năm { $years } chưa đủ số lượng hằng năm
 ledger-year = Năm { $year }: { $delivered }/{ $expected }
 per-year = mỗi năm
+overview-overdue = { $n } cam kết quá hạn
+overview-short = { $n } năm chưa đủ cam kết hằng năm

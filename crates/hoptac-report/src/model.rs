@@ -314,9 +314,8 @@ pub fn build(d: &Dossier, labels: &Labels, o: &Options) -> Report {
         for r in &c.results {
             sources.extend(r.sources.iter().cloned());
         }
-        commitment_rows.push(
-            notes.row(
-                vec![
+        commitment_rows.push(notes.row(
+            vec![
                     what,
                     giver_receiver,
                     f.period
@@ -327,11 +326,10 @@ pub fn build(d: &Dossier, labels: &Labels, o: &Options) -> Report {
                     labels.number(c.delivered),
                     status,
                 ],
-                &sources,
-                c.line.review,
-                c.status == CommitmentStatus::Overdue,
-            ),
-        );
+            &sources,
+            c.line.review,
+            c.status == CommitmentStatus::Overdue,
+        ));
         // A commitment stated per year, year by year: "ledger-year" reads "2022: 8 of 10".
         for y in c.ledger.iter().filter(|y| in_years(Some(y.year), o)) {
             let status = match y.status {

@@ -38,6 +38,13 @@ pub struct PartnershipSummary {
     pub last_seen: Option<PartialDate>,
     /// Months since then, when the partnership has been silent for 18 or more.
     pub silent_months: Option<i64>,
+    /// Commitments whose period ended undelivered.
+    pub overdue: usize,
+    /// Years of commitments stated per year that ended short.
+    pub short_years: usize,
+    /// Numbered meetings never reported between known ones.
+    #[serde(skip)]
+    pub missing: Vec<hoptac_store::gaps::MissingOrdinals>,
 }
 
 fn date_first_day(d: PartialDate) -> String {
@@ -67,6 +74,9 @@ pub fn summaries(reader: &dyn Reader, today: jiff::civil::Date) -> Result<Vec<Pa
                     meetings_by_year: BTreeMap::new(),
                     last_seen: None,
                     silent_months: None,
+                    overdue: 0,
+                    short_years: 0,
+                    missing: Vec::new(),
                 },
             )
         })
@@ -78,7 +88,16 @@ pub fn summaries(reader: &dyn Reader, today: jiff::civil::Date) -> Result<Vec<Pa
         }
     }
     let today_s = today.to_string();
-    for (e, _) in dossier::visible(reader, FactType::Event, reader.events(&pids)?, |e| e.id)? {
+    let events: Vec<StoredEvent> = dossier::visible(reader, FactType::Event, reader.events(&pids)?, |e| e.id)?
+        .into_iter()
+        .map(|(e, _)| e)
+        .collect();
+    for m in hoptac_store::gaps::missing_ordinals(&events) {
+        if let Some(s) = out.get_mut(&m.partnership) {
+            s.missing.push(m);
+        }
+    }
+    for e in events {
         let Some(s) = e.partnership.and_then(|p| out.get_mut(&p)) else { continue };
         s.events += 1;
         if let Some(d) = e.date.filter(|_| e.status == EventStatus::Held) {
@@ -103,12 +122,26 @@ pub fn summaries(reader: &dyn Reader, today: jiff::civil::Date) -> Result<Vec<Pa
         .map(|(f, _)| f)
         .collect();
     let delivered = dossier::delivered_by_commitment(&figures);
-    for c in figures.iter().filter(|f| f.kind == FigureKind::Commitment) {
-        if dossier::status_of(c, &delivered, today.year()).0 != CommitmentStatus::Delivered {
-            if let Some(s) = c.partnership.and_then(|p| out.get_mut(&p)) {
-                s.open_commitments += 1;
-            }
+    let mut results_of: HashMap<i64, Vec<&hoptac_store::StoredFigure>> = HashMap::new();
+    for r in figures.iter().filter(|f| f.kind == FigureKind::Result) {
+        if let Some(c) = r.fulfils {
+            results_of.entry(c).or_default().push(r);
         }
+    }
+    for c in figures.iter().filter(|f| f.kind == FigureKind::Commitment) {
+        let Some(s) = c.partnership.and_then(|p| out.get_mut(&p)) else { continue };
+        let status = dossier::status_of(c, &delivered, today.year()).0;
+        if status != CommitmentStatus::Delivered {
+            s.open_commitments += 1;
+        }
+        if status == CommitmentStatus::Overdue {
+            s.overdue += 1;
+        }
+        let results = results_of.get(&c.id).map(Vec::as_slice).unwrap_or_default();
+        s.short_years += hoptac_store::gaps::ledger(c, results, today.year())
+            .iter()
+            .filter(|y| y.status == hoptac_store::gaps::YearStatus::Short)
+            .count();
     }
     let mut list: Vec<PartnershipSummary> = out.into_values().collect();
     for s in &mut list {

@@ -239,4 +239,6 @@ fn the_server_hands_out_reports_and_exports() {
     // The overview's map is drawn from the province shapes and shows the archipelagos.
     let overview = server.get("/?lang=vi");
     assert!(overview.body.contains("data-iso=\"VN-28\"") && overview.body.contains("Quần đảo Trường Sa"));
+    // …and each partnership's gaps beside it (Kon Tum–Sekong's 2023–2024 scholarships are late).
+    assert!(overview.body.contains("cam kết quá hạn"), "overdue commitments flagged on the overview");
 }

@@ -10,6 +10,8 @@ pub struct PartnershipRow {
     pub next: String,
     /// "Nothing reported for N months", when so.
     pub silent: Option<String>,
+    /// What else the record says is missing: numbered meetings, overdue commitments, short years.
+    pub gaps: Vec<String>,
 }
 
 #[derive(Template)]
@@ -45,6 +47,24 @@ pub async fn overview(State(st): State<Shared>, ctx: Ctx) -> Result<Html<Bytes>,
             agreements: s.agreements,
             open: s.open_commitments,
             silent: s.silent_months.map(|m| t.with("overview-silent", &[("months", m.to_string())])),
+            gaps: {
+                let mut g: Vec<String> = s
+                    .missing
+                    .iter()
+                    .map(|m| {
+                        let numbers: Vec<String> =
+                            m.ordinals.iter().map(|n| hoptac_text::roman::to_roman(*n)).collect();
+                        t.with("gaps-missing", &[("kind", l.event_kind(m.kind)), ("ordinals", numbers.join(", "))])
+                    })
+                    .collect();
+                if s.overdue > 0 {
+                    g.push(t.with("overview-overdue", &[("n", s.overdue.to_string())]));
+                }
+                if s.short_years > 0 {
+                    g.push(t.with("overview-short", &[("n", s.short_years.to_string())]));
+                }
+                g
+            },
             next: s
                 .next_meeting
                 .as_ref()
