@@ -203,7 +203,10 @@ impl GeoMap {
                 _ => (100.0, 115.2, 7.0, 23.5),
             };
         let view = View::new(west, east, south, north, spec.width);
-        let (w, h) = (view.width, view.height + 16.0);
+        // The credit line, wrapped to the width (a letter is about half the font size wide).
+        let credit_size = (spec.width / 80.0).max(6.0);
+        let credit = wrap(spec.credit, (view.width / (credit_size * 0.52)) as usize);
+        let (w, h) = (view.width, view.height + 6.0 + credit.len() as f64 * (credit_size + 2.0));
         let mut s = String::with_capacity(64 * 1024);
         let _ = write!(
             s,
@@ -266,6 +269,9 @@ impl GeoMap {
                 }
                 if let Some(&(x, y)) = pts.iter().min_by(|a, b| a.1.total_cmp(&b.1)) {
                     let size = (spec.width / 60.0).max(7.0);
+                    // Kept inside the drawing: the label's half width from either edge.
+                    let half = label.chars().count() as f64 * size * 0.26;
+                    let x = x.clamp(half + 2.0, (w - half - 2.0).max(half + 2.0));
                     let _ = write!(
                         s,
                         r##"<text class="island-label" x="{x:.1}" y="{:.1}" font-size="{size:.1}" text-anchor="middle" fill="#5a4a2a">{}</text>"##,
@@ -275,15 +281,32 @@ impl GeoMap {
                 }
             }
         }
-        let size = (spec.width / 80.0).max(6.0);
-        let _ = write!(
-            s,
-            r##"<text class="credit" x="4" y="{:.1}" font-size="{size:.1}" fill="#555">{}</text></svg>"##,
-            view.height + 11.0,
-            esc(spec.credit)
-        );
+        for (i, line) in credit.iter().enumerate() {
+            let _ = write!(
+                s,
+                r##"<text class="credit" x="4" y="{:.1}" font-size="{credit_size:.1}" fill="#555">{}</text>"##,
+                view.height + 4.0 + (i + 1) as f64 * (credit_size + 2.0) - 2.0,
+                esc(line)
+            );
+        }
+        s.push_str("</svg>");
         s
     }
+}
+
+/// Words into lines of at most `width` characters (a longer word stands alone).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split_whitespace() {
+        match lines.last_mut() {
+            Some(l) if l.chars().count() + 1 + word.chars().count() <= width.max(1) => {
+                l.push(' ');
+                l.push_str(word);
+            }
+            _ => lines.push(word.to_string()),
+        }
+    }
+    lines
 }
 
 /// SVG path data of rings, dropping vertices closer than half a unit to the last one kept.
@@ -449,6 +472,15 @@ mod tests {
         assert!(!small.contains("data-iso=\"VN-HN\""), "Hà Nội lies outside Kon Tum–Attapeu's map");
         assert!(small.contains("data-iso=\"LA-XE\""), "Sekong, between them, is drawn");
         assert!(small.len() < whole.len());
+    }
+
+    #[test]
+    fn long_credits_wrap() {
+        assert_eq!(
+            wrap("Boundaries: Natural Earth (public domain)", 20),
+            vec!["Boundaries: Natural", "Earth (public", "domain)"]
+        );
+        assert_eq!(wrap("", 10), Vec::<String>::new());
     }
 
     #[test]
