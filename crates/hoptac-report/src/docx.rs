@@ -154,11 +154,7 @@ pub fn render(r: &Report, map: Option<&str>) -> Result<Vec<u8>> {
         doc = doc
             .add_paragraph(Paragraph::new().align(AlignmentType::Center).add_run(text(&r.map_title).italic().size(18)));
     }
-    doc = section(doc, &r.agreements, &r.none, &mut notes)?;
-    if !r.gaps.paragraphs.is_empty() {
-        doc = section(doc, &r.gaps, &r.none, &mut notes)?;
-    }
-    for s in &r.sections {
+    for s in r.body() {
         doc = section(doc, s, &r.none, &mut notes)?;
     }
     let mut out = std::io::Cursor::new(Vec::new());

@@ -85,11 +85,7 @@ pub fn render(r: &Report, map: Option<&str>) -> String {
     if let Some(svg) = map {
         let _ = write!(out, "<figure class=\"map\">{svg}<figcaption>{}</figcaption></figure>", esc(&r.map_title));
     }
-    section(&mut out, &r.agreements, &r.none);
-    if !r.gaps.paragraphs.is_empty() {
-        section(&mut out, &r.gaps, &r.none);
-    }
-    for s in &r.sections {
+    for s in r.body() {
         section(&mut out, s, &r.none);
     }
     if !r.notes.is_empty() {

@@ -71,11 +71,7 @@ pub fn render(r: &Report) -> String {
     for l in &r.legends {
         let _ = writeln!(out, "> {l}\n");
     }
-    section(&mut out, &r.agreements, &r.none);
-    if !r.gaps.paragraphs.is_empty() {
-        section(&mut out, &r.gaps, &r.none);
-    }
-    for s in &r.sections {
+    for s in r.body() {
         section(&mut out, s, &r.none);
     }
     if !r.notes.is_empty() {

@@ -79,6 +79,16 @@ pub struct Report {
     pub notes: Vec<Note>,
 }
 
+impl Report {
+    /// The sections in the order every format writes them (the notes are numbered in this
+    /// order): the agreements in force, what the record says is missing (when anything is), I–V.
+    pub fn body(&self) -> impl Iterator<Item = &Section> {
+        std::iter::once(&self.agreements)
+            .chain((!self.gaps.paragraphs.is_empty()).then_some(&self.gaps))
+            .chain(self.sections.iter())
+    }
+}
+
 /// Numbers sources in the order they are first cited.
 struct Notes<'a> {
     documents: HashMap<DocId, &'a DocumentSummary>,

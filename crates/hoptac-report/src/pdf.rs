@@ -263,11 +263,7 @@ pub fn markup(r: &Report, map: Option<&str>) -> (String, Vec<(String, Vec<u8>)>)
     if let Some(svg) = map {
         w.image(svg.to_string(), 9.0, &r.map_title);
     }
-    w.section(&r.agreements);
-    if !r.gaps.paragraphs.is_empty() {
-        w.section(&r.gaps);
-    }
-    for s in &r.sections {
+    for s in r.body() {
         w.section(s);
     }
     (w.out, w.files)

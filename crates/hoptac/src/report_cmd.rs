@@ -96,6 +96,19 @@ fn extension(p: Option<&Path>) -> Option<String> {
     p.and_then(|p| p.extension()).map(|e| e.to_string_lossy().to_ascii_lowercase())
 }
 
+/// The dossier of the partnerships of `places` (any spelling; none: every partnership) on `today`.
+fn read_dossier(
+    loc: &Location,
+    places: &[String],
+    today: Option<&str>,
+) -> Result<(hoptac_store::dossier::Dossier, jiff::civil::Date)> {
+    let store = loc.open_read_only()?;
+    let g = Gazetteer::builtin();
+    let wanted = places.iter().map(|p| resolve(g, p)).collect::<Result<Vec<_>, _>>()?;
+    let today = crate::query_cmd::today(today)?;
+    Ok((hoptac_store::dossier::build(store.reader(), &wanted, today)?, today))
+}
+
 pub fn report(loc: &Location, args: ReportArgs) -> Result<ExitCode> {
     let format_name = args.format.clone().or_else(|| extension(args.output.as_deref())).unwrap_or_else(|| "md".into());
     let format = Format::parse(&format_name)
@@ -106,11 +119,8 @@ pub fn report(loc: &Location, args: ReportArgs) -> Result<ExitCode> {
         }
     }
     let lang = lang(&args.lang)?;
-    let store = loc.open_read_only()?;
+    let (d, today) = read_dossier(loc, &args.places, args.today.as_deref())?;
     let g = Gazetteer::builtin();
-    let wanted = args.places.iter().map(|p| resolve(g, p)).collect::<Result<Vec<_>, _>>()?;
-    let today = crate::query_cmd::today(args.today.as_deref())?;
-    let d = hoptac_store::dossier::build(store.reader(), &wanted, today)?;
     if d.partnerships.is_empty() {
         bail!("the store holds no partnership between {}", args.places.join(" and "));
     }
@@ -133,11 +143,8 @@ pub fn export(loc: &Location, args: ExportArgs) -> Result<ExitCode> {
         }
     }
     let lang = lang(&args.lang)?;
-    let store = loc.open_read_only()?;
+    let (d, _) = read_dossier(loc, &args.places, args.today.as_deref())?;
     let g = Gazetteer::builtin();
-    let wanted = args.places.iter().map(|p| resolve(g, p)).collect::<Result<Vec<_>, _>>()?;
-    let today = crate::query_cmd::today(args.today.as_deref())?;
-    let d = hoptac_store::dossier::build(store.reader(), &wanted, today)?;
     let catalogs = Catalogs::load().map_err(anyhow::Error::msg)?;
     let labels = Labels { t: catalogs.get(lang), gazetteer: g, lang };
     let mut sheets = export::sheets(&d, &labels);
