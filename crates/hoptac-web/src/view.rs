@@ -94,10 +94,20 @@ impl Rows for Labels<'_> {
         }
     }
     fn person_row(&self, p: &PersonLine) -> PersonRow {
+        // A person met often (a governor) is named in hundreds of documents: the first few are
+        // listed, the rest counted (search finds them).
+        let mut sources = self.sources(&p.sources);
+        let more_sources = sources.len().saturating_sub(SOURCES_SHOWN);
+        sources.truncate(SOURCES_SHOWN);
         PersonRow {
             name: p.person.name.clone(),
             roles: p.roles.iter().map(|r| r.title.clone()).collect::<Vec<_>>().join("; "),
-            sources: self.sources(&p.sources),
+            sources,
+            more_sources,
+            search: format!(
+                "/search?q={}",
+                form_urlencoded::byte_serialize(p.person.name.as_bytes()).collect::<String>()
+            ),
         }
     }
 }
@@ -150,4 +160,7 @@ pub struct PersonRow {
     pub name: String,
     pub roles: String,
     pub sources: Vec<SourceLink>,
+    /// Sources not listed, and a search that finds them.
+    pub more_sources: usize,
+    pub search: String,
 }

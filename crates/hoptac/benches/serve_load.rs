@@ -4,9 +4,11 @@
 //! Builds a store with `hoptac ingest` (the seed articles, the example documents and DOCUMENTS
 //! generated articles, default 5,000), starts the real server read-only on loopback, and for
 //! S seconds (default 15) per scenario keeps C connections (default 64) busy with keep-alive
-//! requests: the dossier page of every partnership in turn, then the search API with the
+//! requests (as a browser sends them: gzip or brotli accepted): the overview, the dossier page of
+//! every partnership in turn, then the search API with the
 //! queries and filters people use; each first asked fresh (`Cache-Control: no-cache`: rendered
-//! anew, nothing from the server's page and result cache), then repeated (served from it while the store does not change). Prints requests/s and latency percentiles. Not a test.
+//! anew, nothing from the server's page and result cache), then repeated (served from it while the store does not change). Prints requests/s, latency percentiles and the bytes sent per answer.
+//! The server logs at its default level, as deployed. Not a test.
 
 mod common;
 
@@ -43,12 +45,13 @@ async fn worker(
     deadline: Instant,
     max_requests: usize,
     fresh: bool,
-) -> (Vec<Duration>, usize) {
+) -> (Vec<Duration>, usize, usize) {
     let mut latencies = Vec::new();
     let mut errors = 0;
-    let Ok(stream) = tokio::net::TcpStream::connect(&addr).await else { return (latencies, 1) };
+    let mut bytes = 0;
+    let Ok(stream) = tokio::net::TcpStream::connect(&addr).await else { return (latencies, 1, 0) };
     let Ok((mut sender, conn)) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await else {
-        return (latencies, 1);
+        return (latencies, 1, 0);
     };
     tokio::spawn(conn);
     let mut i = start;
@@ -59,6 +62,7 @@ async fn worker(
             .header("host", addr.as_str())
             .header("accept-language", "vi")
             .header("cache-control", if fresh { "no-cache" } else { "max-age=60" })
+            .header("accept-encoding", "gzip, br")
             .body(Empty::<Bytes>::new())
             .expect("request");
         let t = Instant::now();
@@ -66,8 +70,9 @@ async fn worker(
             Ok(resp) => {
                 let ok = resp.status().is_success();
                 let body = resp.into_body().collect().await;
-                if ok && body.is_ok() {
+                if let (true, Ok(b)) = (ok, body) {
                     latencies.push(t.elapsed());
+                    bytes += b.to_bytes().len();
                 } else {
                     errors += 1;
                 }
@@ -78,7 +83,7 @@ async fn worker(
             }
         }
     }
-    (latencies, errors)
+    (latencies, errors, bytes)
 }
 
 fn run_scenario(
@@ -122,17 +127,19 @@ fn run_scenario(
         all
     });
     let elapsed = t.elapsed().as_secs_f64();
-    let mut lat: Vec<Duration> = results.iter().flat_map(|(l, _)| l.iter().copied()).collect();
-    let errors: usize = results.iter().map(|(_, e)| e).sum();
+    let mut lat: Vec<Duration> = results.iter().flat_map(|(l, _, _)| l.iter().copied()).collect();
+    let errors: usize = results.iter().map(|(_, e, _)| e).sum();
+    let bytes: usize = results.iter().map(|(_, _, b)| b).sum();
     lat.sort();
     println!(
-        "{name:<28} {conns} connections, {secs} s: {} requests, {:.0} requests/s, p50 {}, p90 {}, p99 {}, max {}, errors {errors}",
+        "{name:<28} {conns} connections, {secs} s: {} requests, {:.0} requests/s, p50 {}, p90 {}, p99 {}, max {}, errors {errors}, {:.0} KB per answer as sent",
         lat.len(),
         lat.len() as f64 / elapsed,
         ms(percentile(&lat, 0.50)),
         ms(percentile(&lat, 0.90)),
         ms(percentile(&lat, 0.99)),
         ms(lat.last().copied().unwrap_or_default()),
+        bytes as f64 / lat.len().max(1) as f64 / 1024.0,
     );
 }
 
@@ -164,6 +171,8 @@ fn main() {
         dossiers.len(),
         std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
     );
+    run_scenario(&rt, "overview, uncached", &addr, vec!["/".to_string()], conns, secs, false);
+    run_scenario(&rt, "overview, repeated", &addr, vec!["/".to_string()], conns, secs, true);
     run_scenario(&rt, "dossier page, uncached", &addr, dossiers.clone(), conns, secs, false);
     run_scenario(&rt, "dossier page, repeated", &addr, dossiers, conns, secs, true);
 

@@ -392,3 +392,35 @@ fn serving_a_missing_or_foreign_file_is_refused_with_the_reason() {
     let out = Command::new(bin()).args(["serve", "--local", "--addr", "0.0.0.0:0"]).output().unwrap();
     assert_eq!(out.status.code(), Some(1), "local mode only on loopback");
 }
+
+/// Pages and JSON go out compressed to a client that accepts it, reports do not (they are
+/// compressed already); the log keeps errors and writes, not every successful read.
+#[test]
+fn answers_are_compressed_and_logs_keep_what_matters() {
+    let s = serve(true);
+    let get = |path: &str, encoding: &str| {
+        let r = agent().get(format!("{}{path}", s.base)).header("Accept-Encoding", encoding).call().unwrap();
+        (r.status().as_u16(), r.headers().get("content-encoding").and_then(|v| v.to_str().ok()).map(str::to_string))
+    };
+    assert_eq!(get("/?lang=vi", "gzip"), (200, Some("gzip".to_string())), "the overview page");
+    assert_eq!(get("/api/v1/partnerships", "br"), (200, Some("br".to_string())), "JSON");
+    assert_eq!(get("/?lang=vi", "identity"), (200, None), "plain for a client that asks for it");
+    let list = s.get("/api/v1/partnerships").json();
+    let id = list[0]["id"].as_i64().unwrap();
+    assert_eq!(get(&format!("/partnerships/{id}/report?format=pdf"), "gzip"), (200, None), "a PDF as it is");
+    assert_eq!(s.get("/no/such/page").status, 404);
+    let (token, cookie) = s.token();
+    let r = reply(
+        agent()
+            .post(format!("{}/api/v1/documents?name=a.txt&dry_run=true", s.base))
+            .header("X-CSRF-Token", &token)
+            .header("Cookie", &cookie)
+            .send("Ngày 5/3/2024, đoàn tỉnh Kon Tum thăm tỉnh Sê Kông.".as_bytes()),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let log = std::fs::read_to_string(&s.log).unwrap();
+    assert!(log.contains("/no/such/page") && log.contains("status=404"), "errors are logged: {log}");
+    assert!(log.contains("/api/v1/documents"), "writes are logged: {log}");
+    assert!(!log.contains("uri=/api/v1/partnerships "), "successful reads are not, at the default level: {log}");
+}

@@ -106,7 +106,6 @@ pub fn start_server(store: &std::path::Path, extra: &[&str]) -> (std::process::C
         .arg(store)
         .args(["serve", "--addr", "127.0.0.1:0"])
         .args(extra)
-        .env("RUST_LOG", "warn")
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
         .spawn()
