@@ -481,6 +481,10 @@ macro_rules! impl_reader {
                     role_row,
                 )
             }
+            fn rejected(&self, fact_type: FactType) -> Result<Vec<FactId>> {
+                let sql = format!("SELECT id FROM {} WHERE review = 'rejected'", fact_table(fact_type)?);
+                all(self, &sql, &[], |r| col(r, 0))
+            }
             fn review_states(&self, fact_type: FactType, ids: &[FactId]) -> Result<Vec<(FactId, ReviewState)>> {
                 let sql = format!("SELECT id, review FROM {} WHERE id = ANY($1) ORDER BY id", fact_table(fact_type)?);
                 all(self, &sql, &[&ids], review_state_row)

@@ -376,6 +376,9 @@ macro_rules! impl_reader {
             fn roles(&self, people: &[FactId]) -> Result<Vec<Role>> {
                 by_ids(&self.$conn, ROLE_SELECT, "person_id", people, role_row)
             }
+            fn rejected(&self, fact_type: FactType) -> Result<Vec<FactId>> {
+                ids(&self.$conn, &format!("SELECT id FROM {} WHERE review = 'rejected'", fact_table(fact_type)?))
+            }
             fn review_states(&self, fact_type: FactType, ids: &[FactId]) -> Result<Vec<(FactId, ReviewState)>> {
                 let sql = format!("SELECT id, review FROM {}", fact_table(fact_type)?);
                 by_ids(&self.$conn, &sql, "id", ids, review_state_row)

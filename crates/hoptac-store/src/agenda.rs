@@ -310,6 +310,9 @@ mod tests {
             fn review_states(&self, _: FactType, _: &[FactId]) -> Result<Vec<(FactId, ReviewState)>> {
                 Ok(vec![])
             }
+            fn rejected(&self, _: FactType) -> Result<Vec<FactId>> {
+                Ok(vec![])
+            }
             fn review_queue(&self, _: usize, _: Option<&[PartnershipId]>) -> Result<Vec<(FactType, FactId)>> {
                 Ok(vec![])
             }

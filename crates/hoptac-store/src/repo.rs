@@ -49,6 +49,9 @@ pub trait Reader {
 
     /// The review state of the given facts of one type (facts not found are left out).
     fn review_states(&self, fact_type: FactType, ids: &[FactId]) -> Result<Vec<(FactId, ReviewState)>>;
+    /// The facts of one type a person rejected (few): what a summary of every fact leaves out,
+    /// without asking the state of each.
+    fn rejected(&self, fact_type: FactType) -> Result<Vec<FactId>>;
     /// Facts no person has decided about yet (events, agreements, figures), least certain
     /// first; only those of the given partnerships when `within` is given.
     fn review_queue(&self, limit: usize, within: Option<&[PartnershipId]>) -> Result<Vec<(FactType, FactId)>>;

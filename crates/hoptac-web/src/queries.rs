@@ -81,17 +81,21 @@ pub fn summaries(reader: &dyn Reader, today: jiff::civil::Date) -> Result<Vec<Pa
             )
         })
         .collect();
-    for (a, _) in dossier::visible(reader, FactType::Agreement, reader.agreements(&pids)?, |a| a.id)? {
+    // Every fact of every partnership: the few rejected ones are left out by id (asking each
+    // fact's state would be a lookup per fact).
+    let rejected = |t: FactType| -> Result<std::collections::HashSet<i64>, WebError> {
+        Ok(reader.rejected(t)?.into_iter().collect())
+    };
+    let (no_agreements, no_events, no_figures) =
+        (rejected(FactType::Agreement)?, rejected(FactType::Event)?, rejected(FactType::Figure)?);
+    for a in reader.agreements(&pids)?.into_iter().filter(|a| !no_agreements.contains(&a.id)) {
         if let Some(s) = a.partnership.and_then(|p| out.get_mut(&p)) {
             s.agreements += 1;
             s.last_seen = s.last_seen.max(a.signed);
         }
     }
     let today_s = today.to_string();
-    let events: Vec<StoredEvent> = dossier::visible(reader, FactType::Event, reader.events(&pids)?, |e| e.id)?
-        .into_iter()
-        .map(|(e, _)| e)
-        .collect();
+    let events: Vec<StoredEvent> = reader.events(&pids)?.into_iter().filter(|e| !no_events.contains(&e.id)).collect();
     for m in hoptac_store::gaps::missing_ordinals(&events) {
         if let Some(s) = out.get_mut(&m.partnership) {
             s.missing.push(m);
@@ -117,10 +121,7 @@ pub fn summaries(reader: &dyn Reader, today: jiff::civil::Date) -> Result<Vec<Pa
             }
         }
     }
-    let figures: Vec<_> = dossier::visible(reader, FactType::Figure, reader.figures(&pids)?, |f| f.id)?
-        .into_iter()
-        .map(|(f, _)| f)
-        .collect();
+    let figures: Vec<_> = reader.figures(&pids)?.into_iter().filter(|f| !no_figures.contains(&f.id)).collect();
     let delivered = dossier::delivered_by_commitment(&figures);
     let mut results_of: HashMap<i64, Vec<&hoptac_store::StoredFigure>> = HashMap::new();
     for r in figures.iter().filter(|f| f.kind == FigureKind::Result) {

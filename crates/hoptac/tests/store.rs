@@ -107,6 +107,7 @@ on_both!(
     a_review_decision_is_final_for_later_ingests,
     the_dossier_says_what_the_record_is_missing,
     a_yearly_commitment_is_followed_year_by_year,
+    rejected_facts_are_listed_for_summaries,
 );
 
 fn run(store: &TestStore, args: &[&str]) -> Output {
@@ -747,4 +748,29 @@ fn a_yearly_commitment_is_followed_year_by_year(kind: Kind) {
     assert!(md.contains("năm 2021, 2023, 2024, 2025 chưa đủ số lượng hằng năm"), "{md}");
     let text = ok(&store, &["dossier", "Sơn La", "Luông Pha Băng", "--today", "2026-11-23"]);
     assert!(text.contains("2023: 6 of 10 SHORT"), "{text}");
+}
+
+/// The overview leaves rejected facts out by asking for them (few) rather than for every
+/// fact's state.
+fn rejected_facts_are_listed_for_summaries(kind: Kind) {
+    let Some(store) = store_with_seeds(kind) else { return };
+    let d = dossier(&store, &["Đăk Glei", "Xan Xay"]);
+    let id = conference(list(&d, "events"), 19)[0]["id"].as_i64().expect("id");
+    let mut s = store.location().open().expect("open");
+    assert!(s.reader().rejected(hoptac_store::FactType::Event).expect("rejected").is_empty());
+    let mut tx = s.begin().expect("begin");
+    let done = hoptac_store::review::decide(
+        tx.as_mut(),
+        hoptac_store::FactType::Event,
+        id,
+        hoptac_store::review::Decision::Reject,
+        "tester",
+        None,
+        "2026-11-30T00:00:00Z",
+    )
+    .expect("decide");
+    assert!(done.is_ok());
+    tx.commit().expect("commit");
+    assert_eq!(s.reader().rejected(hoptac_store::FactType::Event).expect("rejected"), vec![id]);
+    assert!(s.reader().rejected(hoptac_store::FactType::Figure).expect("rejected").is_empty());
 }

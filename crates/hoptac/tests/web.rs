@@ -405,6 +405,15 @@ fn answers_are_compressed_and_logs_keep_what_matters() {
     assert_eq!(get("/?lang=vi", "gzip"), (200, Some("gzip".to_string())), "the overview page");
     assert_eq!(get("/api/v1/partnerships", "br"), (200, Some("br".to_string())), "JSON");
     assert_eq!(get("/?lang=vi", "identity"), (200, None), "plain for a client that asks for it");
+    // A cached page is kept compressed: sent as it is kept, inflated for a client without gzip.
+    assert_eq!(get("/?lang=vi", "gzip"), (200, Some("gzip".to_string())), "the cached overview");
+    let plain = agent().get(format!("{}/?lang=vi", s.base)).header("Accept-Encoding", "identity").call();
+    let body = reply(plain).body;
+    assert!(
+        body.starts_with("<!doctype html>") && body.contains("data-iso=\"VN-28\""),
+        "whole HTML: {}",
+        &body[..80.min(body.len())]
+    );
     let list = s.get("/api/v1/partnerships").json();
     let id = list[0]["id"].as_i64().unwrap();
     assert_eq!(get(&format!("/partnerships/{id}/report?format=pdf"), "gzip"), (200, None), "a PDF as it is");

@@ -40,7 +40,7 @@ struct DossierPage<'a> {
 /// A dossier page lists the most recent documents, this many.
 const DOCUMENTS_SHOWN: usize = 100;
 
-pub async fn partnership(State(st): State<Shared>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<Bytes>, PageError> {
+pub async fn partnership(State(st): State<Shared>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response, PageError> {
     let ctx = ctx.reading(&[]);
     let key = ctx.cache_key();
     let got = read_cached(&st, &ctx, &key, move |st, r| {
@@ -48,17 +48,13 @@ pub async fn partnership(State(st): State<Shared>, ctx: Ctx, Path(id): Path<i64>
         queries::dossier(st, r, &p.parties)
     })
     .await?;
-    match got {
-        Cached::Page(html) => Ok(Html(html)),
-        Cached::Data(generation, d) => {
-            let html = Bytes::from(dossier_page(&st, &ctx, d, Some(id))?.0);
-            if ctx.flash.is_none() {
-                st.remember_page(&key, &ctx.uri, ctx.lang);
-                st.keep_page(key, generation, html.clone());
-            }
-            Ok(Html(html))
-        }
-    }
+    let (generation, d) = match got {
+        Cached::Data(g, d) => (g, d),
+        Cached::Page(html) => return Ok(Html(html).into_response()),
+        Cached::Gzipped(gz) => return Ok(gzipped(gz)),
+    };
+    let html = Bytes::from(dossier_page(&st, &ctx, d, Some(id))?.0);
+    Ok(fresh_page(&st, &ctx, key, generation, html))
 }
 
 #[derive(serde::Deserialize)]

@@ -89,6 +89,20 @@ pub struct Ctx {
     fresh: bool,
     /// Who is asking (nobody signed in: `None`).
     pub viewer: Option<Arc<Principal>>,
+    /// The client takes gzip (a cached page is sent in the form kept with it).
+    gzip: bool,
+}
+
+/// Whether `Accept-Encoding` names gzip (or `*`) without refusing it (`q=0`).
+fn accepts_gzip(headers: &axum::http::HeaderMap) -> bool {
+    headers.get_all(axum::http::header::ACCEPT_ENCODING).iter().filter_map(|v| v.to_str().ok()).any(|v| {
+        v.split(',').any(|part| {
+            let mut it = part.split(';');
+            let name = it.next().unwrap_or("").trim();
+            let refused = it.any(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()) == Some(0.0));
+            (name.eq_ignore_ascii_case("gzip") || name == "*") && !refused
+        })
+    })
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Ctx {
@@ -106,6 +120,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
             path: parts.uri.path().to_string(),
             flash: query.iter().find(|(k, _)| k == "done").map(|(_, v)| v.clone()),
             fresh: wants_fresh(&parts.headers),
+            gzip: accepts_gzip(&parts.headers),
             query,
         })
     }
@@ -250,6 +265,7 @@ pub fn error_page(st: &Shared, lang: Lang, e: &WebError) -> Response {
         flash: None,
         fresh: false,
         viewer: None,
+        gzip: false,
     };
     let t = st.catalogs.get(lang);
     let message = match (e.code, e.problems.split_first()) {
@@ -275,10 +291,39 @@ fn render<T: Template>(t: &T) -> Result<Html<String>, WebError> {
     t.render().map(Html).map_err(WebError::internal)
 }
 
-/// A page from the cache, or the data to render it (with the store generation it was read at).
+/// A page from the cache (as HTML, or gzip for a client that takes it), or the data to render it
+/// (with the store generation it was read at).
 enum Cached<T> {
     Page(Bytes),
+    Gzipped(Bytes),
     Data(u64, T),
+}
+
+/// A page just rendered: kept (compressed) for its store generation unless it carries a one-off
+/// message, remembered to be rendered again after a change, and sent compressed to a client
+/// that takes gzip (the form just kept: nothing is compressed twice).
+fn fresh_page(st: &Shared, ctx: &Ctx, key: String, generation: u64, html: Bytes) -> Response {
+    if ctx.flash.is_some() {
+        return Html(html).into_response();
+    }
+    st.remember_page(&key, &ctx.uri, ctx.lang);
+    match st.keep_page(key, generation, html.clone()) {
+        Some(gz) if ctx.gzip => gzipped(gz),
+        _ => Html(html).into_response(),
+    }
+}
+
+/// A page kept compressed, as an answer.
+fn gzipped(gz: Bytes) -> Response {
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (axum::http::header::CONTENT_ENCODING, "gzip"),
+            (axum::http::header::VARY, "accept-encoding"),
+        ],
+        gz,
+    )
+        .into_response()
 }
 
 /// Read what a page needs unless a page rendered for the current store generation is cached.
@@ -288,11 +333,16 @@ where
     F: FnOnce(&crate::state::AppState, &queries::Conn) -> Result<T, WebError> + Send + 'static,
 {
     let key = key.to_string();
-    let fresh = ctx.fresh;
+    let (fresh, gzip) = (ctx.fresh, ctx.gzip);
     st.read(move |st, r| {
         let generation = st.generation()?;
-        if let Some(html) = st.cached_page(&key, generation).filter(|_| !fresh) {
-            return Ok(Cached::Page(html));
+        if !fresh {
+            if let Some(gz) = st.cached_page_gzip(&key, generation).filter(|_| gzip) {
+                return Ok(Cached::Gzipped(gz));
+            }
+            if let Some(html) = st.cached_page(&key, generation) {
+                return Ok(Cached::Page(html));
+            }
         }
         Ok(Cached::Data(generation, f(st, r)?))
     })
@@ -313,4 +363,25 @@ fn meetings_chart(t: &Catalog, by_year: &BTreeMap<i16, (usize, usize)>) -> Strin
 fn with_done(path: &str) -> String {
     let sep = if path.contains('?') { '&' } else { '?' };
     format!("{path}{sep}done=1")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::accepts_gzip;
+
+    fn h(v: &str) -> axum::http::HeaderMap {
+        let mut m = axum::http::HeaderMap::new();
+        m.insert(axum::http::header::ACCEPT_ENCODING, v.parse().unwrap());
+        m
+    }
+
+    #[test]
+    fn gzip_when_the_client_takes_it() {
+        assert!(accepts_gzip(&h("gzip, deflate, br")));
+        assert!(accepts_gzip(&h("br;q=1.0, GZIP;q=0.5")));
+        assert!(accepts_gzip(&h("*")));
+        assert!(!accepts_gzip(&h("gzip;q=0, br")));
+        assert!(!accepts_gzip(&h("identity")));
+        assert!(!accepts_gzip(&axum::http::HeaderMap::new()));
+    }
 }

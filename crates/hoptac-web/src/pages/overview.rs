@@ -24,7 +24,7 @@ struct OverviewPage<'a> {
     chart: String,
 }
 
-pub async fn overview(State(st): State<Shared>, ctx: Ctx) -> Result<Html<Bytes>, PageError> {
+pub async fn overview(State(st): State<Shared>, ctx: Ctx) -> Result<Response, PageError> {
     let ctx = ctx.reading(&[]);
     let key = ctx.cache_key();
     let got = read_cached(&st, &ctx, &key, |_, r| {
@@ -34,8 +34,9 @@ pub async fn overview(State(st): State<Shared>, ctx: Ctx) -> Result<Html<Bytes>,
     })
     .await?;
     let (generation, (summaries, counts, pending)) = match got {
-        Cached::Page(html) => return Ok(Html(html)),
         Cached::Data(g, d) => (g, d),
+        Cached::Page(html) => return Ok(Html(html).into_response()),
+        Cached::Gzipped(gz) => return Ok(gzipped(gz)),
     };
     let l = labels(&st, ctx.lang);
     let t = l.t;
@@ -126,9 +127,5 @@ pub async fn overview(State(st): State<Shared>, ctx: Ctx) -> Result<Html<Bytes>,
         chart,
     };
     let html = Bytes::from(render(&page).page(&st, &ctx)?.0);
-    if ctx.flash.is_none() {
-        st.remember_page(&key, &ctx.uri, ctx.lang);
-        st.keep_page(key, generation, html.clone());
-    }
-    Ok(Html(html))
+    Ok(fresh_page(&st, &ctx, key, generation, html))
 }

@@ -123,7 +123,18 @@ pub fn start_server(store: &std::path::Path, extra: &[&str]) -> (std::process::C
 
 /// A store in `dir` built by `hoptac ingest` from the seeds, the example documents and `n`
 /// generated articles (from `seed`); prints the ingest's summary and how long it took.
+///
+/// With `HOPTAC_BENCH_KEEP=DIR` the store is built in DIR (named by `n`) and kept, and a store
+/// already there is used as it is: for measuring one change after another on the same data.
 pub fn build_store(dir: &std::path::Path, n: usize, seed: u64) -> std::path::PathBuf {
+    let kept = std::env::var_os("HOPTAC_BENCH_KEEP").map(|d| std::path::PathBuf::from(d).join(format!("store-{n}")));
+    if let Some(k) = &kept {
+        if k.join("bench.db").is_file() {
+            println!("store: {} (kept)", k.join("bench.db").display());
+            return k.join("bench.db");
+        }
+    }
+    let dir = kept.as_deref().unwrap_or(dir);
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let docs = dir.join("docs");
     std::fs::create_dir_all(&docs).expect("mkdir");
