@@ -64,10 +64,12 @@ impl Geometry {
     }
 }
 
-/// A province's shape and a point inside it to draw ties from.
+/// A province's shape, each ring's bounding box (west, east, south, north), and a point inside
+/// it to draw ties from.
 pub struct Shape {
     pub iso: String,
     rings: Vec<Vec<(f64, f64)>>,
+    boxes: Vec<(f64, f64, f64, f64)>,
     pub center: (f64, f64),
 }
 
@@ -139,7 +141,8 @@ fn shapes(json: &str) -> Result<Vec<Shape>, String> {
         .into_iter()
         .map(|f| {
             let rings = f.geometry.rings();
-            Shape { center: center(&rings), iso: f.properties.iso, rings }
+            let boxes = rings.iter().map(|r| GeoMap::bounds(std::iter::once(r)).unwrap_or_default()).collect();
+            Shape { center: center(&rings), iso: f.properties.iso, rings, boxes }
         })
         .collect())
 }
@@ -214,9 +217,13 @@ impl GeoMap {
             esc(spec.title),
             view.height
         );
-        let visible = |r: &Vec<(f64, f64)>| {
-            r.iter().any(|&(x, y)| x >= west - 1.0 && x <= east + 1.0 && y >= south - 1.0 && y <= north + 1.0)
+        // A ring is drawn when its box meets the view (a margin keeps neighbours' edges).
+        let visible = |&(w, e, s, n): &(f64, f64, f64, f64)| {
+            e >= west - 1.0 && w <= east + 1.0 && n >= south - 1.0 && s <= north + 1.0
         };
+        fn shown<'a>(shape: &'a Shape, visible: &dyn Fn(&(f64, f64, f64, f64)) -> bool) -> Vec<&'a Vec<(f64, f64)>> {
+            shape.rings.iter().zip(&shape.boxes).filter(|(_, b)| visible(b)).map(|(r, _)| r).collect()
+        }
         for shape in &self.shapes {
             let party = spec.highlight.contains(&shape.iso);
             let fill = match (party, shape.iso.starts_with("VN")) {
@@ -224,7 +231,7 @@ impl GeoMap {
                 (false, true) => "#f4ead5",
                 (false, false) => "#e3ecd4",
             };
-            let d = path(&view, shape.rings.iter().filter(|r| visible(r)));
+            let d = path(&view, shown(shape, &visible).into_iter());
             if d.is_empty() {
                 continue;
             }
@@ -237,7 +244,7 @@ impl GeoMap {
         }
         // Vietnam's units from 2025-07-01 drawn over the old provinces.
         for unit in &self.units_2025 {
-            let d = path(&view, unit.rings.iter().filter(|r| visible(r)));
+            let d = path(&view, shown(unit, &visible).into_iter());
             if !d.is_empty() {
                 let _ =
                     write!(s, r##"<path class="unit-2025" d="{d}" fill="none" stroke="#6b5b45" stroke-width="0.9"/>"##);

@@ -94,11 +94,11 @@ fn gzip_key(key: &str) -> String {
     format!("{key}\u{0}gzip")
 }
 
-/// `bytes` compressed with gzip (level 6: a dossier page of 470 KB becomes about 60 KB in a few
-/// milliseconds, paid once per page and store generation).
+/// `bytes` compressed with gzip (level 3: a dossier page of 470 KB becomes about 65 KB in a
+/// couple of milliseconds, paid once per page and store generation).
 fn gzip(bytes: &[u8]) -> Option<axum::body::Bytes> {
     use std::io::Write;
-    let mut enc = flate2::write::GzEncoder::new(Vec::with_capacity(bytes.len() / 6), flate2::Compression::new(6));
+    let mut enc = flate2::write::GzEncoder::new(Vec::with_capacity(bytes.len() / 6), flate2::Compression::new(3));
     enc.write_all(bytes).ok()?;
     enc.finish().ok().map(axum::body::Bytes::from)
 }
