@@ -69,9 +69,12 @@ impl Geometry {
 pub struct Shape {
     pub iso: String,
     rings: Vec<Vec<(f64, f64)>>,
-    boxes: Vec<(f64, f64, f64, f64)>,
+    boxes: Vec<BBox>,
     pub center: (f64, f64),
 }
+
+/// West, east, south, north, in degrees.
+type BBox = (f64, f64, f64, f64);
 
 /// Where a geographic box lands on the drawing.
 #[derive(Debug, Clone, Copy)]
@@ -218,10 +221,8 @@ impl GeoMap {
             view.height
         );
         // A ring is drawn when its box meets the view (a margin keeps neighbours' edges).
-        let visible = |&(w, e, s, n): &(f64, f64, f64, f64)| {
-            e >= west - 1.0 && w <= east + 1.0 && n >= south - 1.0 && s <= north + 1.0
-        };
-        fn shown<'a>(shape: &'a Shape, visible: &dyn Fn(&(f64, f64, f64, f64)) -> bool) -> Vec<&'a Vec<(f64, f64)>> {
+        let visible = |&(w, e, s, n): &BBox| e >= west - 1.0 && w <= east + 1.0 && n >= south - 1.0 && s <= north + 1.0;
+        fn shown<'a>(shape: &'a Shape, visible: &dyn Fn(&BBox) -> bool) -> Vec<&'a Vec<(f64, f64)>> {
             shape.rings.iter().zip(&shape.boxes).filter(|(_, b)| visible(b)).map(|(r, _)| r).collect()
         }
         for shape in &self.shapes {
