@@ -220,14 +220,16 @@ impl Labels<'_> {
     }
 
     /// The dossier's gaps and forecasts, worded in the page's language.
+    /// "Hội nghị XVIII: chưa từng được ghi nhận": numbered meetings never reported.
+    pub fn missing_line(&self, m: &hoptac_store::gaps::MissingOrdinals) -> String {
+        let numbers: Vec<String> = m.ordinals.iter().map(|n| hoptac_text::roman::to_roman(*n)).collect();
+        self.t.with("gaps-missing", &[("kind", self.event_kind(m.kind)), ("ordinals", numbers.join(", "))])
+    }
+
     pub fn gap_lines(&self, d: &hoptac_store::dossier::Dossier) -> (Vec<String>, Vec<String>) {
         let g = &d.gaps;
         let (l, t) = (self, self.t);
-        let mut gaps = Vec::new();
-        for m in &g.missing {
-            let numbers: Vec<String> = m.ordinals.iter().map(|n| hoptac_text::roman::to_roman(*n)).collect();
-            gaps.push(t.with("gaps-missing", &[("kind", l.event_kind(m.kind)), ("ordinals", numbers.join(", "))]));
-        }
+        let mut gaps: Vec<String> = g.missing.iter().map(|m| l.missing_line(m)).collect();
         if !g.overdue.is_empty() {
             gaps.push(t.with("gaps-overdue", &[("n", g.overdue.len().to_string())]));
         }

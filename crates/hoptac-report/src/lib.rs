@@ -105,36 +105,55 @@ pub fn geo() -> std::result::Result<&'static svg::GeoMap, String> {
     MAP.get_or_init(svg::GeoMap::builtin).as_ref().map_err(|e| e.clone())
 }
 
-/// The small map of a dossier's parties: their provinces filled, a tie per partnership.
-pub fn parties_map(d: &hoptac_store::dossier::Dossier, l: &hoptac_i18n::Labels, width: f64) -> Option<String> {
-    let map = geo().ok()?;
-    let province = |p: &hoptac_core::PlaceId| p.as_str().split(':').next().unwrap_or("").to_string();
-    let mut highlight: Vec<String> = d.partnerships.iter().flat_map(|p| p.parties.iter().map(province)).collect();
-    highlight.sort();
-    highlight.dedup();
-    if highlight.is_empty() {
-        return None;
-    }
-    let ties: Vec<svg::Tie> = d
-        .partnerships
-        .iter()
-        .filter_map(|p| {
-            let vn = p.parties.iter().find(|x| x.country() == "VN")?;
-            let la = p.parties.iter().find(|x| x.country() != "VN")?;
-            Some(svg::Tie { a: province(vn), b: province(la), href: None, label: l.parties(&p.parties) })
-        })
-        .collect();
+/// The provinces (ISO 3166-2 codes, what the map's shapes are keyed by) of places, sorted, each
+/// once; a district counts as its province, a country as nothing.
+pub fn provinces<'a>(places: impl IntoIterator<Item = &'a hoptac_core::PlaceId>) -> Vec<String> {
+    let mut out: Vec<String> = places.into_iter().filter_map(|p| p.province()).map(str::to_string).collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The tie a partnership draws on a map: from its Vietnamese party's province to its Lao
+/// party's, labelled with the parties' names.
+pub fn tie(parties: &[hoptac_core::PlaceId], href: Option<String>, l: &hoptac_i18n::Labels) -> Option<svg::Tie> {
+    let side = |country: &str| parties.iter().find(|x| x.country() == country).and_then(|x| x.province());
+    Some(svg::Tie { a: side("VN")?.to_string(), b: side("LA")?.to_string(), href, label: l.parties(parties) })
+}
+
+/// A map with the archipelagos' names and the credit line in the reader's language.
+pub fn draw_map(
+    map: &svg::GeoMap,
+    l: &hoptac_i18n::Labels,
+    title: &str,
+    highlight: &[String],
+    ties: &[svg::Tie],
+    crop: bool,
+    width: f64,
+) -> String {
     let (hoang_sa, truong_sa, credit) = (l.t.get("map-hoang-sa"), l.t.get("map-truong-sa"), l.t.get("map-credit"));
-    Some(map.render(&svg::MapSpec {
-        title: &l.parties(&d.partnerships.iter().flat_map(|p| p.parties.clone()).collect::<Vec<_>>()),
-        highlight: &highlight,
-        ties: &ties,
-        crop: true,
+    map.render(&svg::MapSpec {
+        title,
+        highlight,
+        ties,
+        crop,
         hoang_sa: &hoang_sa,
         truong_sa: &truong_sa,
         credit: &credit,
         width,
-    }))
+    })
+}
+
+/// The small map of a dossier's parties: their provinces filled, a tie per partnership.
+pub fn parties_map(d: &hoptac_store::dossier::Dossier, l: &hoptac_i18n::Labels, width: f64) -> Option<String> {
+    let map = geo().ok()?;
+    let highlight = provinces(d.partnerships.iter().flat_map(|p| &p.parties));
+    if highlight.is_empty() {
+        return None;
+    }
+    let ties: Vec<svg::Tie> = d.partnerships.iter().filter_map(|p| tie(&p.parties, None, l)).collect();
+    let title = l.parties(&d.partnerships.iter().flat_map(|p| p.parties.clone()).collect::<Vec<_>>());
+    Some(draw_map(map, l, &title, &highlight, &ties, true, width))
 }
 
 /// A dossier's report in a format, with its map.

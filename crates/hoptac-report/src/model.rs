@@ -66,8 +66,6 @@ pub struct Report {
     pub between: String,
     pub period: String,
     pub made: String,
-    /// The parties' province codes (ISO 3166-2), for the map.
-    pub provinces: Vec<String>,
     pub map_title: String,
     pub agreements: Section,
     pub sections: Vec<Section>,
@@ -171,6 +169,14 @@ fn overlaps(first: i16, last: i16, o: &Options) -> bool {
     o.from.is_none_or(|f| last >= f) && o.to.is_none_or(|t| first <= t)
 }
 
+/// "Kon Tum → Attapeu"; one side may be unknown ("Kon Tum →"); nothing when neither is known.
+fn giver_receiver(labels: &Labels, f: &hoptac_store::StoredFigure) -> String {
+    match (f.from.is_empty(), f.to.is_empty()) {
+        (true, true) => String::new(),
+        _ => format!("{} → {}", labels.parties(&f.from), labels.parties(&f.to)).trim().to_string(),
+    }
+}
+
 fn shown<T>(l: &Line<T>, o: &Options) -> bool {
     !o.confirmed_only || l.review != ReviewState::Pending
 }
@@ -193,13 +199,6 @@ pub fn build(d: &Dossier, labels: &Labels, o: &Options) -> Report {
         d.places.iter().filter_map(|set| set.first()).map(|p| labels.place(p)).collect::<Vec<_>>().join(" – ")
     } else {
         labels.parties(&parties)
-    };
-    let provinces: Vec<String> = {
-        let mut v: Vec<String> =
-            parties.iter().map(|p| p.as_str().split(':').next().unwrap_or("").to_string()).collect();
-        v.sort();
-        v.dedup();
-        v
     };
 
     // Agreements in force (or signed) during the period.
@@ -309,10 +308,7 @@ pub fn build(d: &Dossier, labels: &Labels, o: &Options) -> Report {
             }
             s => labels.commitment_status(s),
         };
-        let giver_receiver = match (f.from.is_empty(), f.to.is_empty()) {
-            (true, true) => String::new(),
-            _ => format!("{} → {}", labels.parties(&f.from), labels.parties(&f.to)).trim().to_string(),
-        };
+        let giver_receiver = giver_receiver(labels, f);
         let what = format!("{} ({})", f.quantity, labels.unit(f.unit));
         bars.push((what.clone(), vec![c.promised, c.delivered]));
         let promised = if f.per_year {
@@ -374,10 +370,7 @@ pub fn build(d: &Dossier, labels: &Labels, o: &Options) -> Report {
         if !in_years(x.year.or(x.period.map(|p| p.last)), o) {
             continue;
         }
-        let giver_receiver = match (x.from.is_empty(), x.to.is_empty()) {
-            (true, true) => String::new(),
-            _ => format!("{} → {}", labels.parties(&x.from), labels.parties(&x.to)).trim().to_string(),
-        };
+        let giver_receiver = giver_receiver(labels, x);
         commitment_rows.push(notes.row(
             vec![
                 format!("{} ({})", x.quantity, labels.unit(x.unit)),
@@ -557,7 +550,6 @@ pub fn build(d: &Dossier, labels: &Labels, o: &Options) -> Report {
                 ),
             ],
         ),
-        provinces,
         map_title: t.get("report-map"),
         agreements,
         sections: vec![meetings, commitments_section, people, conflicts, due],

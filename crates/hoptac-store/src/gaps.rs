@@ -167,6 +167,17 @@ pub enum YearStatus {
     Open,
 }
 
+impl YearStatus {
+    /// The snake_case name (as JSON writes it).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            YearStatus::Met => "met",
+            YearStatus::Short => "short",
+            YearStatus::Open => "open",
+        }
+    }
+}
+
 /// One year of a per-year commitment: what was expected, what results reported for that year
 /// add up to.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -74,11 +74,7 @@ impl Rows for Labels<'_> {
                 .ledger
                 .iter()
                 .map(|y| {
-                    let status = match y.status {
-                        hoptac_store::gaps::YearStatus::Met => "met",
-                        hoptac_store::gaps::YearStatus::Short => "short",
-                        hoptac_store::gaps::YearStatus::Open => "open",
-                    };
+                    let status = y.status.as_str();
                     let line = self.t.with(
                         "ledger-year",
                         &[

@@ -11,6 +11,7 @@ use std::process::{Command, Output};
 mod common;
 
 use hoptac_app::backend::Location;
+use hoptac_store::review::Decision;
 use serde_json::Value;
 
 fn repo() -> PathBuf {
@@ -141,6 +142,17 @@ fn dossier(store: &TestStore, places: &[&str]) -> Value {
     let mut args = vec!["dossier", "--json", "--today", "2026-11-23"];
     args.extend_from_slice(places);
     json(store, &args)
+}
+
+/// A reviewer's decision on one fact, committed.
+fn decide(store: &TestStore, fact_type: hoptac_store::FactType, id: i64, decision: Decision) {
+    let mut s = store.location().open().expect("open");
+    let mut tx = s.begin().expect("begin");
+    let done =
+        hoptac_store::review::decide(tx.as_mut(), fact_type, id, decision, "tester", None, "2026-11-30T00:00:00Z")
+            .expect("decide");
+    assert!(done.is_ok());
+    tx.commit().expect("commit");
 }
 
 fn list<'a>(v: &'a Value, key: &str) -> &'a Vec<Value> {
@@ -577,23 +589,7 @@ fn a_review_decision_is_final_for_later_ingests(kind: Kind) {
     let d = dossier(&store, &["Đăk Glei", "Xan Xay"]);
     let xix = conference(list(&d, "events"), 19)[0].clone();
     assert_eq!((xix["status"].as_str(), xix["date"].as_str()), (Some("planned"), Some("2024")));
-    {
-        let mut s = store.location().open().expect("open");
-        let mut tx = s.begin().expect("begin");
-        let id = xix["id"].as_i64().expect("id");
-        let done = hoptac_store::review::decide(
-            tx.as_mut(),
-            hoptac_store::FactType::Event,
-            id,
-            hoptac_store::review::Decision::Accept,
-            "tester",
-            None,
-            "2026-11-30T00:00:00Z",
-        )
-        .expect("decide");
-        assert!(done.is_ok());
-        tx.commit().expect("commit");
-    }
+    decide(&store, hoptac_store::FactType::Event, xix["id"].as_i64().expect("id"), Decision::Accept);
     ingest(&store, &[&data("dakglei_xix_held.txt")]);
     let d = dossier(&store, &["Đăk Glei", "Xan Xay"]);
     let after = conference(list(&d, "events"), 19);
@@ -756,21 +752,9 @@ fn rejected_facts_are_listed_for_summaries(kind: Kind) {
     let Some(store) = store_with_seeds(kind) else { return };
     let d = dossier(&store, &["Đăk Glei", "Xan Xay"]);
     let id = conference(list(&d, "events"), 19)[0]["id"].as_i64().expect("id");
-    let mut s = store.location().open().expect("open");
+    let s = store.location().open().expect("open");
     assert!(s.reader().rejected(hoptac_store::FactType::Event).expect("rejected").is_empty());
-    let mut tx = s.begin().expect("begin");
-    let done = hoptac_store::review::decide(
-        tx.as_mut(),
-        hoptac_store::FactType::Event,
-        id,
-        hoptac_store::review::Decision::Reject,
-        "tester",
-        None,
-        "2026-11-30T00:00:00Z",
-    )
-    .expect("decide");
-    assert!(done.is_ok());
-    tx.commit().expect("commit");
+    decide(&store, hoptac_store::FactType::Event, id, Decision::Reject);
     assert_eq!(s.reader().rejected(hoptac_store::FactType::Event).expect("rejected"), vec![id]);
     assert!(s.reader().rejected(hoptac_store::FactType::Figure).expect("rejected").is_empty());
 }

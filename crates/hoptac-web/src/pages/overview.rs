@@ -49,15 +49,7 @@ pub async fn overview(State(st): State<Shared>, ctx: Ctx) -> Result<Response, Pa
             open: s.open_commitments,
             silent: s.silent_months.map(|m| t.with("overview-silent", &[("months", m.to_string())])),
             gaps: {
-                let mut g: Vec<String> = s
-                    .missing
-                    .iter()
-                    .map(|m| {
-                        let numbers: Vec<String> =
-                            m.ordinals.iter().map(|n| hoptac_text::roman::to_roman(*n)).collect();
-                        t.with("gaps-missing", &[("kind", l.event_kind(m.kind)), ("ordinals", numbers.join(", "))])
-                    })
-                    .collect();
+                let mut g: Vec<String> = s.missing.iter().map(|m| l.missing_line(m)).collect();
                 if s.overdue > 0 {
                     g.push(t.with("overview-overdue", &[("n", s.overdue.to_string())]));
                 }
@@ -73,35 +65,12 @@ pub async fn overview(State(st): State<Shared>, ctx: Ctx) -> Result<Response, Pa
                 .unwrap_or_else(|| t.get("none")),
         })
         .collect();
-    let province = |p: &hoptac_core::PlaceId| p.as_str().split(':').next().unwrap_or("").to_string();
     let ties: Vec<Tie> = summaries
         .iter()
-        .filter_map(|s| {
-            let vn = s.parties.iter().find(|p| p.country() == "VN")?;
-            let la = s.parties.iter().find(|p| p.country() == "LA")?;
-            Some(Tie {
-                a: province(vn),
-                b: province(la),
-                href: Some(format!("/partnerships/{}", s.id)),
-                label: l.parties(&s.parties),
-            })
-        })
+        .filter_map(|s| hoptac_report::tie(&s.parties, Some(format!("/partnerships/{}", s.id)), &l))
         .collect();
-    let mut highlight: Vec<String> = summaries.iter().flat_map(|s| s.parties.iter().map(province)).collect();
-    highlight.sort();
-    highlight.dedup();
-    let (title, hoang_sa, truong_sa, credit) =
-        (t.get("overview-map"), t.get("map-hoang-sa"), t.get("map-truong-sa"), t.get("map-credit"));
-    let map = st.map.render(&hoptac_report::svg::MapSpec {
-        title: &title,
-        highlight: &highlight,
-        ties: &ties,
-        crop: false,
-        hoang_sa: &hoang_sa,
-        truong_sa: &truong_sa,
-        credit: &credit,
-        width: 640.0,
-    });
+    let highlight = hoptac_report::provinces(summaries.iter().flat_map(|s| &s.parties));
+    let map = hoptac_report::draw_map(st.map, &l, &t.get("overview-map"), &highlight, &ties, false, 640.0);
     let mut by_year: BTreeMap<i16, (usize, usize)> = BTreeMap::new();
     for s in &summaries {
         for (y, (h, p)) in &s.meetings_by_year {
