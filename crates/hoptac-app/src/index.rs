@@ -33,6 +33,9 @@ type Summary = (String, Vec<String>, Vec<PlaceId>, Option<i64>);
 pub struct Indexer {
     writer: IndexWriter,
     partnerships: HashMap<PartnershipId, Vec<PlaceId>>,
+    /// Entries waiting for the next commit, by key: a fact that several documents of a batch
+    /// support is written once (the last document's entry, as replacing it each time would leave).
+    staged: HashMap<String, Entry>,
     pending: Vec<DocId>,
     pub indexed: usize,
     /// Mark committed documents indexed in the store (an index that follows the store's change
@@ -57,7 +60,14 @@ impl Indexer {
                 other => break other?,
             }
         };
-        Ok(Indexer { writer, partnerships: HashMap::new(), pending: Vec::new(), indexed: 0, marks: true })
+        Ok(Indexer {
+            writer,
+            partnerships: HashMap::new(),
+            staged: HashMap::new(),
+            pending: Vec::new(),
+            indexed: 0,
+            marks: true,
+        })
     }
 
     fn parties(&mut self, reader: &dyn Reader, id: Option<PartnershipId>) -> Result<Vec<PlaceId>> {
@@ -78,7 +88,7 @@ impl Indexer {
     ) -> Result<()> {
         let meta = DocMeta { id: outcome.doc, title: &doc.title, source: &doc.source, published: doc.published };
         let entries = self.entries(g, store.reader(), &meta, &doc.text, doc.article_end, &outcome.touched)?;
-        self.stage(store, outcome.doc, &entries)
+        self.stage(store, outcome.doc, entries)
     }
 
     /// Stage the entries of a stored document, read back from the store (catch-up and rebuild).
@@ -88,11 +98,13 @@ impl Indexer {
         let touched = stored_facts(reader, doc_id)?;
         let meta = DocMeta { id: doc_id, title: &doc.title, source: &doc.source, published: doc.published };
         let entries = self.entries(g, reader, &meta, &doc.text, doc.article_end, &touched)?;
-        self.stage(store, doc_id, &entries)
+        self.stage(store, doc_id, entries)
     }
 
-    fn stage(&mut self, store: &mut dyn Store, doc_id: DocId, entries: &[Entry]) -> Result<()> {
-        self.writer.upsert(entries)?;
+    fn stage(&mut self, store: &mut dyn Store, doc_id: DocId, entries: Vec<Entry>) -> Result<()> {
+        for e in entries {
+            self.staged.insert(e.key(), e);
+        }
         self.pending.push(doc_id);
         if self.pending.len() >= BATCH {
             self.commit(store)?;
@@ -102,6 +114,7 @@ impl Indexer {
 
     /// Commit staged entries, then mark their documents indexed.
     pub fn commit(&mut self, store: &mut dyn Store) -> Result<()> {
+        self.writer.upsert(self.staged.drain().map(|(_, e)| e))?;
         self.writer.commit()?;
         if self.marks {
             store.mark_indexed(&self.pending, true)?;

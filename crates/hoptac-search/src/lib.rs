@@ -513,7 +513,7 @@ impl IndexWriter {
     }
 
     /// Add entries, each replacing the entry of the same key (the same document, the same fact).
-    pub fn upsert(&mut self, entries: &[Entry]) -> Result<()> {
+    pub fn upsert(&mut self, entries: impl IntoIterator<Item = Entry>) -> Result<()> {
         let f = self.fields;
         for e in entries {
             let key = e.key();
@@ -521,11 +521,11 @@ impl IndexWriter {
             let mut d = doc!(
                 f.key => key,
                 f.doc_id => e.doc_id,
-                f.fact_type => e.fact_type.clone(),
-                f.title => e.title.clone(),
-                f.body => e.body.clone(),
-                f.source => e.source.clone(),
-                f.evidence => e.evidence.clone(),
+                f.fact_type => e.fact_type,
+                f.title => e.title,
+                f.body => e.body,
+                f.source => e.source,
+                f.evidence => e.evidence,
             );
             if let Some(id) = e.fact_id {
                 d.add_u64(f.fact_id, id);
@@ -596,9 +596,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let ix = SearchIndex::open_or_create(&dir.path().join("ix")).unwrap();
         let mut w = ix.writer().unwrap();
-        w.upsert(&[entry(1, "Hồi hương hài cốt", "Lễ tiễn đưa hài cốt liệt sĩ về nước.", &["VN-28", "VN"], 2023, "x")])
+        w.upsert([entry(1, "Hồi hương hài cốt", "Lễ tiễn đưa hài cốt liệt sĩ về nước.", &["VN-28", "VN"], 2023, "x")])
             .unwrap();
-        w.upsert(&[entry(2, "Hội nghị", "Hai bên thống nhất hoà bình và hợp tác.", &["LA-XE", "LA"], 2021, "y")])
+        w.upsert([entry(2, "Hội nghị", "Hai bên thống nhất hoà bình và hợp tác.", &["LA-XE", "LA"], 2021, "y")])
             .unwrap();
         w.commit().unwrap();
         ix.reload().unwrap();
@@ -618,7 +618,7 @@ mod tests {
         // Six more commits, each adding a document and replacing document 1's entry: seven
         // segments, and dead copies of document 1 in them.
         for i in 0..6u64 {
-            w.upsert(&[
+            w.upsert([
                 entry(10 + i, "Hội đàm", "Hai bên hội đàm.", &["LA-XE"], 2022, "y"),
                 entry(1, "Hồi hương hài cốt", &format!("Lần {i}: hài cốt liệt sĩ."), &["VN-28"], 2023, "x"),
             ])
@@ -674,7 +674,7 @@ mod tests {
         let mut w = ix.writer().unwrap();
         let many: Vec<Entry> =
             (10..9_000).map(|i| entry(i, "Hội nghị", "Hai bên hội đàm và hợp tác.", &["LA-XE"], 2022, "y")).collect();
-        w.upsert(&many).unwrap();
+        w.upsert(many).unwrap();
         w.commit().unwrap();
         ix.reload().unwrap();
         assert_eq!(ix.search(&q("hop tac")).unwrap().total, 8_991);
@@ -722,7 +722,7 @@ mod tests {
             evidence: "Hai bên đã quy tập được 129 hài cốt liệt sĩ.".into(),
             ..entry(3, "", "", &["VN-28"], 2023, "figure")
         };
-        w.upsert(&[fact]).unwrap();
+        w.upsert([fact]).unwrap();
         w.commit().unwrap();
         ix.reload().unwrap();
         let mut q = q("hai cot");
@@ -750,7 +750,7 @@ mod tests {
         assert_eq!(ix.search(&query).unwrap().hits[0].doc_id, 2);
         // Re-indexing a document replaces its entries.
         let mut w = ix.writer().unwrap();
-        w.upsert(&[entry(1, "Khác", "Nội dung khác", &[], 2023, "x")]).unwrap();
+        w.upsert([entry(1, "Khác", "Nội dung khác", &[], 2023, "x")]).unwrap();
         w.commit().unwrap();
         ix.reload().unwrap();
         assert_eq!(ix.num_entries(), 2);

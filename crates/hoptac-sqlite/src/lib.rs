@@ -127,6 +127,9 @@ impl SqliteStore {
         // (SQLite's default is 2 MB) and read the file through a memory map.
         conn.pragma_update(None, "cache_size", -131_072).map_err(|err| db_error(path, err))?;
         conn.pragma_update(None, "mmap_size", 1i64 << 30).map_err(|err| db_error(path, err))?;
+        // Each document is stored in a savepoint, whose journal of the pages it changes would
+        // otherwise go to a temporary file: keep it in memory.
+        conn.pragma_update(None, "temp_store", "MEMORY").map_err(|err| db_error(path, err))?;
         // Migrations run in transactions that take the write lock at once; if another process
         // migrated the file between our reading its version and our migrating, ours fails on
         // what it finds done: that is "busy", and the retry finds nothing left to do.
@@ -441,6 +444,14 @@ pub struct SqliteTx<'c> {
 
 impl_reader!(SqliteTx<'_>, tx);
 
+impl SqliteTx<'_> {
+    /// Run a statement from the connection's cache of prepared statements (ingest runs the same
+    /// few statements hundreds of thousands of times: parsing them again each time was 4% of it).
+    fn exec<P: rusqlite::Params>(&self, sql: &str, params: P) -> Result<usize> {
+        self.tx.prepare_cached(sql).and_then(|mut s| s.execute(params)).map_err(e)
+    }
+}
+
 impl WriteTx for SqliteTx<'_> {
     fn insert_document(&mut self, d: &NewDocument) -> Result<DocId> {
         let now = jiff_now();
@@ -477,15 +488,13 @@ impl WriteTx for SqliteTx<'_> {
         if let Some(id) = found {
             return Ok(id);
         }
-        self.tx.execute("INSERT INTO partnerships (key) VALUES (?1)", [&key]).map_err(e)?;
+        self.exec("INSERT INTO partnerships (key) VALUES (?1)", [&key])?;
         let id = self.tx.last_insert_rowid();
         for p in parties {
-            self.tx
-                .execute(
-                    "INSERT INTO partnership_parties (partnership_id, place_id) VALUES (?1, ?2)",
-                    params![id, p.as_str()],
-                )
-                .map_err(e)?;
+            self.exec(
+                "INSERT INTO partnership_parties (partnership_id, place_id) VALUES (?1, ?2)",
+                params![id, p.as_str()],
+            )?;
         }
         Ok(id)
     }
@@ -541,13 +550,12 @@ impl WriteTx for SqliteTx<'_> {
     fn update_event(&mut self, v: &StoredEvent) -> Result<()> {
         let mut p = event_params(v).map_err(e)?;
         p.push(Box::new(v.id));
-        self.tx
-            .execute(
+        self
+            .exec(
                 "UPDATE events SET partnership_id = ?1, kind = ?2, ordinal = ?3, date = ?4, year = ?5, place_id = ?6, status = ?7
                  WHERE id = ?8",
                 params_from_iter(p.iter()),
-            )
-            .map_err(e)?;
+            )?;
         Ok(())
     }
 
@@ -607,13 +615,11 @@ impl WriteTx for SqliteTx<'_> {
     fn update_agreement(&mut self, a: &StoredAgreement) -> Result<()> {
         let mut p = agreement_params(a).map_err(e)?;
         p.push(Box::new(a.id));
-        self.tx
-            .execute(
-                "UPDATE agreements SET partnership_id = ?1, kind = ?2, signed = ?3, signed_year = ?4, period_first = ?5,
+        self.exec(
+            "UPDATE agreements SET partnership_id = ?1, kind = ?2, signed = ?3, signed_year = ?4, period_first = ?5,
                  period_last = ?6 WHERE id = ?7",
-                params_from_iter(p.iter()),
-            )
-            .map_err(e)?;
+            params_from_iter(p.iter()),
+        )?;
         Ok(())
     }
 
@@ -649,7 +655,7 @@ impl WriteTx for SqliteTx<'_> {
     }
 
     fn set_fulfils(&mut self, result: FactId, commitment: FactId) -> Result<()> {
-        self.tx.execute("UPDATE figures SET fulfils = ?1 WHERE id = ?2", params![commitment, result]).map_err(e)?;
+        self.exec("UPDATE figures SET fulfils = ?1 WHERE id = ?2", params![commitment, result])?;
         Ok(())
     }
 
@@ -669,12 +675,10 @@ impl WriteTx for SqliteTx<'_> {
     }
 
     fn update_person(&mut self, p: &StoredPerson) -> Result<()> {
-        self.tx
-            .execute(
-                "UPDATE people SET name = ?1, country = ?2, place_id = ?3 WHERE id = ?4",
-                params![p.name, p.country, p.place.as_ref().map(|p| p.as_str()), p.id],
-            )
-            .map_err(e)?;
+        self.exec(
+            "UPDATE people SET name = ?1, country = ?2, place_id = ?3 WHERE id = ?4",
+            params![p.name, p.country, p.place.as_ref().map(|p| p.as_str()), p.id],
+        )?;
         Ok(())
     }
 
@@ -740,29 +744,30 @@ impl WriteTx for SqliteTx<'_> {
     fn update_figure(&mut self, v: &StoredFigure) -> Result<()> {
         let mut p = figure_params(v).map_err(e)?;
         p.push(Box::new(v.id));
-        self.tx
-            .execute(
+        self
+            .exec(
                 "UPDATE figures SET partnership_id = ?1, kind = ?2, unit = ?3, value = ?4, from_places = ?5, to_places = ?6,
                         period_first = ?7, period_last = ?8, year = ?9, quantity = ?10, fulfils = ?11, per_year = ?12
                  WHERE id = ?13",
                 params_from_iter(p.iter()),
-            )
-            .map_err(e)?;
+            )?;
         Ok(())
     }
 
     fn raise_confidence(&mut self, fact_type: FactType, id: FactId, confidence: f32) -> Result<()> {
         let sql = format!(
-            "UPDATE {} SET confidence = max(coalesce(confidence, 0.0), ?1) WHERE id = ?2",
+            "UPDATE {} SET confidence = ?1 WHERE id = ?2 AND coalesce(confidence, 0.0) < ?1",
             fact_table(fact_type)?
         );
-        self.tx.execute(&sql, params![f64::from(confidence), id]).map_err(e)?;
+        // Only a higher confidence writes: most mentions merge into a fact already as sure, and
+        // an update that changes nothing still rewrites the row and its review indexes.
+        self.exec(&sql, params![f64::from(confidence), id])?;
         Ok(())
     }
 
     fn set_review_state(&mut self, fact_type: FactType, id: FactId, state: ReviewState) -> Result<()> {
         let sql = format!("UPDATE {} SET review = ?1 WHERE id = ?2", fact_table(fact_type)?);
-        self.tx.execute(&sql, params![state.as_str(), id]).map_err(e)?;
+        self.exec(&sql, params![state.as_str(), id])?;
         Ok(())
     }
 
@@ -775,22 +780,20 @@ impl WriteTx for SqliteTx<'_> {
     }
 
     fn add_review(&mut self, v: &ReviewEntry) -> Result<()> {
-        self.tx
-            .execute(
-                "INSERT INTO reviews (fact_type, fact_id, decision, reviewer, at, note, before, after)
+        self.exec(
+            "INSERT INTO reviews (fact_type, fact_id, decision, reviewer, at, note, before, after)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                params![
-                    v.fact_type.as_str(),
-                    v.fact_id,
-                    v.decision.as_str(),
-                    v.reviewer,
-                    v.at,
-                    v.note,
-                    v.before.as_ref().map(|j| j.to_string()),
-                    v.after.as_ref().map(|j| j.to_string())
-                ],
-            )
-            .map_err(e)?;
+            params![
+                v.fact_type.as_str(),
+                v.fact_id,
+                v.decision.as_str(),
+                v.reviewer,
+                v.at,
+                v.note,
+                v.before.as_ref().map(|j| j.to_string()),
+                v.after.as_ref().map(|j| j.to_string())
+            ],
+        )?;
         Ok(())
     }
 

@@ -82,6 +82,10 @@ struct Summary {
 /// Files are extracted in batches of this many while the previous batch is being stored.
 const CHUNK: usize = 64;
 
+/// A transaction of the writer takes at most this many documents, or this long.
+const TX_DOCUMENTS: usize = 1024;
+const TX_TIME: std::time::Duration = std::time::Duration::from_millis(1000);
+
 /// Ingest files and directories quietly (the demo store of `hoptac serve --demo`).
 pub fn ingest_paths(loc: &Location, paths: &[PathBuf], quiet: bool) -> Result<ExitCode> {
     run(loc, Args { paths: paths.to_vec(), max_bytes: DEFAULT_MAX_BYTES, quiet })
@@ -137,58 +141,59 @@ pub fn run(loc: &Location, args: Args) -> Result<ExitCode> {
                 }
             }
         });
-        // Group commit: one transaction per batch, each document in a savepoint of its own, so
-        // every document is stored whole or not at all; the index follows once the batch is in.
-        // A document with very many facts is stored in a transaction of its own, after the
-        // batch's others are committed: a slow one never holds back the rest.
-        for batch in rx {
-            let mut batch = batch.into_iter().peekable();
-            while batch.peek().is_some() {
-                let mut stored = Vec::new();
-                let mut tx = store.begin()?;
-                let mut taken = 0usize;
-                while let Some((path, prepared)) = batch.next_if(|(_, p)| taken == 0 || !is_large(p)) {
-                    taken += 1;
-                    let alone = is_large(&prepared);
-                    bar.inc(1);
-                    match prepared {
-                        Prepared::Failed(reason) => {
-                            bar.suspend(|| eprintln!("hoptac: error: {}: {reason}", path.display()));
-                            summary.failed += 1;
-                        }
-                        Prepared::Known => summary.unchanged += 1,
-                        Prepared::New(b) => {
-                            let (doc, record) = *b;
-                            if tx.document_by_hash(&doc.hash)?.is_some() {
-                                summary.unchanged += 1; // the same content twice in this run
-                                continue;
-                            }
-                            tx.savepoint()?;
-                            match hoptac_store::ingest::ingest(tx.as_mut(), &doc, &record) {
-                                Ok(outcome) => {
-                                    tx.release()?;
-                                    summary.new += 1;
-                                    summary.bytes += doc.text.len() as u64;
-                                    summary.facts += outcome.stats;
-                                    stored.push((doc, outcome));
-                                }
-                                Err(err) => {
-                                    tx.rollback_to_savepoint()?;
-                                    bar.suspend(|| eprintln!("hoptac: error: {}: cannot store: {err}", path.display()));
-                                    summary.failed += 1;
-                                }
-                            }
-                        }
+        // Group commit: one transaction for up to TX_DOCUMENTS documents or TX_TIME, each
+        // document in a savepoint of its own, so every document is stored whole or not at all;
+        // the index follows once they are in. Fewer commits write the pages many documents touch
+        // (the indexes' upper levels) once instead of once per batch. A document with very many
+        // facts is stored in a transaction of its own, after the others are committed: a slow
+        // one never holds back the rest.
+        let mut docs = rx.into_iter().flatten().peekable();
+        while docs.peek().is_some() {
+            let mut stored = Vec::new();
+            let mut tx = store.begin()?;
+            let began = std::time::Instant::now();
+            let mut taken = 0usize;
+            while let Some((path, prepared)) = docs.next_if(|(_, p)| taken == 0 || !is_large(p)) {
+                taken += 1;
+                let alone = is_large(&prepared);
+                bar.inc(1);
+                match prepared {
+                    Prepared::Failed(reason) => {
+                        bar.suspend(|| eprintln!("hoptac: error: {}: {reason}", path.display()));
+                        summary.failed += 1;
                     }
-                    if alone {
-                        break;
+                    Prepared::Known => summary.unchanged += 1,
+                    Prepared::New(b) => {
+                        let (doc, record) = *b;
+                        if tx.document_by_hash(&doc.hash)?.is_some() {
+                            summary.unchanged += 1; // the same content twice in this run
+                            continue;
+                        }
+                        tx.savepoint()?;
+                        match hoptac_store::ingest::ingest(tx.as_mut(), &doc, &record) {
+                            Ok(outcome) => {
+                                tx.release()?;
+                                summary.new += 1;
+                                summary.bytes += doc.text.len() as u64;
+                                summary.facts += outcome.stats;
+                                stored.push((doc, outcome));
+                            }
+                            Err(err) => {
+                                tx.rollback_to_savepoint()?;
+                                bar.suspend(|| eprintln!("hoptac: error: {}: cannot store: {err}", path.display()));
+                                summary.failed += 1;
+                            }
+                        }
                     }
                 }
-                tx.commit().context("cannot commit to the store")?;
-                if let Some(indexer) = indexer.as_mut() {
-                    for (doc, outcome) in &stored {
-                        indexer.add_ingested(g, &mut *store, doc, outcome)?;
-                    }
+                if alone || taken >= TX_DOCUMENTS || began.elapsed() >= TX_TIME {
+                    break;
+                }
+            }
+            tx.commit().context("cannot commit to the store")?;
+            if let Some(indexer) = indexer.as_mut() {
+                for (doc, outcome) in &stored {
+                    indexer.add_ingested(g, &mut *store, doc, outcome)?;
                 }
             }
         }

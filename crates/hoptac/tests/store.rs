@@ -269,6 +269,11 @@ fn a_second_article_about_a_known_meeting_merges_into_it(kind: Kind) {
     assert!(before.iter().all(|t| t.contains("2024-10-15") && t.contains("(held)")), "{before:?}");
     ok(&store, &["reindex"]);
     assert_eq!(hits(&store), before);
+
+    // The three articles in one run, where the index takes them in one batch: still one entry.
+    let Some(fresh) = TestStore::new(kind) else { return };
+    ingest(&fresh, &[&seeds(), &data("dakglei_xix_held.txt"), &data("dakglei_xix_minutes.md")]);
+    assert_eq!(hits(&fresh), before);
 }
 
 fn a_result_fulfils_the_commitment_it_belongs_to(kind: Kind) {
