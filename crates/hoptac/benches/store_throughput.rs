@@ -2,15 +2,19 @@
 //! `cargo bench -p hoptac --bench store_throughput [-- DOCUMENTS] [--keep DIR]`.
 //!
 //! Generates DOCUMENTS articles in the genre (default 100,000) as files, runs the real
-//! `hoptac ingest` on them into a fresh store (reading, decoding, extraction on all cores, one
-//! writer with a transaction per document, merging, search indexing) and prints documents/s and
-//! MB/s end to end; then measures search latency (p50, p99) over that store's index, in process,
-//! for plain queries and queries with place, year and kind filters, and the latency of building
-//! a dossier. Not a test: it prints figures.
+//! `hoptac ingest` on all but the last thousand into a fresh store (reading, decoding,
+//! extraction on all cores, one writer, merging, search indexing) and prints documents/s, MB/s
+//! and the process's peak memory; in the same run, what a user could use instead on the same
+//! files: a SQLite FTS5 table filled in one transaction, and a plain tantivy index (one text
+//! field, stored, the default tokenizer), with the ratios. Then the cost per document as the
+//! store grows: the last thousand into the full store against a thousand into an empty one.
+//! Then search latency (p50, p99) over the store's index, in process, for plain queries and
+//! queries with place, year and kind filters, and the latency of building a dossier.
+//! Not a test: it prints figures.
 
 mod common;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -49,6 +53,84 @@ fn dir_size(p: &Path) -> u64 {
         .unwrap_or(0)
 }
 
+fn files_in(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> =
+        std::fs::read_dir(dir).map(|rd| rd.flatten().map(|e| e.path()).collect()).unwrap_or_default();
+    v.sort();
+    v
+}
+
+struct Ingest {
+    secs: f64,
+    peak_mb: f64,
+    stdout: String,
+}
+
+/// The largest resident size of any child this process has waited for, in MB.
+fn children_peak_mb() -> f64 {
+    // SAFETY: getrusage only writes the struct it is given.
+    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+    unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut ru) };
+    ru.ru_maxrss as f64 / 1024.0
+}
+
+/// `hoptac ingest` of `dirs` into `store`, as a user runs it.
+fn ingest(store: &Path, dirs: &[PathBuf]) -> Ingest {
+    let t = Instant::now();
+    let out = Command::new(env!("CARGO_BIN_EXE_hoptac"))
+        .arg("--store")
+        .arg(store)
+        .args(["ingest", "--quiet"])
+        .args(dirs)
+        .output()
+        .expect("run hoptac ingest");
+    let secs = t.elapsed().as_secs_f64();
+    assert!(out.status.success(), "ingest failed: {}", String::from_utf8_lossy(&out.stderr));
+    Ingest { secs, peak_mb: children_peak_mb(), stdout: String::from_utf8_lossy(&out.stdout).into_owned() }
+}
+
+/// What a user could do instead: every file into an FTS5 table, in one transaction. Seconds.
+fn fts5_baseline(db: &Path, dirs: &[PathBuf]) -> f64 {
+    let _ = std::fs::remove_file(db);
+    let t = Instant::now();
+    let mut conn = rusqlite::Connection::open(db).expect("fts5 db");
+    conn.execute_batch("PRAGMA journal_mode = WAL; CREATE VIRTUAL TABLE docs USING fts5(path, body);").expect("fts5");
+    let tx = conn.transaction().expect("tx");
+    {
+        let mut ins = tx.prepare("INSERT INTO docs (path, body) VALUES (?1, ?2)").expect("prepare");
+        for d in dirs {
+            for f in files_in(d) {
+                let body = std::fs::read_to_string(&f).expect("read");
+                ins.execute(rusqlite::params![f.to_string_lossy(), body]).expect("insert");
+            }
+        }
+    }
+    tx.commit().expect("commit");
+    t.elapsed().as_secs_f64()
+}
+
+/// Or plain tantivy: one stored text field and the path, the default tokenizer. Seconds.
+fn tantivy_baseline(dir: &Path, dirs: &[PathBuf]) -> f64 {
+    use tantivy::schema::{Schema, STORED, STRING, TEXT};
+    let _ = std::fs::remove_dir_all(dir);
+    std::fs::create_dir_all(dir).expect("mkdir");
+    let t = Instant::now();
+    let mut b = Schema::builder();
+    let path = b.add_text_field("path", STRING | STORED);
+    let body = b.add_text_field("body", TEXT | STORED);
+    let index = tantivy::Index::create_in_dir(dir, b.build()).expect("index");
+    let mut w: tantivy::IndexWriter = index.writer(64 * 1024 * 1024).expect("writer");
+    for d in dirs {
+        for f in files_in(d) {
+            let text = std::fs::read_to_string(&f).expect("read");
+            w.add_document(tantivy::doc!(path => f.to_string_lossy().into_owned(), body => text)).expect("add");
+        }
+    }
+    w.commit().expect("commit");
+    w.wait_merging_threads().expect("merge");
+    t.elapsed().as_secs_f64()
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
     let n: usize = args.iter().find_map(|a| a.parse().ok()).unwrap_or(100_000);
@@ -71,28 +153,60 @@ fn main() {
     }
     println!("generated {n} documents, {:.1} MB, in {:.1} s", bytes as f64 / 1e6, t.elapsed().as_secs_f64());
 
+    // The main run takes every thousand but the last (or all, for fewer than 2,000).
+    let dirs: Vec<PathBuf> = (0..n.div_ceil(1000)).map(|k| docs.join(format!("{k:03}"))).collect();
+    let split = if dirs.len() >= 2 { dirs.len() - 1 } else { dirs.len() };
+    let (main_dirs, last_dirs) = dirs.split_at(split);
+    let main_bytes: u64 = main_dirs.iter().map(|d| dir_size(d)).sum();
+    let main_docs = main_dirs.iter().map(|d| files_in(d).len()).sum::<usize>();
+    let mb = main_bytes as f64 / 1e6;
+
     let store = work.join("bench.db");
-    let _ = std::fs::remove_file(&store);
-    let _ = std::fs::remove_dir_all(work.join("bench.db.index"));
-    let t = Instant::now();
-    let out = Command::new(env!("CARGO_BIN_EXE_hoptac"))
-        .arg("--store")
-        .arg(&store)
-        .args(["ingest", "--quiet"])
-        .arg(&docs)
-        .output()
-        .expect("run hoptac ingest");
-    let secs = t.elapsed().as_secs_f64();
-    assert!(out.status.success(), "ingest failed: {}", String::from_utf8_lossy(&out.stderr));
-    print!("hoptac: {}", String::from_utf8_lossy(&out.stdout));
+    for name in ["bench.db", "fresh.db"] {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(work.join(format!("{name}{suffix}")));
+        }
+        let _ = std::fs::remove_dir_all(work.join(format!("{name}.index")));
+    }
+    let fts = fts5_baseline(&work.join("fts5.db"), main_dirs);
+    let run = ingest(&store, main_dirs);
+    let tv = tantivy_baseline(&work.join("tantivy"), main_dirs);
+    print!("hoptac: {}", run.stdout);
+    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    println!("ingest of {main_docs} documents, {mb:.1} MB, {threads} cores:");
     println!(
-        "ingest end to end ({} threads): {n} documents in {secs:.1} s = {:.0} documents/s, {:.2} MB/s; store {:.0} MB, index {:.0} MB",
-        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
-        n as f64 / secs,
-        bytes as f64 / 1e6 / secs,
+        "  hoptac ingest:         {:6.1} s  {:6.2} MB/s  {:5.0} documents/s  peak {:.0} MB  (store {:.0} MB, index {:.0} MB)",
+        run.secs,
+        mb / run.secs,
+        main_docs as f64 / run.secs,
+        run.peak_mb,
         std::fs::metadata(&store).map(|m| m.len()).unwrap_or(0) as f64 / 1e6,
         dir_size(&work.join("bench.db.index")) as f64 / 1e6
     );
+    println!(
+        "  SQLite FTS5, one tx:   {:6.1} s  {:6.2} MB/s  → hoptac is {:.2}× its speed (reads and indexes the text only)",
+        fts,
+        mb / fts,
+        fts / run.secs
+    );
+    println!(
+        "  plain tantivy:         {:6.1} s  {:6.2} MB/s  → hoptac is {:.2}× its speed",
+        tv,
+        mb / tv,
+        tv / run.secs
+    );
+    if !last_dirs.is_empty() {
+        let later = ingest(&store, last_dirs);
+        let fresh_store = work.join("fresh.db");
+        let first = ingest(&fresh_store, last_dirs);
+        let per = |r: &Ingest| r.secs * 1e3 / files_in(&last_dirs[0]).len().max(1) as f64;
+        println!(
+            "  per document as the store grows: {:.2} ms into an empty store, {:.2} ms into one of {main_docs} ({:+.0}%)",
+            per(&first),
+            per(&later),
+            (per(&later) / per(&first) - 1.0) * 100.0
+        );
+    }
 
     let index = SearchIndex::open_read_only(&work.join("bench.db.index")).expect("index");
     let words = [
