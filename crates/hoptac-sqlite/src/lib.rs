@@ -363,6 +363,35 @@ macro_rules! impl_reader {
                 let sql = format!("{EVIDENCE_SELECT} WHERE fact_type = '{}' AND", fact_type.as_str());
                 by_ids(&self.$conn, &sql, "fact_id", ids, evidence_row)
             }
+            fn evidence_digest(&self, fact_type: FactType, ids: &[FactId], first: usize) -> Result<EvidenceDigest> {
+                let t = fact_type.as_str();
+                // The first sources: chosen on the index alone, then only those rows read.
+                let sql = format!(
+                    "SELECT fact_type, fact_id, document_id, span_start, span_end, sentence, 'null' FROM evidence
+                     WHERE id IN (SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY fact_id ORDER BY id) AS n
+                                                  FROM evidence WHERE fact_type = '{t}' AND"
+                );
+                let then = format!(") WHERE n <= {first}) ORDER BY fact_id, id");
+                let first = by_ids_then(&self.$conn, &sql, "fact_id", ids, &then, evidence_row)?;
+                // Each distinct claim once, parsed once.
+                let sql = format!(
+                    "SELECT fact_id, claim, group_concat(DISTINCT document_id), count(*) FROM evidence
+                     WHERE fact_type = '{t}' AND"
+                );
+                let claims = by_ids_then(&self.$conn, &sql, "fact_id", ids, " GROUP BY fact_id, claim ORDER BY fact_id, min(id)", |r| {
+                    let claim: String = r.get(1)?;
+                    let docs: String = r.get(2)?;
+                    let mut documents: Vec<DocId> = docs.split(',').filter_map(|d| d.parse().ok()).collect();
+                    documents.sort_unstable();
+                    Ok(ClaimGroup {
+                        fact_id: r.get(0)?,
+                        claim: serde_json::from_str(&claim).map_err(|err| bad(1, err.to_string()))?,
+                        documents,
+                        sources: r.get::<_, i64>(3)? as usize,
+                    })
+                })?;
+                Ok(EvidenceDigest { first, claims })
+            }
             fn evidence_of_document(&self, doc: DocId) -> Result<Vec<Evidence>> {
                 query(
                     &self.$conn,

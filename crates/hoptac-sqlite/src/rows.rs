@@ -8,7 +8,7 @@ use rusqlite::{Connection, Params, Row, ToSql};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-fn bad(col: usize, msg: String) -> rusqlite::Error {
+pub(crate) fn bad(col: usize, msg: String) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(col, Type::Text, msg.into())
 }
 
@@ -259,6 +259,18 @@ pub fn by_ids<T>(
     select: &str,
     col: &str,
     ids: &[i64],
+    f: impl FnMut(&Row) -> rusqlite::Result<T>,
+) -> Result<Vec<T>> {
+    by_ids_then(conn, select, col, ids, "", f)
+}
+
+/// [`by_ids`], with `then` written after the list (a closing bracket, GROUP BY, ORDER BY).
+pub fn by_ids_then<T>(
+    conn: &Connection,
+    select: &str,
+    col: &str,
+    ids: &[i64],
+    then: &str,
     mut f: impl FnMut(&Row) -> rusqlite::Result<T>,
 ) -> Result<Vec<T>> {
     let mut out = Vec::new();
@@ -268,7 +280,7 @@ pub fn by_ids<T>(
         // texts serve every length and stay in the statement cache.
         let width = chunk.len().next_power_of_two();
         let marks = vec!["?"; width].join(",");
-        let sql = format!("{select}{joiner} {col} IN ({marks})");
+        let sql = format!("{select}{joiner} {col} IN ({marks}){then}");
         let last = chunk[chunk.len() - 1];
         let padded = chunk.iter().copied().chain(std::iter::repeat(last)).take(width);
         out.extend(query(conn, &sql, rusqlite::params_from_iter(padded), &mut f)?);

@@ -35,7 +35,10 @@ pub struct Line<T> {
     #[serde(flatten)]
     pub fact: T,
     pub parties: Vec<PlaceId>,
+    /// Its sources: all of them, or the first few when the dossier was built for a page.
     pub sources: Vec<Source>,
+    /// How many sources it has in all.
+    pub sources_total: usize,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub conflicts: Vec<Conflict>,
     /// Whether a person confirmed, corrected or entered it (rejected facts are left out).
@@ -183,25 +186,42 @@ pub fn status_of(c: &StoredFigure, delivered: &HashMap<FactId, f64>, today_year:
 
 /// Gathers evidence by fact and turns claims into conflicts.
 struct EvidenceIndex {
-    by_fact: HashMap<FactId, Vec<Evidence>>,
+    /// The sources shown, by fact.
+    sources: HashMap<FactId, Vec<Source>>,
+    /// How many sources each fact has.
+    totals: HashMap<FactId, usize>,
+    /// Each distinct claim made about a fact.
+    claims: HashMap<FactId, Vec<ClaimGroup>>,
 }
 
 impl EvidenceIndex {
-    fn load(reader: &dyn Reader, fact_type: FactType, ids: &[FactId]) -> Result<Self> {
-        let mut by_fact: HashMap<FactId, Vec<Evidence>> = HashMap::new();
-        for e in reader.evidence(fact_type, ids)? {
-            by_fact.entry(e.fact_id).or_default().push(e);
+    /// The first `limit` sources of each fact (all, for `None`), and every claim.
+    fn load(reader: &dyn Reader, fact_type: FactType, ids: &[FactId], limit: Option<usize>) -> Result<Self> {
+        let digest = match limit {
+            Some(n) => reader.evidence_digest(fact_type, ids, n)?,
+            None => EvidenceDigest::from_rows(reader.evidence(fact_type, ids)?, usize::MAX),
+        };
+        let mut index = EvidenceIndex { sources: HashMap::new(), totals: HashMap::new(), claims: HashMap::new() };
+        for e in digest.first {
+            index.sources.entry(e.fact_id).or_default().push(Source {
+                document: e.document,
+                span: e.span,
+                sentence: e.sentence,
+            });
         }
-        Ok(EvidenceIndex { by_fact })
+        for g in digest.claims {
+            *index.totals.entry(g.fact_id).or_default() += g.sources;
+            index.claims.entry(g.fact_id).or_default().push(g);
+        }
+        Ok(index)
     }
 
     fn sources(&self, id: FactId) -> Vec<Source> {
-        self.by_fact
-            .get(&id)
-            .map(|v| {
-                v.iter().map(|e| Source { document: e.document, span: e.span, sentence: e.sentence.clone() }).collect()
-            })
-            .unwrap_or_default()
+        self.sources.get(&id).cloned().unwrap_or_default()
+    }
+
+    fn total(&self, id: FactId) -> usize {
+        self.totals.get(&id).copied().unwrap_or_default()
     }
 
     /// A conflict on `field` when two claimed values are not `compatible`.
@@ -212,15 +232,18 @@ impl EvidenceIndex {
         compatible: impl Fn(&serde_json::Value, &serde_json::Value) -> bool,
     ) -> Option<Conflict> {
         let mut claims: Vec<Claim> = Vec::new();
-        for e in self.by_fact.get(&id)? {
-            let Some(v) = e.claim.get(field).filter(|v| !v.is_null()) else { continue };
+        for g in self.claims.get(&id)? {
+            let Some(v) = g.claim.get(field).filter(|v| !v.is_null()) else { continue };
             match claims.iter_mut().find(|c| &c.value == v) {
                 Some(c) => {
-                    if !c.documents.contains(&e.document) {
-                        c.documents.push(e.document)
+                    for d in &g.documents {
+                        if !c.documents.contains(d) {
+                            c.documents.push(*d)
+                        }
                     }
+                    c.documents.sort_unstable();
                 }
-                None => claims.push(Claim { value: v.clone(), documents: vec![e.document] }),
+                None => claims.push(Claim { value: v.clone(), documents: g.documents.clone() }),
             }
         }
         let clash =
@@ -229,7 +252,7 @@ impl EvidenceIndex {
     }
 
     fn documents(&self) -> impl Iterator<Item = DocId> + '_ {
-        self.by_fact.values().flatten().map(|e| e.document)
+        self.claims.values().flatten().flat_map(|g| g.documents.iter().copied())
     }
 }
 
@@ -260,6 +283,18 @@ pub fn build_with_places(
     wanted: &[PlaceId],
     today: jiff::civil::Date,
 ) -> Result<Dossier> {
+    build_limited(reader, places, wanted, today, None)
+}
+
+/// [`build_with_places`], keeping at most `sources` sources of each fact (`sources_total` says
+/// how many there are): what a page shows, without reading every sentence of a busy partnership.
+pub fn build_limited(
+    reader: &dyn Reader,
+    places: &[Place],
+    wanted: &[PlaceId],
+    today: jiff::civil::Date,
+    sources: Option<usize>,
+) -> Result<Dossier> {
     let sets: Vec<Vec<PlaceId>> = wanted.iter().map(|p| with_predecessors(p, places)).collect();
     let partnerships: Vec<Partnership> = reader
         .partnerships()?
@@ -275,8 +310,12 @@ pub fn build_with_places(
 
     let mut agreements = visible(reader, FactType::Agreement, reader.agreements(&pids)?, |a| a.id)?;
     agreements.sort_by_key(|(a, _)| (date_key(a.signed.or(a.period.map(|p| PartialDate::year(p.first)))), a.id));
-    let ev =
-        EvidenceIndex::load(reader, FactType::Agreement, &agreements.iter().map(|(a, _)| a.id).collect::<Vec<_>>())?;
+    let ev = EvidenceIndex::load(
+        reader,
+        FactType::Agreement,
+        &agreements.iter().map(|(a, _)| a.id).collect::<Vec<_>>(),
+        sources,
+    )?;
     documents.extend(ev.documents());
     let agreements = agreements
         .into_iter()
@@ -287,13 +326,21 @@ pub fn build_with_places(
                     .flatten()
                     .collect();
             let (a, review) = a;
-            Line { parties: parties(a.partnership), sources: ev.sources(a.id), conflicts, review, fact: a }
+            Line {
+                parties: parties(a.partnership),
+                sources: ev.sources(a.id),
+                sources_total: ev.total(a.id),
+                conflicts,
+                review,
+                fact: a,
+            }
         })
         .collect::<Vec<Line<StoredAgreement>>>();
 
     let mut events = visible(reader, FactType::Event, reader.events(&pids)?, |e| e.id)?;
     events.sort_by_key(|(e, _)| (date_key(e.date), e.ordinal, e.id));
-    let ev = EvidenceIndex::load(reader, FactType::Event, &events.iter().map(|(e, _)| e.id).collect::<Vec<_>>())?;
+    let ev =
+        EvidenceIndex::load(reader, FactType::Event, &events.iter().map(|(e, _)| e.id).collect::<Vec<_>>(), sources)?;
     documents.extend(ev.documents());
     let events = events
         .into_iter()
@@ -306,7 +353,14 @@ pub fn build_with_places(
             .into_iter()
             .flatten()
             .collect();
-            Line { parties: parties(e.partnership), sources: ev.sources(e.id), conflicts, review, fact: e }
+            Line {
+                parties: parties(e.partnership),
+                sources: ev.sources(e.id),
+                sources_total: ev.total(e.id),
+                conflicts,
+                review,
+                fact: e,
+            }
         })
         .collect::<Vec<Line<StoredEvent>>>();
 
@@ -315,11 +369,12 @@ pub fn build_with_places(
     // In the order they were recorded, whatever order the backend returned them in.
     let mut figures: Vec<StoredFigure> = figures.into_iter().map(|(f, _)| f).collect();
     figures.sort_by_key(|f| f.id);
-    let ev = EvidenceIndex::load(reader, FactType::Figure, &figures.iter().map(|f| f.id).collect::<Vec<_>>())?;
+    let ev = EvidenceIndex::load(reader, FactType::Figure, &figures.iter().map(|f| f.id).collect::<Vec<_>>(), sources)?;
     documents.extend(ev.documents());
     let line = |f: &StoredFigure| Line {
         parties: parties(f.partnership),
         sources: ev.sources(f.id),
+        sources_total: ev.total(f.id),
         conflicts: ev.conflict(f.id, "value", |x, y| x == y).into_iter().collect(),
         review: review_of.get(&f.id).copied().unwrap_or_default(),
         fact: f.clone(),

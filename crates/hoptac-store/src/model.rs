@@ -105,6 +105,63 @@ pub struct Evidence {
     pub claim: serde_json::Value,
 }
 
+/// What a page needs of many facts' evidence, without reading every source: for each fact, its
+/// first sources (claims left null) and each distinct claim made about it, with the documents
+/// that made it and how many sources did.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EvidenceDigest {
+    /// Up to the asked number per fact, in the order they were recorded.
+    pub first: Vec<Evidence>,
+    pub claims: Vec<ClaimGroup>,
+}
+
+/// One claim about a fact, as some of its sources made it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClaimGroup {
+    pub fact_id: FactId,
+    pub claim: serde_json::Value,
+    /// The documents that made it, each once, in ascending order.
+    pub documents: Vec<DocId>,
+    /// The evidence rows that made it.
+    pub sources: usize,
+}
+
+impl EvidenceDigest {
+    /// From every evidence row of the facts (what a backend without a cheaper way does).
+    pub fn from_rows(rows: Vec<Evidence>, first: usize) -> EvidenceDigest {
+        let mut digest = EvidenceDigest::default();
+        let mut shown: std::collections::HashMap<FactId, usize> = std::collections::HashMap::new();
+        let mut group_of: std::collections::HashMap<(FactId, String), usize> = std::collections::HashMap::new();
+        for mut e in rows {
+            let key = (e.fact_id, e.claim.to_string());
+            let g = *group_of.entry(key).or_insert_with(|| {
+                digest.claims.push(ClaimGroup {
+                    fact_id: e.fact_id,
+                    claim: e.claim.clone(),
+                    documents: Vec::new(),
+                    sources: 0,
+                });
+                digest.claims.len() - 1
+            });
+            let group = &mut digest.claims[g];
+            group.sources += 1;
+            if !group.documents.contains(&e.document) {
+                group.documents.push(e.document);
+            }
+            let n = shown.entry(e.fact_id).or_default();
+            if *n < first {
+                *n += 1;
+                e.claim = serde_json::Value::Null;
+                digest.first.push(e);
+            }
+        }
+        for g in &mut digest.claims {
+            g.documents.sort_unstable();
+        }
+        digest
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StoredEvent {
     pub id: FactId,

@@ -40,6 +40,12 @@ pub trait Reader {
 
     /// Evidence of the given facts of one type.
     fn evidence(&self, fact_type: FactType, ids: &[FactId]) -> Result<Vec<Evidence>>;
+    /// The first `first` sources of each fact and its distinct claims ([`EvidenceDigest`]).
+    fn evidence_digest(&self, fact_type: FactType, ids: &[FactId], first: usize) -> Result<EvidenceDigest> {
+        let mut rows = self.evidence(fact_type, ids)?;
+        rows.sort_by_key(|e| e.fact_id); // stable: each fact's rows keep their order
+        Ok(EvidenceDigest::from_rows(rows, first))
+    }
     /// Everything one document supports.
     fn evidence_of_document(&self, doc: DocId) -> Result<Vec<Evidence>>;
     /// The evidence of the people these documents name.

@@ -152,8 +152,14 @@ pub fn summaries(reader: &dyn Reader, today: jiff::civil::Date) -> Result<Vec<Pa
     Ok(list)
 }
 
+/// The whole dossier (the API, reports, exports).
 pub fn dossier(st: &AppState, reader: &dyn Reader, wanted: &[PlaceId]) -> Result<Dossier, WebError> {
     Ok(dossier::build_with_places(reader, &st.places, wanted, today())?)
+}
+
+/// The dossier a page shows: the first few sources of each fact, and how many there are.
+pub fn dossier_for_page(st: &AppState, reader: &dyn Reader, wanted: &[PlaceId]) -> Result<Dossier, WebError> {
+    Ok(dossier::build_limited(reader, &st.places, wanted, today(), Some(crate::view::SOURCES_SHOWN))?)
 }
 
 /// The parties of a partnership.

@@ -38,8 +38,9 @@ impl Rows for Labels<'_> {
 
     fn row<T>(&self, fact_type: FactType, id: i64, line: &Line<T>, title: String, detail: String) -> FactRow {
         let mut sources = self.sources(&line.sources);
-        let more_sources = sources.len().saturating_sub(SOURCES_SHOWN);
         sources.truncate(SOURCES_SHOWN);
+        // the dossier may hold only the first few: its total says how many there are
+        let more_sources = line.sources_total.max(line.sources.len()).saturating_sub(sources.len());
         FactRow {
             href: fact_href(fact_type, id),
             anchor: format!("{}-{id}", fact_type.as_str()),

@@ -7,9 +7,16 @@
 //! - *collected*: the `.txt` files in each DIR (real articles, e.g. `../shared/corpus/seeds` and
 //!   `examples/documents`), repeated until the size is reached.
 //!
-//! Each figure is the best of three runs. Not a test: it prints figures.
+//! Beside each, the floor a user could compare it with: the same bytes read, checked as UTF-8,
+//! NFC-normalised and scanned once by one Aho-Corasick automaton of every gazetteer spelling
+//! (what finding place names alone costs), on one core.
+//!
+//! Each figure is the best of three runs. The allocator is the one `hoptac` ships with.
+//! Not a test: it prints figures.
 
 use std::time::Instant;
+
+use aho_corasick::{AhoCorasick, MatchKind};
 
 use hoptac_extract::Extractor;
 use hoptac_text::{decode, normalize};
@@ -18,6 +25,16 @@ use rayon::prelude::*;
 mod common;
 
 use common::{article, Rng};
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// The floor: UTF-8 check, NFC, one scan for every spelling of every place. Matches found.
+fn floor(spellings: &AhoCorasick, doc: &[u8]) -> usize {
+    let Ok(text) = std::str::from_utf8(doc) else { return 0 };
+    let text = normalize(text);
+    spellings.find_iter(&text).count()
+}
 
 fn peak_rss_mb() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
@@ -95,6 +112,12 @@ fn main() {
 }
 
 fn measure(extractor: &Extractor, name: &str, docs: &[Vec<u8>]) {
+    let spellings: Vec<&str> = extractor.gazetteer().places().iter().flat_map(|p| p.names()).collect();
+    let ac = AhoCorasick::builder()
+        .match_kind(MatchKind::LeftmostLongest)
+        .ascii_case_insensitive(true)
+        .build(&spellings)
+        .expect("automaton");
     let total: usize = docs.iter().map(Vec::len).sum();
     let mb = total as f64 / (1024.0 * 1024.0);
     println!("corpus {name}: {} documents, {:.1} MB", docs.len(), mb);
@@ -115,6 +138,14 @@ fn measure(extractor: &Extractor, name: &str, docs: &[Vec<u8>]) {
         single,
         mb / single,
         docs.len() as f64 / single
+    );
+    let (fl, found) = best(&|| docs.iter().map(|d| floor(&ac, d)).sum());
+    println!(
+        "floor, one core (UTF-8, NFC, one Aho-Corasick scan of {} spellings): {:.2} s, {:.1} MB/s ({found} matches); extraction takes {:.1}× the floor",
+        spellings.len(),
+        fl,
+        mb / fl,
+        single / fl
     );
     let threads = rayon::current_num_threads();
     let (all, facts) = best(&|| docs.par_iter().map(|d| run(extractor, d)).sum());

@@ -109,6 +109,7 @@ on_both!(
     the_dossier_says_what_the_record_is_missing,
     a_yearly_commitment_is_followed_year_by_year,
     rejected_facts_are_listed_for_summaries,
+    a_page_reads_the_first_sources_and_every_claim,
 );
 
 fn run(store: &TestStore, args: &[&str]) -> Output {
@@ -762,4 +763,42 @@ fn rejected_facts_are_listed_for_summaries(kind: Kind) {
     decide(&store, hoptac_store::FactType::Event, id, Decision::Reject);
     assert_eq!(s.reader().rejected(hoptac_store::FactType::Event).expect("rejected"), vec![id]);
     assert!(s.reader().rejected(hoptac_store::FactType::Figure).expect("rejected").is_empty());
+}
+
+fn a_page_reads_the_first_sources_and_every_claim(kind: Kind) {
+    use hoptac_store::{EvidenceDigest, FactType};
+    let Some(store) = store_with_seeds(kind) else { return };
+    ingest(&store, &[&data("dakglei_xix_held.txt"), &data("dakglei_xix_minutes.md")]);
+    let s = store.location().open_read_only().expect("open");
+    let r = s.reader();
+    let ids: Vec<i64> = (1..=400).collect();
+    for t in [FactType::Event, FactType::Agreement, FactType::Figure] {
+        let mut rows = r.evidence(t, &ids).expect("evidence");
+        assert!(!rows.is_empty());
+        rows.sort_by_key(|e| e.fact_id);
+        for first in [1, 2, 100] {
+            let digest = r.evidence_digest(t, &ids, first).expect("digest");
+            assert_eq!(digest, EvidenceDigest::from_rows(rows.clone(), first), "{t:?}, first {first}");
+            let total: usize = digest.claims.iter().map(|g| g.sources).sum();
+            assert_eq!(total, rows.len());
+            assert!(digest.first.iter().all(|e| e.claim.is_null()));
+        }
+    }
+    // The page's dossier: the first source of conference XIX, the count of all three, the same
+    // conflicts as the whole dossier.
+    let wanted = [hoptac_core::PlaceId::new("VN-28:dakglei"), hoptac_core::PlaceId::new("LA-AT:sanxay")];
+    let places = r.places().expect("places");
+    let today = jiff::civil::date(2026, 11, 23);
+    let full = hoptac_store::dossier::build_limited(r, &places, &wanted, today, None).expect("dossier");
+    let page = hoptac_store::dossier::build_limited(r, &places, &wanted, today, Some(1)).expect("dossier");
+    let xix = |d: &hoptac_store::dossier::Dossier| {
+        d.events.iter().find(|e| e.fact.ordinal == Some(19)).cloned().expect("XIX")
+    };
+    assert_eq!((xix(&full).sources.len(), xix(&full).sources_total), (3, 3));
+    assert_eq!((xix(&page).sources.len(), xix(&page).sources_total), (1, 3));
+    assert_eq!(xix(&page).sources[0], xix(&full).sources[0]);
+    assert_eq!(
+        page.events.iter().map(|e| &e.conflicts).collect::<Vec<_>>(),
+        full.events.iter().map(|e| &e.conflicts).collect::<Vec<_>>()
+    );
 }

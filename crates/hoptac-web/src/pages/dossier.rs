@@ -45,7 +45,7 @@ pub async fn partnership(State(st): State<Shared>, ctx: Ctx, Path(id): Path<i64>
     let key = ctx.cache_key();
     let got = read_cached(&st, &ctx, &key, move |st, r| {
         let p = queries::partnership(r, id)?;
-        queries::dossier(st, r, &p.parties)
+        queries::dossier_for_page(st, r, &p.parties)
     })
     .await?;
     let (generation, d) = match got {
@@ -70,7 +70,7 @@ pub async fn dossier_by_places(
     Query(q): Query<DossierQuery>,
 ) -> Result<Html<String>, PageError> {
     let wanted = resolve_places(&st, &q.places).page(&st, &ctx)?;
-    let d = st.read(move |st, r| queries::dossier(st, r, &wanted)).await.page(&st, &ctx)?;
+    let d = st.read(move |st, r| queries::dossier_for_page(st, r, &wanted)).await.page(&st, &ctx)?;
     dossier_page(&st, &ctx, d, None)
 }
 
