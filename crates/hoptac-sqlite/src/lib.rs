@@ -123,9 +123,10 @@ impl SqliteStore {
         conn.set_prepared_statement_cache_capacity(128);
         // Checkpoint the WAL every ~64 MB rather than every 4 MB: fewer copies and syncs.
         conn.pragma_update(None, "wal_autocheckpoint", 16384).map_err(|err| db_error(path, err))?;
-        // A writer touches index pages all over a large store: keep up to 128 MB of them cached
-        // (SQLite's default is 2 MB) and read the file through a memory map.
-        conn.pragma_update(None, "cache_size", -131_072).map_err(|err| db_error(path, err))?;
+        // A writer touches index pages all over a large store: keep up to 32 MB of them cached
+        // (SQLite's default is 2 MB) and read the file through a memory map. (128 MB cost 90 MB
+        // more peak memory in a 20,000-document ingest and was no faster: the map serves reads.)
+        conn.pragma_update(None, "cache_size", -32_768).map_err(|err| db_error(path, err))?;
         conn.pragma_update(None, "mmap_size", 1i64 << 30).map_err(|err| db_error(path, err))?;
         // Each document is stored in a savepoint, whose journal of the pages it changes would
         // otherwise go to a temporary file: keep it in memory.
