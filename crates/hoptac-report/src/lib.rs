@@ -146,6 +146,27 @@ pub fn draw_map(
 
 /// The small map of a dossier's parties: their provinces filled, a tie per partnership.
 pub fn parties_map(d: &hoptac_store::dossier::Dossier, l: &hoptac_i18n::Labels, width: f64) -> Option<String> {
+    // The map depends only on the parties, the language and the width, and drawing it (projecting
+    // every boundary ring) is a tenth of a dossier page's work: drawn once, then kept.
+    type Drawn = std::sync::Mutex<std::collections::HashMap<String, Option<String>>>;
+    static DRAWN: std::sync::OnceLock<Drawn> = std::sync::OnceLock::new();
+    let parties: Vec<&str> = d.partnerships.iter().flat_map(|p| p.parties.iter().map(|x| x.as_str())).collect();
+    let key = format!("{:?}|{width}|{}", l.lang, parties.join(","));
+    let drawn = DRAWN.get_or_init(Default::default);
+    if let Some(svg) = drawn.lock().ok().and_then(|m| m.get(&key).cloned()) {
+        return svg;
+    }
+    let svg = draw_parties_map(d, l, width);
+    if let Ok(mut m) = drawn.lock() {
+        if m.len() >= 1024 {
+            m.clear(); // a bound, far above the partnerships of any store times three languages
+        }
+        m.insert(key, svg.clone());
+    }
+    svg
+}
+
+fn draw_parties_map(d: &hoptac_store::dossier::Dossier, l: &hoptac_i18n::Labels, width: f64) -> Option<String> {
     let map = geo().ok()?;
     let highlight = provinces(d.partnerships.iter().flat_map(|p| &p.parties));
     if highlight.is_empty() {

@@ -365,33 +365,64 @@ macro_rules! impl_reader {
                 by_ids(&self.$conn, &sql, "fact_id", ids, evidence_row)
             }
             fn evidence_digest(&self, fact_type: FactType, ids: &[FactId], first: usize) -> Result<EvidenceDigest> {
-                let t = fact_type.as_str();
-                // The first sources: chosen on the index alone, then only those rows read.
+                // One pass in the index's order (fact, then recording order): no sort, no
+                // temporary table. A row's sentence is read only for the first few of its fact,
+                // and its claim compared as text with the fact's claims so far: only a new one
+                // is copied and parsed.
                 let sql = format!(
-                    "SELECT fact_type, fact_id, document_id, span_start, span_end, sentence, 'null' FROM evidence
-                     WHERE id IN (SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY fact_id ORDER BY id) AS n
-                                                  FROM evidence WHERE fact_type = '{t}' AND"
+                    "SELECT fact_id, document_id, span_start, span_end, claim, sentence FROM evidence
+                     WHERE fact_type = '{}' AND",
+                    fact_type.as_str()
                 );
-                let then = format!(") WHERE n <= {first}) ORDER BY fact_id, id");
-                let first = by_ids_then(&self.$conn, &sql, "fact_id", ids, &then, evidence_row)?;
-                // Each distinct claim once, parsed once.
-                let sql = format!(
-                    "SELECT fact_id, claim, group_concat(DISTINCT document_id), count(*) FROM evidence
-                     WHERE fact_type = '{t}' AND"
-                );
-                let claims = by_ids_then(&self.$conn, &sql, "fact_id", ids, " GROUP BY fact_id, claim ORDER BY fact_id, min(id)", |r| {
-                    let claim: String = r.get(1)?;
-                    let docs: String = r.get(2)?;
-                    let mut documents: Vec<DocId> = docs.split(',').filter_map(|d| d.parse().ok()).collect();
-                    documents.sort_unstable();
-                    Ok(ClaimGroup {
-                        fact_id: r.get(0)?,
-                        claim: serde_json::from_str(&claim).map_err(|err| bad(1, err.to_string()))?,
-                        documents,
-                        sources: r.get::<_, i64>(3)? as usize,
-                    })
+                let mut digest = EvidenceDigest::default();
+                // the current fact: its id, rows seen, and its claims' texts (index into digest.claims)
+                let mut fact: Option<FactId> = None;
+                let mut seen = 0usize;
+                let mut texts: Vec<(String, usize)> = Vec::new();
+                by_ids_then(&self.$conn, &sql, "fact_id", ids, " ORDER BY fact_id, id", |r| {
+                    let id: FactId = r.get(0)?;
+                    let document: DocId = r.get(1)?;
+                    if fact != Some(id) {
+                        fact = Some(id);
+                        seen = 0;
+                        texts.clear();
+                    }
+                    seen += 1;
+                    if seen <= first {
+                        digest.first.push(Evidence {
+                            fact_type,
+                            fact_id: id,
+                            document,
+                            span: hoptac_core::Span::new(r.get::<_, i64>(2)? as usize, r.get::<_, i64>(3)? as usize),
+                            sentence: r.get(5)?,
+                            claim: serde_json::Value::Null,
+                        });
+                    }
+                    let claim = r.get_ref(4)?.as_str()?;
+                    let g = match texts.iter().find(|(t, _)| t == claim) {
+                        Some(&(_, g)) => g,
+                        None => {
+                            digest.claims.push(ClaimGroup {
+                                fact_id: id,
+                                claim: serde_json::from_str(claim).map_err(|err| bad(4, err.to_string()))?,
+                                documents: Vec::new(),
+                                sources: 0,
+                            });
+                            texts.push((claim.to_string(), digest.claims.len() - 1));
+                            digest.claims.len() - 1
+                        }
+                    };
+                    let group = &mut digest.claims[g];
+                    group.sources += 1;
+                    if group.documents.last() != Some(&document) && !group.documents.contains(&document) {
+                        group.documents.push(document);
+                    }
+                    Ok(())
                 })?;
-                Ok(EvidenceDigest { first, claims })
+                for g in &mut digest.claims {
+                    g.documents.sort_unstable();
+                }
+                Ok(digest)
             }
             fn evidence_of_document(&self, doc: DocId) -> Result<Vec<Evidence>> {
                 query(
