@@ -437,6 +437,34 @@ macro_rules! impl_reader {
                 let sql = format!("{EVIDENCE_SELECT} INDEXED BY evidence_by_document_type WHERE fact_type = 'person' AND");
                 by_ids(&self.$conn, &sql, "document_id", docs, evidence_row)
             }
+            fn people_sources_in(&self, docs: &[DocId], first: usize) -> Result<PeopleSources> {
+                // One pass; a sentence is read only for a person's first few, no claim is parsed.
+                let sql = "SELECT fact_id, document_id, span_start, span_end, sentence FROM evidence
+                           INDEXED BY evidence_by_document_type WHERE fact_type = 'person' AND";
+                let mut shown = Vec::new();
+                let mut totals: Vec<(FactId, usize)> = Vec::new();
+                let mut at: std::collections::HashMap<FactId, usize> = std::collections::HashMap::new();
+                by_ids(&self.$conn, sql, "document_id", docs, |r| {
+                    let id: FactId = r.get(0)?;
+                    let i = *at.entry(id).or_insert_with(|| {
+                        totals.push((id, 0));
+                        totals.len() - 1
+                    });
+                    totals[i].1 += 1;
+                    if totals[i].1 <= first {
+                        shown.push(Evidence {
+                            fact_type: FactType::Person,
+                            fact_id: id,
+                            document: r.get(1)?,
+                            span: hoptac_core::Span::new(r.get::<_, i64>(2)? as usize, r.get::<_, i64>(3)? as usize),
+                            sentence: r.get(4)?,
+                            claim: serde_json::Value::Null,
+                        });
+                    }
+                    Ok(())
+                })?;
+                Ok((shown, totals))
+            }
             fn roles(&self, people: &[FactId]) -> Result<Vec<Role>> {
                 by_ids(&self.$conn, ROLE_SELECT, "person_id", people, role_row)
             }

@@ -90,6 +90,8 @@ pub struct PersonLine {
     pub person: StoredPerson,
     pub roles: Vec<Role>,
     pub sources: Vec<Source>,
+    /// How many sources name them in the dossier's documents.
+    pub sources_total: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -410,7 +412,7 @@ pub fn build_limited(
         .map(line)
         .collect();
 
-    let people = people_met(reader, &documents)?;
+    let people = people_met(reader, &documents, sources)?;
     let documents = reader.document_summaries(&documents.into_iter().collect::<Vec<_>>())?;
     let stored_events: Vec<StoredEvent> = events.iter().map(|l| l.fact.clone()).collect();
     // The latest sign of life: a source's publication, a meeting held, an agreement signed.
@@ -460,10 +462,22 @@ pub fn visible<T>(
 }
 
 /// People the documents of the dossier name, with the roles they held and where they appear.
-fn people_met(reader: &dyn Reader, documents: &BTreeSet<DocId>) -> Result<Vec<PersonLine>> {
+fn people_met(reader: &dyn Reader, documents: &BTreeSet<DocId>, limit: Option<usize>) -> Result<Vec<PersonLine>> {
     let mut sources: BTreeMap<FactId, Vec<Source>> = BTreeMap::new();
+    let mut totals: HashMap<FactId, usize> = HashMap::new();
     let docs: Vec<DocId> = documents.iter().copied().collect();
-    for e in reader.people_evidence_in(&docs)? {
+    let rows = match limit {
+        Some(n) => {
+            let (shown, counts) = reader.people_sources_in(&docs, n)?;
+            totals.extend(counts);
+            shown
+        }
+        None => reader.people_evidence_in(&docs)?,
+    };
+    for e in rows {
+        if limit.is_none() {
+            *totals.entry(e.fact_id).or_default() += 1;
+        }
         sources.entry(e.fact_id).or_default().push(Source { document: e.document, span: e.span, sentence: e.sentence });
     }
     let ids: Vec<FactId> = sources.keys().copied().collect();
@@ -477,6 +491,7 @@ fn people_met(reader: &dyn Reader, documents: &BTreeSet<DocId>) -> Result<Vec<Pe
         .map(|p| PersonLine {
             roles: roles.remove(&p.id).unwrap_or_default(),
             sources: sources.remove(&p.id).unwrap_or_default(),
+            sources_total: totals.get(&p.id).copied().unwrap_or_default(),
             person: p,
         })
         .collect();

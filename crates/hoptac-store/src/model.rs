@@ -115,6 +115,10 @@ pub struct EvidenceDigest {
     pub claims: Vec<ClaimGroup>,
 }
 
+/// The first sources of each person some documents name (claims left null), and how many
+/// sources each has in them.
+pub type PeopleSources = (Vec<Evidence>, Vec<(FactId, usize)>);
+
 /// One claim about a fact, as some of its sources made it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClaimGroup {

@@ -50,6 +50,25 @@ pub trait Reader {
     fn evidence_of_document(&self, doc: DocId) -> Result<Vec<Evidence>>;
     /// The evidence of the people these documents name.
     fn people_evidence_in(&self, docs: &[DocId]) -> Result<Vec<Evidence>>;
+    /// The first `first` sources of each person these documents name (in the order of the
+    /// documents; claims left null), and how many sources each has in them.
+    fn people_sources_in(&self, docs: &[DocId], first: usize) -> Result<PeopleSources> {
+        let mut shown = Vec::new();
+        let mut totals: Vec<(FactId, usize)> = Vec::new();
+        let mut at: std::collections::HashMap<FactId, usize> = std::collections::HashMap::new();
+        for mut e in self.people_evidence_in(docs)? {
+            let i = *at.entry(e.fact_id).or_insert_with(|| {
+                totals.push((e.fact_id, 0));
+                totals.len() - 1
+            });
+            totals[i].1 += 1;
+            if totals[i].1 <= first {
+                e.claim = serde_json::Value::Null;
+                shown.push(e);
+            }
+        }
+        Ok((shown, totals))
+    }
     /// Roles of the given people.
     fn roles(&self, people: &[FactId]) -> Result<Vec<Role>>;
 

@@ -94,8 +94,8 @@ impl Rows for Labels<'_> {
         // A person met often (a governor) is named in hundreds of documents: the first few are
         // listed, the rest counted (search finds them).
         let mut sources = self.sources(&p.sources);
-        let more_sources = sources.len().saturating_sub(SOURCES_SHOWN);
         sources.truncate(SOURCES_SHOWN);
+        let more_sources = p.sources_total.max(p.sources.len()).saturating_sub(sources.len());
         PersonRow {
             name: p.person.name.clone(),
             roles: p.roles.iter().map(|r| r.title.clone()).collect::<Vec<_>>().join("; "),

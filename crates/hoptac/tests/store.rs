@@ -801,4 +801,13 @@ fn a_page_reads_the_first_sources_and_every_claim(kind: Kind) {
         page.events.iter().map(|e| &e.conflicts).collect::<Vec<_>>(),
         full.events.iter().map(|e| &e.conflicts).collect::<Vec<_>>()
     );
+    // People: the same, each with its first source and the count of all.
+    assert!(!full.people.is_empty());
+    assert_eq!(page.people.len(), full.people.len());
+    for (p, f) in page.people.iter().zip(&full.people) {
+        assert_eq!(p.person, f.person);
+        assert_eq!((p.sources_total, f.sources_total), (f.sources.len(), f.sources.len()));
+        assert_eq!(p.sources.len(), f.sources.len().min(1));
+        assert_eq!(p.sources.first(), f.sources.first());
+    }
 }
