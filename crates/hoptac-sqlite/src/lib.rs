@@ -378,7 +378,7 @@ macro_rules! impl_reader {
                 // the current fact: its id, rows seen, and its claims' texts (index into digest.claims)
                 let mut fact: Option<FactId> = None;
                 let mut seen = 0usize;
-                let mut texts: Vec<(String, usize)> = Vec::new();
+                let mut texts: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
                 by_ids_then(&self.$conn, &sql, "fact_id", ids, " ORDER BY fact_id, id", |r| {
                     let id: FactId = r.get(0)?;
                     let document: DocId = r.get(1)?;
@@ -399,8 +399,8 @@ macro_rules! impl_reader {
                         });
                     }
                     let claim = r.get_ref(4)?.as_str()?;
-                    let g = match texts.iter().find(|(t, _)| t == claim) {
-                        Some(&(_, g)) => g,
+                    let g = match texts.get(claim) {
+                        Some(&g) => g,
                         None => {
                             digest.claims.push(ClaimGroup {
                                 fact_id: id,
@@ -408,7 +408,7 @@ macro_rules! impl_reader {
                                 documents: Vec::new(),
                                 sources: 0,
                             });
-                            texts.push((claim.to_string(), digest.claims.len() - 1));
+                            texts.insert(claim.to_string(), digest.claims.len() - 1);
                             digest.claims.len() - 1
                         }
                     };
