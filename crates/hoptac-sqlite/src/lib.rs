@@ -366,63 +366,32 @@ macro_rules! impl_reader {
             }
             fn evidence_digest(&self, fact_type: FactType, ids: &[FactId], first: usize) -> Result<EvidenceDigest> {
                 // One pass in the index's order (fact, then recording order): no sort, no
-                // temporary table. A row's sentence is read only for the first few of its fact,
-                // and its claim compared as text with the fact's claims so far: only a new one
-                // is copied and parsed.
+                // temporary table; a sentence read only for a fact's first rows, a claim read as
+                // text and parsed only when new to its fact.
                 let sql = format!(
                     "SELECT fact_id, document_id, span_start, span_end, claim, sentence FROM evidence
                      WHERE fact_type = '{}' AND",
                     fact_type.as_str()
                 );
-                let mut digest = EvidenceDigest::default();
-                // the current fact: its id, rows seen, and its claims' texts (index into digest.claims)
-                let mut fact: Option<FactId> = None;
-                let mut seen = 0usize;
-                let mut texts: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+                let mut b = DigestBuilder::new(first);
                 by_ids_then(&self.$conn, &sql, "fact_id", ids, " ORDER BY fact_id, id", |r| {
-                    let id: FactId = r.get(0)?;
-                    let document: DocId = r.get(1)?;
-                    if fact != Some(id) {
-                        fact = Some(id);
-                        seen = 0;
-                        texts.clear();
-                    }
-                    seen += 1;
-                    if seen <= first {
-                        digest.first.push(Evidence {
+                    let (fact_id, document): (FactId, DocId) = (r.get(0)?, r.get(1)?);
+                    b.claim(fact_id, document, r.get_ref(4)?.as_str()?, |t| {
+                        serde_json::from_str(t).map_err(|err| bad(4, err.to_string()))
+                    })?;
+                    if b.wants_source(fact_id) {
+                        b.show(Evidence {
                             fact_type,
-                            fact_id: id,
+                            fact_id,
                             document,
                             span: hoptac_core::Span::new(r.get::<_, i64>(2)? as usize, r.get::<_, i64>(3)? as usize),
                             sentence: r.get(5)?,
                             claim: serde_json::Value::Null,
                         });
                     }
-                    let claim = r.get_ref(4)?.as_str()?;
-                    let g = match texts.get(claim) {
-                        Some(&g) => g,
-                        None => {
-                            digest.claims.push(ClaimGroup {
-                                fact_id: id,
-                                claim: serde_json::from_str(claim).map_err(|err| bad(4, err.to_string()))?,
-                                documents: Vec::new(),
-                                sources: 0,
-                            });
-                            texts.insert(claim.to_string(), digest.claims.len() - 1);
-                            digest.claims.len() - 1
-                        }
-                    };
-                    let group = &mut digest.claims[g];
-                    group.sources += 1;
-                    if group.documents.last() != Some(&document) && !group.documents.contains(&document) {
-                        group.documents.push(document);
-                    }
                     Ok(())
                 })?;
-                for g in &mut digest.claims {
-                    g.documents.sort_unstable();
-                }
-                Ok(digest)
+                Ok(b.finish())
             }
             fn evidence_of_document(&self, doc: DocId) -> Result<Vec<Evidence>> {
                 query(
@@ -441,20 +410,14 @@ macro_rules! impl_reader {
                 // One pass; a sentence is read only for a person's first few, no claim is parsed.
                 let sql = "SELECT fact_id, document_id, span_start, span_end, sentence FROM evidence
                            INDEXED BY evidence_by_document_type WHERE fact_type = 'person' AND";
+                let mut counts = FirstSources::new(first);
                 let mut shown = Vec::new();
-                let mut totals: Vec<(FactId, usize)> = Vec::new();
-                let mut at: std::collections::HashMap<FactId, usize> = std::collections::HashMap::new();
                 by_ids(&self.$conn, sql, "document_id", docs, |r| {
-                    let id: FactId = r.get(0)?;
-                    let i = *at.entry(id).or_insert_with(|| {
-                        totals.push((id, 0));
-                        totals.len() - 1
-                    });
-                    totals[i].1 += 1;
-                    if totals[i].1 <= first {
+                    let fact_id: FactId = r.get(0)?;
+                    if counts.take(fact_id) {
                         shown.push(Evidence {
                             fact_type: FactType::Person,
-                            fact_id: id,
+                            fact_id,
                             document: r.get(1)?,
                             span: hoptac_core::Span::new(r.get::<_, i64>(2)? as usize, r.get::<_, i64>(3)? as usize),
                             sentence: r.get(4)?,
@@ -463,7 +426,7 @@ macro_rules! impl_reader {
                     }
                     Ok(())
                 })?;
-                Ok((shown, totals))
+                Ok((shown, counts.totals()))
             }
             fn roles(&self, people: &[FactId]) -> Result<Vec<Role>> {
                 by_ids(&self.$conn, ROLE_SELECT, "person_id", people, role_row)
@@ -544,25 +507,21 @@ impl SqliteTx<'_> {
 impl WriteTx for SqliteTx<'_> {
     fn insert_document(&mut self, d: &NewDocument) -> Result<DocId> {
         let now = jiff_now();
-        self.tx
-            .prepare_cached(
-                "INSERT INTO documents (hash, source, title, published, language, encoding, text, article_end, ingested_at)
+        self.exec(
+            "INSERT INTO documents (hash, source, title, published, language, encoding, text, article_end, ingested_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            )
-            .and_then(|mut s| {
-                s.execute(params![
-                    d.hash,
-                    d.source,
-                    d.title,
-                    d.published.map(|p| p.to_string()),
-                    d.language,
-                    d.encoding,
-                    d.text,
-                    d.article_end as i64,
-                    now
-                ])
-            })
-            .map_err(e)?;
+            params![
+                d.hash,
+                d.source,
+                d.title,
+                d.published.map(|p| p.to_string()),
+                d.language,
+                d.encoding,
+                d.text,
+                d.article_end as i64,
+                now
+            ],
+        )?;
         Ok(self.tx.last_insert_rowid())
     }
 
@@ -626,13 +585,11 @@ impl WriteTx for SqliteTx<'_> {
     }
 
     fn insert_event(&mut self, v: &StoredEvent) -> Result<FactId> {
-        self.tx
-            .prepare_cached(
-                "INSERT INTO events (partnership_id, kind, ordinal, date, year, place_id, status)
+        self.exec(
+            "INSERT INTO events (partnership_id, kind, ordinal, date, year, place_id, status)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )
-            .and_then(|mut s| s.execute(params_from_iter(event_params(v)?.iter())))
-            .map_err(e)?;
+            params_from_iter(event_params(v).map_err(e)?.iter()),
+        )?;
         Ok(self.tx.last_insert_rowid())
     }
 
@@ -691,13 +648,11 @@ impl WriteTx for SqliteTx<'_> {
     }
 
     fn insert_agreement(&mut self, a: &StoredAgreement) -> Result<FactId> {
-        self.tx
-            .prepare_cached(
-                "INSERT INTO agreements (partnership_id, kind, signed, signed_year, period_first, period_last)
+        self.exec(
+            "INSERT INTO agreements (partnership_id, kind, signed, signed_year, period_first, period_last)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )
-            .and_then(|mut s| s.execute(params_from_iter(agreement_params(a)?.iter())))
-            .map_err(e)?;
+            params_from_iter(agreement_params(a).map_err(e)?.iter()),
+        )?;
         Ok(self.tx.last_insert_rowid())
     }
 
@@ -733,13 +688,11 @@ impl WriteTx for SqliteTx<'_> {
     }
 
     fn insert_figure(&mut self, f: &StoredFigure) -> Result<FactId> {
-        self.tx
-            .prepare_cached(
-                "INSERT INTO figures (partnership_id, kind, unit, value, from_places, to_places, period_first, period_last,
+        self.exec(
+            "INSERT INTO figures (partnership_id, kind, unit, value, from_places, to_places, period_first, period_last,
                  year, quantity, fulfils, per_year) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-            )
-            .and_then(|mut s| s.execute(params_from_iter(figure_params(f)?.iter())))
-            .map_err(e)?;
+            params_from_iter(figure_params(f).map_err(e)?.iter()),
+        )?;
         Ok(self.tx.last_insert_rowid())
     }
 
@@ -756,10 +709,10 @@ impl WriteTx for SqliteTx<'_> {
     }
 
     fn insert_person(&mut self, key: &str, p: &StoredPerson) -> Result<FactId> {
-        self.tx
-            .prepare_cached("INSERT INTO people (key, name, country, place_id) VALUES (?1, ?2, ?3, ?4)")
-            .and_then(|mut s| s.execute(params![key, p.name, p.country, p.place.as_ref().map(|p| p.as_str())]))
-            .map_err(e)?;
+        self.exec(
+            "INSERT INTO people (key, name, country, place_id) VALUES (?1, ?2, ?3, ?4)",
+            params![key, p.name, p.country, p.place.as_ref().map(|p| p.as_str())],
+        )?;
         Ok(self.tx.last_insert_rowid())
     }
 
@@ -774,10 +727,7 @@ impl WriteTx for SqliteTx<'_> {
     fn upsert_role(&mut self, r: &Role) -> Result<()> {
         let org: Option<i64> = match &r.organisation {
             Some(name) => {
-                self.tx
-                    .prepare_cached("INSERT INTO organisations (name) VALUES (?1) ON CONFLICT(name) DO NOTHING")
-                    .and_then(|mut s| s.execute([name]))
-                    .map_err(e)?;
+                self.exec("INSERT INTO organisations (name) VALUES (?1) ON CONFLICT(name) DO NOTHING", [name])?;
                 self.tx
                     .prepare_cached("SELECT id FROM organisations WHERE name = ?1")
                     .and_then(|mut s| s.query_row([name], |row| row.get(0)).optional())
@@ -785,48 +735,40 @@ impl WriteTx for SqliteTx<'_> {
             }
             None => None,
         };
-        self.tx
-            .prepare_cached(
-                "INSERT INTO roles (person_id, title, office, organisation_id, first_seen, last_seen)
+        self.exec(
+            "INSERT INTO roles (person_id, title, office, organisation_id, first_seen, last_seen)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)
                  ON CONFLICT(person_id, title) DO UPDATE SET
                    first_seen = CASE WHEN first_seen IS NULL OR excluded.first_seen < first_seen
                                      THEN COALESCE(excluded.first_seen, first_seen) ELSE first_seen END,
                    last_seen  = CASE WHEN last_seen IS NULL OR excluded.last_seen > last_seen
                                      THEN COALESCE(excluded.last_seen, last_seen) ELSE last_seen END",
-            )
-            .and_then(|mut s| {
-                s.execute(params![
-                    r.person,
-                    r.title,
-                    r.office,
-                    org,
-                    r.first_seen.map(|d| d.to_string()),
-                    r.last_seen.map(|d| d.to_string())
-                ])
-            })
-            .map_err(e)?;
+            params![
+                r.person,
+                r.title,
+                r.office,
+                org,
+                r.first_seen.map(|d| d.to_string()),
+                r.last_seen.map(|d| d.to_string())
+            ],
+        )?;
         Ok(())
     }
 
     fn add_evidence(&mut self, v: &Evidence) -> Result<()> {
-        self.tx
-            .prepare_cached(
-                "INSERT INTO evidence (fact_type, fact_id, document_id, span_start, span_end, sentence, claim)
+        self.exec(
+            "INSERT INTO evidence (fact_type, fact_id, document_id, span_start, span_end, sentence, claim)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )
-            .and_then(|mut s| {
-                s.execute(params![
-                    v.fact_type.as_str(),
-                    v.fact_id,
-                    v.document,
-                    v.span.start as i64,
-                    v.span.end as i64,
-                    v.sentence,
-                    v.claim.to_string()
-                ])
-            })
-            .map_err(e)?;
+            params![
+                v.fact_type.as_str(),
+                v.fact_id,
+                v.document,
+                v.span.start as i64,
+                v.span.end as i64,
+                v.sentence,
+                v.claim.to_string()
+            ],
+        )?;
         Ok(())
     }
 

@@ -190,20 +190,15 @@ pub fn status_of(c: &StoredFigure, delivered: &HashMap<FactId, f64>, today_year:
 struct EvidenceIndex {
     /// The sources shown, by fact.
     sources: HashMap<FactId, Vec<Source>>,
-    /// How many sources each fact has.
-    totals: HashMap<FactId, usize>,
-    /// Each distinct claim made about a fact.
+    /// Each distinct claim made about a fact (their sources add up to the fact's).
     claims: HashMap<FactId, Vec<ClaimGroup>>,
 }
 
 impl EvidenceIndex {
     /// The first `limit` sources of each fact (all, for `None`), and every claim.
     fn load(reader: &dyn Reader, fact_type: FactType, ids: &[FactId], limit: Option<usize>) -> Result<Self> {
-        let digest = match limit {
-            Some(n) => reader.evidence_digest(fact_type, ids, n)?,
-            None => EvidenceDigest::from_rows(reader.evidence(fact_type, ids)?, usize::MAX),
-        };
-        let mut index = EvidenceIndex { sources: HashMap::new(), totals: HashMap::new(), claims: HashMap::new() };
+        let digest = reader.evidence_digest(fact_type, ids, limit.unwrap_or(usize::MAX))?;
+        let mut index = EvidenceIndex { sources: HashMap::new(), claims: HashMap::new() };
         for e in digest.first {
             index.sources.entry(e.fact_id).or_default().push(Source {
                 document: e.document,
@@ -212,7 +207,6 @@ impl EvidenceIndex {
             });
         }
         for g in digest.claims {
-            *index.totals.entry(g.fact_id).or_default() += g.sources;
             index.claims.entry(g.fact_id).or_default().push(g);
         }
         Ok(index)
@@ -222,8 +216,9 @@ impl EvidenceIndex {
         self.sources.get(&id).cloned().unwrap_or_default()
     }
 
+    /// How many sources a fact has in all.
     fn total(&self, id: FactId) -> usize {
-        self.totals.get(&id).copied().unwrap_or_default()
+        self.claims.get(&id).map_or(0, |gs| gs.iter().map(|g| g.sources).sum())
     }
 
     /// A conflict on `field` when two claimed values are not `compatible`.
@@ -464,20 +459,10 @@ pub fn visible<T>(
 /// People the documents of the dossier name, with the roles they held and where they appear.
 fn people_met(reader: &dyn Reader, documents: &BTreeSet<DocId>, limit: Option<usize>) -> Result<Vec<PersonLine>> {
     let mut sources: BTreeMap<FactId, Vec<Source>> = BTreeMap::new();
-    let mut totals: HashMap<FactId, usize> = HashMap::new();
     let docs: Vec<DocId> = documents.iter().copied().collect();
-    let rows = match limit {
-        Some(n) => {
-            let (shown, counts) = reader.people_sources_in(&docs, n)?;
-            totals.extend(counts);
-            shown
-        }
-        None => reader.people_evidence_in(&docs)?,
-    };
-    for e in rows {
-        if limit.is_none() {
-            *totals.entry(e.fact_id).or_default() += 1;
-        }
+    let (shown, totals) = reader.people_sources_in(&docs, limit.unwrap_or(usize::MAX))?;
+    let totals: HashMap<FactId, usize> = totals.into_iter().collect();
+    for e in shown {
         sources.entry(e.fact_id).or_default().push(Source { document: e.document, span: e.span, sentence: e.sentence });
     }
     let ids: Vec<FactId> = sources.keys().copied().collect();

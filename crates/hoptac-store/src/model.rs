@@ -131,38 +131,123 @@ pub struct ClaimGroup {
 }
 
 impl EvidenceDigest {
-    /// From every evidence row of the facts (what a backend without a cheaper way does).
-    pub fn from_rows(rows: Vec<Evidence>, first: usize) -> EvidenceDigest {
-        let mut digest = EvidenceDigest::default();
-        let mut shown: std::collections::HashMap<FactId, usize> = std::collections::HashMap::new();
-        let mut group_of: std::collections::HashMap<(FactId, String), usize> = std::collections::HashMap::new();
+    /// From every evidence row of the facts (what a backend without a cheaper way does), in
+    /// any order: each fact's rows are taken together, in the order given.
+    pub fn from_rows(mut rows: Vec<Evidence>, first: usize) -> EvidenceDigest {
+        rows.sort_by_key(|e| e.fact_id); // stable
+        let mut b = DigestBuilder::new(first);
         for mut e in rows {
-            let key = (e.fact_id, e.claim.to_string());
-            let g = *group_of.entry(key).or_insert_with(|| {
-                digest.claims.push(ClaimGroup {
-                    fact_id: e.fact_id,
-                    claim: e.claim.clone(),
-                    documents: Vec::new(),
-                    sources: 0,
-                });
-                digest.claims.len() - 1
-            });
-            let group = &mut digest.claims[g];
-            group.sources += 1;
-            if !group.documents.contains(&e.document) {
-                group.documents.push(e.document);
-            }
-            let n = shown.entry(e.fact_id).or_default();
-            if *n < first {
-                *n += 1;
-                e.claim = serde_json::Value::Null;
-                digest.first.push(e);
+            let claim = std::mem::take(&mut e.claim);
+            let text = claim.to_string();
+            b.claim(e.fact_id, e.document, &text, |_| Ok::<_, std::convert::Infallible>(claim))
+                .unwrap_or_else(|never| match never {});
+            if b.wants_source(e.fact_id) {
+                b.show(e);
             }
         }
-        for g in &mut digest.claims {
+        b.finish()
+    }
+}
+
+/// Counts each fact's sources as they are read, and says which are among its first few.
+#[derive(Debug)]
+pub struct FirstSources {
+    first: usize,
+    /// Each fact with its sources so far, in the order first met.
+    totals: Vec<(FactId, usize)>,
+    at: std::collections::HashMap<FactId, usize>,
+}
+
+impl FirstSources {
+    pub fn new(first: usize) -> FirstSources {
+        FirstSources { first, totals: Vec::new(), at: std::collections::HashMap::new() }
+    }
+
+    /// One more source of `fact`: whether it is among its first.
+    pub fn take(&mut self, fact: FactId) -> bool {
+        let totals = &mut self.totals;
+        let i = *self.at.entry(fact).or_insert_with(|| {
+            totals.push((fact, 0));
+            totals.len() - 1
+        });
+        self.totals[i].1 += 1;
+        self.totals[i].1 <= self.first
+    }
+
+    /// Each fact with its number of sources, in the order first met.
+    pub fn totals(self) -> Vec<(FactId, usize)> {
+        self.totals
+    }
+}
+
+/// Builds an [`EvidenceDigest`] from evidence rows as they are read, each fact's rows together
+/// (as an index by fact gives them): a row's source is kept when it is among its fact's first,
+/// and its claim, given as text, is copied and parsed only when new to the fact.
+#[derive(Debug)]
+pub struct DigestBuilder {
+    sources: FirstSources,
+    digest: EvidenceDigest,
+    /// The fact whose rows are being read, and each of its distinct claims' texts with its group
+    /// in `digest.claims`.
+    fact: Option<FactId>,
+    texts: std::collections::HashMap<String, usize>,
+}
+
+impl DigestBuilder {
+    pub fn new(first: usize) -> DigestBuilder {
+        DigestBuilder {
+            sources: FirstSources::new(first),
+            digest: EvidenceDigest::default(),
+            fact: None,
+            texts: std::collections::HashMap::new(),
+        }
+    }
+
+    /// One more source of `fact`: whether it is among the first (then give it to [`Self::show`]).
+    pub fn wants_source(&mut self, fact: FactId) -> bool {
+        self.sources.take(fact)
+    }
+
+    /// Keep a source (its claim is left out: the claims are grouped apart).
+    pub fn show(&mut self, mut e: Evidence) {
+        e.claim = serde_json::Value::Null;
+        self.digest.first.push(e);
+    }
+
+    /// `document` claimed `text` about `fact`; `parse` makes its value, asked once per distinct text.
+    pub fn claim<E>(
+        &mut self,
+        fact: FactId,
+        document: DocId,
+        text: &str,
+        parse: impl FnOnce(&str) -> Result<serde_json::Value, E>,
+    ) -> Result<(), E> {
+        if self.fact != Some(fact) {
+            self.fact = Some(fact);
+            self.texts.clear();
+        }
+        let g = match self.texts.get(text) {
+            Some(&g) => g,
+            None => {
+                let claim = parse(text)?;
+                self.digest.claims.push(ClaimGroup { fact_id: fact, claim, documents: Vec::new(), sources: 0 });
+                self.texts.insert(text.to_string(), self.digest.claims.len() - 1);
+                self.digest.claims.len() - 1
+            }
+        };
+        let group = &mut self.digest.claims[g];
+        group.sources += 1;
+        if group.documents.last() != Some(&document) && !group.documents.contains(&document) {
+            group.documents.push(document);
+        }
+        Ok(())
+    }
+
+    pub fn finish(mut self) -> EvidenceDigest {
+        for g in &mut self.digest.claims {
             g.documents.sort_unstable();
         }
-        digest
+        self.digest
     }
 }
 
@@ -406,4 +491,41 @@ pub struct ReviewEntry {
     pub note: Option<String>,
     pub before: Option<serde_json::Value>,
     pub after: Option<serde_json::Value>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(fact: FactId, document: DocId, claim: serde_json::Value) -> Evidence {
+        Evidence {
+            fact_type: FactType::Event,
+            fact_id: fact,
+            document,
+            span: Span::new(0, 1),
+            sentence: format!("{fact}/{document}"),
+            claim,
+        }
+    }
+
+    #[test]
+    fn a_digest_keeps_the_first_sources_and_each_claim_once() {
+        let (a, b) = (serde_json::json!({"date": "2024"}), serde_json::json!({"date": "2025"}));
+        let rows = vec![row(1, 7, a.clone()), row(2, 7, a.clone()), row(1, 8, a.clone()), row(1, 7, b.clone())];
+        let d = EvidenceDigest::from_rows(rows, 2);
+        // by fact; fact 1: rows from documents 7 and 8 shown, the third counted
+        let shown: Vec<(FactId, DocId)> = d.first.iter().map(|e| (e.fact_id, e.document)).collect();
+        assert_eq!(shown, vec![(1, 7), (1, 8), (2, 7)]);
+        assert!(d.first.iter().all(|e| e.claim.is_null()));
+        let groups: Vec<(FactId, &serde_json::Value, &[DocId], usize)> =
+            d.claims.iter().map(|g| (g.fact_id, &g.claim, g.documents.as_slice(), g.sources)).collect();
+        assert_eq!(groups, vec![(1, &a, &[7, 8][..], 2), (1, &b, &[7][..], 1), (2, &a, &[7][..], 1)]);
+    }
+
+    #[test]
+    fn first_sources_counts_every_fact_in_the_order_met() {
+        let mut s = FirstSources::new(1);
+        assert_eq!([s.take(5), s.take(3), s.take(5), s.take(5)], [true, true, false, false]);
+        assert_eq!(s.totals(), vec![(5, 3), (3, 1)]);
+    }
 }

@@ -42,9 +42,7 @@ pub trait Reader {
     fn evidence(&self, fact_type: FactType, ids: &[FactId]) -> Result<Vec<Evidence>>;
     /// The first `first` sources of each fact and its distinct claims ([`EvidenceDigest`]).
     fn evidence_digest(&self, fact_type: FactType, ids: &[FactId], first: usize) -> Result<EvidenceDigest> {
-        let mut rows = self.evidence(fact_type, ids)?;
-        rows.sort_by_key(|e| e.fact_id); // stable: each fact's rows keep their order
-        Ok(EvidenceDigest::from_rows(rows, first))
+        Ok(EvidenceDigest::from_rows(self.evidence(fact_type, ids)?, first))
     }
     /// Everything one document supports.
     fn evidence_of_document(&self, doc: DocId) -> Result<Vec<Evidence>>;
@@ -53,21 +51,15 @@ pub trait Reader {
     /// The first `first` sources of each person these documents name (in the order of the
     /// documents; claims left null), and how many sources each has in them.
     fn people_sources_in(&self, docs: &[DocId], first: usize) -> Result<PeopleSources> {
+        let mut counts = FirstSources::new(first);
         let mut shown = Vec::new();
-        let mut totals: Vec<(FactId, usize)> = Vec::new();
-        let mut at: std::collections::HashMap<FactId, usize> = std::collections::HashMap::new();
         for mut e in self.people_evidence_in(docs)? {
-            let i = *at.entry(e.fact_id).or_insert_with(|| {
-                totals.push((e.fact_id, 0));
-                totals.len() - 1
-            });
-            totals[i].1 += 1;
-            if totals[i].1 <= first {
+            if counts.take(e.fact_id) {
                 e.claim = serde_json::Value::Null;
                 shown.push(e);
             }
         }
-        Ok((shown, totals))
+        Ok((shown, counts.totals()))
     }
     /// Roles of the given people.
     fn roles(&self, people: &[FactId]) -> Result<Vec<Role>>;

@@ -10,6 +10,7 @@ pub use hoptac_i18n::labels::{code, number, parse_code, Labels, AGREEMENT_KINDS,
 /// The rows the pages show, made by [`Labels`].
 pub trait Rows {
     fn sources(&self, sources: &[Source]) -> Vec<SourceLink>;
+    fn first_sources(&self, sources: &[Source], total: usize) -> (Vec<SourceLink>, usize);
     fn row<T>(&self, fact_type: FactType, id: i64, line: &Line<T>, title: String, detail: String) -> FactRow;
     fn event_row(&self, l: &Line<StoredEvent>) -> FactRow;
     fn agreement_row(&self, l: &Line<StoredAgreement>) -> FactRow;
@@ -36,11 +37,17 @@ impl Rows for Labels<'_> {
         out
     }
 
+    /// The first [`SOURCES_SHOWN`] of `sources`, and how many of `total` are not listed (the
+    /// dossier may hold only the first few: its total says how many there are).
+    fn first_sources(&self, sources: &[Source], total: usize) -> (Vec<SourceLink>, usize) {
+        let mut shown = self.sources(sources);
+        shown.truncate(SOURCES_SHOWN);
+        let more = total.max(sources.len()).saturating_sub(shown.len());
+        (shown, more)
+    }
+
     fn row<T>(&self, fact_type: FactType, id: i64, line: &Line<T>, title: String, detail: String) -> FactRow {
-        let mut sources = self.sources(&line.sources);
-        sources.truncate(SOURCES_SHOWN);
-        // the dossier may hold only the first few: its total says how many there are
-        let more_sources = line.sources_total.max(line.sources.len()).saturating_sub(sources.len());
+        let (sources, more_sources) = self.first_sources(&line.sources, line.sources_total);
         FactRow {
             href: fact_href(fact_type, id),
             anchor: format!("{}-{id}", fact_type.as_str()),
@@ -93,9 +100,7 @@ impl Rows for Labels<'_> {
     fn person_row(&self, p: &PersonLine) -> PersonRow {
         // A person met often (a governor) is named in hundreds of documents: the first few are
         // listed, the rest counted (search finds them).
-        let mut sources = self.sources(&p.sources);
-        sources.truncate(SOURCES_SHOWN);
-        let more_sources = p.sources_total.max(p.sources.len()).saturating_sub(sources.len());
+        let (sources, more_sources) = self.first_sources(&p.sources, p.sources_total);
         PersonRow {
             name: p.person.name.clone(),
             roles: p.roles.iter().map(|r| r.title.clone()).collect::<Vec<_>>().join("; "),

@@ -776,7 +776,7 @@ fn a_page_reads_the_first_sources_and_every_claim(kind: Kind) {
         let mut rows = r.evidence(t, &ids).expect("evidence");
         assert!(!rows.is_empty());
         rows.sort_by_key(|e| e.fact_id);
-        for first in [1, 2, 100] {
+        for first in [1, 2, 100, usize::MAX] {
             let digest = r.evidence_digest(t, &ids, first).expect("digest");
             assert_eq!(digest, EvidenceDigest::from_rows(rows.clone(), first), "{t:?}, first {first}");
             let total: usize = digest.claims.iter().map(|g| g.sources).sum();
@@ -801,6 +801,16 @@ fn a_page_reads_the_first_sources_and_every_claim(kind: Kind) {
         page.events.iter().map(|e| &e.conflicts).collect::<Vec<_>>(),
         full.events.iter().map(|e| &e.conflicts).collect::<Vec<_>>()
     );
+    // People's sources in the documents, all of them: the rows the store holds, in their order.
+    let docs: Vec<i64> = full.documents.iter().map(|d| d.id).collect();
+    let mut rows = r.people_evidence_in(&docs).expect("people");
+    assert!(!rows.is_empty());
+    for e in &mut rows {
+        e.claim = serde_json::Value::Null;
+    }
+    let (all, totals) = r.people_sources_in(&docs, usize::MAX).expect("people");
+    assert_eq!(all, rows);
+    assert_eq!(totals.iter().map(|(_, n)| n).sum::<usize>(), rows.len());
     // People: the same, each with its first source and the count of all.
     assert!(!full.people.is_empty());
     assert_eq!(page.people.len(), full.people.len());
