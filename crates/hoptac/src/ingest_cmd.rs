@@ -1,7 +1,8 @@
 //! `hoptac ingest PATH...`: documents into the store. Extraction runs on all cores in ordered
-//! batches while one writer stores each document and its facts in its own transaction, so a kill
-//! at any moment leaves every document either wholly stored or absent; running again stores the
-//! rest (known content is recognised by its hash and skipped) and catches the index up.
+//! batches while one writer stores each document and its facts in a savepoint of its own, inside
+//! transactions of many documents, so a kill at any moment leaves every document either wholly
+//! stored or absent; running again stores the rest (known content is recognised by its hash and
+//! skipped) and catches the index up.
 
 use std::collections::HashSet;
 use std::io::IsTerminal;
