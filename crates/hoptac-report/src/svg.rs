@@ -317,28 +317,66 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
-/// SVG path data of rings, dropping vertices closer than half a unit to the last one kept.
+/// SVG path data of rings: each ring moves to its first vertex, then draws relative lines in
+/// tenths of a unit, dropping vertices closer than one unit to the last one kept (finer than
+/// the map is drawn; a province's outline has thousands of them).
 fn path<'a>(view: &View, rings: impl Iterator<Item = &'a Vec<(f64, f64)>>) -> String {
     let mut d = String::new();
     for r in rings {
-        let mut last: Option<(f64, f64)> = None;
-        let mut n = 0;
+        let mut last: Option<(i64, i64)> = None;
+        let mut drawn = 0;
         for &p in r {
             let (x, y) = view.at(p);
-            if let Some((lx, ly)) = last {
-                if (x - lx).abs() + (y - ly).abs() < 0.5 {
-                    continue;
+            let at = ((x * 10.0).round() as i64, (y * 10.0).round() as i64);
+            match last {
+                None => {
+                    d.push('M');
+                    tenths(&mut d, at.0);
+                    if at.1 >= 0 {
+                        d.push(' ');
+                    }
+                    tenths(&mut d, at.1);
+                }
+                Some((lx, ly)) => {
+                    if (at.0 - lx).abs() + (at.1 - ly).abs() < 10 {
+                        continue;
+                    }
+                    let (dx, dy) = (at.0 - lx, at.1 - ly);
+                    // A minus sign parts two numbers as well as a space does.
+                    if drawn == 0 {
+                        d.push('l');
+                    } else if dx >= 0 {
+                        d.push(' ');
+                    }
+                    tenths(&mut d, dx);
+                    if dy >= 0 {
+                        d.push(' ');
+                    }
+                    tenths(&mut d, dy);
+                    drawn += 1;
                 }
             }
-            let _ = write!(d, "{}{x:.1} {y:.1}", if n == 0 { "M" } else { "L" });
-            last = Some((x, y));
-            n += 1;
+            last = Some(at);
         }
-        if n > 0 {
+        if last.is_some() {
             d.push('Z');
         }
     }
     d
+}
+
+/// A number of tenths written as short as SVG reads it: 12 → "1.2", -5 → "-.5", 30 → "3".
+fn tenths(d: &mut String, n: i64) {
+    if n < 0 {
+        d.push('-');
+    }
+    let (whole, tenth) = (n.unsigned_abs() / 10, n.unsigned_abs() % 10);
+    if whole > 0 || tenth == 0 {
+        let _ = write!(d, "{whole}");
+    }
+    if tenth > 0 {
+        let _ = write!(d, ".{tenth}");
+    }
 }
 
 /// Bar colours by series.
@@ -480,6 +518,22 @@ mod tests {
         assert!(!small.contains("data-iso=\"VN-HN\""), "Hà Nội lies outside Kon Tum–Attapeu's map");
         assert!(small.contains("data-iso=\"LA-XE\""), "Sekong, between them, is drawn");
         assert!(small.len() < whole.len());
+    }
+
+    #[test]
+    fn outlines_are_drawn_in_short_relative_steps() {
+        // At the equator, one degree is one unit each way.
+        let view = View::new(0.0, 100.0, -50.0, 50.0, 100.0);
+        let ring = vec![(0.0, 50.0), (0.2, 50.0), (1.5, 50.0), (1.5, 48.0), (10.0, 48.0), (0.0, 50.0)];
+        let d = path(&view, std::iter::once(&ring));
+        // From (0, 0): the step of 0.2 is dropped; 1.5 right, 2 down, 8.5 right, back.
+        assert_eq!(d, "M0 0l1.5 0 0 2 8.5 0-10-2Z");
+        let mut s = String::new();
+        for n in [0, 5, -5, 12, -120, 30] {
+            tenths(&mut s, n);
+            s.push(',');
+        }
+        assert_eq!(s, "0,.5,-.5,1.2,-12,3,");
     }
 
     #[test]
