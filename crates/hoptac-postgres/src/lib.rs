@@ -462,6 +462,38 @@ macro_rules! impl_reader {
                     evidence_row,
                 )
             }
+            fn evidence_page(
+                &self,
+                fact_type: FactType,
+                id: FactId,
+                offset: usize,
+                limit: usize,
+            ) -> Result<(Vec<Evidence>, usize)> {
+                let total: i64 = match self.opt_row(
+                    "SELECT count(*) FROM evidence WHERE fact_type = $1 AND fact_id = $2",
+                    &[&fact_type.as_str(), &id],
+                )? {
+                    Some(r) => col(&r, 0)?,
+                    None => 0,
+                };
+                let (limit, offset) =
+                    (i64::try_from(limit).unwrap_or(i64::MAX), i64::try_from(offset).unwrap_or(i64::MAX));
+                let rows = all(
+                    self,
+                    &format!("{EVIDENCE_SELECT} WHERE fact_type = $1 AND fact_id = $2 ORDER BY id LIMIT $3 OFFSET $4"),
+                    &[&fact_type.as_str(), &id, &limit, &offset],
+                    evidence_row,
+                )?;
+                Ok((rows, total as usize))
+            }
+            fn documents_of(&self, fact_type: FactType, ids: &[FactId]) -> Result<Vec<DocId>> {
+                all(
+                    self,
+                    "SELECT DISTINCT document_id FROM evidence WHERE fact_type = $1 AND fact_id = ANY($2)",
+                    &[&fact_type.as_str(), &ids],
+                    |r| col(r, 0),
+                )
+            }
             fn evidence_of_document(&self, doc: DocId) -> Result<Vec<Evidence>> {
                 all(self, &format!("{EVIDENCE_SELECT} WHERE document_id = $1 ORDER BY id"), &[&doc], evidence_row)
             }

@@ -33,6 +33,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/0007_events_by_date.sql")),
         M::up(include_str!("../migrations/0008_accounts.sql")),
         M::up(include_str!("../migrations/0009_per_year.sql")),
+        M::up(include_str!("../migrations/0010_evidence_by_fact_with_documents.sql")),
     ])
 }
 
@@ -42,7 +43,7 @@ pub fn schema_version() -> i64 {
 }
 
 /// How many migrations [`migrations`] lists (a test keeps the two equal).
-const MIGRATION_COUNT: i64 = 9;
+const MIGRATION_COUNT: i64 = 10;
 
 pub struct SqliteStore {
     conn: Connection,
@@ -364,6 +365,16 @@ macro_rules! impl_reader {
                 let sql = format!("{EVIDENCE_SELECT} WHERE fact_type = '{}' AND", fact_type.as_str());
                 by_ids(&self.$conn, &sql, "fact_id", ids, evidence_row)
             }
+            fn evidence_page(&self, fact_type: FactType, id: FactId, offset: usize, limit: usize) -> Result<(Vec<Evidence>, usize)> {
+                let key = rusqlite::params![fact_type.as_str(), id];
+                let total: Vec<i64> =
+                    query(&self.$conn, "SELECT count(*) FROM evidence WHERE fact_type = ?1 AND fact_id = ?2", key, |r| r.get(0))?;
+                // Through the index of facts, whose rows of one fact are in recording order.
+                let sql = format!("{EVIDENCE_SELECT} WHERE fact_type = ?1 AND fact_id = ?2 ORDER BY id LIMIT ?3 OFFSET ?4");
+                let (limit, offset) = (i64::try_from(limit).unwrap_or(i64::MAX), i64::try_from(offset).unwrap_or(i64::MAX));
+                let rows = query(&self.$conn, &sql, rusqlite::params![fact_type.as_str(), id, limit, offset], evidence_row)?;
+                Ok((rows, total.first().copied().unwrap_or(0) as usize))
+            }
             fn evidence_digest(&self, fact_type: FactType, ids: &[FactId], first: usize) -> Result<EvidenceDigest> {
                 // One pass in the index's order (fact, then recording order): no sort, no
                 // temporary table; a sentence read only for a fact's first rows, a claim read as
@@ -392,6 +403,11 @@ macro_rules! impl_reader {
                     Ok(())
                 })?;
                 Ok(b.finish())
+            }
+            fn documents_of(&self, fact_type: FactType, ids: &[FactId]) -> Result<Vec<DocId>> {
+                // From the index of facts alone (it carries the document).
+                let sql = format!("SELECT document_id FROM evidence WHERE fact_type = '{}' AND", fact_type.as_str());
+                by_ids(&self.$conn, &sql, "fact_id", ids, |r| r.get(0))
             }
             fn evidence_of_document(&self, doc: DocId) -> Result<Vec<Evidence>> {
                 query(

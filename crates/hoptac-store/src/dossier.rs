@@ -109,6 +109,34 @@ pub struct Dossier {
     pub documents: Vec<DocumentSummary>,
     /// What the record says is missing.
     pub gaps: Gaps,
+    /// How many lines each shortened list has in all: a page's dossier holds the latest
+    /// agreements, meetings and other figures ([`Shown::lines`]); the others hold all of them.
+    pub totals: Totals,
+    /// Meetings by year, every one of them: (held, planned).
+    pub meetings_by_year: BTreeMap<i16, (usize, usize)>,
+}
+
+/// What a page shows of a dossier: the first `sources` of each line, and the latest `lines` of
+/// its agreements, meetings and other figures (commitments, with their results, and people
+/// are all shown).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shown {
+    pub sources: usize,
+    pub lines: usize,
+}
+
+/// How many agreements, meetings and other figures a dossier has, shown or not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct Totals {
+    pub agreements: usize,
+    pub events: usize,
+    pub other_figures: usize,
+}
+
+/// A list in date order cut before its latest `n`: (the earlier ones, the latest).
+fn split_latest<T>(mut list: Vec<T>, n: usize) -> (Vec<T>, Vec<T>) {
+    let latest = list.split_off(list.len().saturating_sub(n));
+    (list, latest)
 }
 
 /// What the record says should have happened but left no trace, and what is likely next.
@@ -283,15 +311,18 @@ pub fn build_with_places(
     build_limited(reader, places, wanted, today, None)
 }
 
-/// [`build_with_places`], keeping at most `sources` sources of each fact (`sources_total` says
-/// how many there are): what a page shows, without reading every sentence of a busy partnership.
+/// [`build_with_places`], shortened for a page ([`Shown`]: `None` keeps everything): only the
+/// lines shown have their sources read, without reading every sentence of a busy partnership;
+/// gaps, totals and the meetings by year still count every fact.
 pub fn build_limited(
     reader: &dyn Reader,
     places: &[Place],
     wanted: &[PlaceId],
     today: jiff::civil::Date,
-    sources: Option<usize>,
+    shown: Option<Shown>,
 ) -> Result<Dossier> {
+    let sources = shown.map(|s| s.sources);
+    let lines = shown.map_or(usize::MAX, |s| s.lines);
     let sets: Vec<Vec<PlaceId>> = wanted.iter().map(|p| with_predecessors(p, places)).collect();
     let partnerships: Vec<Partnership> = reader
         .partnerships()?
@@ -303,17 +334,29 @@ pub fn build_limited(
         partnerships.iter().map(|p| (p.id, p.parties.clone())).collect();
     let parties = |p: Option<PartnershipId>| p.and_then(|id| parties_of.get(&id).cloned()).unwrap_or_default();
 
+    // The documents behind every fact, shown or not: from the sources read, and for the facts
+    // left out of a page, from their evidence's document ids alone.
     let mut documents: BTreeSet<DocId> = BTreeSet::new();
+    let mut read_documents = |fact_type: FactType, unread: &[FactId], ev: &EvidenceIndex| -> Result<()> {
+        documents.extend(ev.documents());
+        if !unread.is_empty() {
+            documents.extend(reader.documents_of(fact_type, unread)?);
+        }
+        Ok(())
+    };
 
     let mut agreements = visible(reader, FactType::Agreement, reader.agreements(&pids)?, |a| a.id)?;
     agreements.sort_by_key(|(a, _)| (date_key(a.signed.or(a.period.map(|p| PartialDate::year(p.first)))), a.id));
+    let agreements_total = agreements.len();
+    let last_signed = agreements.iter().filter_map(|(a, _)| a.signed).max();
+    let (earlier, agreements) = split_latest(agreements, lines);
     let ev = EvidenceIndex::load(
         reader,
         FactType::Agreement,
         &agreements.iter().map(|(a, _)| a.id).collect::<Vec<_>>(),
         sources,
     )?;
-    documents.extend(ev.documents());
+    read_documents(FactType::Agreement, &earlier.iter().map(|(a, _)| a.id).collect::<Vec<_>>(), &ev)?;
     let agreements = agreements
         .into_iter()
         .map(|a| {
@@ -336,9 +379,11 @@ pub fn build_limited(
 
     let mut events = visible(reader, FactType::Event, reader.events(&pids)?, |e| e.id)?;
     events.sort_by_key(|(e, _)| (date_key(e.date), e.ordinal, e.id));
+    let stored_events: Vec<StoredEvent> = events.iter().map(|(e, _)| e.clone()).collect();
+    let (earlier, events) = split_latest(events, lines);
     let ev =
         EvidenceIndex::load(reader, FactType::Event, &events.iter().map(|(e, _)| e.id).collect::<Vec<_>>(), sources)?;
-    documents.extend(ev.documents());
+    read_documents(FactType::Event, &earlier.iter().map(|(e, _)| e.id).collect::<Vec<_>>(), &ev)?;
     let events = events
         .into_iter()
         .map(|(e, review)| {
@@ -366,8 +411,18 @@ pub fn build_limited(
     // In the order they were recorded, whatever order the backend returned them in.
     let mut figures: Vec<StoredFigure> = figures.into_iter().map(|(f, _)| f).collect();
     figures.sort_by_key(|f| f.id);
-    let ev = EvidenceIndex::load(reader, FactType::Figure, &figures.iter().map(|f| f.id).collect::<Vec<_>>(), sources)?;
-    documents.extend(ev.documents());
+    let commitment_ids: HashSet<FactId> =
+        figures.iter().filter(|f| f.kind == FigureKind::Commitment).map(|f| f.id).collect();
+    let is_other =
+        |f: &StoredFigure| f.kind != FigureKind::Commitment && !f.fulfils.is_some_and(|c| commitment_ids.contains(&c));
+    let others: Vec<&StoredFigure> = figures.iter().filter(|f| is_other(f)).collect();
+    let other_total = others.len();
+    let (earlier, others) = split_latest(others, lines);
+    // Commitments and their results, and the other figures shown.
+    let read: Vec<FactId> =
+        figures.iter().filter(|f| !is_other(f)).chain(others.iter().copied()).map(|f| f.id).collect();
+    let ev = EvidenceIndex::load(reader, FactType::Figure, &read, sources)?;
+    read_documents(FactType::Figure, &earlier.iter().map(|f| f.id).collect::<Vec<_>>(), &ev)?;
     let line = |f: &StoredFigure| Line {
         parties: parties(f.partnership),
         sources: ev.sources(f.id),
@@ -382,8 +437,6 @@ pub fn build_limited(
             results_of.entry(c).or_default().push(f);
         }
     }
-    let commitment_ids: HashSet<FactId> =
-        figures.iter().filter(|f| f.kind == FigureKind::Commitment).map(|f| f.id).collect();
     let mut commitments: Vec<CommitmentLine> = figures
         .iter()
         .filter(|f| f.kind == FigureKind::Commitment)
@@ -401,22 +454,28 @@ pub fn build_limited(
         })
         .collect();
     commitments.sort_by_key(|c| (c.line.fact.period.map(|p| (p.first, p.last)), c.line.fact.id));
-    let other_figures = figures
-        .iter()
-        .filter(|f| f.kind != FigureKind::Commitment && !f.fulfils.is_some_and(|c| commitment_ids.contains(&c)))
-        .map(line)
-        .collect();
+    let other_figures = others.into_iter().map(line).collect();
 
     let people = people_met(reader, &documents, sources)?;
     let documents = reader.document_summaries(&documents.into_iter().collect::<Vec<_>>())?;
-    let stored_events: Vec<StoredEvent> = events.iter().map(|l| l.fact.clone()).collect();
     // The latest sign of life: a source's publication, a meeting held, an agreement signed.
     let last_report = documents
         .iter()
         .filter_map(|d| d.published)
-        .chain(events.iter().filter(|e| e.fact.status == hoptac_core::EventStatus::Held).filter_map(|e| e.fact.date))
-        .chain(agreements.iter().filter_map(|a| a.fact.signed))
+        .chain(stored_events.iter().filter(|e| e.status == hoptac_core::EventStatus::Held).filter_map(|e| e.date))
+        .chain(last_signed)
         .max();
+    let mut meetings_by_year: BTreeMap<i16, (usize, usize)> = BTreeMap::new();
+    for e in &stored_events {
+        if let Some(date) = e.date {
+            let slot = meetings_by_year.entry(date.year).or_default();
+            match e.status {
+                hoptac_core::EventStatus::Held => slot.0 += 1,
+                hoptac_core::EventStatus::Planned => slot.1 += 1,
+            }
+        }
+    }
+    let totals = Totals { agreements: agreements_total, events: stored_events.len(), other_figures: other_total };
     let gaps = Gaps {
         missing: crate::gaps::missing_ordinals(&stored_events),
         overdue: commitments.iter().filter(|c| c.status == CommitmentStatus::Overdue).map(|c| c.line.fact.id).collect(),
@@ -435,7 +494,19 @@ pub fn build_limited(
             .filter_map(|p| crate::gaps::forecast(p.id, &stored_events, &p.parties, today))
             .collect(),
     };
-    Ok(Dossier { places: sets, partnerships, agreements, events, commitments, other_figures, people, documents, gaps })
+    Ok(Dossier {
+        places: sets,
+        partnerships,
+        agreements,
+        events,
+        commitments,
+        other_figures,
+        people,
+        documents,
+        gaps,
+        totals,
+        meetings_by_year,
+    })
 }
 
 /// The facts a person has not rejected, each with its review state.

@@ -44,6 +44,24 @@ pub trait Reader {
     fn evidence_digest(&self, fact_type: FactType, ids: &[FactId], first: usize) -> Result<EvidenceDigest> {
         Ok(EvidenceDigest::from_rows(self.evidence(fact_type, ids)?, first))
     }
+    /// One page of one fact's evidence, in the order it was recorded: `limit` rows from
+    /// `offset`, and how many there are in all.
+    fn evidence_page(
+        &self,
+        fact_type: FactType,
+        id: FactId,
+        offset: usize,
+        limit: usize,
+    ) -> Result<(Vec<Evidence>, usize)> {
+        let all = self.evidence(fact_type, &[id])?;
+        let total = all.len();
+        Ok((all.into_iter().skip(offset).take(limit).collect(), total))
+    }
+    /// The documents that are evidence of any of the given facts (in no particular order, each
+    /// once or more).
+    fn documents_of(&self, fact_type: FactType, ids: &[FactId]) -> Result<Vec<DocId>> {
+        Ok(self.evidence(fact_type, ids)?.into_iter().map(|e| e.document).collect())
+    }
     /// Everything one document supports.
     fn evidence_of_document(&self, doc: DocId) -> Result<Vec<Evidence>>;
     /// The evidence of the people these documents name.

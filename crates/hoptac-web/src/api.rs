@@ -157,7 +157,9 @@ pub async fn commitments(State(st): State<Shared>, Query(q): Query<ListQuery>) -
         .await?)
 }
 
-pub async fn fact(State(st): State<Shared>, Path((kind, id)): Path<(String, i64)>) -> ApiResult {
+/// A fact, its review history and a page of its evidence (`?offset=&limit=`, 100 by default,
+/// at most 1,000; `evidence_total` says how many there are).
+pub async fn fact(State(st): State<Shared>, Path((kind, id)): Path<(String, i64)>, Query(p): Query<Page>) -> ApiResult {
     let ft = match kind.as_str() {
         "events" => FactType::Event,
         "agreements" => FactType::Agreement,
@@ -165,7 +167,8 @@ pub async fn fact(State(st): State<Shared>, Path((kind, id)): Path<(String, i64)
         "people" => FactType::Person,
         other => return Err(WebError::not_found(format!("no collection {other:?}"))),
     };
-    let v = st.read(move |_, r| queries::fact(r, ft, id)).await?;
+    let limit = p.limit.unwrap_or(EVIDENCE_PAGE).min(1000);
+    let v = st.read(move |_, r| queries::fact(r, ft, id, p.offset, limit)).await?;
     if kind == "commitments"
         && !matches!(&v.stored, hoptac_store::StoredFact::Figure(f) if f.kind == FigureKind::Commitment)
     {
@@ -173,6 +176,9 @@ pub async fn fact(State(st): State<Shared>, Path((kind, id)): Path<(String, i64)
     }
     ok(v)
 }
+
+/// The evidence a fact's answer carries when no limit is asked for.
+const EVIDENCE_PAGE: usize = 100;
 
 #[derive(Deserialize)]
 pub struct Page {
@@ -352,7 +358,7 @@ pub async fn review_decide(
     };
     let state =
         st.write(move |st, store| actions::decide(st, store, ft, id, wanted, &actor)).await?.map_err(invalid)?;
-    let v = st.read(move |_, r| queries::fact(r, ft, id)).await?;
+    let v = st.read(move |_, r| queries::fact(r, ft, id, 0, EVIDENCE_PAGE)).await?;
     let mut out = serde_json::to_value(&v).map_err(WebError::internal)?;
     out["review"] = json!(state);
     ok(out)
@@ -368,7 +374,7 @@ pub async fn create_fact(State(st): State<Shared>, Extension(actor): Extension<A
     }
     let (ft, id) =
         st.write(move |st, store| actions::create(st, store, &kind, &fields, &actor)).await?.map_err(invalid)?;
-    let v = st.read(move |_, r| queries::fact(r, ft, id)).await?;
+    let v = st.read(move |_, r| queries::fact(r, ft, id, 0, EVIDENCE_PAGE)).await?;
     Ok((StatusCode::CREATED, Json(v)).into_response())
 }
 

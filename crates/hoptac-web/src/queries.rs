@@ -158,8 +158,19 @@ pub fn dossier(st: &AppState, reader: &dyn Reader, wanted: &[PlaceId]) -> Result
 }
 
 /// The dossier a page shows: the first few sources of each fact, and how many there are.
-pub fn dossier_for_page(st: &AppState, reader: &dyn Reader, wanted: &[PlaceId]) -> Result<Dossier, WebError> {
-    Ok(dossier::build_limited(reader, &st.places, wanted, today(), Some(crate::view::SOURCES_SHOWN))?)
+/// A dossier as its page shows it: each line's first sources, and the latest lines of the long
+/// lists unless `full`.
+pub fn dossier_for_page(
+    st: &AppState,
+    reader: &dyn Reader,
+    wanted: &[PlaceId],
+    full: bool,
+) -> Result<Dossier, WebError> {
+    let shown = dossier::Shown {
+        sources: crate::view::SOURCES_SHOWN,
+        lines: if full { usize::MAX } else { crate::view::LINES_SHOWN },
+    };
+    Ok(dossier::build_limited(reader, &st.places, wanted, today(), Some(shown))?)
 }
 
 /// The parties of a partnership.
@@ -180,7 +191,11 @@ pub struct FactView {
     pub stored: StoredFact,
     pub parties: Vec<PlaceId>,
     pub review: ReviewState,
+    /// One page of its evidence, in the order it was recorded, from `evidence_offset`.
     pub evidence: Vec<Evidence>,
+    pub evidence_offset: usize,
+    /// How many sources it has in all.
+    pub evidence_total: usize,
     pub history: Vec<ReviewEntry>,
 }
 
@@ -188,7 +203,14 @@ pub fn fact_type(s: &str) -> Result<FactType, WebError> {
     FactType::parse(s).ok_or_else(|| WebError::not_found(format!("no kind of record called {s:?}")))
 }
 
-pub fn fact(reader: &dyn Reader, fact_type: FactType, id: FactId) -> Result<FactView, WebError> {
+/// A fact with `limit` of its sources from `offset`.
+pub fn fact(
+    reader: &dyn Reader,
+    fact_type: FactType,
+    id: FactId,
+    offset: usize,
+    limit: usize,
+) -> Result<FactView, WebError> {
     let stored = review::load(reader, fact_type, id)?
         .ok_or_else(|| WebError::not_found(format!("no {} with id {id}", fact_type.as_str())))?;
     let parties = match stored.partnership() {
@@ -201,7 +223,18 @@ pub fn fact(reader: &dyn Reader, fact_type: FactType, id: FactId) -> Result<Fact
         (review::state(reader, fact_type, id)?, reader.review_log(fact_type, id)?)
     };
     let fact = stored.to_json().map_err(WebError::internal)?;
-    Ok(FactView { fact_type, fact, stored, parties, review, evidence: reader.evidence(fact_type, &[id])?, history })
+    let (evidence, evidence_total) = reader.evidence_page(fact_type, id, offset, limit)?;
+    Ok(FactView {
+        fact_type,
+        fact,
+        stored,
+        parties,
+        review,
+        evidence,
+        evidence_offset: offset,
+        evidence_total,
+        history,
+    })
 }
 
 /// The facts of the given (type, id) pairs, loaded by type in one query each.

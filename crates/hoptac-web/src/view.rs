@@ -116,6 +116,9 @@ impl Rows for Labels<'_> {
 
 /// A dossier line lists this many sources; the fact's own page lists every one.
 pub const SOURCES_SHOWN: usize = 5;
+/// A dossier page lists the latest agreements, meetings and other figures, this many of each
+/// (all of them on request).
+pub const LINES_SHOWN: usize = 20;
 
 pub fn fact_href(fact_type: FactType, id: i64) -> String {
     format!("/facts/{}/{id}", fact_type.as_str())

@@ -790,13 +790,23 @@ fn a_page_reads_the_first_sources_and_every_claim(kind: Kind) {
     let places = r.places().expect("places");
     let today = jiff::civil::date(2026, 11, 23);
     let full = hoptac_store::dossier::build_limited(r, &places, &wanted, today, None).expect("dossier");
-    let page = hoptac_store::dossier::build_limited(r, &places, &wanted, today, Some(1)).expect("dossier");
+    let shown = hoptac_store::dossier::Shown { sources: 1, lines: usize::MAX };
+    let page = hoptac_store::dossier::build_limited(r, &places, &wanted, today, Some(shown)).expect("dossier");
     let xix = |d: &hoptac_store::dossier::Dossier| {
         d.events.iter().find(|e| e.fact.ordinal == Some(19)).cloned().expect("XIX")
     };
     assert_eq!((xix(&full).sources.len(), xix(&full).sources_total), (3, 3));
     assert_eq!((xix(&page).sources.len(), xix(&page).sources_total), (1, 3));
     assert_eq!(xix(&page).sources[0], xix(&full).sources[0]);
+    // A fact's evidence a page at a time: the rows of all of it, in order, and their count.
+    let id = xix(&full).fact.id;
+    let every = r.evidence(FactType::Event, &[id]).expect("evidence");
+    let (one, total) = r.evidence_page(FactType::Event, id, 0, 2).expect("page");
+    let (two, _) = r.evidence_page(FactType::Event, id, 2, 2).expect("page");
+    assert_eq!((one.len(), two.len(), total), (2, 1, 3));
+    assert_eq!([one, two].concat(), every);
+    assert_eq!(r.evidence_page(FactType::Event, id, 5, 2).expect("page"), (Vec::new(), 3));
+    assert_eq!(r.evidence_page(FactType::Event, id, 0, usize::MAX).expect("page"), (every, 3));
     assert_eq!(
         page.events.iter().map(|e| &e.conflicts).collect::<Vec<_>>(),
         full.events.iter().map(|e| &e.conflicts).collect::<Vec<_>>()
@@ -820,4 +830,31 @@ fn a_page_reads_the_first_sources_and_every_claim(kind: Kind) {
         assert_eq!(p.sources.len(), f.sources.len().min(1));
         assert_eq!(p.sources.first(), f.sources.first());
     }
+    // A page of the latest line of each long list: those lines as the whole dossier has them;
+    // documents, people, gaps, totals and meetings by year from every fact.
+    let latest = hoptac_store::dossier::Shown { sources: usize::MAX, lines: 1 };
+    let short = hoptac_store::dossier::build_limited(r, &places, &wanted, today, Some(latest)).expect("dossier");
+    assert!(full.events.len() > 1 && full.agreements.len() > 1, "{} {}", full.events.len(), full.agreements.len());
+    assert_eq!(short.events.as_slice(), &full.events[full.events.len() - 1..]);
+    assert_eq!(short.agreements.as_slice(), &full.agreements[full.agreements.len() - 1..]);
+    assert_eq!(short.other_figures.as_slice(), &full.other_figures[full.other_figures.len().saturating_sub(1)..]);
+    assert_eq!(short.commitments, full.commitments);
+    assert_eq!(
+        (short.totals.events, short.totals.agreements, short.totals.other_figures),
+        (full.events.len(), full.agreements.len(), full.other_figures.len())
+    );
+    assert_eq!(short.totals, full.totals);
+    assert_eq!(short.meetings_by_year, full.meetings_by_year);
+    assert_eq!(full.meetings_by_year.values().map(|(h, p)| h + p).sum::<usize>(), full.events.len());
+    assert_eq!((&short.documents, &short.people, &short.gaps), (&full.documents, &full.people, &full.gaps));
+    // The documents behind facts, from the index alone: those of their evidence.
+    let ids: Vec<i64> = full.events.iter().map(|e| e.fact.id).collect();
+    let mut from_index = r.documents_of(FactType::Event, &ids).expect("documents");
+    let mut from_rows: Vec<i64> =
+        r.evidence(FactType::Event, &ids).expect("evidence").iter().map(|e| e.document).collect();
+    from_index.sort_unstable();
+    from_index.dedup();
+    from_rows.sort_unstable();
+    from_rows.dedup();
+    assert_eq!(from_index, from_rows);
 }

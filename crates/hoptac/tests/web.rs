@@ -429,3 +429,83 @@ fn answers_are_compressed_and_logs_keep_what_matters() {
     assert!(log.contains("/api/v1/documents"), "writes are logged: {log}");
     assert!(!log.contains("uri=/api/v1/partnerships "), "successful reads are not, at the default level: {log}");
 }
+
+#[test]
+fn a_fact_with_many_sources_lists_them_a_page_at_a_time() {
+    // Sixty reports of one conference, each with a line of its own: one meeting, sixty sources.
+    let dir = tempfile::tempdir().unwrap();
+    let docs = dir.path().join("docs");
+    std::fs::create_dir(&docs).unwrap();
+    // And conferences I–XXV, one a year in 1995–2019: a long timeline.
+    for n in 1..=25 {
+        let text = format!(
+            "Hội nghị biên giới năm {year}\n\nNgày 20/9/{year}, tại huyện Đăk Glei, tỉnh Kon Tum, Hội nghị hợp tác \
+             lần thứ {} giữa huyện Đăk Glei (tỉnh Kon Tum, Việt Nam) và huyện Đăk Chưng (tỉnh Sê Kông, Lào) \
+             đã diễn ra.\n",
+            roman(n),
+            year = 1994 + n
+        );
+        std::fs::write(docs.join(format!("nam_{n:02}.txt")), text).unwrap();
+    }
+    for i in 1..=60 {
+        let text = format!(
+            "Bản tin số {i} về hội nghị biên giới\n\nNgày 15/10/2024, tại huyện Đăk Chưng, tỉnh Sê Kông (Lào), \
+             Hội nghị hợp tác lần thứ XXX giữa huyện Đăk Glei (tỉnh Kon Tum, Việt Nam) và huyện Đăk Chưng \
+             (tỉnh Sê Kông, Lào) đã diễn ra.\n\nPhóng viên thứ {i} ghi nhận không khí thân tình của hội nghị.\n"
+        );
+        std::fs::write(docs.join(format!("tin_{i:02}.txt")), text).unwrap();
+    }
+    let store = dir.path().join("many.db");
+    ingest(&store, &[docs]);
+    let s = serve_store(&store, false, &[]);
+    let list = s.get("/api/v1/partnerships").json();
+    let id = list[0]["id"].as_i64().unwrap();
+    let d = s.get(&format!("/api/v1/partnerships/{id}/dossier")).json();
+    let xxx = event_in(&d, 30);
+    let event = xxx["id"].as_i64().unwrap();
+    assert_eq!(xxx["sources_total"], json!(60), "{xxx}");
+
+    // The API: a page of evidence and the count of all of it.
+    let all = s.get(&format!("/api/v1/events/{event}")).json();
+    assert_eq!((all["evidence"].as_array().unwrap().len(), all["evidence_total"].as_u64()), (60, Some(60)));
+    let part = s.get(&format!("/api/v1/events/{event}?offset=50&limit=20")).json();
+    assert_eq!(part["evidence"].as_array().unwrap().as_slice(), &all["evidence"].as_array().unwrap()[50..]);
+    assert_eq!(part["evidence_offset"], json!(50));
+
+    // The page: fifty sources, then the other ten, each page linking to the other.
+    let first = s.get(&format!("/facts/event/{event}?lang=en"));
+    assert_eq!(first.status, 200);
+    let items = |body: &str| body.matches("<li><a href=\"/documents/").count();
+    assert_eq!(items(&first.body), 50);
+    assert!(first.body.contains("1–50 of 60"), "{}", first.body);
+    assert!(first.body.contains(&format!("rel=\"next\" href=\"/facts/event/{event}?page=2#sources\"")));
+    assert!(!first.body.contains("rel=\"prev\""));
+    let second = s.get(&format!("/facts/event/{event}?page=2&lang=en"));
+    assert_eq!(items(&second.body), 10);
+    assert!(second.body.contains("51–60 of 60") && second.body.contains("rel=\"prev\""));
+    assert!(!second.body.contains("rel=\"next\""));
+    // Past the end: no sources, a way back.
+    let past = s.get(&format!("/facts/event/{event}?page=9&lang=en"));
+    assert_eq!((past.status, items(&past.body)), (200, 0));
+    assert!(past.body.contains("rel=\"prev\""));
+    assert_eq!(s.get(&format!("/facts/event/{event}?page=x")).status, 400);
+
+    // The dossier page lists the latest twenty meetings, and all of them on request.
+    let meetings = |body: &str| body.matches("<li id=\"event-").count();
+    let page = s.get(&format!("/partnerships/{id}?lang=en"));
+    assert_eq!(meetings(&page.body), 20);
+    assert!(page.body.contains("The latest 20 of 26."), "{}", page.body);
+    assert!(page.body.contains(&format!("href=\"/partnerships/{id}?full=1#timeline\"")));
+    assert!(page.body.contains(&format!("id=\"event-{event}\"")), "the latest is conference XXX of 2024");
+    let full = s.get(&format!("/partnerships/{id}?full=1&lang=en"));
+    assert_eq!(meetings(&full.body), 26);
+    assert!(!full.body.contains("The latest 20"));
+    assert_eq!(d["events"].as_array().unwrap().len(), 26, "the API's dossier has them all");
+}
+
+/// Roman numerals up to 39.
+fn roman(n: usize) -> String {
+    let (tens, ones) = (n / 10, n % 10);
+    let ones = ["", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX"][ones];
+    format!("{}{ones}", "X".repeat(tens))
+}

@@ -35,17 +35,42 @@ struct DossierPage<'a> {
     gaps: Vec<String>,
     /// The next meetings where none is announced: tentative.
     forecasts: Vec<String>,
+    /// Under a list that shows only its latest lines, how many of how many; and where to see
+    /// them all.
+    more_agreements: String,
+    more_events: String,
+    more_other: String,
+    full_href: String,
+}
+
+#[derive(serde::Deserialize)]
+pub struct FullQuery {
+    /// Every line of the long lists, not only the latest.
+    #[serde(default)]
+    full: Option<String>,
+}
+
+impl FullQuery {
+    fn full(&self) -> bool {
+        self.full.as_deref().is_some_and(|v| !v.is_empty() && v != "0")
+    }
 }
 
 /// A dossier page lists the most recent documents, this many.
 const DOCUMENTS_SHOWN: usize = 100;
 
-pub async fn partnership(State(st): State<Shared>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response, PageError> {
-    let ctx = ctx.reading(&[]);
+pub async fn partnership(
+    State(st): State<Shared>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Query(q): Query<FullQuery>,
+) -> Result<Response, PageError> {
+    let ctx = ctx.reading(&["full"]);
     let key = ctx.cache_key();
+    let full = q.full();
     let got = read_cached(&st, &ctx, &key, move |st, r| {
         let p = queries::partnership(r, id)?;
-        queries::dossier_for_page(st, r, &p.parties)
+        queries::dossier_for_page(st, r, &p.parties, full)
     })
     .await?;
     let (generation, d) = match got {
@@ -53,7 +78,7 @@ pub async fn partnership(State(st): State<Shared>, ctx: Ctx, Path(id): Path<i64>
         Cached::Page(html) => return Ok(Html(html).into_response()),
         Cached::Gzipped(gz) => return Ok(gzipped(gz)),
     };
-    let html = Bytes::from(dossier_page(&st, &ctx, d, Some(id))?.0);
+    let html = Bytes::from(dossier_page(&st, &ctx, d, Some(id), format!("/partnerships/{id}?full=1"))?.0);
     Ok(fresh_page(&st, &ctx, key, generation, html))
 }
 
@@ -61,6 +86,8 @@ pub async fn partnership(State(st): State<Shared>, ctx: Ctx, Path(id): Path<i64>
 pub struct DossierQuery {
     #[serde(default)]
     places: String,
+    #[serde(flatten)]
+    full: FullQuery,
 }
 
 /// `/dossier?places=Kon Tum,Sekong`: any spellings.
@@ -70,8 +97,10 @@ pub async fn dossier_by_places(
     Query(q): Query<DossierQuery>,
 ) -> Result<Html<String>, PageError> {
     let wanted = resolve_places(&st, &q.places).page(&st, &ctx)?;
-    let d = st.read(move |st, r| queries::dossier_for_page(st, r, &wanted)).await.page(&st, &ctx)?;
-    dossier_page(&st, &ctx, d, None)
+    let full = q.full.full();
+    let d = st.read(move |st, r| queries::dossier_for_page(st, r, &wanted, full)).await.page(&st, &ctx)?;
+    let places: String = form_urlencoded::byte_serialize(q.places.as_bytes()).collect();
+    dossier_page(&st, &ctx, d, None, format!("/dossier?places={places}&full=1"))
 }
 
 pub fn resolve_places(st: &Shared, list: &str) -> Result<Vec<PlaceId>, WebError> {
@@ -86,22 +115,18 @@ pub fn resolve_places(st: &Shared, list: &str) -> Result<Vec<PlaceId>, WebError>
     Ok(wanted)
 }
 
-fn dossier_page(st: &Shared, ctx: &Ctx, d: Dossier, partnership: Option<i64>) -> Result<Html<String>, PageError> {
+fn dossier_page(
+    st: &Shared,
+    ctx: &Ctx,
+    d: Dossier,
+    partnership: Option<i64>,
+    full_href: String,
+) -> Result<Html<String>, PageError> {
     let l = labels(st, ctx.lang);
     let t = l.t;
     let firsts: Vec<PlaceId> = d.places.iter().filter_map(|set| set.first().cloned()).collect();
     let name = l.parties(&firsts);
     let search_more = form_urlencoded::byte_serialize(name.replace(" – ", " ").as_bytes()).collect();
-    let mut by_year: BTreeMap<i16, (usize, usize)> = BTreeMap::new();
-    for e in &d.events {
-        if let Some(date) = e.fact.date {
-            let slot = by_year.entry(date.year).or_default();
-            match e.fact.status {
-                EventStatus::Held => slot.0 += 1,
-                EventStatus::Planned => slot.1 += 1,
-            }
-        }
-    }
     let mut promised: BTreeMap<i16, (f64, f64)> = BTreeMap::new();
     for c in &d.commitments {
         let f = &c.line.fact;
@@ -125,6 +150,13 @@ fn dossier_page(st: &Shared, ctx: &Ctx, d: Dossier, partnership: Option<i64>) ->
         })
     };
     let (gaps, forecasts) = l.gap_lines(&d);
+    let more = |shown: usize, total: usize| {
+        if shown < total {
+            t.with("dossier-latest", &[("shown", shown.to_string()), ("total", total.to_string())])
+        } else {
+            String::new()
+        }
+    };
     let page = DossierPage {
         gaps,
         forecasts,
@@ -152,7 +184,11 @@ fn dossier_page(st: &Shared, ctx: &Ctx, d: Dossier, partnership: Option<i64>) ->
             })
             .collect(),
         chart,
-        meetings_chart: meetings_chart(t, &by_year),
+        meetings_chart: meetings_chart(t, &d.meetings_by_year),
+        more_agreements: more(d.agreements.len(), d.totals.agreements),
+        more_events: more(d.events.len(), d.totals.events),
+        more_other: more(d.other_figures.len(), d.totals.other_figures),
+        full_href,
         map: hoptac_report::parties_map(&d, &l, 360.0).unwrap_or_default(),
         partnership: partnership.or(match d.partnerships.as_slice() {
             [one] => Some(one.id),

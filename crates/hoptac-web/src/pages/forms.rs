@@ -180,7 +180,7 @@ pub async fn edit_form(
     if ft == FactType::Person {
         return Err(WebError::not_found("people are not edited here")).page(&st, &ctx);
     }
-    let v = st.read(move |_, r| queries::fact(r, ft, id)).await.page(&st, &ctx)?;
+    let v = st.read(move |_, r| queries::fact(r, ft, id, 0, 0)).await.page(&st, &ctx)?;
     let values = actions::fields_of(&v.stored, &v.parties);
     form_page(&st, &ctx, edit_kind(ft), Some((ft, id)), &values, &[])
 }

@@ -103,7 +103,20 @@ struct FactPage<'a> {
     review: &'static str,
     review_label: String,
     sources: Vec<SourceLink>,
+    /// "51–100 of 340" on a page of sources that has others.
+    sources_range: String,
+    previous: Option<String>,
+    next: Option<String>,
     history: Vec<String>,
+}
+
+/// A fact page lists its sources this many at a time.
+pub const SOURCES_PER_PAGE: usize = 50;
+
+#[derive(serde::Deserialize)]
+pub struct FactQuery {
+    /// The page of sources, from 1.
+    page: Option<usize>,
 }
 
 /// What a decision changed in a fact: `field: before → after` for each field that differs.
@@ -130,10 +143,28 @@ pub async fn fact(
     State(st): State<Shared>,
     ctx: Ctx,
     Path((kind, id)): Path<(String, i64)>,
+    Query(q): Query<FactQuery>,
 ) -> Result<Html<String>, PageError> {
     let ft = queries::fact_type(&kind).page(&st, &ctx)?;
-    let v = st.read(move |_, r| queries::fact(r, ft, id)).await.page(&st, &ctx)?;
+    let page = q.page.unwrap_or(1).max(1);
+    let offset = (page - 1).saturating_mul(SOURCES_PER_PAGE);
+    let v = st.read(move |_, r| queries::fact(r, ft, id, offset, SOURCES_PER_PAGE)).await.page(&st, &ctx)?;
     let l = labels(&st, ctx.lang);
+    let link = |page: usize| format!("/facts/{}/{id}?page={page}", ft.as_str());
+    let previous = (page > 1).then(|| link(page - 1));
+    let next = (offset + v.evidence.len() < v.evidence_total).then(|| link(page + 1));
+    let sources_range = if !v.evidence.is_empty() && (previous.is_some() || next.is_some()) {
+        l.t.with(
+            "fact-sources-range",
+            &[
+                ("from", (offset + 1).to_string()),
+                ("to", (offset + v.evidence.len()).to_string()),
+                ("total", v.evidence_total.to_string()),
+            ],
+        )
+    } else {
+        String::new()
+    };
     let (title, detail) = l.fact(&v.stored);
     let sources: Vec<hoptac_store::dossier::Source> = v
         .evidence
@@ -174,6 +205,9 @@ pub async fn fact(
         review: v.review.as_str(),
         review_label: l.review(v.review),
         sources: l.sources(&sources),
+        sources_range,
+        previous,
+        next,
         history,
     };
     render(&page).page(&st, &ctx)
