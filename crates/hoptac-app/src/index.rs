@@ -129,11 +129,11 @@ impl Indexer {
         // After a bulk run, compact the index (one segment, no dead entries); a handful of
         // documents (an upload, a correction) is not worth rewriting the index for.
         if self.indexed >= COMPACT_AFTER {
-            self.writer.compact()?;
+            self.writer.finish_compacted()?;
+        } else {
+            self.writer.finish()?;
         }
-        let n = self.indexed;
-        self.writer.finish()?;
-        Ok(n)
+        Ok(self.indexed)
     }
 
     /// One entry per fact the document supports (its one-line description, the sentence), and
