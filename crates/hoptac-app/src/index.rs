@@ -126,8 +126,8 @@ impl Indexer {
 
     pub fn finish(mut self, store: &mut dyn Store) -> Result<usize> {
         self.commit(store)?;
-        // After a bulk run, compact the index (one segment, no dead entries); a handful of
-        // documents (an upload, a correction) is not worth rewriting the index for.
+        // After a run of many documents, merge the segments that call for it (few segments, no
+        // dead entries); a handful (an upload, a correction) is not worth merging for.
         if self.indexed >= COMPACT_AFTER {
             self.writer.finish_compacted()?;
         } else {

@@ -500,10 +500,10 @@ fn highlight(sentence: &str, query: &[String]) -> (String, Vec<(usize, usize)>) 
     (sentence[start..end].to_string(), marks)
 }
 
-/// Adds and replaces entries; nothing is visible until [`IndexWriter::commit`].
 /// The memory budget of an index writer (tantivy's indexing threads share it).
 const WRITER_MEMORY: usize = 64 * 1024 * 1024;
 
+/// Adds and replaces entries; nothing is visible until [`IndexWriter::commit`].
 pub struct IndexWriter {
     writer: tantivy::IndexWriter,
     fields: Fields,

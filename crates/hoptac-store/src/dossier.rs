@@ -133,7 +133,18 @@ pub struct Totals {
     pub other_figures: usize,
 }
 
-/// A list in date order cut before its latest `n`: (the earlier ones, the latest).
+/// Count a dated meeting in meetings by year: (held, planned).
+pub fn count_by_year(by_year: &mut BTreeMap<i16, (usize, usize)>, e: &StoredEvent) {
+    let Some(date) = e.date else { return };
+    let slot = by_year.entry(date.year).or_default();
+    match e.status {
+        hoptac_core::EventStatus::Held => slot.0 += 1,
+        hoptac_core::EventStatus::Planned => slot.1 += 1,
+    }
+}
+
+/// A list in order (by date, or as recorded) cut before its latest `n`: (the earlier ones, the
+/// latest).
 fn split_latest<T>(mut list: Vec<T>, n: usize) -> (Vec<T>, Vec<T>) {
     let latest = list.split_off(list.len().saturating_sub(n));
     (list, latest)
@@ -467,13 +478,7 @@ pub fn build_limited(
         .max();
     let mut meetings_by_year: BTreeMap<i16, (usize, usize)> = BTreeMap::new();
     for e in &stored_events {
-        if let Some(date) = e.date {
-            let slot = meetings_by_year.entry(date.year).or_default();
-            match e.status {
-                hoptac_core::EventStatus::Held => slot.0 += 1,
-                hoptac_core::EventStatus::Planned => slot.1 += 1,
-            }
-        }
+        count_by_year(&mut meetings_by_year, e);
     }
     let totals = Totals { agreements: agreements_total, events: stored_events.len(), other_figures: other_total };
     let gaps = Gaps {

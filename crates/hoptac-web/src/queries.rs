@@ -107,12 +107,8 @@ pub fn summaries(reader: &dyn Reader, today: jiff::civil::Date) -> Result<Vec<Pa
         if let Some(d) = e.date.filter(|_| e.status == EventStatus::Held) {
             s.last_seen = s.last_seen.max(Some(d));
         }
+        dossier::count_by_year(&mut s.meetings_by_year, &e);
         if let Some(d) = e.date {
-            let slot = s.meetings_by_year.entry(d.year).or_default();
-            match e.status {
-                EventStatus::Held => slot.0 += 1,
-                EventStatus::Planned => slot.1 += 1,
-            }
             if e.status == EventStatus::Planned && date_last_day(d) >= today_s {
                 let earlier = s.next_meeting.as_ref().and_then(|n| n.date).map(date_first_day);
                 if earlier.is_none_or(|x| date_first_day(d) < x) {
@@ -157,7 +153,6 @@ pub fn dossier(st: &AppState, reader: &dyn Reader, wanted: &[PlaceId]) -> Result
     Ok(dossier::build_with_places(reader, &st.places, wanted, today())?)
 }
 
-/// The dossier a page shows: the first few sources of each fact, and how many there are.
 /// A dossier as its page shows it: each line's first sources, and the latest lines of the long
 /// lists unless `full`.
 pub fn dossier_for_page(

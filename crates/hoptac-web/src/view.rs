@@ -114,7 +114,7 @@ impl Rows for Labels<'_> {
     }
 }
 
-/// A dossier line lists this many sources; the fact's own page lists every one.
+/// A dossier line lists this many sources; the fact's own page lists them all, a page at a time.
 pub const SOURCES_SHOWN: usize = 5;
 /// A dossier page lists the latest agreements, meetings and other figures, this many of each
 /// (all of them on request).
