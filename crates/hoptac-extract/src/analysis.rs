@@ -75,8 +75,8 @@ impl<'a> Sent<'a> {
                 }
             });
         let mut dates = if wants_dates { dates(&folded.text) } else { Vec::new() };
-        if wants_dates && !lex.words.months.is_empty() {
-            named_month_dates(&folded.text, lex.words.months, &mut dates);
+        if wants_dates && !lex.months.is_empty() {
+            named_month_dates(&folded.text, &lex.months, &mut dates);
         }
         let numbers =
             if wants_numbers { numbers_with(&folded.text, conv, wants_words, lex.words.scales) } else { Vec::new() };
@@ -216,11 +216,11 @@ impl<'a> Sent<'a> {
 /// Dates with month names the shared grammar does not know ("15 ກັນຍາ 2019", "ວັນທີ 13 ສິງຫາ
 /// 2024", "ພ.ສ. 2567"): a day, the month name, a year (Buddhist era from 2400 on), merged into
 /// `out` in text order. Bare years are already there.
-fn named_month_dates(text: &str, months: &[(&str, u8)], out: &mut Vec<DateMention>) {
+fn named_month_dates(text: &str, months: &[(String, u8)], out: &mut Vec<DateMention>) {
     let digits_at = |i: usize| text[i..].bytes().take_while(u8::is_ascii_digit).count();
     let mut found = Vec::new();
-    for &(name, month) in months {
-        let folded = fold(name).text;
+    for (folded, month) in months {
+        let month = *month;
         for (at, _) in text.match_indices(folded.as_str()) {
             // the day before the month name
             let before = text[..at].trim_end();

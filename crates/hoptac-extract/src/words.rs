@@ -8,15 +8,69 @@
 //! starts are those ICU4X's segmenter finds (recorded by `hoptac_text::fold`).
 
 use aho_corasick::automaton::Automaton;
-use aho_corasick::dfa::DFA;
-use aho_corasick::{Anchored, MatchKind, StartKind};
+use aho_corasick::nfa::contiguous::NFA as DFA;
+use aho_corasick::{Anchored, MatchKind};
 
 /// A set of folded phrases matched leftmost-longest from word starts.
 #[derive(Debug)]
 pub(crate) struct WordAutomaton {
     dfa: DFA,
-    /// Bytes that can begin a pattern: any other word start is passed over without a walk.
-    first: [bool; 256],
+    /// Which word starts can begin a pattern, judged by their first bytes: the walk's first
+    /// steps are the automaton's costliest (its states lie far apart in memory), and most word
+    /// starts are turned away here, by tables that stay in cache.
+    starts: StartFilter,
+}
+
+/// The first bytes of a set of patterns: a pattern of one or two bytes by its bytes, a longer
+/// one by a hash of its first three (Lao letters are three bytes that share the first two).
+#[derive(Debug)]
+struct StartFilter {
+    /// One-byte patterns.
+    single: [bool; 256],
+    /// Pairs of bytes that are a pattern or begin one: bit `b0 << 8 | b1`.
+    short: Box<[u64; 1024]>,
+    /// Hashes of the first three bytes of the longer patterns.
+    triples: Box<[u64; 1024]>,
+}
+
+impl StartFilter {
+    fn new<P: AsRef<[u8]>>(patterns: &[P]) -> Self {
+        let mut f = StartFilter { single: [false; 256], short: Box::new([0; 1024]), triples: Box::new([0; 1024]) };
+        let set = |bits: &mut [u64; 1024], i: usize| bits[i / 64] |= 1 << (i % 64);
+        for p in patterns {
+            match *p.as_ref() {
+                [] => {}
+                [b] => {
+                    f.single[usize::from(b)] = true;
+                    (0..256).for_each(|c| set(&mut f.short, usize::from(b) << 8 | c));
+                }
+                [b, c] => set(&mut f.short, usize::from(b) << 8 | usize::from(c)),
+                [b, c, d, ..] => set(&mut f.triples, triple(b, c, d)),
+            }
+        }
+        f
+    }
+
+    /// Whether a pattern may start at `at` (a byte of `bytes`).
+    #[inline]
+    fn may_start(&self, bytes: &[u8], at: usize) -> bool {
+        let get = |bits: &[u64; 1024], i: usize| bits[i / 64] & (1 << (i % 64)) != 0;
+        match bytes[at..] {
+            [b, c, d, ..] => {
+                get(&self.short, usize::from(b) << 8 | usize::from(c)) || get(&self.triples, triple(b, c, d))
+            }
+            [b, c] => get(&self.short, usize::from(b) << 8 | usize::from(c)),
+            [b] => self.single[usize::from(b)],
+            [] => false,
+        }
+    }
+}
+
+/// Three bytes hashed to 16 bits (multiplicative hashing: the high bits of the product).
+#[inline]
+fn triple(b: u8, c: u8, d: u8) -> usize {
+    let key = u32::from(b) << 16 | u32::from(c) << 8 | u32::from(d);
+    (key.wrapping_mul(0x9E37_79B1) >> 16) as usize
 }
 
 /// One match: pattern index and byte range in the searched text.
@@ -29,15 +83,8 @@ pub(crate) struct WordMatch {
 
 impl WordAutomaton {
     pub(crate) fn new<P: AsRef<[u8]>>(patterns: &[P]) -> Result<Self, aho_corasick::BuildError> {
-        let dfa =
-            DFA::builder().match_kind(MatchKind::LeftmostLongest).start_kind(StartKind::Anchored).build(patterns)?;
-        let mut first = [false; 256];
-        for p in patterns {
-            if let Some(&b) = p.as_ref().first() {
-                first[b as usize] = true;
-            }
-        }
-        Ok(WordAutomaton { dfa, first })
+        let dfa = DFA::builder().match_kind(MatchKind::LeftmostLongest).build(patterns)?;
+        Ok(WordAutomaton { dfa, starts: StartFilter::new(patterns) })
     }
 
     /// The longest pattern starting exactly at `at`.
@@ -75,7 +122,7 @@ impl WordAutomaton {
         let mut skip_to = 0usize;
         for &i in starts {
             // (a start at the end of the text, or past it, starts nothing)
-            if i < skip_to || !bytes.get(i).is_some_and(|&b| self.first[b as usize]) || !may_start(i) {
+            if i < skip_to || i >= bytes.len() || !self.starts.may_start(bytes, i) || !may_start(i) {
                 continue;
             }
             if let Some(m) = self.longest_at(bytes, i) {

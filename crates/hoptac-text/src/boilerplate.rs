@@ -264,12 +264,44 @@ fn headline_like(line: &str) -> bool {
     (25..=200).contains(&n) && !t.ends_with(['.', '!', '?', ':', ')', '"', '”']) && !t.contains(". ")
 }
 
+/// `char::is_uppercase` without a table search for ASCII, Lao (no case) and Vietnamese's
+/// precomposed letters (upper case at even code points, lower at odd).
+fn is_upper(c: char) -> bool {
+    match c {
+        _ if c.is_ascii() => c.is_ascii_uppercase(),
+        '\u{0E80}'..='\u{0EFF}' => false,
+        '\u{1EA0}'..='\u{1EF9}' => (c as u32).is_multiple_of(2),
+        _ => c.is_uppercase(),
+    }
+}
+
+/// `char::is_lowercase`, as [`is_upper`].
+fn is_lower(c: char) -> bool {
+    match c {
+        _ if c.is_ascii() => c.is_ascii_lowercase(),
+        '\u{0E80}'..='\u{0EFF}' => false,
+        '\u{1EA0}'..='\u{1EF9}' => !(c as u32).is_multiple_of(2),
+        _ => c.is_lowercase(),
+    }
+}
+
 /// Headlines of other stories run together ("… SalavanBộ chỉ huy … SalavanQuân đội …"): a
 /// lower-case letter followed at once by a capital that opens a word, twice or more.
 fn glued_headlines(line: &str) -> bool {
-    let chars: Vec<char> = line.chars().collect();
-    let joins = chars.windows(3).filter(|w| w[0].is_lowercase() && w[1].is_uppercase() && w[2].is_lowercase()).count();
-    joins >= 2
+    let mut joins = 0;
+    let mut prev = None;
+    let mut chars = line.chars().peekable();
+    // capitals are few: the letters around one are looked at only when there is one
+    while let Some(c) = chars.next() {
+        if is_upper(c) && prev.is_some_and(is_lower) && chars.peek().is_some_and(|&n| is_lower(n)) {
+            joins += 1;
+            if joins == 2 {
+                return true;
+            }
+        }
+        prev = Some(c);
+    }
+    false
 }
 
 /// Find title, dateline, credits and the end of the article in normalised text.
@@ -412,6 +444,25 @@ mod tests {
         let l = layout(t);
         assert!(!l.in_article(t.find("Campuchia").unwrap()));
         assert!(l.in_article(t.find("Đoạn hai").unwrap()));
+    }
+
+    #[test]
+    fn case_tests_agree_with_the_standard_library() {
+        for c in (0u32..0x3000).filter_map(char::from_u32) {
+            assert_eq!(is_upper(c), c.is_uppercase(), "U+{:04X}", c as u32);
+            assert_eq!(is_lower(c), c.is_lowercase(), "U+{:04X}", c as u32);
+        }
+    }
+
+    #[test]
+    fn headlines_run_together_are_told_by_two_joins() {
+        assert!(glued_headlines("tuần tra chung ở tỉnh ĐắkLắkĐoàn công tác thăm tỉnh"));
+        assert!(glued_headlines("Thanh niên giúp dân ở AttapeuĐoàn công tác đến SekongĐội tuyển"));
+        // one capital inside a word is a name written together, not a run of headlines
+        assert!(!glued_headlines("Hội nghị với tỉnh XiêngKhoảng diễn ra hôm qua"));
+        assert!(!glued_headlines("Các đoàn ở Hà Nội, TP HCM và Đà Nẵng"));
+        assert!(!glued_headlines("aBcD"));
+        assert!(glued_headlines("aBcDe"));
     }
 
     #[test]

@@ -83,10 +83,16 @@ pub fn sentences(text: &str, range: std::ops::Range<usize>) -> Vec<Sentence> {
         let line_end = text[line_start..end_all].find('\n').map_or(end_all, |i| line_start + i);
         let line = &text[line_start..line_end];
         let mut s_start = 0usize;
-        for (i, c) in line.char_indices() {
-            if !matches!(c, '.' | '!' | '?' | '…') {
-                continue;
-            }
+        // the stops are ASCII or begin with a byte that only begins characters: read bytes
+        let bytes = line.as_bytes();
+        for i in 0..bytes.len() {
+            let c = match bytes[i] {
+                b'.' => '.',
+                b'!' => '!',
+                b'?' => '?',
+                0xE2 if bytes[i + 1..].starts_with(&[0x80, 0xA6]) => '…',
+                _ => continue,
+            };
             let after = &line[i + c.len_utf8()..];
             let rest = after.trim_start_matches([' ', '"', '”', '’', ')']);
             let spaced = after.starts_with(' ') || after.starts_with(['"', '”', '’']);

@@ -12,6 +12,8 @@
 //! (what finding place names alone costs), on one core.
 //!
 //! Each figure is the best of three runs. The allocator is the one `hoptac` ships with.
+//! `--profile generated|collected` extracts only that corpus, on one core, for ten seconds
+//! (for `perf record`), and prints nothing else.
 //! Not a test: it prints figures.
 
 use std::time::Instant;
@@ -55,6 +57,9 @@ fn main() {
     let target_mb: usize = args.iter().find_map(|a| a.parse().ok()).unwrap_or(50);
     let target = target_mb * 1024 * 1024;
     let extractor = Extractor::new(); // the gazetteer and automata load here, outside the timings
+    let profile = args.iter().position(|a| a == "--profile").and_then(|i| args.get(i + 1)).cloned();
+    let args: Vec<String> =
+        args.iter().filter(|a| *a != "--profile" && Some(*a) != profile.as_ref()).cloned().collect();
 
     let mut rng = Rng(0x5EED_1234_ABCD_0001);
     let mut docs: Vec<Vec<u8>> = Vec::new();
@@ -64,7 +69,12 @@ fn main() {
         total += a.len();
         docs.push(a);
     }
-    measure(&extractor, "generated", &docs);
+    if profile.as_deref() == Some("generated") {
+        return spin(&extractor, &docs);
+    }
+    if profile.is_none() {
+        measure(&extractor, "generated", &docs);
+    }
     drop(docs);
 
     let mut real: Vec<Vec<u8>> = Vec::new();
@@ -85,7 +95,13 @@ fn main() {
         let one: usize = real.iter().map(Vec::len).sum();
         let copies = target.div_ceil(one.max(1));
         let docs: Vec<Vec<u8>> = (0..copies).flat_map(|_| real.iter().cloned()).collect();
+        if profile.is_some() {
+            return spin(&extractor, &docs);
+        }
         measure(&extractor, "collected", &docs);
+    }
+    if profile.is_some() {
+        return eprintln!("--profile: no such corpus (generated, or collected with directories given)");
     }
     // one large document (a compilation of minutes, say): merging inside a document must stay linear
     let mut big = String::new();
@@ -109,6 +125,16 @@ fn main() {
     if let Some(peak) = peak_rss_mb() {
         println!("peak memory (VmHWM): {peak:.0} MB, corpus held in memory included");
     }
+}
+
+/// Extraction of `docs` over and over on one core for ten seconds: a steady state to profile.
+fn spin(extractor: &Extractor, docs: &[Vec<u8>]) {
+    let t = Instant::now();
+    let mut facts = 0;
+    while t.elapsed().as_secs() < 10 {
+        facts += docs.iter().map(|d| run(extractor, d)).sum::<usize>();
+    }
+    eprintln!("{facts} facts");
 }
 
 fn measure(extractor: &Extractor, name: &str, docs: &[Vec<u8>]) {

@@ -291,17 +291,19 @@ impl Matcher {
         // a capitalised word right after a unit word ("tỉnh Khăm Muồn") that no spelling matched:
         // a short window from it is stripped of its tones and tried
         for &i in &folded.word_starts {
-            if i < skip_to || out.iter().any(|p| p.start <= i && i < p.end) {
+            if i < skip_to {
+                continue;
+            }
+            // most words follow no unit word: its last byte tells at once, before anything dearer
+            let last = text[..i].trim_end_matches(' ').as_bytes().last().copied().unwrap_or(0);
+            if !BEFORE.iter().any(|(w, _)| w.as_bytes().last() == Some(&last))
+                || out.iter().any(|p| p.start <= i && i < p.end)
+            {
                 continue;
             }
             let capital =
                 source.get(folded.to_source(i)..).and_then(|s| s.chars().next()).is_some_and(char::is_uppercase);
-            // most words follow no unit word: its last byte tells at once
-            let last = text[..i].trim_end_matches(' ').as_bytes().last().copied().unwrap_or(0);
-            if !capital
-                || !BEFORE.iter().any(|(w, _)| w.as_bytes().last() == Some(&last))
-                || classifier_before(&text[..i]).is_none()
-            {
+            if !capital || classifier_before(&text[..i]).is_none() {
                 continue;
             }
             let mut w_end = (i + 64).min(text.len());

@@ -71,6 +71,8 @@ pub(crate) struct Words {
 
 /// A set of folded phrases, looked up by their first word.
 pub(crate) struct PhraseSet {
+    /// The phrases folded, in the order listed (longest first where one begins another).
+    pub listed: Vec<String>,
     pub all: HashSet<String>,
     pub first: HashSet<String>,
     /// First bytes of the phrases: most tokens are turned away here, before any hashing.
@@ -88,7 +90,8 @@ impl PhraseSet {
         }
         PhraseSet {
             first: folded.iter().map(|p| p.split(' ').next().unwrap_or(p).to_string()).collect(),
-            all: folded.into_iter().collect(),
+            all: folded.iter().cloned().collect(),
+            listed: folded,
             first_bytes,
         }
     }
@@ -114,6 +117,8 @@ pub(crate) struct Lexicon {
     anniversaries: aho_corasick::AhoCorasick,
     /// [`Words::ago`], folded once.
     pub ago: Vec<(String, i64)>,
+    /// [`Words::months`], folded once.
+    pub months: Vec<(String, u8)>,
 }
 
 impl Lexicon {
@@ -143,6 +148,7 @@ impl Lexicon {
             .expect("lexicon forms a valid automaton");
         Lexicon {
             ago: words.ago.iter().map(|(w, n)| (hoptac_text::fold(w).text, *n)).collect(),
+            months: words.months.iter().map(|(w, m)| (hoptac_text::fold(w).text, *m)).collect(),
             anniversaries,
             lang,
             words,

@@ -404,9 +404,7 @@ fn uncased_people(s: &Sent, anchors: &[usize]) -> Vec<Person> {
     let mut out = Vec::new();
     for &at in anchors {
         let rest = &text[at..];
-        let Some(h) =
-            lex.words.honorifics.iter().map(|h| hoptac_text::fold(h).text).find(|h| rest.starts_with(h.as_str()))
-        else {
+        let Some(h) = lex.honorifics.listed.iter().find(|h| rest.starts_with(h.as_str())) else {
             continue;
         };
         let mut pos = at + h.len();
@@ -419,8 +417,8 @@ fn uncased_people(s: &Sent, anchors: &[usize]) -> Vec<Person> {
                 break;
             }
             let word = &text[from..end];
-            let starts_with = |list: &[&str]| list.iter().any(|w| word.starts_with(&hoptac_text::fold(w).text));
-            if starts_with(lex.words.titles) {
+            let starts_with = |set: &PhraseSet| set.listed.iter().any(|w| word.starts_with(w.as_str()));
+            if starts_with(&lex.titles) {
                 // a degree or rank right after the honorific ("ສະຫາຍ ປອ …") is passed over
                 if words.is_empty() && lex.titles.contains(word) {
                     pos = end;
@@ -428,7 +426,7 @@ fn uncased_people(s: &Sent, anchors: &[usize]) -> Vec<Person> {
                 }
                 break;
             }
-            if starts_with(lex.words.stop_words) || !word.chars().all(hoptac_text::lao::is_lao) {
+            if starts_with(&lex.stop_words) || !word.chars().all(hoptac_text::lao::is_lao) {
                 break;
             }
             words.push((from, end));
