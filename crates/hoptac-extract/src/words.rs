@@ -164,6 +164,24 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_start_filter_lets_every_pattern_through() {
+        let patterns = ["%", "km", "hội nghị", "ອັດຕະປື", "ອັດ"];
+        let f = StartFilter::new(&patterns);
+        for p in patterns {
+            for tail in ["", " và", "ແຂວງ"] {
+                let text = format!("{p}{tail}");
+                assert!(f.may_start(text.as_bytes(), 0), "{text}");
+            }
+        }
+        // a one-byte pattern lets anything after it through; others are judged by their bytes
+        assert!(f.may_start(b"%x", 0) && f.may_start(b"x%", 1));
+        assert!(!f.may_start(b"kx", 0) && !f.may_start(b"k", 0));
+        assert!(!f.may_start("tỉnh".as_bytes(), 0) && !f.may_start("hà".as_bytes(), 0));
+        // Lao letters share their first two bytes: the third tells them apart
+        assert!(!f.may_start("ແຂວງ".as_bytes(), 0));
+    }
+
+    #[test]
     fn whole_words_and_longest() {
         let a = WordAutomaton::new(&["in", "ông", "lào", "lào cai", "km", "%"]).unwrap();
         let found =
