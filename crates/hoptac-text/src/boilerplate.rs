@@ -91,6 +91,19 @@ fn marker(line: &str) -> Option<Marker> {
         }
         e
     };
+    // most lines begin with a letter no marker begins with: told before any folding
+    let first = t
+        .trim_start_matches(|c: char| {
+            c == '(' || c == ')' || c.is_ascii_digit() || c == ' ' || crate::lao::lao_digit(c).is_some()
+        })
+        .chars()
+        .next();
+    if let Some(c) = first {
+        let c = crate::fold::lower(c);
+        if !END_MARKERS.iter().any(|m| m.starts_with(c)) {
+            return None;
+        }
+    }
     let probe = fold(&t[..cut(32)]).text;
     let probe = probe.trim_start_matches(|c: char| c == '(' || c == ')' || c.is_ascii_digit() || c == ' ');
     if !END_MARKERS.iter().any(|m| probe.starts_with(m) || m.starts_with(probe)) {
@@ -115,6 +128,10 @@ fn marker(line: &str) -> Option<Marker> {
 fn dateline_date(line: &str) -> Option<PartialDate> {
     let t = line.trim();
     if t.is_empty() || t.chars().count() > 120 {
+        return None;
+    }
+    // a day is written in digits (ASCII or Lao): a line with none is no dateline, and is not folded
+    if !t.bytes().any(|b| b.is_ascii_digit()) && !t.chars().any(|c| crate::lao::lao_digit(c).is_some()) {
         return None;
     }
     let f = fold(t).text;
@@ -487,6 +504,17 @@ mod tests {
     #[test]
     fn a_bare_date_line_is_a_dateline() {
         assert_eq!(layout("Tiêu đề\n16/11/2017\nNội dung.").published, PartialDate::ymd(2017, 11, 16));
+    }
+
+    #[test]
+    fn markers_are_found_whatever_their_case_and_numbering() {
+        for line in ["XEM THÊM", "(3) Tin liên quan", "Ðọc thêm: Hai tỉnh ký kết", "໒ ຂ່າວທີ່ກ່ຽວຂ້ອງ", "Related news"]
+        {
+            assert!(marker(line).is_some(), "{line}");
+        }
+        for line in ["Tỉnh Sekong", "Hai tỉnh ký kết", "12", ""] {
+            assert!(marker(line).is_none(), "{line}");
+        }
     }
 
     #[test]

@@ -213,12 +213,27 @@ pub fn dates(folded: &str) -> Vec<DateMention> {
     if !folded.bytes().any(|b| b.is_ascii_digit()) && !MONTH_NAMES.iter().any(|m| folded.contains(m)) {
         return out;
     }
-    for c in re().captures_iter(folded) {
-        let Some(m) = c.get(0) else { continue };
+    // The match is found without its groups; most are a bare year, which only the `year`
+    // alternative matches (every other one has a separator or a word), read at once. The others
+    // are matched again from where they start, with their groups: the same match, as the
+    // leftmost-first match at a position does not depend on what was searched before it.
+    let re = re();
+    for m in re.find_iter(folded) {
+        let span = m.as_str();
+        if span.len() == 4 && span.bytes().all(|b| b.is_ascii_digit()) {
+            if let Ok(y) = span.parse() {
+                out.push(DateMention { start: m.start(), end: m.end(), value: DateValue::Date(PartialDate::year(y)) });
+            }
+            continue;
+        }
+        let Some(c) = re.captures_at(folded, m.start()) else { continue };
+        let Some(whole) = c.get(0) else { continue };
+        debug_assert_eq!((whole.start(), whole.end()), (m.start(), m.end()));
         if let Some(value) = value_of(&c, folded, m.start()) {
             out.push(DateMention { start: m.start(), end: m.end(), value });
         }
     }
+
     // Join "5/9/1962 – 5/9/2023" into one anniversary range.
     let mut joined: Vec<DateMention> = Vec::with_capacity(out.len());
     for d in out {

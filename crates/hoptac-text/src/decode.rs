@@ -40,16 +40,13 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
 /// bytes) has the other C0 controls too, about one byte in ten. More than one in a thousand
 /// characters (or any in the first 1,000) says: not a document. Returns the first one's offset.
 fn controls(text: &str) -> Option<usize> {
-    let is_control = |c: char| c < ' ' && !matches!(c, '\t' | '\n' | '\r' | '\x0c' | '\x1a');
-    let (mut first, mut count, mut total) = (None, 0usize, 0usize);
-    for c in text.chars() {
-        if is_control(c) {
-            first.get_or_insert(total);
-            count += 1;
-        }
-        total += 1;
-    }
-    let first = first?;
+    // C0 controls are bytes below 0x20, never inside a multi-byte character: bytes are read,
+    // characters counted only once there is one
+    let is_control = |b: &u8| *b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | b'\x0c' | b'\x1a');
+    let at = text.bytes().position(|b| is_control(&b))?;
+    let first = text[..at].chars().count();
+    let count = text.as_bytes()[at..].iter().filter(|b| is_control(b)).count();
+    let total = first + text[at..].chars().count();
     (first < 1000 || count * 1000 > total).then_some(first)
 }
 
@@ -78,7 +75,7 @@ fn decode_text(bytes: &[u8]) -> Result<Decoded, DecodeError> {
 }
 
 fn memchr_nul(bytes: &[u8]) -> Option<usize> {
-    bytes.iter().position(|&b| b == 0)
+    memchr::memchr(0, bytes)
 }
 
 /// Windows-1258 decodes any byte string; accept it only when the result reads like Vietnamese:

@@ -111,7 +111,8 @@ fn is_vowel(c: char) -> bool {
     matches!(c, 'a' | 'ă' | 'â' | 'e' | 'ê' | 'i' | 'o' | 'ô' | 'ơ' | 'u' | 'ư' | 'y')
 }
 
-fn lower(c: char) -> char {
+/// One character in lower case as [`fold`] writes it (`Ð` → `đ`, Lao digits as digits).
+pub(crate) fn lower(c: char) -> char {
     if c.is_ascii() {
         return c.to_ascii_lowercase();
     }
@@ -128,9 +129,9 @@ fn lower(c: char) -> char {
     if ('\u{DF}'..='\u{FF}').contains(&c) {
         return c;
     }
-    // Lao digits read as the digits they are (໒໐໒໔ → 2024)
-    if let Some(d) = crate::lao::lao_digit(c) {
-        return char::from_digit(d, 10).unwrap_or(c);
+    // Lao digits read as the digits they are (໒໐໒໔ → 2024); Lao has no case
+    if ('\u{0E80}'..='\u{0EFF}').contains(&c) {
+        return crate::lao::lao_digit(c).and_then(|d| char::from_digit(d, 10)).unwrap_or(c);
     }
     let mut it = c.to_lowercase();
     match (it.next(), it.next()) {
