@@ -28,6 +28,33 @@ impl Folded {
         let delta = if i == 0 { 0 } else { self.shifts[i - 1].1 };
         (pos as isize + delta).max(0) as usize
     }
+
+    /// [`Folded::to_source`] for positions asked in increasing order: one walk forward over
+    /// the shifts instead of a search for each.
+    pub fn source_cursor(&self) -> SourceCursor<'_> {
+        SourceCursor { shifts: &self.shifts, next: 0, last: 0 }
+    }
+}
+
+/// See [`Folded::source_cursor`].
+pub struct SourceCursor<'f> {
+    shifts: &'f [(usize, isize)],
+    /// The first shift past the last position asked.
+    next: usize,
+    last: usize,
+}
+
+impl SourceCursor<'_> {
+    /// As [`Folded::to_source`]; `pos` is at least the last position asked.
+    pub fn to_source(&mut self, pos: usize) -> usize {
+        debug_assert!(pos >= self.last, "positions asked in increasing order");
+        self.last = pos;
+        while self.next < self.shifts.len() && self.shifts[self.next].0 <= pos {
+            self.next += 1;
+        }
+        let delta = if self.next == 0 { 0 } else { self.shifts[self.next - 1].1 };
+        (pos as isize + delta).max(0) as usize
+    }
 }
 
 const TONES: [char; 5] = ['\u{300}', '\u{301}', '\u{303}', '\u{309}', '\u{323}'];
@@ -492,6 +519,15 @@ mod tests {
                 prop_assert!(s.is_char_boundary(j), "{} -> {} in {:?}", i, j, s);
             }
             prop_assert_eq!(f.to_source(f.text.len()), s.len());
+        }
+
+        #[test]
+        fn the_cursor_maps_as_the_search_does(s in "\\PC{0,60}") {
+            let f = fold(&s);
+            let mut cursor = f.source_cursor();
+            for i in (0..=f.text.len()).filter(|&i| f.text.is_char_boundary(i)) {
+                prop_assert_eq!(cursor.to_source(i), f.to_source(i));
+            }
         }
 
         #[test]

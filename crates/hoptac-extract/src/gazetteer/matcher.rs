@@ -145,6 +145,8 @@ pub(crate) struct Matcher {
     /// its tones ("Khăm Muộn", "Khăm Muồn").
     toneless: WordAutomaton,
     toneless_patterns: Vec<Pattern>,
+    /// The last bytes of the unit words ([`BEFORE`]): most words follow none of them.
+    unit_word_ends: [bool; 256],
 }
 
 fn is_lao(s: &str) -> bool {
@@ -223,7 +225,13 @@ impl Matcher {
             }
         }
         let toneless = WordAutomaton::new(&t_keys).expect("gazetteer patterns form a valid automaton");
-        Matcher { automaton, patterns, toneless, toneless_patterns }
+        let mut unit_word_ends = [false; 256];
+        for (w, _) in BEFORE {
+            if let Some(&b) = w.as_bytes().last() {
+                unit_word_ends[usize::from(b)] = true;
+            }
+        }
+        Matcher { automaton, patterns, toneless, toneless_patterns, unit_word_ends }
     }
 
     pub(crate) fn find(
@@ -295,10 +303,8 @@ impl Matcher {
                 continue;
             }
             // most words follow no unit word: its last byte tells at once, before anything dearer
-            let last = text[..i].trim_end_matches(' ').as_bytes().last().copied().unwrap_or(0);
-            if !BEFORE.iter().any(|(w, _)| w.as_bytes().last() == Some(&last))
-                || out.iter().any(|p| p.start <= i && i < p.end)
-            {
+            let last = text.as_bytes()[..i].iter().rev().find(|&&b| b != b' ').copied().unwrap_or(0);
+            if !self.unit_word_ends[usize::from(last)] || out.iter().any(|p| p.start <= i && i < p.end) {
                 continue;
             }
             let capital =

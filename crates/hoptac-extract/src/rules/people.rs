@@ -31,34 +31,36 @@ struct Tok<'s> {
 /// Words and punctuation of a sentence, read off its folded text (no allocation per token).
 /// Tokens from folded offset `from` (a word start) to the end of the sentence.
 fn tokenize<'s>(s: &'s Sent, from: usize) -> Vec<Tok<'s>> {
+    use hoptac_text::is_word_char;
     let f = s.folded.text.as_str();
-    let mut out = Vec::new();
-    let mut i = from.min(f.len());
-    while i < f.len() {
-        let Some(c) = f[i..].chars().next() else { break };
+    let from = from.min(f.len());
+    let mut out = Vec::with_capacity((f.len() - from) / 4 + 1);
+    let mut src = s.folded.source_cursor();
+    let mut chars = f[from..].char_indices().map(|(k, c)| (from + k, c)).peekable();
+    while let Some((start, c)) = chars.next() {
         if c.is_whitespace() {
-            i += c.len_utf8();
             continue;
         }
-        let start = i;
-        if hoptac_text::is_word_char(c) {
-            let mut j = i;
-            while j < f.len() {
-                let Some(d) = f[j..].chars().next() else { break };
-                let joins = (d == '-' || d == '\'' || d == '’' || d == '.')
-                    && f[j + d.len_utf8()..].chars().next().is_some_and(hoptac_text::is_word_char)
-                    && !(d == '.' && f[..j].ends_with(|x: char| x.is_ascii_digit()));
-                if hoptac_text::is_word_char(d) || joins {
-                    j += d.len_utf8();
-                } else {
+        let mut end = start + c.len_utf8();
+        if is_word_char(c) {
+            // a word, with the hyphens, apostrophes and full stops that join two of its parts
+            // (not the decimal point after a digit)
+            let mut prev = c;
+            while let Some(&(j, d)) = chars.peek() {
+                let joins = || {
+                    matches!(d, '-' | '\'' | '’' | '.')
+                        && f[j + d.len_utf8()..].chars().next().is_some_and(is_word_char)
+                        && !(d == '.' && prev.is_ascii_digit())
+                };
+                if !(is_word_char(d) || joins()) {
                     break;
                 }
+                end = j + d.len_utf8();
+                prev = d;
+                chars.next();
             }
-            i = j;
-        } else {
-            i += c.len_utf8();
         }
-        let (a, b) = (s.folded.to_source(start), s.folded.to_source(i));
+        let (a, b) = (src.to_source(start), src.to_source(end));
         let text = s.src.get(a..b).unwrap_or("");
         let first = text.chars().next().unwrap_or(' ');
         out.push(Tok {
@@ -66,9 +68,9 @@ fn tokenize<'s>(s: &'s Sent, from: usize) -> Vec<Tok<'s>> {
             start: a,
             end: b,
             text,
-            folded: &f[start..i],
+            folded: &f[start..end],
             cap: first.is_uppercase(),
-            word: hoptac_text::is_word_char(first),
+            word: is_word_char(first),
         });
     }
     out
