@@ -270,10 +270,14 @@ fn named_month_dates(text: &str, months: &[(String, u8)], out: &mut Vec<DateMent
 /// Places in brackets directly after another place are qualifiers of it.
 fn qualifiers(text: &str, places: &[PlaceMention]) -> Vec<bool> {
     let mut out = vec![false; places.len()];
+    if places.len() < 2 || !text.contains('(') {
+        return out;
+    }
     let mut open: Option<usize> = None; // index of the place before the current bracket
     let mut last_place_end: Option<(usize, usize)> = None;
     let mut pi = 0usize;
-    for (i, c) in text.char_indices() {
+    // brackets are ASCII and places start at character boundaries: bytes will do
+    for (i, c) in text.bytes().enumerate() {
         while pi < places.len() && places[pi].cue_start <= i && places[pi].start <= i {
             if open.is_some() {
                 out[pi] = true;
@@ -282,14 +286,14 @@ fn qualifiers(text: &str, places: &[PlaceMention]) -> Vec<bool> {
             pi += 1;
         }
         match c {
-            '(' => {
+            b'(' => {
                 if let Some((_, end)) = last_place_end {
                     if text[end..i].trim().is_empty() {
                         open = Some(i);
                     }
                 }
             }
-            ')' => open = None,
+            b')' => open = None,
             _ => {}
         }
     }
