@@ -194,10 +194,14 @@ fn is_credit(line: &str) -> bool {
     if t.is_empty() || t.len() > 240 || t.chars().count() > 60 {
         return false;
     }
-    let f = fold(t).text;
     let words = t.split_whitespace().count();
     let letters: Vec<char> = t.chars().filter(|c| crate::chars::is_letter(*c)).collect();
     let all_caps = letters.len() >= 4 && letters.iter().all(|c| c.is_uppercase()) && words <= 5;
+    // the other credits begin with "theo", "ảnh", "photo" or "user": folded only then
+    if all_caps || !t.chars().next().map(crate::fold::lower).is_some_and(|c| matches!(c, 't' | 'ả' | 'p' | 'u')) {
+        return all_caps;
+    }
+    let f = fold(t).text;
     let theo = f.starts_with("theo ") && words <= 6 && !t.ends_with('.');
     let photo = f.starts_with("ảnh:") || f.starts_with("ảnh :") || f.starts_with("photo:");
     let user = f == "user";
@@ -504,6 +508,17 @@ mod tests {
     #[test]
     fn a_bare_date_line_is_a_dateline() {
         assert_eq!(layout("Tiêu đề\n16/11/2017\nNội dung.").published, PartialDate::ymd(2017, 11, 16));
+    }
+
+    #[test]
+    fn credits_and_bylines() {
+        for line in ["Theo TTXVN", "ẢNH: Quang Minh", "Ảnh : Báo Kon Tum", "Photo: VNA", "NGUYỄN AN", "user"] {
+            assert!(is_credit(line), "{line}");
+        }
+        for line in ["Theo kế hoạch, hai tỉnh sẽ ký kết.", "Tỉnh Sê Kông", "Ủy ban nhân dân", "Người dân"]
+        {
+            assert!(!is_credit(line), "{line}");
+        }
     }
 
     #[test]
