@@ -34,6 +34,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/0008_accounts.sql")),
         M::up(include_str!("../migrations/0009_per_year.sql")),
         M::up(include_str!("../migrations/0010_evidence_by_fact_with_documents.sql")),
+        M::up(include_str!("../migrations/0011_evidence_by_document_type_with_facts.sql")),
     ])
 }
 
@@ -43,7 +44,7 @@ pub fn schema_version() -> i64 {
 }
 
 /// How many migrations [`migrations`] lists (a test keeps the two equal).
-const MIGRATION_COUNT: i64 = 10;
+const MIGRATION_COUNT: i64 = 11;
 
 pub struct SqliteStore {
     conn: Connection,
@@ -423,25 +424,38 @@ macro_rules! impl_reader {
                 by_ids(&self.$conn, &sql, "document_id", docs, evidence_row)
             }
             fn people_sources_in(&self, docs: &[DocId], first: usize) -> Result<PeopleSources> {
-                // One pass; a sentence is read only for a person's first few, no claim is parsed.
-                let sql = "SELECT fact_id, document_id, span_start, span_end, sentence FROM evidence
+                // Two passes, no claim parsed: the index alone (it carries each row's person)
+                // says which rows are a person's first few and how many each has; then only
+                // those rows are read, by id.
+                let sql = "SELECT id, fact_id FROM evidence
                            INDEXED BY evidence_by_document_type WHERE fact_type = 'person' AND";
                 let mut counts = FirstSources::new(first);
-                let mut shown = Vec::new();
+                let mut wanted: Vec<i64> = Vec::new();
                 by_ids(&self.$conn, sql, "document_id", docs, |r| {
-                    let fact_id: FactId = r.get(0)?;
+                    let (id, fact_id): (i64, FactId) = (r.get(0)?, r.get(1)?);
                     if counts.take(fact_id) {
-                        shown.push(Evidence {
-                            fact_type: FactType::Person,
-                            fact_id,
-                            document: r.get(1)?,
-                            span: hoptac_core::Span::new(r.get::<_, i64>(2)? as usize, r.get::<_, i64>(3)? as usize),
-                            sentence: r.get(4)?,
-                            claim: serde_json::Value::Null,
-                        });
+                        wanted.push(id);
                     }
                     Ok(())
                 })?;
+                let sql = "SELECT id, fact_id, document_id, span_start, span_end, sentence FROM evidence";
+                let mut rows: std::collections::HashMap<i64, Evidence> = by_ids(&self.$conn, sql, "id", &wanted, |r| {
+                    Ok((
+                        r.get(0)?,
+                        Evidence {
+                            fact_type: FactType::Person,
+                            fact_id: r.get(1)?,
+                            document: r.get(2)?,
+                            span: hoptac_core::Span::new(r.get::<_, i64>(3)? as usize, r.get::<_, i64>(4)? as usize),
+                            sentence: r.get(5)?,
+                            claim: serde_json::Value::Null,
+                        },
+                    ))
+                })?
+                .into_iter()
+                .collect();
+                // in the order the first pass met them: by document, then as recorded
+                let shown = wanted.iter().filter_map(|id| rows.remove(id)).collect();
                 Ok((shown, counts.totals()))
             }
             fn roles(&self, people: &[FactId]) -> Result<Vec<Role>> {

@@ -821,6 +821,24 @@ fn a_page_reads_the_first_sources_and_every_claim(kind: Kind) {
     let (all, totals) = r.people_sources_in(&docs, usize::MAX).expect("people");
     assert_eq!(all, rows);
     assert_eq!(totals.iter().map(|(_, n)| n).sum::<usize>(), rows.len());
+    // … and each person's first two of them, in the same order, with the same counts
+    let mut met: std::collections::HashMap<i64, usize> = std::collections::HashMap::new();
+    let first_two: Vec<_> = rows
+        .iter()
+        .filter(|e| {
+            let n = met.entry(e.fact_id).or_default();
+            *n += 1;
+            *n <= 2
+        })
+        .cloned()
+        .collect();
+    let (two, totals_two) = r.people_sources_in(&docs, 2).expect("people");
+    assert_eq!(two, first_two);
+    let sorted = |mut t: Vec<(i64, usize)>| {
+        t.sort_unstable();
+        t
+    };
+    assert_eq!(sorted(totals_two), sorted(totals.clone()));
     // People: the same, each with its first source and the count of all.
     assert!(!full.people.is_empty());
     assert_eq!(page.people.len(), full.people.len());
