@@ -261,13 +261,7 @@ impl PgStore {
         match version {
             None => return Err(StoreError::Missing { path: redact(url) }),
             Some(v) if v < schema_version() => {
-                return Err(StoreError::NotAStore {
-                    path: redact(url),
-                    reason: format!(
-                        "schema version {v} is older than {}; run `hoptac ingest` (which upgrades it) first",
-                        schema_version()
-                    ),
-                })
+                return Err(StoreError::OlderSchema { path: redact(url), found: v, known: schema_version() })
             }
             Some(_) => {}
         }

@@ -289,10 +289,11 @@ fn check(conn: &Connection, path: &Path, writable: bool) -> Result<()> {
         });
     }
     if version < schema_version() && !writable {
-        return Err(not(format!(
-            "schema version {version} is older than {}; run `hoptac ingest` (which upgrades it) first",
-            schema_version()
-        )));
+        return Err(StoreError::OlderSchema {
+            path: path.display().to_string(),
+            found: version,
+            known: schema_version(),
+        });
     }
     Ok(())
 }
@@ -1016,6 +1017,37 @@ mod tests {
         Connection::open(&path).unwrap().pragma_update(None, "user_version", 99).unwrap();
         assert!(matches!(SqliteStore::open(&path), Err(StoreError::NewerSchema { found: 99, .. })));
         assert!(matches!(SqliteStore::open_read_only(&path), Err(StoreError::NewerSchema { .. })));
+    }
+
+    #[test]
+    fn a_store_of_the_schema_before_is_upgraded_when_opened_for_writing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.db");
+        drop(SqliteStore::open(&path).unwrap());
+        // put the store back at schema 10: the index by document and type without facts
+        let c = Connection::open(&path).unwrap();
+        c.execute_batch(
+            "DROP INDEX evidence_by_document_type;
+             CREATE INDEX evidence_by_document_type ON evidence(document_id, fact_type);",
+        )
+        .unwrap();
+        c.pragma_update(None, "user_version", 10).unwrap();
+        drop(c);
+        let err = SqliteStore::open_read_only(&path).err().expect("refused");
+        assert!(matches!(err, StoreError::OlderSchema { found: 10, known: 11, .. }), "{err}");
+        assert!(err.to_string().contains("hoptac ingest"), "{err}");
+        drop(SqliteStore::open(&path).unwrap());
+        let c = Connection::open(&path).unwrap();
+        let version: i64 = c.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
+        let columns: Vec<String> = c
+            .prepare("SELECT name FROM pragma_index_info('evidence_by_document_type')")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!((version, columns), (11, vec!["document_id".into(), "fact_type".into(), "fact_id".into()]));
+        drop(SqliteStore::open_read_only(&path).expect("now current"));
     }
 
     #[test]

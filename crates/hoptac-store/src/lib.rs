@@ -38,6 +38,11 @@ pub enum StoreError {
     /// The store was written by a newer hoptac.
     #[error("{path}: the store has schema version {found}; this hoptac knows up to {known}")]
     NewerSchema { path: String, found: i64, known: i64 },
+    /// The store has an older schema and was opened read-only, which cannot upgrade it.
+    #[error(
+        "{path}: the store has schema version {found}, older than this hoptac's {known}; it is upgraded when opened for writing: run `hoptac ingest` (or a server without --read-only) once"
+    )]
+    OlderSchema { path: String, found: i64, known: i64 },
     /// A read command found no store.
     #[error("{path}: no store here (run `hoptac ingest` first)")]
     Missing { path: String },
