@@ -26,6 +26,29 @@ pub fn is_word_char(c: char) -> bool {
     is_letter(c) || c.is_numeric()
 }
 
+/// `char::is_uppercase` without a table search for ASCII, Lao (no case) and Vietnamese's
+/// precomposed letters (upper case at even code points, lower at odd).
+#[inline]
+pub fn is_upper(c: char) -> bool {
+    match c {
+        _ if c.is_ascii() => c.is_ascii_uppercase(),
+        _ if crate::lao::is_lao(c) => false,
+        '\u{1EA0}'..='\u{1EF9}' => (c as u32).is_multiple_of(2),
+        _ => c.is_uppercase(),
+    }
+}
+
+/// `char::is_lowercase`, as [`is_upper`].
+#[inline]
+pub fn is_lower(c: char) -> bool {
+    match c {
+        _ if c.is_ascii() => c.is_ascii_lowercase(),
+        _ if crate::lao::is_lao(c) => false,
+        '\u{1EA0}'..='\u{1EF9}' => !(c as u32).is_multiple_of(2),
+        _ => c.is_lowercase(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -39,5 +62,13 @@ mod tests {
         }
         assert!(is_word_char('ທ') && is_word_char('\u{0EC8}') && is_word_char('໒'));
         assert!(!is_letter('໒'));
+    }
+
+    #[test]
+    fn case_tests_agree_with_the_standard_library() {
+        for c in (0u32..0x3000).filter_map(char::from_u32) {
+            assert_eq!(is_upper(c), c.is_uppercase(), "U+{:04X}", c as u32);
+            assert_eq!(is_lower(c), c.is_lowercase(), "U+{:04X}", c as u32);
+        }
     }
 }

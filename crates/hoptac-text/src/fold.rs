@@ -157,7 +157,7 @@ pub(crate) fn lower(c: char) -> char {
         return c;
     }
     // Lao digits read as the digits they are (໒໐໒໔ → 2024); Lao has no case
-    if ('\u{0E80}'..='\u{0EFF}').contains(&c) {
+    if crate::lao::is_lao(c) {
         return crate::lao::lao_digit(c).and_then(|d| char::from_digit(d, 10)).unwrap_or(c);
     }
     let mut it = c.to_lowercase();

@@ -58,6 +58,9 @@ fn main() {
     let target = target_mb * 1024 * 1024;
     let extractor = Extractor::new(); // the gazetteer and automata load here, outside the timings
     let profile = args.iter().position(|a| a == "--profile").and_then(|i| args.get(i + 1)).cloned();
+    if profile.as_deref().is_some_and(|p| p != "generated" && p != "collected") {
+        return eprintln!("--profile: no such corpus (generated, or collected with directories given)");
+    }
     let args: Vec<String> =
         args.iter().filter(|a| *a != "--profile" && Some(*a) != profile.as_ref()).cloned().collect();
 
@@ -101,7 +104,7 @@ fn main() {
         measure(&extractor, "collected", &docs);
     }
     if profile.is_some() {
-        return eprintln!("--profile: no such corpus (generated, or collected with directories given)");
+        return eprintln!("--profile collected: no directories of .txt files given");
     }
     // one large document (a compilation of minutes, say): merging inside a document must stay linear
     let mut big = String::new();
