@@ -37,6 +37,23 @@ use clap::{Parser, Subcommand};
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// mimalloc's `mi_option_purge_delay` (its place in mimalloc 3's `mi_option_e`, which
+/// libmimalloc-sys does not name): milliseconds before freed memory goes back to the system.
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// Give memory the allocator no longer uses back to the system at once rather than after its
+/// default delay (a second). An ingest frees tens of megabytes at each commit of the search
+/// index and builds as many again within the second: held meanwhile, they added 50–70 MB to its
+/// peak resident memory (20,000 documents: 250–270 MB → 185–195 MB), for no time measured.
+fn return_freed_memory_at_once() {
+    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_some() {
+        return; // the user's choice
+    }
+    // SAFETY: sets one integer option of the allocator, from the main thread before any other
+    // thread is started.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) }
+}
+
 #[derive(Debug, Parser)]
 #[command(name = "hoptac", version, about = "System of record for Vietnam–Laos twinned-locality cooperation")]
 struct Cli {
@@ -86,7 +103,10 @@ fn main() -> ExitCode {
     let store = hoptac_app::backend::Location::parse(&cli.store, cli.index);
     let result = match cli.command {
         Command::Extract(args) => extract_cmd::run(args),
-        Command::Ingest(args) => ingest_cmd::run(&store, args),
+        Command::Ingest(args) => {
+            return_freed_memory_at_once();
+            ingest_cmd::run(&store, args)
+        }
         Command::Search(args) => query_cmd::search(&store, args),
         Command::Dossier(args) => query_cmd::dossier(&store, args),
         Command::Agenda(args) => query_cmd::agenda(&store, args),
