@@ -28,6 +28,9 @@ pub enum AppError {
     /// A document the store listed could not be read back.
     #[error("document {0} vanished from the store")]
     Vanished(DocId),
+    /// The thread that commits the search index could not start, or stopped without a word.
+    #[error("search index: the indexing thread {0}")]
+    IndexThread(String),
 }
 
 pub type Result<T> = std::result::Result<T, AppError>;

@@ -329,8 +329,11 @@ impl SearchIndex {
         Ok((Self::open_or_create(dir)?, moved))
     }
 
+    /// A writer with one indexing thread: an ingest keeps every core busy extracting and
+    /// storing, and one thread makes one segment per commit, not one per thread to merge later
+    /// (a 20,000-document ingest on 2 cores: 8.0–8.2 s with two threads, 7.3 s with one).
     pub fn writer(&self) -> Result<IndexWriter> {
-        let writer = self.index.writer(WRITER_MEMORY).map_err(|e| self.err(e))?;
+        let writer = self.index.writer_with_num_threads(1, WRITER_MEMORY).map_err(|e| self.err(e))?;
         Ok(IndexWriter { writer, fields: self.fields, dir: self.dir.clone() })
     }
 
@@ -500,7 +503,7 @@ fn highlight(sentence: &str, query: &[String]) -> (String, Vec<(usize, usize)>) 
     (sentence[start..end].to_string(), marks)
 }
 
-/// The memory budget of an index writer (tantivy's indexing threads share it).
+/// The memory budget of an index writer: its indexing thread makes a segment when it is full.
 const WRITER_MEMORY: usize = 64 * 1024 * 1024;
 
 /// Adds and replaces entries; nothing is visible until [`IndexWriter::commit`].

@@ -130,8 +130,8 @@ impl SqliteStore {
         // more peak memory in a 20,000-document ingest and was no faster: the map serves reads.)
         conn.pragma_update(None, "cache_size", -32_768).map_err(|err| db_error(path, err))?;
         conn.pragma_update(None, "mmap_size", 1i64 << 30).map_err(|err| db_error(path, err))?;
-        // Each document is stored in a savepoint, whose journal of the pages it changes would
-        // otherwise go to a temporary file: keep it in memory.
+        // A document stored in a savepoint (when ingest stores a transaction again after one of
+        // its documents failed) journals the pages it changes: in memory, not a temporary file.
         conn.pragma_update(None, "temp_store", "MEMORY").map_err(|err| db_error(path, err))?;
         // Migrations run in transactions that take the write lock at once; if another process
         // migrated the file between our reading its version and our migrating, ours fails on

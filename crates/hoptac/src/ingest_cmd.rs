@@ -1,7 +1,8 @@
 //! `hoptac ingest PATH...`: documents into the store. Extraction runs on all cores in ordered
-//! batches while one writer stores each document and its facts in a savepoint of its own, inside
-//! transactions of many documents, so a kill at any moment leaves every document either wholly
-//! stored or absent; running again stores the rest (known content is recognised by its hash and
+//! batches while one writer stores the documents and their facts in transactions of many
+//! documents (a document that fails to store is undone alone: its transaction is stored again,
+//! each document in a savepoint), so a kill or a failure at any moment leaves every document
+//! either wholly stored or absent; running again stores the rest (known content is recognised by its hash and
 //! skipped) and catches the index up.
 
 use std::collections::HashSet;
@@ -15,11 +16,12 @@ use hoptac_app::backend::Location;
 use hoptac_core::ExtractRecord;
 use hoptac_extract::Extractor;
 use hoptac_search::SearchIndex;
-use hoptac_store::{IngestStats, NewDocument};
+use hoptac_store::ingest::Outcome;
+use hoptac_store::{IngestStats, NewDocument, WriteTx};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
-use hoptac_app::index::{catch_up_store, Indexer};
+use hoptac_app::index::{catch_up_store, IndexThread};
 
 /// How long an ingest waits for the search index's write lock: a server indexing a decision
 /// holds it for a moment; another ingest, for all its run (then this one says so and stops).
@@ -55,6 +57,24 @@ fn prepare(extractor: &Extractor, known: &HashSet<String>, path: &Path, max_byte
         return Prepared::Known;
     }
     Prepared::New(Box::new(hoptac_app::prepare(extractor, &path.to_string_lossy(), text, encoding)))
+}
+
+/// What became of one new document in the writer's transaction.
+enum Stored {
+    New(Outcome),
+    /// The same content came twice in this run: stored the first time.
+    Again,
+    /// Could not be stored (said when it happened).
+    Failed,
+}
+
+/// Store one new document and its facts in `tx`. An error leaves `tx` to be rolled back (or
+/// back to a savepoint taken before).
+fn store_document(tx: &mut dyn WriteTx, doc: &NewDocument, record: &ExtractRecord) -> hoptac_store::Result<Stored> {
+    if tx.document_by_hash(&doc.hash)?.is_some() {
+        return Ok(Stored::Again);
+    }
+    hoptac_store::ingest::ingest(tx, doc, record).map(Stored::New)
 }
 
 /// A document with more facts than this is stored in a transaction of its own.
@@ -126,7 +146,7 @@ pub fn run(loc: &Location, args: Args) -> Result<ExitCode> {
             .unwrap_or_else(|_| ProgressStyle::default_bar())
             .progress_chars("=> "),
     );
-    let mut indexer = if follows { None } else { Some(Indexer::waiting(&index, INDEX_WAIT)?) };
+    let mut indexer = if follows { None } else { Some(IndexThread::start(&index, INDEX_WAIT)?) };
 
     let max_bytes = args.max_bytes;
     std::thread::scope(|scope| -> Result<()> {
@@ -142,18 +162,23 @@ pub fn run(loc: &Location, args: Args) -> Result<ExitCode> {
                 }
             }
         });
-        // Group commit: one transaction for up to TX_DOCUMENTS documents or TX_TIME, each
-        // document in a savepoint of its own, so every document is stored whole or not at all;
-        // the index follows once they are in. Fewer commits write the pages many documents touch
-        // (the indexes' upper levels) once instead of once per batch. A document with very many
-        // facts is stored in a transaction of its own, after the others are committed: a slow
-        // one never holds back the rest.
+        // Group commit: one transaction for up to TX_DOCUMENTS documents or TX_TIME. Documents
+        // are stored one after another without a savepoint each (a savepoint journals every page
+        // a document first touches); should one fail, the transaction is rolled back and its
+        // documents stored again, each in a savepoint of its own, so the failure undoes only its
+        // document and every document is stored whole or not at all. The index follows once
+        // they are committed. Fewer commits write the pages many documents touch (the indexes'
+        // upper levels) once instead of once per batch. A document with very many facts is
+        // stored in a transaction of its own, after the others are committed: a slow one never
+        // holds back the rest.
         let mut docs = rx.into_iter().flatten().peekable();
         while docs.peek().is_some() {
-            let mut stored = Vec::new();
+            let mut batch: Vec<(&PathBuf, NewDocument, ExtractRecord)> = Vec::new();
+            let mut results: Vec<Stored> = Vec::new();
             let mut tx = store.begin()?;
             let began = std::time::Instant::now();
             let mut taken = 0usize;
+            let mut spoilt = false;
             while let Some((path, prepared)) = docs.next_if(|(_, p)| taken == 0 || !is_large(p)) {
                 taken += 1;
                 let alone = is_large(&prepared);
@@ -166,42 +191,71 @@ pub fn run(loc: &Location, args: Args) -> Result<ExitCode> {
                     Prepared::Known => summary.unchanged += 1,
                     Prepared::New(b) => {
                         let (doc, record) = *b;
-                        if tx.document_by_hash(&doc.hash)?.is_some() {
-                            summary.unchanged += 1; // the same content twice in this run
-                            continue;
-                        }
-                        tx.savepoint()?;
-                        match hoptac_store::ingest::ingest(tx.as_mut(), &doc, &record) {
-                            Ok(outcome) => {
-                                tx.release()?;
-                                summary.new += 1;
-                                summary.bytes += doc.text.len() as u64;
-                                summary.facts += outcome.stats;
-                                stored.push((doc, outcome));
-                            }
-                            Err(err) => {
-                                tx.rollback_to_savepoint()?;
-                                bar.suspend(|| eprintln!("hoptac: error: {}: cannot store: {err}", path.display()));
-                                summary.failed += 1;
+                        if !spoilt {
+                            match store_document(tx.as_mut(), &doc, &record) {
+                                Ok(stored) => results.push(stored),
+                                Err(_) => spoilt = true,
                             }
                         }
+                        batch.push((path, doc, record));
                     }
                 }
                 if alone || taken >= TX_DOCUMENTS || began.elapsed() >= TX_TIME {
                     break;
                 }
             }
+            if spoilt {
+                // Undo the whole transaction (the failed statement may have left it in any
+                // state, or the database ended it) and store its documents again, each in a
+                // savepoint: the failure then undoes only its own document.
+                drop(tx);
+                tx = store.begin()?;
+                results.clear();
+                for (path, doc, record) in &batch {
+                    tx.savepoint()?;
+                    match store_document(tx.as_mut(), doc, record) {
+                        Ok(stored) => {
+                            tx.release()?;
+                            results.push(stored);
+                        }
+                        Err(err) => {
+                            tx.rollback_to_savepoint()?;
+                            bar.suspend(|| eprintln!("hoptac: error: {}: cannot store: {err}", path.display()));
+                            results.push(Stored::Failed);
+                        }
+                    }
+                }
+            }
             tx.commit().context("cannot commit to the store")?;
-            if let Some(indexer) = indexer.as_mut() {
-                for (doc, outcome) in &stored {
-                    indexer.add_ingested(g, &mut *store, doc, outcome)?;
+            for ((_, doc, _), result) in batch.iter().zip(&results) {
+                match result {
+                    Stored::New(outcome) => {
+                        summary.new += 1;
+                        summary.bytes += doc.text.len() as u64;
+                        summary.facts += outcome.stats;
+                        if let Some(indexer) = indexer.as_mut() {
+                            indexer.add_ingested(g, store.reader(), doc, outcome)?;
+                        }
+                    }
+                    Stored::Again => summary.unchanged += 1,
+                    Stored::Failed => summary.failed += 1,
+                }
+            }
+            if let Some(indexer) = indexer.as_ref() {
+                let searchable = indexer.committed();
+                if !searchable.is_empty() {
+                    store.mark_indexed(&searchable, true)?;
                 }
             }
         }
         Ok(())
     })?;
     let indexed = match indexer {
-        Some(indexer) => indexer.finish(&mut *store)?,
+        Some(indexer) => {
+            let (indexed, searchable) = indexer.finish()?;
+            store.mark_indexed(&searchable, true)?;
+            indexed
+        }
         None => catch_up_store(g, &mut *store, &index, &loc.index_dir(), INDEX_WAIT)?,
     };
     bar.finish_and_clear();

@@ -241,6 +241,82 @@ fn a_huge_document_does_not_hold_back_the_others_of_its_batch() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
 }
 
+/// Four short reports of the same partnership, each with a meeting, an agreement and a person.
+fn four_reports(dir: &Path) -> Vec<PathBuf> {
+    let reports = [
+        ("a.txt", "Ngày 5/3/2023, tại thành phố Kon Tum, Ủy ban nhân dân tỉnh Kon Tum và tỉnh Attapeu tổ chức Hội nghị thường niên lần thứ III. Hai bên ký biên bản hội nghị. Ông Nguyễn Văn Thành, Phó Chủ tịch UBND tỉnh Kon Tum, phát biểu."),
+        ("b-poison.txt", "Ngày 9/4/2024, tại tỉnh Attapeu, Ủy ban nhân dân tỉnh Kon Tum và tỉnh Attapeu tổ chức Hội nghị thường niên lần thứ IV. Hai bên ký bản ghi nhớ hợp tác giai đoạn 2024-2028. Ông Trần Minh Quang, Chủ tịch UBND tỉnh Kon Tum, dẫn đầu đoàn."),
+        ("c.txt", "Ngày 20/5/2025, tại thành phố Kon Tum, tỉnh Kon Tum và tỉnh Attapeu tổ chức Hội nghị sơ kết hợp tác. Tỉnh Kon Tum hỗ trợ tỉnh Attapeu 500 triệu đồng xây dựng trường học."),
+        ("d.txt", "Ngày 2/6/2022, tại tỉnh Attapeu, Ủy ban nhân dân tỉnh Kon Tum và tỉnh Attapeu tổ chức Hội nghị thường niên lần thứ II. Bà Lê Thị Hoa, Phó Chủ tịch UBND tỉnh Kon Tum, phát biểu."),
+    ];
+    reports
+        .iter()
+        .map(|(name, text)| {
+            let p = dir.join(name);
+            std::fs::write(&p, text).unwrap();
+            p
+        })
+        .collect()
+}
+
+/// Rows of the tables a document's facts go to.
+fn fact_counts(store: &Path) -> Vec<i64> {
+    ["documents", "events", "agreements", "figures", "people", "roles", "evidence"].map(|t| count(store, t)).to_vec()
+}
+
+#[test]
+fn a_document_that_cannot_be_stored_is_undone_alone_and_the_rest_of_its_transaction_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let docs = dir.path().join("docs");
+    std::fs::create_dir(&docs).unwrap();
+    let paths = four_reports(&docs);
+    // What the three good reports give, stored without the fourth.
+    let good_only = dir.path().join("good.db");
+    let good: Vec<&str> = paths.iter().filter(|p| !p.ends_with("b-poison.txt")).map(|p| p.to_str().unwrap()).collect();
+    let out = hoptac(&good_only, &[&["ingest", "--quiet"][..], &good].concat());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let expected = fact_counts(&good_only);
+    assert_eq!(expected[0], 3);
+    assert!(expected[1] >= 3 && expected[4] >= 1, "the reports give meetings and people: {expected:?}");
+
+    // A store that refuses the poisoned report's evidence: the report's document row, meeting,
+    // agreement and person are written before the refusal and must all be undone.
+    let store = dir.path().join("s.db");
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let out = hoptac(&store, &["ingest", "--quiet", empty.to_str().unwrap()]);
+    assert!(out.status.success(), "a new store, nothing in it: {}", stderr(&out));
+    let db = rusqlite::Connection::open(&store).unwrap();
+    db.execute_batch(
+        "CREATE TRIGGER poison BEFORE INSERT ON evidence
+         WHEN (SELECT source FROM documents WHERE id = NEW.document_id) LIKE '%poison%'
+         BEGIN SELECT RAISE(ABORT, 'poisoned evidence'); END;",
+    )
+    .unwrap();
+    drop(db);
+    let out = hoptac(&store, &["ingest", "--quiet", docs.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("b-poison.txt: cannot store") && err.contains("poisoned evidence"), "{err}");
+    assert_eq!(err.matches("cannot store").count(), 1, "{err}");
+    let said = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(said.contains("documents 3 new, 0 unchanged, 1 failed"), "{said}");
+    assert_eq!(fact_counts(&store), expected, "the stored rows are those of the three good reports, once each");
+    let out = hoptac(&store, &["check"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+
+    // The cause gone, a rerun stores the fourth report and only it.
+    let db = rusqlite::Connection::open(&store).unwrap();
+    db.execute_batch("DROP TRIGGER poison").unwrap();
+    drop(db);
+    let out = hoptac(&store, &["ingest", "--quiet", docs.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let said = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(said.contains("documents 1 new, 3 unchanged, 0 failed"), "{said}");
+    let search = hoptac(&store, &["search", "Trần Minh Quang"]);
+    assert!(String::from_utf8_lossy(&search.stdout).contains("b-poison.txt"), "the fourth report is indexed");
+}
+
 // ------------------------------------------------------------------ 6. junk in query strings
 
 #[test]
