@@ -2,8 +2,9 @@
 //! batches while one writer stores the documents and their facts in transactions of many
 //! documents (a document that fails to store is undone alone: its transaction is stored again,
 //! each document in a savepoint), so a kill or a failure at any moment leaves every document
-//! either wholly stored or absent; running again stores the rest (known content is recognised by its hash and
-//! skipped) and catches the index up.
+//! either wholly stored or absent; running again stores the rest (known content is recognised
+//! by its hash and skipped) and catches the index up. Search entries are committed on a thread
+//! of their own ([`IndexThread`]).
 
 use std::collections::HashSet;
 use std::io::IsTerminal;
