@@ -355,6 +355,9 @@ fn migrate(client: &mut Client, url: &str) -> Result<()> {
     tx.commit().map_err(e)
 }
 
+/// The facts of every partnership that no person rejected, in id order (for the overview).
+const STANDING: &str = "WHERE partnership_id IS NOT NULL AND review <> 'rejected' ORDER BY id";
+
 macro_rules! impl_reader {
     ($ty:ty) => {
         impl Reader for $ty {
@@ -429,6 +432,15 @@ macro_rules! impl_reader {
                     &[&partnerships],
                     figure_row,
                 )
+            }
+            fn standing_events(&self) -> Result<Vec<StoredEvent>> {
+                all(self, &format!("{EVENT_SELECT} {STANDING}"), &[], event_row)
+            }
+            fn standing_agreements(&self) -> Result<Vec<StoredAgreement>> {
+                all(self, &format!("{AGREEMENT_SELECT} {STANDING}"), &[], agreement_row)
+            }
+            fn standing_figures(&self) -> Result<Vec<StoredFigure>> {
+                all(self, &format!("{FIGURE_SELECT} {STANDING}"), &[], figure_row)
             }
             fn events_by_id(&self, ids: &[FactId]) -> Result<Vec<StoredEvent>> {
                 all(self, &format!("{EVENT_SELECT} WHERE id = ANY($1) ORDER BY id"), &[&ids], event_row)

@@ -298,6 +298,11 @@ fn check(conn: &Connection, path: &Path, writable: bool) -> Result<()> {
     Ok(())
 }
 
+/// The facts of every partnership that no person rejected, read through the table once in id
+/// order (for the overview; partnership by partnership would be an index seek and a row seek for
+/// each fact).
+const STANDING: &str = "WHERE partnership_id IS NOT NULL AND review <> 'rejected' ORDER BY id";
+
 macro_rules! impl_reader {
     ($ty:ty, $conn:ident) => {
         impl Reader for $ty {
@@ -354,6 +359,15 @@ macro_rules! impl_reader {
             }
             fn planned_events(&self) -> Result<Vec<StoredEvent>> {
                 query(&self.$conn, &format!("{EVENT_SELECT} WHERE status = 'planned' ORDER BY id"), [], event_row)
+            }
+            fn standing_events(&self) -> Result<Vec<StoredEvent>> {
+                query(&self.$conn, &format!("{EVENT_SELECT} {STANDING}"), [], event_row)
+            }
+            fn standing_agreements(&self) -> Result<Vec<StoredAgreement>> {
+                query(&self.$conn, &format!("{AGREEMENT_SELECT} {STANDING}"), [], agreement_row)
+            }
+            fn standing_figures(&self) -> Result<Vec<StoredFigure>> {
+                query(&self.$conn, &format!("{FIGURE_SELECT} {STANDING}"), [], figure_row)
             }
             fn figures_of_kind(&self, kind: FigureKind) -> Result<Vec<StoredFigure>> {
                 query(

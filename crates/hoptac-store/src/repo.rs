@@ -10,6 +10,14 @@ use crate::model::*;
 use crate::Result;
 use hoptac_core::{AgreementKind, EventKind, FigureKind, PartialDate, PlaceId, Unit};
 
+/// `facts` less the `rejected` ones, in id order.
+fn standing<T>(mut facts: Vec<T>, rejected: Vec<FactId>, id: impl Fn(&T) -> FactId) -> Vec<T> {
+    let rejected: std::collections::HashSet<FactId> = rejected.into_iter().collect();
+    facts.retain(|f| !rejected.contains(&id(f)));
+    facts.sort_by_key(|f| id(f));
+    facts
+}
+
 /// Reading the store.
 pub trait Reader {
     fn counts(&self) -> Result<Counts>;
@@ -37,6 +45,23 @@ pub trait Reader {
     fn planned_events(&self) -> Result<Vec<StoredEvent>>;
     /// Figures of one kind, whatever their partnership.
     fn figures_of_kind(&self, kind: FigureKind) -> Result<Vec<StoredFigure>>;
+    /// Every event of any partnership that no person rejected, in id order: what a summary of
+    /// all partnerships reads (a backend reads the table through once rather than partnership
+    /// by partnership).
+    fn standing_events(&self) -> Result<Vec<StoredEvent>> {
+        let every = self.events(&self.partnerships()?.iter().map(|p| p.id).collect::<Vec<_>>())?;
+        Ok(standing(every, self.rejected(FactType::Event)?, |f| f.id))
+    }
+    /// Every agreement of any partnership that no person rejected, in id order.
+    fn standing_agreements(&self) -> Result<Vec<StoredAgreement>> {
+        let every = self.agreements(&self.partnerships()?.iter().map(|p| p.id).collect::<Vec<_>>())?;
+        Ok(standing(every, self.rejected(FactType::Agreement)?, |f| f.id))
+    }
+    /// Every figure of any partnership that no person rejected, in id order.
+    fn standing_figures(&self) -> Result<Vec<StoredFigure>> {
+        let every = self.figures(&self.partnerships()?.iter().map(|p| p.id).collect::<Vec<_>>())?;
+        Ok(standing(every, self.rejected(FactType::Figure)?, |f| f.id))
+    }
 
     /// Evidence of the given facts of one type.
     fn evidence(&self, fact_type: FactType, ids: &[FactId]) -> Result<Vec<Evidence>>;

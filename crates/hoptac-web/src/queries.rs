@@ -55,10 +55,9 @@ fn date_last_day(d: PartialDate) -> String {
     hoptac_store::agenda::date_bounds(d).map(|(_, last)| last.to_string()).unwrap_or_default()
 }
 
-/// Every partnership of two or more parties with its counts, read in three queries.
+/// Every partnership of two or more parties with its counts, read in four queries.
 pub fn summaries(reader: &dyn Reader, today: jiff::civil::Date) -> Result<Vec<PartnershipSummary>, WebError> {
     let partnerships: Vec<Partnership> = reader.partnerships()?.into_iter().filter(|p| p.parties.len() >= 2).collect();
-    let pids: Vec<PartnershipId> = partnerships.iter().map(|p| p.id).collect();
     let mut out: HashMap<PartnershipId, PartnershipSummary> = partnerships
         .iter()
         .map(|p| {
@@ -81,21 +80,15 @@ pub fn summaries(reader: &dyn Reader, today: jiff::civil::Date) -> Result<Vec<Pa
             )
         })
         .collect();
-    // Every fact of every partnership: the few rejected ones are left out by id (asking each
-    // fact's state would be a lookup per fact).
-    let rejected = |t: FactType| -> Result<std::collections::HashSet<i64>, WebError> {
-        Ok(reader.rejected(t)?.into_iter().collect())
-    };
-    let (no_agreements, no_events, no_figures) =
-        (rejected(FactType::Agreement)?, rejected(FactType::Event)?, rejected(FactType::Figure)?);
-    for a in reader.agreements(&pids)?.into_iter().filter(|a| !no_agreements.contains(&a.id)) {
+    // Every fact of every partnership but the rejected ones, each table read through once.
+    for a in reader.standing_agreements()? {
         if let Some(s) = a.partnership.and_then(|p| out.get_mut(&p)) {
             s.agreements += 1;
             s.last_seen = s.last_seen.max(a.signed);
         }
     }
     let today_s = today.to_string();
-    let events: Vec<StoredEvent> = reader.events(&pids)?.into_iter().filter(|e| !no_events.contains(&e.id)).collect();
+    let events: Vec<StoredEvent> = reader.standing_events()?;
     for m in hoptac_store::gaps::missing_ordinals(&events) {
         if let Some(s) = out.get_mut(&m.partnership) {
             s.missing.push(m);
@@ -117,7 +110,7 @@ pub fn summaries(reader: &dyn Reader, today: jiff::civil::Date) -> Result<Vec<Pa
             }
         }
     }
-    let figures: Vec<_> = reader.figures(&pids)?.into_iter().filter(|f| !no_figures.contains(&f.id)).collect();
+    let figures = reader.standing_figures()?;
     let delivered = dossier::delivered_by_commitment(&figures);
     let mut results_of: HashMap<i64, Vec<&hoptac_store::StoredFigure>> = HashMap::new();
     for r in figures.iter().filter(|f| f.kind == FigureKind::Result) {
