@@ -112,10 +112,12 @@ fn gunzip(gz: &[u8]) -> Option<axum::body::Bytes> {
 }
 
 /// Rendered pages (or answers) by key for one generation of the store, bounded by their size:
-/// when full, the oldest go first. A change of generation empties it.
+/// when full, the oldest go first. A change of generation empties it. Each entry carries the
+/// [`AppState::ticket`] taken when its read began, so that a request asking for a fresh page can
+/// take one whose read began after it arrived.
 pub struct PageCache {
     generation: u64,
-    entries: HashMap<String, axum::body::Bytes>,
+    entries: HashMap<String, (axum::body::Bytes, u64)>,
     order: std::collections::VecDeque<String>,
     bytes: usize,
     limit: usize,
@@ -127,15 +129,25 @@ impl PageCache {
     }
 
     pub fn get(&self, key: &str, generation: u64) -> Option<axum::body::Bytes> {
+        self.get_since(key, generation, 0)
+    }
+
+    /// The entry for `key` at `generation` if its read began at ticket `since` or later.
+    pub fn get_since(&self, key: &str, generation: u64, since: u64) -> Option<axum::body::Bytes> {
         if self.generation != generation {
             return None;
         }
-        self.entries.get(key).cloned()
+        self.entries.get(key).filter(|(_, ticket)| *ticket >= since).map(|(v, _)| v.clone())
     }
 
     /// Keep a page read at `generation` (one read at an older generation than the cache's is
     /// not kept; one larger than the whole budget neither).
     pub fn put(&mut self, key: String, generation: u64, value: axum::body::Bytes) {
+        self.put_ticketed(key, generation, 0, value)
+    }
+
+    /// [`PageCache::put`], for a read that began at `ticket`.
+    pub fn put_ticketed(&mut self, key: String, generation: u64, ticket: u64, value: axum::body::Bytes) {
         let cost = key.len() + value.len();
         if generation < self.generation || cost > self.limit {
             return;
@@ -146,19 +158,19 @@ impl PageCache {
             self.bytes = 0;
             self.generation = generation;
         }
-        if let Some(old) = self.entries.remove(&key) {
+        if let Some((old, _)) = self.entries.remove(&key) {
             self.bytes -= key.len() + old.len();
             self.order.retain(|k| k != &key);
         }
         while self.bytes + cost > self.limit {
             let Some(oldest) = self.order.pop_front() else { break };
-            if let Some(v) = self.entries.remove(&oldest) {
+            if let Some((v, _)) = self.entries.remove(&oldest) {
                 self.bytes -= oldest.len() + v.len();
             }
         }
         self.bytes += cost;
         self.order.push_back(key.clone());
-        self.entries.insert(key, value);
+        self.entries.insert(key, (value, ticket));
     }
 
     /// Bytes held (keys and values).
@@ -192,6 +204,11 @@ pub struct AppState {
     answers: Mutex<PageCache>,
     /// Pages people looked at (key → URI and language): rendered ahead after each change.
     wanted: Mutex<HashMap<String, (String, crate::i18n::Lang)>>,
+    /// Counts requests and reads of pages ([`AppState::ticket`]).
+    tickets: std::sync::atomic::AtomicU64,
+    /// One render at a time per page key ([`AppState::render_turn`]); an entry lives while
+    /// someone holds or waits for it.
+    turns: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
     writer: Option<Mutex<Box<dyn Backend>>>,
     uploads: Mutex<HashMap<String, PendingUpload>>,
     /// Store and index work in flight at once (eight per core): a flood of requests waits here
@@ -204,6 +221,26 @@ pub struct AppState {
 }
 
 pub type Shared = Arc<AppState>;
+
+/// The right to render one page ([`AppState::render_turn`]), and the ticket its read began at.
+pub struct RenderTurn {
+    st: Shared,
+    key: String,
+    guard: Option<tokio::sync::OwnedMutexGuard<()>>,
+    pub ticket: u64,
+}
+
+impl Drop for RenderTurn {
+    fn drop(&mut self) {
+        drop(self.guard.take());
+        // The entry goes when no one else holds or waits for it (they clone it under this lock).
+        if let Ok(mut turns) = self.st.turns.lock() {
+            if turns.get(&self.key).is_some_and(|l| Arc::strong_count(l) == 1) {
+                turns.remove(&self.key);
+            }
+        }
+    }
+}
 
 fn cores() -> usize {
     std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2)
@@ -297,6 +334,8 @@ impl AppState {
             pages: Mutex::new(PageCache::new(PAGE_CACHE_BYTES)),
             answers: Mutex::new(PageCache::new(ANSWER_CACHE_BYTES)),
             wanted: Mutex::new(HashMap::new()),
+            tickets: std::sync::atomic::AtomicU64::new(1),
+            turns: Mutex::new(HashMap::new()),
             writer,
             uploads: Mutex::new(HashMap::new()),
             work: Arc::new(tokio::sync::Semaphore::new(8 * cores())),
@@ -333,33 +372,63 @@ impl AppState {
         Ok(w.2)
     }
 
-    /// A page rendered for this generation of the store.
-    pub fn cached_page(&self, key: &str, generation: u64) -> Option<axum::body::Bytes> {
+    /// A page rendered for this generation of the store from a read that began at ticket
+    /// `since` or later (0: any).
+    pub fn cached_page(&self, key: &str, generation: u64, since: u64) -> Option<axum::body::Bytes> {
         let gz = {
             let pages = self.pages.lock().ok()?;
-            if let Some(html) = pages.get(key, generation) {
+            if let Some(html) = pages.get_since(key, generation, since) {
                 return Some(html);
             }
-            pages.get(&gzip_key(key), generation)?
+            pages.get_since(&gzip_key(key), generation, since)?
         };
         gunzip(&gz)
     }
 
     /// The page compressed with gzip, for a client that accepts it.
-    pub fn cached_page_gzip(&self, key: &str, generation: u64) -> Option<axum::body::Bytes> {
-        self.pages.lock().ok()?.get(&gzip_key(key), generation)
+    pub fn cached_page_gzip(&self, key: &str, generation: u64, since: u64) -> Option<axum::body::Bytes> {
+        self.pages.lock().ok()?.get_since(&gzip_key(key), generation, since)
+    }
+
+    /// A number larger than every one given before: taken when a request for a page arrives and
+    /// when a read for a page begins.
+    pub fn ticket(&self) -> u64 {
+        self.tickets.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Wait until no one else renders the page `key`, then hold that right until the
+    /// [`RenderTurn`] is dropped. Requests for a page that arrive while it is being rendered
+    /// wait for that render instead of each rendering it again (after a change, or when every
+    /// visitor asks for a fresh page): the first of them renders once more if the page they
+    /// found began before they arrived, and the rest take that.
+    pub async fn render_turn(self: &Arc<Self>, key: &str) -> RenderTurn {
+        let lock = match self.turns.lock() {
+            Ok(mut turns) => Some(turns.entry(key.to_string()).or_default().clone()),
+            Err(_) => None,
+        };
+        let guard = match lock {
+            Some(l) => Some(l.lock_owned().await),
+            None => None,
+        };
+        RenderTurn { st: self.clone(), key: key.to_string(), guard, ticket: self.ticket() }
     }
 
     /// Keep a rendered page for this generation (older generations are dropped), compressed:
     /// a cached page costs nothing to send to a browser, an eighth of the memory to keep, and
     /// is inflated for the rare client that takes no gzip.
     /// Returns the compressed page (to send to a client that takes gzip).
-    pub fn keep_page(&self, key: String, generation: u64, html: axum::body::Bytes) -> Option<axum::body::Bytes> {
+    pub fn keep_page(
+        &self,
+        key: String,
+        generation: u64,
+        ticket: u64,
+        html: axum::body::Bytes,
+    ) -> Option<axum::body::Bytes> {
         let gzipped = gzip(&html);
         if let Ok(mut pages) = self.pages.lock() {
             match &gzipped {
-                Some(gz) => pages.put(gzip_key(&key), generation, gz.clone()),
-                None => pages.put(key, generation, html),
+                Some(gz) => pages.put_ticketed(gzip_key(&key), generation, ticket, gz.clone()),
+                None => pages.put_ticketed(key, generation, ticket, html),
             }
         }
         gzipped
@@ -627,5 +696,49 @@ mod tests {
         c.put("/b".into(), 1, page(10));
         assert!(c.get("/a", 2).is_some() && c.get("/b", 1).is_none() && c.get("/b", 2).is_none());
         assert_eq!(c.bytes(), 2 + 10);
+    }
+
+    #[test]
+    fn a_page_asked_fresh_is_taken_only_from_a_read_that_began_after_the_request() {
+        let mut c = PageCache::new(10_000);
+        c.put_ticketed("/".into(), 3, 7, page(10));
+        assert!(c.get("/", 3).is_some());
+        assert!(c.get_since("/", 3, 7).is_some(), "read began at the request's ticket");
+        assert!(c.get_since("/", 3, 8).is_none(), "read began before the request");
+        assert!(c.get_since("/", 4, 0).is_none(), "another generation");
+        // Answers kept without a ticket count as the oldest read.
+        c.put("/a".into(), 3, page(10));
+        assert!(c.get("/a", 3).is_some() && c.get_since("/a", 3, 1).is_none());
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn renders_of_one_page_take_turns_and_their_tickets_follow_the_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = Config {
+            addr: "127.0.0.1:0".parse().unwrap(),
+            store: Location::file(&dir.path().join("t.db")),
+            mode: Mode::Local { user: "test".into() },
+            upload_limit: 1 << 20,
+            allowed_hosts: Vec::new(),
+            limits: Limits::default(),
+            private: false,
+            behind_proxy: false,
+        };
+        let st = Arc::new(AppState::open(config).unwrap());
+        let first = st.render_turn("/").await;
+        let arrived = st.ticket();
+        assert!(arrived > first.ticket);
+        let (st2, st3) = (st.clone(), st.clone());
+        let second = tokio::spawn(async move { st2.render_turn("/").await.ticket });
+        // Another page is not held up by this one.
+        let other = tokio::time::timeout(Duration::from_secs(5), st3.render_turn("/partnerships/1")).await;
+        assert!(other.is_ok());
+        drop(other);
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert!(!second.is_finished(), "a second render of the page waits for the first");
+        drop(first);
+        let ticket = tokio::time::timeout(Duration::from_secs(5), second).await.unwrap().unwrap();
+        assert!(ticket > arrived, "its read begins after every request that waited for it");
+        assert!(st.turns.lock().unwrap().is_empty(), "no turn is kept once no one holds it");
     }
 }

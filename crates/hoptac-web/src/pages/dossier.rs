@@ -73,13 +73,13 @@ pub async fn partnership(
         queries::dossier_for_page(st, r, &p.parties, full)
     })
     .await?;
-    let (generation, d) = match got {
+    let (rendering, d) = match got {
         Cached::Data(g, d) => (g, d),
         Cached::Page(html) => return Ok(Html(html).into_response()),
         Cached::Gzipped(gz) => return Ok(gzipped(gz)),
     };
     let html = Bytes::from(dossier_page(&st, &ctx, d, Some(id), format!("/partnerships/{id}?full=1"))?.0);
-    Ok(fresh_page(&st, &ctx, key, generation, html))
+    Ok(fresh_page(&st, &ctx, key, rendering, html))
 }
 
 #[derive(serde::Deserialize)]

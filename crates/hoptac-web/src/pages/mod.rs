@@ -296,18 +296,26 @@ fn render<T: Template>(t: &T) -> Result<Html<String>, WebError> {
 enum Cached<T> {
     Page(Bytes),
     Gzipped(Bytes),
-    Data(u64, T),
+    /// What to render the page from, read at this generation during this turn.
+    Data(Rendering, T),
+}
+
+/// A page being rendered: the store generation its data was read at, and the turn that keeps
+/// others from rendering it at the same time (released once the page is kept).
+struct Rendering {
+    generation: u64,
+    turn: crate::state::RenderTurn,
 }
 
 /// A page just rendered: kept (compressed) for its store generation unless it carries a one-off
 /// message, remembered to be rendered again after a change, and sent compressed to a client
 /// that takes gzip (the form just kept: nothing is compressed twice).
-fn fresh_page(st: &Shared, ctx: &Ctx, key: String, generation: u64, html: Bytes) -> Response {
+fn fresh_page(st: &Shared, ctx: &Ctx, key: String, rendering: Rendering, html: Bytes) -> Response {
     if ctx.flash.is_some() {
         return Html(html).into_response();
     }
     st.remember_page(&key, &ctx.uri, ctx.lang);
-    match st.keep_page(key, generation, html.clone()) {
+    match st.keep_page(key, rendering.generation, rendering.turn.ticket, html.clone()) {
         Some(gz) if ctx.gzip => gzipped(gz),
         _ => Html(html).into_response(),
     }
@@ -326,28 +334,49 @@ fn gzipped(gz: Bytes) -> Response {
         .into_response()
 }
 
-/// Read what a page needs unless a page rendered for the current store generation is cached.
+/// Read what a page needs unless a page rendered for the current store generation is cached
+/// (for a request that asks for a fresh page: one whose read began after the request arrived).
+/// Renders of one page take turns: requests that come while it is rendered wait and take it.
 async fn read_cached<T, F>(st: &Shared, ctx: &Ctx, key: &str, f: F) -> Result<Cached<T>, PageError>
 where
     T: Send + 'static,
     F: FnOnce(&crate::state::AppState, &queries::Conn) -> Result<T, WebError> + Send + 'static,
 {
-    let key = key.to_string();
-    let (fresh, gzip) = (ctx.fresh, ctx.gzip);
-    st.read(move |st, r| {
-        let generation = st.generation()?;
-        if !fresh {
-            if let Some(gz) = st.cached_page_gzip(&key, generation).filter(|_| gzip) {
-                return Ok(Cached::Gzipped(gz));
-            }
-            if let Some(html) = st.cached_page(&key, generation) {
-                return Ok(Cached::Page(html));
-            }
+    let arrived = st.ticket();
+    let gzip = ctx.gzip;
+    if !ctx.fresh {
+        // Most requests: the page is there (no turn to wait for).
+        let k = key.to_string();
+        let hit = st.read(move |st, _| Ok(cached(st, &k, st.generation()?, 0, gzip))).await.page(st, ctx)?;
+        if let Some(hit) = hit {
+            return Ok(hit);
         }
-        Ok(Cached::Data(generation, f(st, r)?))
+    }
+    let turn = st.render_turn(key).await;
+    let since = if ctx.fresh { arrived } else { 0 };
+    let k = key.to_string();
+    let got = st
+        .read(move |st, r| {
+            let generation = st.generation()?;
+            match cached(st, &k, generation, since, gzip) {
+                Some(hit) => Ok(Err(hit)),
+                None => Ok(Ok((generation, f(st, r)?))),
+            }
+        })
+        .await
+        .page(st, ctx)?;
+    Ok(match got {
+        Ok((generation, data)) => Cached::Data(Rendering { generation, turn }, data),
+        Err(hit) => hit,
     })
-    .await
-    .page(st, ctx)
+}
+
+/// The page `key` as kept for `generation` from a read that began at ticket `since` or later.
+fn cached<T>(st: &crate::state::AppState, key: &str, generation: u64, since: u64, gzip: bool) -> Option<Cached<T>> {
+    if let Some(gz) = st.cached_page_gzip(key, generation, since).filter(|_| gzip) {
+        return Some(Cached::Gzipped(gz));
+    }
+    st.cached_page(key, generation, since).map(Cached::Page)
 }
 
 fn meetings_chart(t: &Catalog, by_year: &BTreeMap<i16, (usize, usize)>) -> String {

@@ -33,7 +33,7 @@ pub async fn overview(State(st): State<Shared>, ctx: Ctx) -> Result<Response, Pa
         Ok((queries::summaries(r, queries::today())?, c, p))
     })
     .await?;
-    let (generation, (summaries, counts, pending)) = match got {
+    let (rendering, (summaries, counts, pending)) = match got {
         Cached::Data(g, d) => (g, d),
         Cached::Page(html) => return Ok(Html(html).into_response()),
         Cached::Gzipped(gz) => return Ok(gzipped(gz)),
@@ -96,5 +96,5 @@ pub async fn overview(State(st): State<Shared>, ctx: Ctx) -> Result<Response, Pa
         chart,
     };
     let html = Bytes::from(render(&page).page(&st, &ctx)?.0);
-    Ok(fresh_page(&st, &ctx, key, generation, html))
+    Ok(fresh_page(&st, &ctx, key, rendering, html))
 }
