@@ -150,6 +150,11 @@ pub struct IndexThread {
 impl IndexThread {
     /// Take the index's write lock (waiting up to `wait`, as [`Indexer::waiting`]) and start.
     pub fn start(index: &SearchIndex, wait: std::time::Duration) -> Result<Self> {
+        Self::start_committing_every(index, wait, BATCH)
+    }
+
+    /// [`IndexThread::start`], committing every `batch` documents.
+    fn start_committing_every(index: &SearchIndex, wait: std::time::Duration, batch: usize) -> Result<Self> {
         let mut ix = Indexer::waiting(index, wait)?;
         let (entries, queue) = mpsc::sync_channel::<(DocId, Vec<Entry>)>(QUEUE);
         let (done, committed) = mpsc::channel();
@@ -158,7 +163,7 @@ impl IndexThread {
             .spawn(move || -> Result<usize> {
                 for (doc, entries) in queue {
                     ix.stage_entries(doc, entries);
-                    if ix.pending.len() >= BATCH {
+                    if ix.pending.len() >= batch {
                         // The writer gone, nobody marks them: a later run indexes them again.
                         let _ = done.send(ix.commit_index()?);
                     }
@@ -491,5 +496,45 @@ mod tests {
         let hits = index.search(&SearchQuery { text: "Phạm Quốc Khánh".into(), ..Default::default() }).unwrap();
         assert!(hits.hits.iter().any(|h| h.doc_id == docs[1] as u64), "the person's document is found");
         assert!(index.writer().is_ok(), "the lock is released at the end");
+    }
+
+    #[test]
+    fn each_batch_the_index_thread_commits_is_given_back_while_the_writer_goes_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = SqliteStore::open(&dir.path().join("s.db")).unwrap();
+        let (version, places) = crate::places::store_places(Gazetteer::builtin());
+        store.sync_places(&version, &places).unwrap();
+        let index = SearchIndex::open_or_create(&dir.path().join("s.db.index")).unwrap();
+        let mut ix = IndexThread::start_committing_every(&index, std::time::Duration::ZERO, 2).unwrap();
+        let docs = store_and_hand_over(
+            &mut store,
+            &mut ix,
+            &[
+                ("a.txt", "Ngày 5/3/2024, tỉnh Kon Tum và tỉnh Attapeu tổ chức Hội nghị lần thứ VII tại Đăk Glei."),
+                ("b.txt", "Ông Phạm Quốc Khánh, Phó Chủ tịch UBND tỉnh Kon Tum, thăm tỉnh Sê Kông."),
+                ("c.txt", "Tỉnh Quảng Nam trao 30 suất học bổng cho sinh viên tỉnh Sê Kông năm 2023."),
+            ],
+        );
+        // The first two make a batch: committed on the thread, then given back (once).
+        let mut first = Vec::new();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while first.len() < 2 && std::time::Instant::now() < deadline {
+            first.extend(ix.committed());
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        first.sort();
+        assert_eq!(first, docs[..2].to_vec());
+        index.reload().unwrap();
+        let found = |text: &str| {
+            let q = SearchQuery { text: text.into(), ..Default::default() };
+            index.search(&q).unwrap().hits.iter().map(|h| h.doc_id as DocId).collect::<Vec<_>>()
+        };
+        assert!(found("Phạm Quốc Khánh").contains(&docs[1]), "the batch is searchable before the end");
+        assert!(!found("học bổng").contains(&docs[2]), "the third waits for the last commit");
+        // The rest at the end: only the third.
+        let (indexed, rest) = ix.finish().unwrap();
+        assert_eq!((indexed, rest), (3, vec![docs[2]]));
+        index.reload().unwrap();
+        assert!(found("học bổng").contains(&docs[2]));
     }
 }
