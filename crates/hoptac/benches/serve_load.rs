@@ -6,8 +6,11 @@
 //! S seconds (default 15) per scenario keeps C connections (default 64) busy with keep-alive
 //! requests (as a browser sends them: gzip or brotli accepted): the overview, the dossier page of
 //! every partnership in turn, then the search API with the
-//! queries and filters people use; each first asked fresh (`Cache-Control: no-cache`: rendered
-//! anew, nothing from the server's page and result cache), then repeated (served from it while the store does not change). Prints requests/s, latency percentiles and the bytes sent per answer.
+//! queries and filters people use; each first asked fresh (`Cache-Control: no-cache`: a page
+//! read and rendered after the request arrived — requests for one page that arrive during its
+//! render share the next one —, nothing older from the server's page and result cache), then
+//! repeated (served from it while the store does not change). Prints requests/s, latency
+//! percentiles and the bytes sent per answer.
 //! The server logs at its default level, as deployed. Not a test.
 
 mod common;
