@@ -357,6 +357,10 @@ fn migrate(client: &mut Client, url: &str) -> Result<()> {
 
 /// The facts of every partnership that no person rejected, in id order (for the overview).
 const STANDING: &str = "WHERE partnership_id IS NOT NULL AND review <> 'rejected' ORDER BY id";
+/// The greatest of ISO partial dates as text is the latest (`2024` < `2024-03` < `2024-03-05`;
+/// the column compares byte by byte: `COLLATE "C"`).
+const AGREEMENT_TALLIES: &str = "SELECT partnership_id, count(*), max(signed) FROM agreements
+    WHERE partnership_id IS NOT NULL AND review <> 'rejected' GROUP BY partnership_id ORDER BY partnership_id";
 
 macro_rules! impl_reader {
     ($ty:ty) => {
@@ -436,8 +440,8 @@ macro_rules! impl_reader {
             fn standing_events(&self) -> Result<Vec<StoredEvent>> {
                 all(self, &format!("{EVENT_SELECT} {STANDING}"), &[], event_row)
             }
-            fn standing_agreements(&self) -> Result<Vec<StoredAgreement>> {
-                all(self, &format!("{AGREEMENT_SELECT} {STANDING}"), &[], agreement_row)
+            fn agreement_tallies(&self) -> Result<Vec<AgreementTally>> {
+                all(self, AGREEMENT_TALLIES, &[], tally_row)
             }
             fn standing_figures(&self) -> Result<Vec<StoredFigure>> {
                 all(self, &format!("{FIGURE_SELECT} {STANDING}"), &[], figure_row)

@@ -43,6 +43,10 @@ pub fn date(r: &Row, i: usize) -> Result<Option<PartialDate>> {
     }
 }
 
+pub fn tally_row(r: &Row) -> Result<AgreementTally> {
+    Ok(AgreementTally { partnership: col(r, 0)?, agreements: col::<i64>(r, 1)? as usize, last_signed: date(r, 2)? })
+}
+
 fn period(r: &Row, first: usize) -> Result<Option<Period>> {
     let a: Option<i16> = col(r, first)?;
     let b: Option<i16> = col(r, first + 1)?;

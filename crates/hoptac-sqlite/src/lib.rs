@@ -363,8 +363,8 @@ macro_rules! impl_reader {
             fn standing_events(&self) -> Result<Vec<StoredEvent>> {
                 query(&self.$conn, &format!("{EVENT_SELECT} {STANDING}"), [], event_row)
             }
-            fn standing_agreements(&self) -> Result<Vec<StoredAgreement>> {
-                query(&self.$conn, &format!("{AGREEMENT_SELECT} {STANDING}"), [], agreement_row)
+            fn agreement_tallies(&self) -> Result<Vec<AgreementTally>> {
+                agreement_tallies(&self.$conn)
             }
             fn standing_figures(&self) -> Result<Vec<StoredFigure>> {
                 query(&self.$conn, &format!("{FIGURE_SELECT} {STANDING}"), [], figure_row)

@@ -30,6 +30,39 @@ fn date(r: &Row, col: usize) -> rusqlite::Result<Option<PartialDate>> {
     }
 }
 
+/// [`hoptac_store::Reader::agreement_tallies`]: the table read through once and counted here (SQLite's
+/// GROUP BY sorts the rows first: three times as long). The greatest of ISO partial dates as
+/// text is the latest (`2024` < `2024-03` < `2024-03-05`): only each partnership's is parsed.
+pub fn agreement_tallies(conn: &Connection) -> Result<Vec<AgreementTally>> {
+    let mut by: std::collections::BTreeMap<i64, (usize, Option<String>)> = Default::default();
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT partnership_id, signed FROM agreements WHERE partnership_id IS NOT NULL AND review <> 'rejected'",
+        )
+        .map_err(e)?;
+    let mut rows = stmt.query([]).map_err(e)?;
+    while let Some(r) = rows.next().map_err(e)? {
+        let t = by.entry(r.get(0).map_err(e)?).or_default();
+        t.0 += 1;
+        if let Some(signed) = r.get_ref(1).map_err(e)?.as_str_or_null().map_err(|err| e(err.into()))? {
+            if t.1.as_deref().is_none_or(|latest| signed > latest) {
+                t.1 = Some(signed.to_string());
+            }
+        }
+    }
+    by.into_iter()
+        .map(|(partnership, (agreements, latest))| {
+            let last_signed = match latest {
+                Some(s) => {
+                    Some(PartialDate::parse(&s).ok_or_else(|| StoreError::Malformed(format!("not a date: {s:?}")))?)
+                }
+                None => None,
+            };
+            Ok(AgreementTally { partnership, agreements, last_signed })
+        })
+        .collect()
+}
+
 fn period(r: &Row, first: usize) -> rusqlite::Result<Option<Period>> {
     let a: Option<i16> = r.get(first)?;
     let b: Option<i16> = r.get(first + 1)?;

@@ -356,6 +356,15 @@ pub struct NewDocument {
     pub article_end: usize,
 }
 
+/// A partnership's agreements that no person rejected: how many, and the latest date one was
+/// signed (what the overview shows of them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AgreementTally {
+    pub partnership: PartnershipId,
+    pub agreements: usize,
+    pub last_signed: Option<PartialDate>,
+}
+
 /// How much the store holds.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Counts {

@@ -52,10 +52,18 @@ pub trait Reader {
         let every = self.events(&self.partnerships()?.iter().map(|p| p.id).collect::<Vec<_>>())?;
         Ok(standing(every, self.rejected(FactType::Event)?, |f| f.id))
     }
-    /// Every agreement of any partnership that no person rejected, in id order.
-    fn standing_agreements(&self) -> Result<Vec<StoredAgreement>> {
+    /// Each partnership's agreements that no person rejected, counted with the latest date one
+    /// was signed, by partnership id (those without any left out).
+    fn agreement_tallies(&self) -> Result<Vec<AgreementTally>> {
         let every = self.agreements(&self.partnerships()?.iter().map(|p| p.id).collect::<Vec<_>>())?;
-        Ok(standing(every, self.rejected(FactType::Agreement)?, |f| f.id))
+        let mut by: std::collections::BTreeMap<PartnershipId, AgreementTally> = Default::default();
+        for a in standing(every, self.rejected(FactType::Agreement)?, |f| f.id) {
+            let Some(p) = a.partnership else { continue };
+            let t = by.entry(p).or_insert(AgreementTally { partnership: p, agreements: 0, last_signed: None });
+            t.agreements += 1;
+            t.last_signed = t.last_signed.max(a.signed);
+        }
+        Ok(by.into_values().collect())
     }
     /// Every figure of any partnership that no person rejected, in id order.
     fn standing_figures(&self) -> Result<Vec<StoredFigure>> {

@@ -80,11 +80,12 @@ pub fn summaries(reader: &dyn Reader, today: jiff::civil::Date) -> Result<Vec<Pa
             )
         })
         .collect();
-    // Every fact of every partnership but the rejected ones, each table read through once.
-    for a in reader.standing_agreements()? {
-        if let Some(s) = a.partnership.and_then(|p| out.get_mut(&p)) {
-            s.agreements += 1;
-            s.last_seen = s.last_seen.max(a.signed);
+    // Every fact of every partnership but the rejected ones, each table read through once
+    // (agreements counted in the database).
+    for t in reader.agreement_tallies()? {
+        if let Some(s) = out.get_mut(&t.partnership) {
+            s.agreements = t.agreements;
+            s.last_seen = s.last_seen.max(t.last_signed);
         }
     }
     let today_s = today.to_string();

@@ -771,9 +771,21 @@ fn rejected_facts_are_listed_for_summaries(kind: Kind) {
     let before = by_partnership(None);
     assert!(before.contains(&id) && before.len() > 3, "{before:?}");
     assert_eq!(standing(), before);
-    let agreements = r.standing_agreements().expect("agreements");
-    assert_eq!(agreements.len(), r.agreements(&pids).expect("agreements").len());
-    assert!(!agreements.is_empty() && agreements.windows(2).all(|w| w[0].id < w[1].id));
+    // Agreements counted with the latest signing, by partnership, as the rows add up.
+    let mut expected: std::collections::BTreeMap<i64, (usize, Option<hoptac_core::PartialDate>)> = Default::default();
+    for a in r.agreements(&pids).expect("agreements") {
+        let t = expected.entry(a.partnership.expect("partnership")).or_default();
+        t.0 += 1;
+        t.1 = t.1.max(a.signed);
+    }
+    let tallies: Vec<(i64, (usize, Option<hoptac_core::PartialDate>))> = r
+        .agreement_tallies()
+        .expect("tallies")
+        .iter()
+        .map(|t| (t.partnership, (t.agreements, t.last_signed)))
+        .collect();
+    assert_eq!(tallies, expected.into_iter().collect::<Vec<_>>());
+    assert!(tallies.iter().any(|(_, (n, last))| *n > 0 && last.is_some_and(|d| d.month.is_some())), "{tallies:?}");
     let figures = r.standing_figures().expect("figures");
     assert_eq!(figures.len(), r.figures(&pids).expect("figures").len());
     assert!(!figures.is_empty() && figures.windows(2).all(|w| w[0].id < w[1].id));
