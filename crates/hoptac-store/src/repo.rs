@@ -1,10 +1,11 @@
 //! The repository traits: everything the domain asks of a database. A backend (SQLite in
-//! `hoptac-sqlite`, PostgreSQL later) implements them; [`crate::ingest`], [`crate::dossier`] and
-//! [`crate::agenda`] use nothing else.
+//! `hoptac-sqlite`, PostgreSQL in `hoptac-postgres`) implements them; [`crate::ingest`],
+//! [`crate::dossier`] and [`crate::agenda`] use nothing else.
 //!
 //! Writes happen only inside a [`WriteTx`]. Every document is stored atomically: in a
-//! transaction of its own, or in a savepoint of a transaction that groups several documents
-//! (group commit); either the document and all its facts and evidence are stored, or nothing is.
+//! transaction of its own, or in a transaction that groups several documents (group commit;
+//! should one fail, the caller rolls the transaction back and stores its documents again, each
+//! in a savepoint); either the document and all its facts and evidence are stored, or nothing is.
 
 use crate::model::*;
 use crate::Result;
