@@ -451,6 +451,17 @@ mod tests {
     use hoptac_search::SearchQuery;
     use hoptac_sqlite::SqliteStore;
 
+    const MEETING: &str = "Ngày 5/3/2024, tỉnh Kon Tum và tỉnh Attapeu tổ chức Hội nghị lần thứ VII tại Đăk Glei.";
+    const VISIT: &str = "Ông Phạm Quốc Khánh, Phó Chủ tịch UBND tỉnh Kon Tum, thăm tỉnh Sê Kông.";
+
+    /// A store in `dir` with the gazetteer's places, and its empty index.
+    fn empty_store(dir: &Path) -> (SqliteStore, SearchIndex) {
+        let mut store = SqliteStore::open(&dir.join("s.db")).unwrap();
+        let (version, places) = crate::places::store_places(Gazetteer::builtin());
+        store.sync_places(&version, &places).unwrap();
+        (store, SearchIndex::open_or_create(&dir.join("s.db.index")).unwrap())
+    }
+
     /// Store `texts` as an ingest does: extracted, stored in one transaction, then handed over.
     fn store_and_hand_over(store: &mut SqliteStore, ix: &mut IndexThread, texts: &[(&str, &str)]) -> Vec<DocId> {
         let g = Gazetteer::builtin();
@@ -472,19 +483,9 @@ mod tests {
     #[test]
     fn the_index_thread_gives_back_each_document_once_its_entries_are_committed() {
         let dir = tempfile::tempdir().unwrap();
-        let mut store = SqliteStore::open(&dir.path().join("s.db")).unwrap();
-        let (version, places) = crate::places::store_places(Gazetteer::builtin());
-        store.sync_places(&version, &places).unwrap();
-        let index = SearchIndex::open_or_create(&dir.path().join("s.db.index")).unwrap();
+        let (mut store, index) = empty_store(dir.path());
         let mut ix = IndexThread::start(&index, std::time::Duration::ZERO).unwrap();
-        let docs = store_and_hand_over(
-            &mut store,
-            &mut ix,
-            &[
-                ("a.txt", "Ngày 5/3/2024, tỉnh Kon Tum và tỉnh Attapeu tổ chức Hội nghị lần thứ VII tại Đăk Glei."),
-                ("b.txt", "Ông Phạm Quốc Khánh, Phó Chủ tịch UBND tỉnh Kon Tum, thăm tỉnh Sê Kông."),
-            ],
-        );
+        let docs = store_and_hand_over(&mut store, &mut ix, &[("a.txt", MEETING), ("b.txt", VISIT)]);
         // Fewer than a batch: nothing is committed before the end, so nothing may be marked.
         assert!(ix.committed().is_empty());
         let another_writer = index.writer();
@@ -501,17 +502,14 @@ mod tests {
     #[test]
     fn each_batch_the_index_thread_commits_is_given_back_while_the_writer_goes_on() {
         let dir = tempfile::tempdir().unwrap();
-        let mut store = SqliteStore::open(&dir.path().join("s.db")).unwrap();
-        let (version, places) = crate::places::store_places(Gazetteer::builtin());
-        store.sync_places(&version, &places).unwrap();
-        let index = SearchIndex::open_or_create(&dir.path().join("s.db.index")).unwrap();
+        let (mut store, index) = empty_store(dir.path());
         let mut ix = IndexThread::start_committing_every(&index, std::time::Duration::ZERO, 2).unwrap();
         let docs = store_and_hand_over(
             &mut store,
             &mut ix,
             &[
-                ("a.txt", "Ngày 5/3/2024, tỉnh Kon Tum và tỉnh Attapeu tổ chức Hội nghị lần thứ VII tại Đăk Glei."),
-                ("b.txt", "Ông Phạm Quốc Khánh, Phó Chủ tịch UBND tỉnh Kon Tum, thăm tỉnh Sê Kông."),
+                ("a.txt", MEETING),
+                ("b.txt", VISIT),
                 ("c.txt", "Tỉnh Quảng Nam trao 30 suất học bổng cho sinh viên tỉnh Sê Kông năm 2023."),
             ],
         );

@@ -11,6 +11,11 @@ use crate::model::*;
 use crate::Result;
 use hoptac_core::{AgreementKind, EventKind, FigureKind, PartialDate, PlaceId, Unit};
 
+/// The id of every partnership.
+fn partnership_ids<R: Reader + ?Sized>(reader: &R) -> Result<Vec<PartnershipId>> {
+    Ok(reader.partnerships()?.iter().map(|p| p.id).collect())
+}
+
 /// `facts` less the `rejected` ones, in id order.
 fn standing<T>(mut facts: Vec<T>, rejected: Vec<FactId>, id: impl Fn(&T) -> FactId) -> Vec<T> {
     let rejected: std::collections::HashSet<FactId> = rejected.into_iter().collect();
@@ -50,13 +55,13 @@ pub trait Reader {
     /// all partnerships reads (a backend reads the table through once rather than partnership
     /// by partnership).
     fn standing_events(&self) -> Result<Vec<StoredEvent>> {
-        let every = self.events(&self.partnerships()?.iter().map(|p| p.id).collect::<Vec<_>>())?;
+        let every = self.events(&partnership_ids(self)?)?;
         Ok(standing(every, self.rejected(FactType::Event)?, |f| f.id))
     }
     /// Each partnership's agreements that no person rejected, counted with the latest date one
     /// was signed, by partnership id (those without any left out).
     fn agreement_tallies(&self) -> Result<Vec<AgreementTally>> {
-        let every = self.agreements(&self.partnerships()?.iter().map(|p| p.id).collect::<Vec<_>>())?;
+        let every = self.agreements(&partnership_ids(self)?)?;
         let mut by: std::collections::BTreeMap<PartnershipId, AgreementTally> = Default::default();
         for a in standing(every, self.rejected(FactType::Agreement)?, |f| f.id) {
             let Some(p) = a.partnership else { continue };
@@ -68,7 +73,7 @@ pub trait Reader {
     }
     /// Every figure of any partnership that no person rejected, in id order.
     fn standing_figures(&self) -> Result<Vec<StoredFigure>> {
-        let every = self.figures(&self.partnerships()?.iter().map(|p| p.id).collect::<Vec<_>>())?;
+        let every = self.figures(&partnership_ids(self)?)?;
         Ok(standing(every, self.rejected(FactType::Figure)?, |f| f.id))
     }
 
