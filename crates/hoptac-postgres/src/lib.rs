@@ -31,8 +31,11 @@ pub fn schema_version() -> i64 {
     MIGRATIONS.len() as i64
 }
 
-const MIGRATIONS: &[&str] =
-    &[include_str!("../migrations/0001_store.sql"), include_str!("../migrations/0002_per_year.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/0001_store.sql"),
+    include_str!("../migrations/0002_per_year.sql"),
+    include_str!("../migrations/0003_partnership_versions.sql"),
+];
 
 /// Wait for changes other processes commit (`NOTIFY hoptac_changes`): `on_change` is called on
 /// a thread of its own after each (and once a second at most when none come, so that a missed
@@ -445,6 +448,12 @@ macro_rules! impl_reader {
             }
             fn standing_figures(&self) -> Result<Vec<StoredFigure>> {
                 all(self, &format!("{FIGURE_SELECT} {STANDING}"), &[], figure_row)
+            }
+            fn partnership_versions(&self) -> Result<Option<Vec<(PartnershipId, i64)>>> {
+                all(self, "SELECT partnership_id, version FROM partnership_versions", &[], |r| {
+                    Ok((col(r, 0)?, col(r, 1)?))
+                })
+                .map(Some)
             }
             fn events_by_id(&self, ids: &[FactId]) -> Result<Vec<StoredEvent>> {
                 all(self, &format!("{EVENT_SELECT} WHERE id = ANY($1) ORDER BY id"), &[&ids], event_row)

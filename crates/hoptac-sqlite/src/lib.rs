@@ -35,6 +35,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/0009_per_year.sql")),
         M::up(include_str!("../migrations/0010_evidence_by_fact_with_documents.sql")),
         M::up(include_str!("../migrations/0011_evidence_by_document_type_with_facts.sql")),
+        M::up(include_str!("../migrations/0012_partnership_versions.sql")),
     ])
 }
 
@@ -44,7 +45,7 @@ pub fn schema_version() -> i64 {
 }
 
 /// How many migrations [`migrations`] lists (a test keeps the two equal).
-const MIGRATION_COUNT: i64 = 11;
+const MIGRATION_COUNT: i64 = 12;
 
 pub struct SqliteStore {
     conn: Connection,
@@ -368,6 +369,12 @@ macro_rules! impl_reader {
             }
             fn standing_figures(&self) -> Result<Vec<StoredFigure>> {
                 query(&self.$conn, &format!("{FIGURE_SELECT} {STANDING}"), [], figure_row)
+            }
+            fn partnership_versions(&self) -> Result<Option<Vec<(PartnershipId, i64)>>> {
+                query(&self.$conn, "SELECT partnership_id, version FROM partnership_versions", [], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })
+                .map(Some)
             }
             fn figures_of_kind(&self, kind: FigureKind) -> Result<Vec<StoredFigure>> {
                 query(

@@ -76,6 +76,13 @@ pub trait Reader {
         let every = self.figures(&partnership_ids(self)?)?;
         Ok(standing(every, self.rejected(FactType::Figure)?, |f| f.id))
     }
+    /// Each partnership's version: raised by the store in the same transaction as any change to
+    /// one of the partnership's facts (written, moved, corrected, reviewed, deleted), so that
+    /// what was computed from them stays valid while it does not move. Partnerships never
+    /// touched are left out (version 0). `None`: this store does not keep versions.
+    fn partnership_versions(&self) -> Result<Option<Vec<(PartnershipId, i64)>>> {
+        Ok(None)
+    }
 
     /// Evidence of the given facts of one type.
     fn evidence(&self, fact_type: FactType, ids: &[FactId]) -> Result<Vec<Evidence>>;

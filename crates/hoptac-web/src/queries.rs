@@ -8,8 +8,8 @@ use hoptac_core::{EventStatus, FigureKind, PartialDate, PlaceId};
 use hoptac_search::{Results, SearchQuery};
 use hoptac_store::dossier::{self, CommitmentStatus, Dossier};
 use hoptac_store::{
-    review, DocId, Document, Evidence, FactId, FactType, Partnership, PartnershipId, Reader, ReviewEntry, ReviewState,
-    StoredEvent, StoredFact,
+    review, AgreementTally, DocId, Document, Evidence, FactId, FactType, Partnership, PartnershipId, Reader,
+    ReviewEntry, ReviewState, StoredEvent, StoredFact, StoredFigure,
 };
 use serde::Serialize;
 
@@ -55,9 +55,124 @@ fn date_last_day(d: PartialDate) -> String {
     hoptac_store::agenda::date_bounds(d).map(|(_, last)| last.to_string()).unwrap_or_default()
 }
 
-/// Every partnership of two or more parties with its counts, read in four queries.
+/// The partnerships the overview lists: two or more parties.
+fn listed(reader: &dyn Reader) -> Result<Vec<Partnership>, WebError> {
+    Ok(reader.partnerships()?.into_iter().filter(|p| p.parties.len() >= 2).collect())
+}
+
+/// Every partnership of two or more parties with its counts, each fact table read through once.
 pub fn summaries(reader: &dyn Reader, today: jiff::civil::Date) -> Result<Vec<PartnershipSummary>, WebError> {
-    let partnerships: Vec<Partnership> = reader.partnerships()?.into_iter().filter(|p| p.parties.len() >= 2).collect();
+    let partnerships = listed(reader)?;
+    let mut list = summarise(
+        &partnerships,
+        reader.agreement_tallies()?,
+        reader.standing_events()?,
+        reader.standing_figures()?,
+        today,
+    );
+    sort_summaries(&mut list);
+    Ok(list)
+}
+
+/// The overview's order: the busiest partnerships first.
+fn sort_summaries(list: &mut [PartnershipSummary]) {
+    list.sort_by(|a, b| b.events.cmp(&a.events).then(a.id.cmp(&b.id)));
+}
+
+/// Summaries computed from facts, each kept with the version its partnership had when they were
+/// read ([`Reader::partnership_versions`]) and for the day they were computed (what is overdue or
+/// next depends on it).
+#[derive(Default)]
+pub struct KeptSummaries {
+    day: Option<jiff::civil::Date>,
+    by: HashMap<PartnershipId, (i64, PartnershipSummary)>,
+}
+
+/// When more than one partnership in this many changed, [`summaries_kept`] reads every table
+/// through once instead of partnership by partnership.
+const MOSTLY_CHANGED: usize = 4;
+
+/// [`summaries`], recomputing only the partnerships whose facts changed since they were last
+/// computed (their version moved): after one document or one decision, one partnership's facts
+/// are read instead of every table. The versions are read in the same read as the facts, so a
+/// summary is never kept under a version it does not reflect. A store without versions is read
+/// whole each time.
+pub fn summaries_kept(
+    kept: &std::sync::Mutex<KeptSummaries>,
+    reader: &dyn Reader,
+    today: jiff::civil::Date,
+) -> Result<Vec<PartnershipSummary>, WebError> {
+    let Some(versions) = reader.partnership_versions()? else { return summaries(reader, today) };
+    let versions: HashMap<PartnershipId, i64> = versions.into_iter().collect();
+    let version = |id: PartnershipId| versions.get(&id).copied().unwrap_or(0);
+    let partnerships = listed(reader)?;
+    let mut list = Vec::with_capacity(partnerships.len());
+    let mut stale: Vec<Partnership> = Vec::new();
+    {
+        let kept = kept.lock().map_err(|_| WebError::internal("the kept summaries are poisoned"))?;
+        for p in partnerships {
+            match kept.by.get(&p.id).filter(|(v, _)| kept.day == Some(today) && *v == version(p.id)) {
+                // Parties as they are now (a place's successor may have been recorded since).
+                Some((_, s)) => list.push(PartnershipSummary { parties: p.parties, ..s.clone() }),
+                None => stale.push(p),
+            }
+        }
+    }
+    if stale.is_empty() {
+        sort_summaries(&mut list);
+        return Ok(list);
+    }
+    let fresh = if stale.len() * MOSTLY_CHANGED > list.len() + stale.len() {
+        summarise(&stale, reader.agreement_tallies()?, reader.standing_events()?, reader.standing_figures()?, today)
+    } else {
+        let ids: Vec<PartnershipId> = stale.iter().map(|p| p.id).collect();
+        let mut tallies: BTreeMap<PartnershipId, AgreementTally> = BTreeMap::new();
+        for (a, _) in dossier::visible(reader, FactType::Agreement, reader.agreements(&ids)?, |a| a.id)? {
+            let Some(p) = a.partnership else { continue };
+            let t = tallies.entry(p).or_insert(AgreementTally { partnership: p, agreements: 0, last_signed: None });
+            t.agreements += 1;
+            t.last_signed = t.last_signed.max(a.signed);
+        }
+        let mut events: Vec<StoredEvent> = dossier::visible(reader, FactType::Event, reader.events(&ids)?, |e| e.id)?
+            .into_iter()
+            .map(|(e, _)| e)
+            .collect();
+        events.sort_by_key(|e| e.id);
+        let mut figures: Vec<StoredFigure> =
+            dossier::visible(reader, FactType::Figure, reader.figures(&ids)?, |f| f.id)?
+                .into_iter()
+                .map(|(f, _)| f)
+                .collect();
+        figures.sort_by_key(|f| f.id);
+        summarise(&stale, tallies.into_values().collect(), events, figures, today)
+    };
+    if let Ok(mut kept) = kept.lock() {
+        if kept.day != Some(today) {
+            kept.day = Some(today);
+            kept.by.clear();
+        }
+        for s in &fresh {
+            let v = version(s.id);
+            // Another read may have kept a later version meanwhile.
+            if kept.by.get(&s.id).is_none_or(|(k, _)| *k <= v) {
+                kept.by.insert(s.id, (v, s.clone()));
+            }
+        }
+    }
+    list.extend(fresh);
+    sort_summaries(&mut list);
+    Ok(list)
+}
+
+/// The summaries of `partnerships` from their facts no one rejected (facts of other
+/// partnerships are passed over): agreements as tallied, meetings and figures each in id order.
+fn summarise(
+    partnerships: &[Partnership],
+    tallies: Vec<AgreementTally>,
+    events: Vec<StoredEvent>,
+    figures: Vec<StoredFigure>,
+    today: jiff::civil::Date,
+) -> Vec<PartnershipSummary> {
     let mut out: HashMap<PartnershipId, PartnershipSummary> = partnerships
         .iter()
         .map(|p| {
@@ -80,16 +195,13 @@ pub fn summaries(reader: &dyn Reader, today: jiff::civil::Date) -> Result<Vec<Pa
             )
         })
         .collect();
-    // Every fact of every partnership but the rejected ones, each table read through once
-    // (agreements counted in the database).
-    for t in reader.agreement_tallies()? {
+    for t in tallies {
         if let Some(s) = out.get_mut(&t.partnership) {
             s.agreements = t.agreements;
             s.last_seen = s.last_seen.max(t.last_signed);
         }
     }
     let today_s = today.to_string();
-    let events: Vec<StoredEvent> = reader.standing_events()?;
     for m in hoptac_store::gaps::missing_ordinals(&events) {
         if let Some(s) = out.get_mut(&m.partnership) {
             s.missing.push(m);
@@ -111,9 +223,8 @@ pub fn summaries(reader: &dyn Reader, today: jiff::civil::Date) -> Result<Vec<Pa
             }
         }
     }
-    let figures = reader.standing_figures()?;
     let delivered = dossier::delivered_by_commitment(&figures);
-    let mut results_of: HashMap<i64, Vec<&hoptac_store::StoredFigure>> = HashMap::new();
+    let mut results_of: HashMap<i64, Vec<&StoredFigure>> = HashMap::new();
     for r in figures.iter().filter(|f| f.kind == FigureKind::Result) {
         if let Some(c) = r.fulfils {
             results_of.entry(c).or_default().push(r);
@@ -138,8 +249,7 @@ pub fn summaries(reader: &dyn Reader, today: jiff::civil::Date) -> Result<Vec<Pa
     for s in &mut list {
         s.silent_months = hoptac_store::gaps::silence(s.last_seen, today);
     }
-    list.sort_by(|a, b| b.events.cmp(&a.events).then(a.id.cmp(&b.id)));
-    Ok(list)
+    list
 }
 
 /// The whole dossier (the API, reports, exports).

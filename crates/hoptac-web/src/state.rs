@@ -209,6 +209,9 @@ pub struct AppState {
     /// One render at a time per page key ([`AppState::render_turn`]); an entry lives while
     /// someone holds or waits for it.
     turns: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    /// The overview's summaries by partnership, each valid while its partnership's version is
+    /// unchanged ([`crate::queries::summaries_kept`]).
+    pub summaries: Mutex<crate::queries::KeptSummaries>,
     writer: Option<Mutex<Box<dyn Backend>>>,
     uploads: Mutex<HashMap<String, PendingUpload>>,
     /// Store and index work in flight at once (eight per core): a flood of requests waits here
@@ -336,6 +339,7 @@ impl AppState {
             wanted: Mutex::new(HashMap::new()),
             tickets: std::sync::atomic::AtomicU64::new(1),
             turns: Mutex::new(HashMap::new()),
+            summaries: Mutex::new(Default::default()),
             writer,
             uploads: Mutex::new(HashMap::new()),
             work: Arc::new(tokio::sync::Semaphore::new(8 * cores())),

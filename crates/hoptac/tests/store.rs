@@ -109,6 +109,7 @@ on_both!(
     the_dossier_says_what_the_record_is_missing,
     a_yearly_commitment_is_followed_year_by_year,
     rejected_facts_are_listed_for_summaries,
+    partnership_versions_follow_their_facts,
     a_page_reads_the_first_sources_and_every_claim,
 );
 
@@ -794,6 +795,44 @@ fn rejected_facts_are_listed_for_summaries(kind: Kind) {
     assert_eq!(r.rejected(hoptac_store::FactType::Event).expect("rejected"), vec![id]);
     assert!(r.rejected(hoptac_store::FactType::Figure).expect("rejected").is_empty());
     assert_eq!(standing(), by_partnership(Some(id)), "the rejected event is left out");
+}
+
+/// A partnership's version rises with each change to its facts (a document that changes one, a
+/// review decision) and with nothing else: other partnerships keep theirs, and content already
+/// stored changes no version.
+fn partnership_versions_follow_their_facts(kind: Kind) {
+    let Some(store) = store_with_seeds(kind) else { return };
+    let d = dossier(&store, &["Đăk Glei", "Xan Xay"]);
+    let id = conference(list(&d, "events"), 19)[0]["id"].as_i64().expect("id");
+    let s = store.location().open_read_only().expect("open");
+    let r = s.reader();
+    let versions = || -> std::collections::BTreeMap<i64, i64> {
+        r.partnership_versions().expect("versions").expect("the store keeps versions").into_iter().collect()
+    };
+    let partnership = r.events_by_id(&[id]).expect("event")[0].partnership.expect("partnership");
+    let seeded = versions();
+    for p in r.partnerships().expect("partnerships") {
+        let facts = r.events(&[p.id]).expect("events").len()
+            + r.agreements(&[p.id]).expect("agreements").len()
+            + r.figures(&[p.id]).expect("figures").len();
+        assert_eq!(seeded.get(&p.id).is_some_and(|v| *v > 0), facts > 0, "partnership {}: {seeded:?}", p.id);
+    }
+    let rose = |before: &std::collections::BTreeMap<i64, i64>, what: &str| {
+        let after = versions();
+        assert!(after[&partnership] > before[&partnership], "{what}: {before:?} → {after:?}");
+        let others = |m: &std::collections::BTreeMap<i64, i64>| {
+            m.iter().filter(|(p, _)| **p != partnership).map(|(p, v)| (*p, *v)).collect::<Vec<_>>()
+        };
+        assert_eq!(others(&after), others(before), "{what}: only its partnership moves");
+        after
+    };
+    // The minutes of the XIX conference: it was held (the planned meeting updated).
+    ingest(&store, &[&data("dakglei_xix_held.txt")]);
+    let held = rose(&seeded, "a report of the meeting");
+    decide(&store, hoptac_store::FactType::Event, id, Decision::Reject);
+    let rejected = rose(&held, "a rejection");
+    ingest(&store, &[&seeds(), &data("dakglei_xix_held.txt")]);
+    assert_eq!(versions(), rejected, "documents already stored change nothing");
 }
 
 fn a_page_reads_the_first_sources_and_every_claim(kind: Kind) {

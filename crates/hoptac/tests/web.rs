@@ -278,6 +278,12 @@ fn reviews_and_corrections_survive_later_ingests() {
     let q2 = s.get("/api/v1/review?limit=500").json();
     assert_eq!(q2["pending"].as_u64().unwrap(), pending - 1);
     assert!(!q2["items"].as_array().unwrap().iter().any(|i| i["fact_type"] == t.as_str() && i["id"] == id));
+    // The overview's lines (kept by partnership between reads), looked at before the rejection.
+    let summaries = |s: &Server| -> std::collections::BTreeMap<u64, Value> {
+        let list = s.get("/api/v1/partnerships").json();
+        list.as_array().unwrap().iter().map(|p| (p["id"].as_u64().unwrap(), p.clone())).collect()
+    };
+    let before = summaries(&s);
     // The dossier page, looked at (and cached) before the rejection, follows it.
     let url = format!("/partnerships/{}?lang=en", vii["partnership"]);
     let page = |s: &Server| s.get(&url).body;
@@ -291,6 +297,14 @@ fn reviews_and_corrections_survive_later_ingests() {
         "rejected facts leave the dossier"
     );
     assert!(!page(&s).contains(&anchor), "the cached page was dropped when the store changed");
+    // So does the overview's line for that partnership, and only that line.
+    let after = summaries(&s);
+    let p = vii["partnership"].as_u64().unwrap();
+    assert_eq!(after[&p]["events"].as_u64().unwrap() + 1, before[&p]["events"].as_u64().unwrap(), "{}", after[&p]);
+    assert_eq!(after.len(), before.len());
+    for (id, line) in &before {
+        assert!(*id == p || after[id] == *line, "{line} became {}", after[id]);
+    }
 
     // A record entered by hand: stored with who and when, shown in the dossier.
     let r = s.post_json(
@@ -308,6 +322,11 @@ fn reviews_and_corrections_survive_later_ingests() {
         .unwrap()
         .iter()
         .any(|c| c["id"] == made["fact"]["id"] && c["review"] == "manual"));
+    let ks = |list: &std::collections::BTreeMap<u64, Value>| {
+        list.values().find(|p| p["parties"] == json!(["LA-XE", "VN-28"])).map(|p| p["open_commitments"].clone())
+    };
+    let open = ks(&after).and_then(|v| v.as_u64()).expect("Kon Tum–Sekong listed");
+    assert_eq!(ks(&summaries(&s)), Some(json!(open + 1)), "the commitment entered by hand is open");
 
     // The same document uploaded again is recognised, not stored twice.
     let r = s.post("/api/v1/documents?name=again.txt", held("XX", "Đăk Glei", "Xan Xay").as_bytes());

@@ -27,10 +27,10 @@ struct OverviewPage<'a> {
 pub async fn overview(State(st): State<Shared>, ctx: Ctx) -> Result<Response, PageError> {
     let ctx = ctx.reading(&[]);
     let key = ctx.cache_key();
-    let got = read_cached(&st, &ctx, &key, |_, r| {
+    let got = read_cached(&st, &ctx, &key, |st, r| {
         let c = hoptac_store::Reader::counts(r)?;
         let p = hoptac_store::Reader::pending_reviews(r, None)?;
-        Ok((queries::summaries(r, queries::today())?, c, p))
+        Ok((queries::summaries_kept(&st.summaries, r, queries::today())?, c, p))
     })
     .await?;
     let (rendering, (summaries, counts, pending)) = match got {
