@@ -371,6 +371,12 @@ macro_rules! impl_reader {
             fn counts(&self) -> Result<Counts> {
                 counts(self)
             }
+            fn document_and_fact_counts(&self) -> Result<(usize, usize)> {
+                let sql = "SELECT (SELECT count(*) FROM documents),
+                    (SELECT count(*) FROM events) + (SELECT count(*) FROM agreements) + (SELECT count(*) FROM figures)";
+                let row = self.opt_row(sql, &[])?.ok_or_else(|| StoreError::Backend("no counts".into()))?;
+                Ok((col::<i64>(&row, 0)? as usize, col::<i64>(&row, 1)? as usize))
+            }
             fn document_by_hash(&self, hash: &str) -> Result<Option<DocId>> {
                 self.opt_row("SELECT id FROM documents WHERE hash = $1", &[&hash])?.map(|r| col(&r, 0)).transpose()
             }

@@ -146,17 +146,37 @@ pub fn draw_map(
 
 /// The small map of a dossier's parties: their provinces filled, a tie per partnership.
 pub fn parties_map(d: &hoptac_store::dossier::Dossier, l: &hoptac_i18n::Labels, width: f64) -> Option<String> {
-    // The map depends only on the parties, the language and the width, and drawing it (projecting
-    // every boundary ring) is a tenth of a dossier page's work: drawn once, then kept.
+    let parties: Vec<&str> = d.partnerships.iter().flat_map(|p| p.parties.iter().map(|x| x.as_str())).collect();
+    kept(format!("parties|{:?}|{width}|{}", l.lang, parties.join(",")), || draw_parties_map(d, l, width))
+}
+
+/// The map of both countries with `ties` between provinces ([`draw_map`], uncropped), kept
+/// like [`parties_map`]: the overview's changes only when its partnerships do.
+pub fn border_map(
+    map: &svg::GeoMap,
+    l: &hoptac_i18n::Labels,
+    title: &str,
+    highlight: &[String],
+    ties: &[svg::Tie],
+    width: f64,
+) -> String {
+    let mut key = format!("border|{:?}|{width}|{title}|{}", l.lang, highlight.join(","));
+    for t in ties {
+        key.push_str(&format!("|{}>{}>{}>{}", t.a, t.b, t.href.as_deref().unwrap_or_default(), t.label));
+    }
+    kept(key, || Some(draw_map(map, l, title, highlight, ties, false, width))).unwrap_or_default()
+}
+
+/// Maps already drawn, by everything they depend on (`key`: what they show, the language, the
+/// width): drawing one projects every boundary ring, which costs more than the rest of a page.
+fn kept(key: String, draw: impl FnOnce() -> Option<String>) -> Option<String> {
     type Drawn = std::sync::Mutex<std::collections::HashMap<String, Option<String>>>;
     static DRAWN: std::sync::OnceLock<Drawn> = std::sync::OnceLock::new();
-    let parties: Vec<&str> = d.partnerships.iter().flat_map(|p| p.parties.iter().map(|x| x.as_str())).collect();
-    let key = format!("{:?}|{width}|{}", l.lang, parties.join(","));
     let drawn = DRAWN.get_or_init(Default::default);
     if let Some(svg) = drawn.lock().ok().and_then(|m| m.get(&key).cloned()) {
         return svg;
     }
-    let svg = draw_parties_map(d, l, width);
+    let svg = draw();
     if let Ok(mut m) = drawn.lock() {
         if m.len() >= 1024 {
             m.clear(); // a bound, far above the partnerships of any store times three languages

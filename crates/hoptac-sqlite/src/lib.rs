@@ -36,6 +36,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/0010_evidence_by_fact_with_documents.sql")),
         M::up(include_str!("../migrations/0011_evidence_by_document_type_with_facts.sql")),
         M::up(include_str!("../migrations/0012_partnership_versions.sql")),
+        M::up(include_str!("../migrations/0013_decided_facts.sql")),
     ])
 }
 
@@ -45,7 +46,7 @@ pub fn schema_version() -> i64 {
 }
 
 /// How many migrations [`migrations`] lists (a test keeps the two equal).
-const MIGRATION_COUNT: i64 = 12;
+const MIGRATION_COUNT: i64 = 13;
 
 pub struct SqliteStore {
     conn: Connection,
@@ -310,6 +311,14 @@ macro_rules! impl_reader {
             fn counts(&self) -> Result<Counts> {
                 counts(&self.$conn)
             }
+            fn document_and_fact_counts(&self) -> Result<(usize, usize)> {
+                let sql = "SELECT (SELECT count(*) FROM documents),
+                    (SELECT count(*) FROM events) + (SELECT count(*) FROM agreements) + (SELECT count(*) FROM figures)";
+                self.$conn
+                    .prepare_cached(sql)
+                    .and_then(|mut s| s.query_row([], |r| Ok((r.get::<_, i64>(0)? as usize, r.get::<_, i64>(1)? as usize))))
+                    .map_err(e)
+            }
             fn document_by_hash(&self, hash: &str) -> Result<Option<DocId>> {
                 self.$conn
                     .prepare_cached("SELECT id FROM documents WHERE hash = ?1")
@@ -517,9 +526,10 @@ macro_rules! impl_reader {
             }
             fn pending_reviews(&self, within: Option<&[PartnershipId]>) -> Result<usize> {
                 let Some(within) = within else {
-                    let sql = "SELECT (SELECT count(*) FROM events WHERE review = 'pending')
-                        + (SELECT count(*) FROM agreements WHERE review = 'pending')
-                        + (SELECT count(*) FROM figures WHERE review = 'pending')";
+                    // All less the decided (few, and indexed apart: migration 13).
+                    let sql = "SELECT (SELECT count(*) FROM events) - (SELECT count(*) FROM events WHERE review <> 'pending')
+                        + (SELECT count(*) FROM agreements) - (SELECT count(*) FROM agreements WHERE review <> 'pending')
+                        + (SELECT count(*) FROM figures) - (SELECT count(*) FROM figures WHERE review <> 'pending')";
                     return self.$conn.query_row(sql, [], |r| r.get::<_, i64>(0)).map(|n| n as usize).map_err(e);
                 };
                 let ids = serde_json::to_string(within).map_err(|err| StoreError::Backend(err.to_string()))?;

@@ -27,6 +27,12 @@ fn standing<T>(mut facts: Vec<T>, rejected: Vec<FactId>, id: impl Fn(&T) -> Fact
 /// Reading the store.
 pub trait Reader {
     fn counts(&self) -> Result<Counts>;
+    /// How many documents and how many facts (events, agreements, figures) are stored: what
+    /// the overview shows, without counting the evidence and people as [`Reader::counts`] does.
+    fn document_and_fact_counts(&self) -> Result<(usize, usize)> {
+        let c = self.counts()?;
+        Ok((c.documents, c.events + c.agreements + c.figures))
+    }
     fn document_by_hash(&self, hash: &str) -> Result<Option<DocId>>;
     /// Content hashes of every stored document.
     fn document_hashes(&self) -> Result<Vec<String>>;

@@ -829,8 +829,12 @@ fn partnership_versions_follow_their_facts(kind: Kind) {
     // The minutes of the XIX conference: it was held (the planned meeting updated).
     ingest(&store, &[&data("dakglei_xix_held.txt")]);
     let held = rose(&seeded, "a report of the meeting");
+    let pending = r.pending_reviews(None).expect("pending");
+    let c = r.counts().expect("counts");
+    assert_eq!(r.document_and_fact_counts().expect("counts"), (c.documents, c.events + c.agreements + c.figures));
     decide(&store, hoptac_store::FactType::Event, id, Decision::Reject);
     let rejected = rose(&held, "a rejection");
+    assert_eq!(r.pending_reviews(None).expect("pending"), pending - 1, "the rejected event was pending");
     ingest(&store, &[&seeds(), &data("dakglei_xix_held.txt")]);
     assert_eq!(versions(), rejected, "documents already stored change nothing");
 }

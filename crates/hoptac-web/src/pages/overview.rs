@@ -28,7 +28,7 @@ pub async fn overview(State(st): State<Shared>, ctx: Ctx) -> Result<Response, Pa
     let ctx = ctx.reading(&[]);
     let key = ctx.cache_key();
     let got = read_cached(&st, &ctx, &key, |st, r| {
-        let c = hoptac_store::Reader::counts(r)?;
+        let c = hoptac_store::Reader::document_and_fact_counts(r)?;
         let p = hoptac_store::Reader::pending_reviews(r, None)?;
         Ok((queries::summaries_kept(&st.summaries, r, queries::today())?, c, p))
     })
@@ -70,7 +70,7 @@ pub async fn overview(State(st): State<Shared>, ctx: Ctx) -> Result<Response, Pa
         .filter_map(|s| hoptac_report::tie(&s.parties, Some(format!("/partnerships/{}", s.id)), &l))
         .collect();
     let highlight = hoptac_report::provinces(summaries.iter().flat_map(|s| &s.parties));
-    let map = hoptac_report::draw_map(st.map, &l, &t.get("overview-map"), &highlight, &ties, false, 640.0);
+    let map = hoptac_report::border_map(st.map, &l, &t.get("overview-map"), &highlight, &ties, 640.0);
     let mut by_year: BTreeMap<i16, (usize, usize)> = BTreeMap::new();
     for s in &summaries {
         for (y, (h, p)) in &s.meetings_by_year {
@@ -80,16 +80,12 @@ pub async fn overview(State(st): State<Shared>, ctx: Ctx) -> Result<Response, Pa
         }
     }
     let chart = meetings_chart(t, &by_year);
-    let facts = counts.events + counts.agreements + counts.figures;
+    let (documents, facts) = counts;
     let page = OverviewPage {
         c: chrome(&st, &ctx, t.get("nav-overview")),
         counts: t.with(
             "overview-counts",
-            &[
-                ("documents", counts.documents.to_string()),
-                ("facts", facts.to_string()),
-                ("pending", pending.to_string()),
-            ],
+            &[("documents", documents.to_string()), ("facts", facts.to_string()), ("pending", pending.to_string())],
         ),
         rows,
         map,
