@@ -3,7 +3,7 @@
 -- confidence alone does not count). What is computed from a partnership's facts (the overview's
 -- line for it) stays valid while its version does: a reader recomputes only the partnerships
 -- whose version moved. A partnership no fact has touched since this migration has no row
--- (version 0). Versions only grow; the row lock orders writers of one partnership.
+-- (version 0). Versions only grow (writers take the store's write lock, one at a time).
 CREATE TABLE partnership_versions (
     partnership_id BIGINT PRIMARY KEY,
     version        BIGINT NOT NULL

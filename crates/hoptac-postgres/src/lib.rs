@@ -35,6 +35,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_store.sql"),
     include_str!("../migrations/0002_per_year.sql"),
     include_str!("../migrations/0003_partnership_versions.sql"),
+    include_str!("../migrations/0004_evidence_and_people_versions.sql"),
 ];
 
 /// Wait for changes other processes commit (`NOTIFY hoptac_changes`): `on_change` is called on
@@ -460,6 +461,10 @@ macro_rules! impl_reader {
                     Ok((col(r, 0)?, col(r, 1)?))
                 })
                 .map(Some)
+            }
+            fn people_version(&self) -> Result<Option<i64>> {
+                let row = self.opt_row("SELECT version FROM store_versions WHERE name = 'people'", &[])?;
+                Ok(Some(row.map(|r| col(&r, 0)).transpose()?.unwrap_or(0)))
             }
             fn events_by_id(&self, ids: &[FactId]) -> Result<Vec<StoredEvent>> {
                 all(self, &format!("{EVENT_SELECT} WHERE id = ANY($1) ORDER BY id"), &[&ids], event_row)

@@ -37,6 +37,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/0011_evidence_by_document_type_with_facts.sql")),
         M::up(include_str!("../migrations/0012_partnership_versions.sql")),
         M::up(include_str!("../migrations/0013_decided_facts.sql")),
+        M::up(include_str!("../migrations/0014_evidence_and_people_versions.sql")),
     ])
 }
 
@@ -46,7 +47,7 @@ pub fn schema_version() -> i64 {
 }
 
 /// How many migrations [`migrations`] lists (a test keeps the two equal).
-const MIGRATION_COUNT: i64 = 13;
+const MIGRATION_COUNT: i64 = 14;
 
 pub struct SqliteStore {
     conn: Connection,
@@ -384,6 +385,13 @@ macro_rules! impl_reader {
                     Ok((r.get(0)?, r.get(1)?))
                 })
                 .map(Some)
+            }
+            fn people_version(&self) -> Result<Option<i64>> {
+                self.$conn
+                    .prepare_cached("SELECT coalesce((SELECT version FROM store_versions WHERE name = 'people'), 0)")
+                    .and_then(|mut s| s.query_row([], |r| r.get(0)))
+                    .map(Some)
+                    .map_err(e)
             }
             fn figures_of_kind(&self, kind: FigureKind) -> Result<Vec<StoredFigure>> {
                 query(
@@ -1168,6 +1176,66 @@ mod tests {
         assert_eq!(mine, vec![unsure, middle, sure]);
         assert!(s.review_queue(10, Some(&[p + 1])).unwrap().is_empty());
         assert_eq!((s.pending_reviews(Some(&[p])).unwrap(), s.pending_reviews(Some(&[])).unwrap()), (3, 0));
+    }
+
+    #[test]
+    fn versions_follow_facts_their_evidence_and_people() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = SqliteStore::open(&dir.path().join("s.db")).unwrap();
+        let versions = |s: &SqliteStore| -> Vec<(PartnershipId, i64)> {
+            let mut v = s.partnership_versions().unwrap().unwrap();
+            v.sort();
+            v
+        };
+        let mut tx = s.begin().unwrap();
+        let d = tx.insert_document(&doc("h")).unwrap();
+        let p = tx.partnership_for(&[PlaceId::new("LA-XE"), PlaceId::new("VN-28")]).unwrap();
+        let q = tx.partnership_for(&[PlaceId::new("LA-AT"), PlaceId::new("VN-28")]).unwrap();
+        let mut e = StoredEvent {
+            id: 0,
+            partnership: Some(p),
+            kind: EventKind::Conference,
+            ordinal: Some(19),
+            date: PartialDate::parse("2024"),
+            place: None,
+            status: EventStatus::Planned,
+        };
+        e.id = tx.insert_event(&e).unwrap();
+        let other = tx.insert_event(&StoredEvent { partnership: Some(q), ..e.clone() }).unwrap();
+        tx.commit().unwrap();
+        assert_eq!(versions(&s), vec![(p, 1), (q, 1)]);
+        assert_eq!(s.people_version().unwrap(), Some(0));
+        let mut tx = s.begin().unwrap();
+        tx.raise_confidence(FactType::Event, e.id, 0.9).unwrap();
+        tx.commit().unwrap();
+        assert_eq!(versions(&s), vec![(p, 1), (q, 1)], "confidence alone changes nothing shown");
+        let evidence = |fact_type, fact_id| Evidence {
+            fact_type,
+            fact_id,
+            document: d,
+            span: Span::new(0, 5),
+            sentence: "Hội nghị.".into(),
+            claim: serde_json::json!({}),
+        };
+        let mut tx = s.begin().unwrap();
+        tx.add_evidence(&evidence(FactType::Event, e.id)).unwrap();
+        tx.commit().unwrap();
+        assert_eq!(versions(&s), vec![(p, 2), (q, 1)], "a new source of a fact");
+        let mut tx = s.begin().unwrap();
+        tx.update_event(&StoredEvent { status: EventStatus::Held, ..e.clone() }).unwrap();
+        tx.commit().unwrap();
+        assert_eq!(versions(&s), vec![(p, 3), (q, 1)]);
+        let mut tx = s.begin().unwrap();
+        tx.update_event(&StoredEvent { id: other, partnership: Some(p), ..e.clone() }).unwrap();
+        tx.commit().unwrap();
+        assert_eq!(versions(&s), vec![(p, 4), (q, 2)], "a fact moved: both partnerships change");
+        let mut tx = s.begin().unwrap();
+        let person = StoredPerson { id: 0, name: "Nguyễn Văn A".into(), country: Some("VN".into()), place: None };
+        let who = tx.insert_person("nguyen van a|VN", &person).unwrap();
+        tx.add_evidence(&evidence(FactType::Person, who)).unwrap();
+        tx.commit().unwrap();
+        assert_eq!(versions(&s), vec![(p, 4), (q, 2)], "people belong to no partnership");
+        assert_eq!(s.people_version().unwrap(), Some(2), "a person and a source of one");
     }
 
     #[test]

@@ -332,14 +332,35 @@ pub fn build_limited(
     today: jiff::civil::Date,
     shown: Option<Shown>,
 ) -> Result<Dossier> {
+    build_of(reader, included(reader.partnerships()?, places, wanted), today, shown)
+}
+
+/// The partnerships a dossier of `wanted` covers, of `every` partnership: those that include
+/// each wanted place (with the units it absorbed); and the places asked for, each with those units.
+pub fn included(every: Vec<Partnership>, places: &[Place], wanted: &[PlaceId]) -> Included {
+    let sets: Vec<Vec<PlaceId>> = wanted.iter().map(|p| with_predecessors(p, places)).collect();
+    let partnerships =
+        every.into_iter().filter(|ps| sets.iter().all(|set| ps.parties.iter().any(|p| set.contains(p)))).collect();
+    Included { places: sets, partnerships }
+}
+
+/// What a dossier covers ([`included`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Included {
+    pub places: Vec<Vec<PlaceId>>,
+    pub partnerships: Vec<Partnership>,
+}
+
+/// [`build_limited`] of the partnerships already chosen.
+pub fn build_of(
+    reader: &dyn Reader,
+    included: Included,
+    today: jiff::civil::Date,
+    shown: Option<Shown>,
+) -> Result<Dossier> {
     let sources = shown.map(|s| s.sources);
     let lines = shown.map_or(usize::MAX, |s| s.lines);
-    let sets: Vec<Vec<PlaceId>> = wanted.iter().map(|p| with_predecessors(p, places)).collect();
-    let partnerships: Vec<Partnership> = reader
-        .partnerships()?
-        .into_iter()
-        .filter(|ps| sets.iter().all(|set| ps.parties.iter().any(|p| set.contains(p))))
-        .collect();
+    let Included { places: sets, partnerships } = included;
     let pids: Vec<PartnershipId> = partnerships.iter().map(|p| p.id).collect();
     let parties_of: HashMap<PartnershipId, Vec<PlaceId>> =
         partnerships.iter().map(|p| (p.id, p.parties.clone())).collect();

@@ -89,6 +89,11 @@ pub trait Reader {
     fn partnership_versions(&self) -> Result<Option<Vec<(PartnershipId, i64)>>> {
         Ok(None)
     }
+    /// The people's version: raised with any change to a person, a role or a person's evidence
+    /// (what a dossier shows of the people its documents name). `None`: not kept.
+    fn people_version(&self) -> Result<Option<i64>> {
+        Ok(None)
+    }
 
     /// Evidence of the given facts of one type.
     fn evidence(&self, fact_type: FactType, ids: &[FactId]) -> Result<Vec<Evidence>>;

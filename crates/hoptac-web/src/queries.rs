@@ -258,7 +258,8 @@ pub fn dossier(st: &AppState, reader: &dyn Reader, wanted: &[PlaceId]) -> Result
 }
 
 /// A dossier as its page shows it: each line's first sources, and the latest lines of the long
-/// lists unless `full`.
+/// lists unless `full`. The latest lines are kept ([`KeptDossiers`]) and read again only when
+/// the versions of the partnerships they cover or the people's version moved.
 pub fn dossier_for_page(
     st: &AppState,
     reader: &dyn Reader,
@@ -269,7 +270,55 @@ pub fn dossier_for_page(
         sources: crate::view::SOURCES_SHOWN,
         lines: if full { usize::MAX } else { crate::view::LINES_SHOWN },
     };
-    Ok(dossier::build_limited(reader, &st.places, wanted, today(), Some(shown))?)
+    let today = today();
+    // Versions first: a write committed after them is seen by the next request, never hidden.
+    let versions = if full { None } else { reader.partnership_versions()?.zip(reader.people_version()?) };
+    let included = dossier::included(reader.partnerships()?, &st.places, wanted);
+    let Some((versions, people)) = versions else {
+        return Ok(dossier::build_of(reader, included, today, Some(shown))?);
+    };
+    let versions: HashMap<PartnershipId, i64> = versions.into_iter().collect();
+    let read_at = ReadAt {
+        day: today,
+        people,
+        versions: included.partnerships.iter().map(|p| (p.id, versions.get(&p.id).copied().unwrap_or(0))).collect(),
+    };
+    let key: Vec<PlaceId> = wanted.to_vec();
+    if let Ok(kept) = st.dossiers.lock() {
+        if let Some((at, d)) = kept.by.get(&key) {
+            if *at == read_at && d.partnerships == included.partnerships {
+                return Ok(d.clone());
+            }
+        }
+    }
+    let d = dossier::build_of(reader, included, today, Some(shown))?;
+    if let Ok(mut kept) = st.dossiers.lock() {
+        if kept.by.len() >= DOSSIERS_KEPT {
+            kept.by.clear();
+        }
+        kept.by.insert(key, (read_at, d.clone()));
+    }
+    Ok(d)
+}
+
+/// Dossiers as their pages show them (the latest lines), by the places asked for, each with
+/// what it was read at.
+#[derive(Default)]
+pub struct KeptDossiers {
+    by: HashMap<Vec<PlaceId>, (ReadAt, Dossier)>,
+}
+
+/// A bound on [`KeptDossiers`], far above the partnerships of a store (each kept once, whatever
+/// the language of the page).
+const DOSSIERS_KEPT: usize = 1024;
+
+/// What a kept dossier was read at: the day (what is overdue depends on it), the people's
+/// version and the version of each partnership it covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct ReadAt {
+    day: jiff::civil::Date,
+    people: i64,
+    versions: Vec<(PartnershipId, i64)>,
 }
 
 /// The parties of a partnership.

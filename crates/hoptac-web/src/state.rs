@@ -212,6 +212,9 @@ pub struct AppState {
     /// The overview's summaries by partnership, each valid while its partnership's version is
     /// unchanged ([`crate::queries::summaries_kept`]).
     pub summaries: Mutex<crate::queries::KeptSummaries>,
+    /// Dossiers as their pages show them, each valid while the versions it was read at hold
+    /// ([`crate::queries::dossier_for_page`]).
+    pub dossiers: Mutex<crate::queries::KeptDossiers>,
     writer: Option<Mutex<Box<dyn Backend>>>,
     uploads: Mutex<HashMap<String, PendingUpload>>,
     /// Store and index work in flight at once (eight per core): a flood of requests waits here
@@ -340,6 +343,7 @@ impl AppState {
             tickets: std::sync::atomic::AtomicU64::new(1),
             turns: Mutex::new(HashMap::new()),
             summaries: Mutex::new(Default::default()),
+            dossiers: Mutex::new(Default::default()),
             writer,
             uploads: Mutex::new(HashMap::new()),
             work: Arc::new(tokio::sync::Semaphore::new(8 * cores())),

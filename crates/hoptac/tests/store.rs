@@ -827,8 +827,12 @@ fn partnership_versions_follow_their_facts(kind: Kind) {
         after
     };
     // The minutes of the XIX conference: it was held (the planned meeting updated).
+    let people = || r.people_version().expect("people").expect("the store keeps the people's version");
+    let people_seeded = people();
     ingest(&store, &[&data("dakglei_xix_held.txt")]);
     let held = rose(&seeded, "a report of the meeting");
+    assert!(people() > people_seeded, "the report names a person");
+    let people_held = people();
     let pending = r.pending_reviews(None).expect("pending");
     let c = r.counts().expect("counts");
     assert_eq!(r.document_and_fact_counts().expect("counts"), (c.documents, c.events + c.agreements + c.figures));
@@ -836,7 +840,7 @@ fn partnership_versions_follow_their_facts(kind: Kind) {
     let rejected = rose(&held, "a rejection");
     assert_eq!(r.pending_reviews(None).expect("pending"), pending - 1, "the rejected event was pending");
     ingest(&store, &[&seeds(), &data("dakglei_xix_held.txt")]);
-    assert_eq!(versions(), rejected, "documents already stored change nothing");
+    assert_eq!((versions(), people()), (rejected, people_held), "documents already stored change nothing");
 }
 
 fn a_page_reads_the_first_sources_and_every_claim(kind: Kind) {

@@ -241,11 +241,20 @@ fn reviews_and_corrections_survive_later_ingests() {
 
     // Reports that both meetings were held on 20 October: the pending one is updated, the
     // corrected one keeps the person's values and gains the evidence (its claim kept).
+    let dakglei_page = format!("/partnerships/{}", xx["partnership"]);
+    assert_eq!(s.get(&dakglei_page).status, 200, "looked at (and its dossier kept) before the report");
+    let mut reports = Vec::new();
     for (name, text) in [("c.txt", held("XX", "Đăk Glei", "Xan Xay")), ("d.txt", held("VII", "Ngọc Hồi", "Phu Vông"))]
     {
         let r = s.post(&format!("/api/v1/documents?name={name}"), text.as_bytes());
         assert_eq!(r.status, 201, "{}", r.body);
+        reports.push(r.json()["document"].clone());
     }
+    // The corrected meeting's row does not change, only its sources: the page follows.
+    assert!(
+        s.get(&dakglei_page).body.contains(&format!("href=\"/documents/{}\"", reports[0])),
+        "the new source listed"
+    );
     let vii = event_in(&ngochoi(&s), 7);
     assert_eq!(
         (vii["date"].as_str(), vii["status"].as_str()),
