@@ -104,6 +104,96 @@ fn gzip(bytes: &[u8]) -> Option<axum::body::Bytes> {
     enc.finish().ok().map(axum::body::Bytes::from)
 }
 
+/// [`gzip`], with each of `parts` (the first place each is found in `bytes`, in order) compressed
+/// once and reused for every page that carries it: the maps, most of a page's bytes, change only
+/// with the partnerships. A gzip member may be made of deflate blocks compressed apart when each
+/// run but the last ends on a byte boundary (a sync flush) and none refers back before its start
+/// (each run is compressed from a fresh state).
+fn gzip_with(bytes: &[u8], parts: &[&str]) -> Option<axum::body::Bytes> {
+    use flate2::FlushCompress;
+    let mut runs: Vec<std::borrow::Cow<'_, [u8]>> = Vec::new();
+    let mut rest = 0;
+    for part in parts.iter().filter(|p| !p.is_empty()) {
+        let Some(at) = find(&bytes[rest..], part.as_bytes()).map(|i| rest + i) else { continue };
+        if at > rest {
+            runs.push(deflate(&bytes[rest..at], FlushCompress::Sync)?.into());
+        }
+        runs.push(deflated_part(part)?.into());
+        rest = at + part.len();
+    }
+    if runs.is_empty() {
+        return gzip(bytes);
+    }
+    let last = deflate(&bytes[rest..], FlushCompress::Finish)?;
+    let mut crc = flate2::Crc::new();
+    crc.update(bytes);
+    let size: usize = runs.iter().map(|r| r.len()).sum::<usize>() + last.len();
+    let mut out = Vec::with_capacity(10 + size + 8);
+    // The header flate2 writes: no name, no time, no flags; "unknown" operating system.
+    out.extend_from_slice(&[0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 255]);
+    for r in &runs {
+        out.extend_from_slice(r);
+    }
+    out.extend_from_slice(&last);
+    out.extend_from_slice(&crc.sum().to_le_bytes());
+    out.extend_from_slice(&crc.amount().to_le_bytes());
+    Some(axum::body::Bytes::from(out))
+}
+
+/// Where `needle` first occurs in `hay`: found by its first bytes, then compared whole (a
+/// searcher built for a needle of a hundred kilobytes costs more than compressing it).
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    let head = &needle[..needle.len().min(64)];
+    let finder = memchr::memmem::Finder::new(head);
+    let mut from = 0;
+    while let Some(i) = finder.find(&hay[from..]) {
+        let at = from + i;
+        if hay[at..].starts_with(needle) {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
+}
+
+/// `data` as raw deflate at [`gzip`]'s level, from a fresh state: ending on a byte boundary
+/// (`Sync`) or with the final block (`Finish`).
+fn deflate(data: &[u8], flush: flate2::FlushCompress) -> Option<Vec<u8>> {
+    let mut c = flate2::Compress::new(flate2::Compression::new(2), false);
+    let mut out = Vec::with_capacity(data.len() / 4 + 64);
+    loop {
+        let read = c.total_in() as usize;
+        let status = c.compress_vec(&data[read..], &mut out, flush).ok()?;
+        let done = match flush {
+            flate2::FlushCompress::Finish => status == flate2::Status::StreamEnd,
+            // A flush is whole once it left room in the output.
+            _ => c.total_in() as usize == data.len() && out.len() < out.capacity(),
+        };
+        if done {
+            return Some(out);
+        }
+        out.reserve(out.capacity().max(64));
+    }
+}
+
+/// A part of pages compressed once ([`gzip_with`]), by its text.
+fn deflated_part(part: &str) -> Option<Vec<u8>> {
+    type Parts = Mutex<HashMap<String, Arc<Vec<u8>>>>;
+    static PARTS: std::sync::OnceLock<Parts> = std::sync::OnceLock::new();
+    let parts = PARTS.get_or_init(Default::default);
+    if let Some(d) = parts.lock().ok().and_then(|m| m.get(part).cloned()) {
+        return Some(d.to_vec());
+    }
+    let d = Arc::new(deflate(part.as_bytes(), flate2::FlushCompress::Sync)?);
+    if let Ok(mut m) = parts.lock() {
+        if m.len() >= 1024 {
+            m.clear(); // a bound, as for the maps themselves
+        }
+        m.insert(part.to_string(), d.clone());
+    }
+    Some(d.to_vec())
+}
+
 fn gunzip(gz: &[u8]) -> Option<axum::body::Bytes> {
     use std::io::Read;
     let mut out = Vec::with_capacity(gz.len() * 8);
@@ -431,8 +521,9 @@ impl AppState {
         generation: u64,
         ticket: u64,
         html: axum::body::Bytes,
+        parts: &[&str],
     ) -> Option<axum::body::Bytes> {
-        let gzipped = gzip(&html);
+        let gzipped = gzip_with(&html, parts);
         if let Ok(mut pages) = self.pages.lock() {
             match &gzipped {
                 Some(gz) => pages.put_ticketed(gzip_key(&key), generation, ticket, gz.clone()),
@@ -671,6 +762,34 @@ mod tests {
 
     fn page(n: usize) -> axum::body::Bytes {
         axum::body::Bytes::from(vec![b'x'; n])
+    }
+
+    #[test]
+    fn a_page_compressed_with_parts_done_once_decompresses_whole() {
+        // A map-like part (long, repetitive, unlike the rest) in a page of varied text.
+        let map: String = (0..3000).map(|i| format!("l{} {}", i % 97, -(i % 31))).collect::<Vec<_>>().join(" ");
+        let map = format!("<svg><path d=\"M1 2{map}Z\"/></svg>");
+        let chart = "<svg class=\"chart\"><rect width=\"4\"/></svg>".to_string();
+        let text = |n: usize| (0..n).map(|i| format!("<li>Hội nghị lần thứ {i} tại Xê Kông</li>")).collect::<String>();
+        let html = format!("<html>{}{map}{}{chart}{}</html>", text(300), text(5), text(50));
+        let plain = gzip(html.as_bytes()).unwrap();
+        for parts in [vec![map.as_str()], vec![map.as_str(), chart.as_str()], vec!["absent", map.as_str(), ""], vec![]]
+        {
+            let gz = gzip_with(html.as_bytes(), &parts).unwrap();
+            assert_eq!(gunzip(&gz).unwrap(), html.as_bytes(), "{} parts", parts.len());
+            // Any gzip reader takes it: the header and trailer are the standard ones.
+            assert_eq!(gz[..10], plain[..10]);
+            assert!(gz.len() < html.len() / 3, "still compressed: {} of {}", gz.len(), html.len());
+        }
+        // The part's compressed form is the same bytes in every page that carries it.
+        let part = deflated_part(&map).unwrap();
+        for page in [format!("a{map}b"), format!("{map}"), format!("{}{map}{}", text(3), text(2))] {
+            let gz = gzip_with(page.as_bytes(), &[&map]).unwrap();
+            assert_eq!(gunzip(&gz).unwrap(), page.as_bytes());
+            assert!(memchr::memmem::find(&gz, &part).is_some());
+        }
+        // A page that ends with its part, or is nothing else, and an empty page.
+        assert_eq!(gunzip(&gzip_with(b"", &[&map]).unwrap()).unwrap(), b"".as_slice());
     }
 
     #[test]

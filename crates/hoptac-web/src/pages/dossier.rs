@@ -78,8 +78,8 @@ pub async fn partnership(
         Cached::Page(html) => return Ok(Html(html).into_response()),
         Cached::Gzipped(gz) => return Ok(gzipped(gz)),
     };
-    let html = Bytes::from(dossier_page(&st, &ctx, d, Some(id), format!("/partnerships/{id}?full=1"))?.0);
-    Ok(fresh_page(&st, &ctx, key, rendering, html))
+    let (html, map) = dossier_page(&st, &ctx, d, Some(id), format!("/partnerships/{id}?full=1"))?;
+    Ok(fresh_page(&st, &ctx, key, rendering, Bytes::from(html.0), &[&map]))
 }
 
 #[derive(serde::Deserialize)]
@@ -100,7 +100,7 @@ pub async fn dossier_by_places(
     let full = q.full.full();
     let d = st.read(move |st, r| queries::dossier_for_page(st, r, &wanted, full)).await.page(&st, &ctx)?;
     let places: String = form_urlencoded::byte_serialize(q.places.as_bytes()).collect();
-    dossier_page(&st, &ctx, d, None, format!("/dossier?places={places}&full=1"))
+    Ok(dossier_page(&st, &ctx, d, None, format!("/dossier?places={places}&full=1"))?.0)
 }
 
 pub fn resolve_places(st: &Shared, list: &str) -> Result<Vec<PlaceId>, WebError> {
@@ -121,7 +121,7 @@ fn dossier_page(
     d: Dossier,
     partnership: Option<i64>,
     full_href: String,
-) -> Result<Html<String>, PageError> {
+) -> Result<(Html<String>, String), PageError> {
     let l = labels(st, ctx.lang);
     let t = l.t;
     let firsts: Vec<PlaceId> = d.places.iter().filter_map(|set| set.first().cloned()).collect();
@@ -150,6 +150,7 @@ fn dossier_page(
         })
     };
     let (gaps, forecasts) = l.gap_lines(&d);
+    let map = hoptac_report::parties_map(&d, &l, 360.0).unwrap_or_default();
     let more = |shown: usize, total: usize| {
         if shown < total {
             t.with("dossier-latest", &[("shown", shown.to_string()), ("total", total.to_string())])
@@ -189,11 +190,11 @@ fn dossier_page(
         more_events: more(d.events.len(), d.totals.events),
         more_other: more(d.other_figures.len(), d.totals.other_figures),
         full_href,
-        map: hoptac_report::parties_map(&d, &l, 360.0).unwrap_or_default(),
+        map: map.clone(),
         partnership: partnership.or(match d.partnerships.as_slice() {
             [one] => Some(one.id),
             _ => None,
         }),
     };
-    render(&page).page(st, ctx)
+    Ok((render(&page).page(st, ctx)?, map))
 }

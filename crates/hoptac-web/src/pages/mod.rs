@@ -309,13 +309,14 @@ struct Rendering {
 
 /// A page just rendered: kept (compressed) for its store generation unless it carries a one-off
 /// message, remembered to be rendered again after a change, and sent compressed to a client
-/// that takes gzip (the form just kept: nothing is compressed twice).
-fn fresh_page(st: &Shared, ctx: &Ctx, key: String, rendering: Rendering, html: Bytes) -> Response {
+/// that takes gzip (the form just kept: nothing is compressed twice). `parts` of the page that
+/// other renders carry too (its map) are compressed once for all of them.
+fn fresh_page(st: &Shared, ctx: &Ctx, key: String, rendering: Rendering, html: Bytes, parts: &[&str]) -> Response {
     if ctx.flash.is_some() {
         return Html(html).into_response();
     }
     st.remember_page(&key, &ctx.uri, ctx.lang);
-    match st.keep_page(key, rendering.generation, rendering.turn.ticket, html.clone()) {
+    match st.keep_page(key, rendering.generation, rendering.turn.ticket, html.clone(), parts) {
         Some(gz) if ctx.gzip => gzipped(gz),
         _ => Html(html).into_response(),
     }

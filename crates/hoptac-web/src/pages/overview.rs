@@ -88,9 +88,9 @@ pub async fn overview(State(st): State<Shared>, ctx: Ctx) -> Result<Response, Pa
             &[("documents", documents.to_string()), ("facts", facts.to_string()), ("pending", pending.to_string())],
         ),
         rows,
-        map,
+        map: map.clone(),
         chart,
     };
     let html = Bytes::from(render(&page).page(&st, &ctx)?.0);
-    Ok(fresh_page(&st, &ctx, key, rendering, html))
+    Ok(fresh_page(&st, &ctx, key, rendering, html, &[&map]))
 }
