@@ -1063,17 +1063,31 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("s.db");
         drop(SqliteStore::open(&path).unwrap());
-        // put the store back at schema 10: the index by document and type without facts
+        // put the store back at schema 10: the index by document and type without facts, no
+        // versions (nor their triggers), no indexes of decided facts
         let c = Connection::open(&path).unwrap();
+        let triggers: Vec<String> = c
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(triggers.len(), 20, "{triggers:?}");
+        for t in triggers {
+            c.execute_batch(&format!("DROP TRIGGER {t}")).unwrap();
+        }
         c.execute_batch(
             "DROP INDEX evidence_by_document_type;
-             CREATE INDEX evidence_by_document_type ON evidence(document_id, fact_type);",
+             CREATE INDEX evidence_by_document_type ON evidence(document_id, fact_type);
+             DROP TABLE partnership_versions; DROP TABLE store_versions;
+             DROP INDEX events_decided; DROP INDEX agreements_decided; DROP INDEX figures_decided;",
         )
         .unwrap();
         c.pragma_update(None, "user_version", 10).unwrap();
         drop(c);
         let err = SqliteStore::open_read_only(&path).err().expect("refused");
-        assert!(matches!(err, StoreError::OlderSchema { found: 10, known: 11, .. }), "{err}");
+        assert!(matches!(err, StoreError::OlderSchema { found: 10, known: 14, .. }), "{err}");
         assert!(err.to_string().contains("hoptac ingest"), "{err}");
         drop(SqliteStore::open(&path).unwrap());
         let c = Connection::open(&path).unwrap();
@@ -1085,8 +1099,10 @@ mod tests {
             .unwrap()
             .collect::<rusqlite::Result<_>>()
             .unwrap();
-        assert_eq!((version, columns), (11, vec!["document_id".into(), "fact_type".into(), "fact_id".into()]));
-        drop(SqliteStore::open_read_only(&path).expect("now current"));
+        assert_eq!((version, columns), (14, vec!["document_id".into(), "fact_type".into(), "fact_id".into()]));
+        drop(c);
+        let s = SqliteStore::open_read_only(&path).expect("now current");
+        assert_eq!((s.partnership_versions().unwrap(), s.people_version().unwrap()), (Some(vec![]), Some(0)));
     }
 
     #[test]
