@@ -86,6 +86,8 @@ impl Importer for SqliteImporter<'_> {
         // Nothing copied is in this store's index yet; and the gazetteer is written again at
         // the next open if it differs.
         self.tx.execute("UPDATE documents SET indexed = 0", []).map_err(e)?;
+        // People copied in (their rows have no trigger, schema 14).
+        self.tx.execute(crate::PEOPLE_CHANGED, []).map_err(e)?;
         self.tx.execute("DELETE FROM meta WHERE key = 'gazetteer'", []).map_err(e)?;
         self.tx.commit().map_err(e)
     }
