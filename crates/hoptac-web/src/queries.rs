@@ -94,9 +94,9 @@ const MOSTLY_CHANGED: usize = 4;
 
 /// [`summaries`], recomputing only the partnerships whose facts changed since they were last
 /// computed (their version moved): after one document or one decision, one partnership's facts
-/// are read instead of every table. The versions are read in the same read as the facts, so a
-/// summary is never kept under a version it does not reflect. A store without versions is read
-/// whole each time.
+/// are read instead of every table. The versions are read before the facts: a write committed
+/// between the two leaves a summary kept under an older version than it shows, read again next
+/// time, never a newer one. A store without versions is read whole each time.
 pub fn summaries_kept(
     kept: &std::sync::Mutex<KeptSummaries>,
     reader: &dyn Reader,
