@@ -312,6 +312,9 @@ pub struct AppState {
     /// Dossiers as their pages show them, each valid while the versions it was read at hold
     /// ([`crate::queries::dossier_for_page`]).
     pub dossiers: Mutex<crate::queries::KeptDossiers>,
+    /// The overview's counts (documents, facts; facts awaiting review) and the store generation
+    /// they were read at ([`AppState::counts`]).
+    counts: Mutex<Option<(u64, (usize, usize), usize)>>,
     writer: Option<Mutex<Box<dyn Backend>>>,
     uploads: Mutex<HashMap<String, PendingUpload>>,
     /// Store and index work in flight at once (eight per core): a flood of requests waits here
@@ -441,6 +444,7 @@ impl AppState {
             turns: Mutex::new(HashMap::new()),
             summaries: Mutex::new(Default::default()),
             dossiers: Mutex::new(Default::default()),
+            counts: Mutex::new(None),
             writer,
             uploads: Mutex::new(HashMap::new()),
             work: Arc::new(tokio::sync::Semaphore::new(8 * cores())),
@@ -475,6 +479,26 @@ impl AppState {
             }
         }
         Ok(w.2)
+    }
+
+    /// How many documents and facts the store holds, and how many facts await review: read
+    /// again only when the store's generation moved since they were (counting walks whole
+    /// indexes). The generation is read before the counts, so counts are never kept under a
+    /// generation later than theirs.
+    pub fn counts(&self, reader: &dyn hoptac_store::Reader) -> Result<((usize, usize), usize), WebError> {
+        let generation = self.generation()?;
+        if let Some((g, stored, pending)) = self.counts.lock().ok().and_then(|c| *c) {
+            if g == generation {
+                return Ok((stored, pending));
+            }
+        }
+        let (stored, pending) = (reader.document_and_fact_counts()?, reader.pending_reviews(None)?);
+        if let Ok(mut c) = self.counts.lock() {
+            if c.is_none_or(|(g, _, _)| g <= generation) {
+                *c = Some((generation, stored, pending));
+            }
+        }
+        Ok((stored, pending))
     }
 
     /// A page rendered for this generation of the store from a read that began at ticket

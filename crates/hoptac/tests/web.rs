@@ -208,12 +208,25 @@ fn reviews_and_corrections_survive_later_ingests() {
             "Hội nghị hợp tác lần thứ {ordinal} giữa {a} và {b}\n\nNgày 20/10/2026, tại huyện {b}, huyện {a} và huyện {b} đã tổ chức Hội nghị hợp tác lần thứ {ordinal}.\n"
         )
     };
+    // The overview's counts: documents, records, awaiting review.
+    let counts = |s: &Server| -> Vec<u64> {
+        let body = s.get("/?lang=en").body;
+        let at = body.find(" awaiting review").expect("the overview's counts");
+        let line = &body[..at];
+        let line = &line[line.rfind('>').map_or(0, |i| i + 1)..];
+        line.split(|c: char| !c.is_ascii_digit()).filter(|w| !w.is_empty()).map(|w| w.parse().unwrap()).collect()
+    };
+    let counted = counts(&s);
+    assert_eq!(counted.len(), 3, "{counted:?}");
     for (name, text) in
         [("a.txt", planned("XX", "Đăk Glei", "Xan Xay")), ("b.txt", planned("VII", "Ngọc Hồi", "Phu Vông"))]
     {
         let r = s.post(&format!("/api/v1/documents?name={name}"), text.as_bytes());
         assert_eq!(r.status, 201, "{}", r.body);
     }
+    let now = counts(&s);
+    assert_eq!(now[0], counted[0] + 2, "two documents more: {counted:?} → {now:?}");
+    assert!(now[1] > counted[1] && now[2] > counted[2], "new records, awaiting review: {counted:?} → {now:?}");
     let dakglei = |s: &Server| s.get("/api/v1/dossier?places=Đăk%20Glei,Xan%20Xay").json();
     let ngochoi = |s: &Server| s.get("/api/v1/dossier?places=Ngọc%20Hồi,Phu%20Vông").json();
     let xx = event_in(&dakglei(&s), 20);
@@ -286,6 +299,7 @@ fn reviews_and_corrections_survive_later_ingests() {
     );
     let q2 = s.get("/api/v1/review?limit=500").json();
     assert_eq!(q2["pending"].as_u64().unwrap(), pending - 1);
+    assert_eq!(counts(&s)[2], pending - 1, "the overview counts it too");
     assert!(!q2["items"].as_array().unwrap().iter().any(|i| i["fact_type"] == t.as_str() && i["id"] == id));
     // The overview's lines (kept by partnership between reads), looked at before the rejection.
     let summaries = |s: &Server| -> std::collections::BTreeMap<u64, Value> {

@@ -28,8 +28,7 @@ pub async fn overview(State(st): State<Shared>, ctx: Ctx) -> Result<Response, Pa
     let ctx = ctx.reading(&[]);
     let key = ctx.cache_key();
     let got = read_cached(&st, &ctx, &key, |st, r| {
-        let c = hoptac_store::Reader::document_and_fact_counts(r)?;
-        let p = hoptac_store::Reader::pending_reviews(r, None)?;
+        let (c, p) = st.counts(r)?;
         Ok((queries::summaries_kept(&st.summaries, r, queries::today())?, c, p))
     })
     .await?;
