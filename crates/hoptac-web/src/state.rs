@@ -94,6 +94,10 @@ fn gzip_key(key: &str) -> String {
     format!("{key}\u{0}gzip")
 }
 
+/// The overview's counts as read at a store generation: (generation, (documents, facts),
+/// facts awaiting review).
+type KeptCounts = (u64, (usize, usize), usize);
+
 /// `bytes` compressed with gzip, paid once per page and store generation. Level 2 (greedy
 /// matching, no lazy search): a dossier page's answer is 31 KB rather than level 3's 29 KB, for
 /// half the compression time, which was an eighth of a fresh dossier page's cost.
@@ -314,7 +318,7 @@ pub struct AppState {
     pub dossiers: Mutex<crate::queries::KeptDossiers>,
     /// The overview's counts (documents, facts; facts awaiting review) and the store generation
     /// they were read at ([`AppState::counts`]).
-    counts: Mutex<Option<(u64, (usize, usize), usize)>>,
+    counts: Mutex<Option<KeptCounts>>,
     writer: Option<Mutex<Box<dyn Backend>>>,
     uploads: Mutex<HashMap<String, PendingUpload>>,
     /// Store and index work in flight at once (eight per core): a flood of requests waits here
