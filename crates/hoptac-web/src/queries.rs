@@ -3,6 +3,7 @@
 //! queue, and search. Each runs inside [`crate::state::AppState::read`].
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use hoptac_core::{EventStatus, FigureKind, PartialDate, PlaceId};
 use hoptac_search::{Results, SearchQuery};
@@ -70,13 +71,13 @@ pub fn summaries(reader: &dyn Reader, today: jiff::civil::Date) -> Result<Vec<Pa
         reader.standing_figures()?,
         today,
     );
-    sort_summaries(&mut list);
+    list.sort_by(overview_order);
     Ok(list)
 }
 
 /// The overview's order: the busiest partnerships first.
-fn sort_summaries(list: &mut [PartnershipSummary]) {
-    list.sort_by(|a, b| b.events.cmp(&a.events).then(a.id.cmp(&b.id)));
+fn overview_order(a: &PartnershipSummary, b: &PartnershipSummary) -> std::cmp::Ordering {
+    b.events.cmp(&a.events).then(a.id.cmp(&b.id))
 }
 
 /// Summaries computed from facts, each kept with the version its partnership had when they were
@@ -85,7 +86,7 @@ fn sort_summaries(list: &mut [PartnershipSummary]) {
 #[derive(Default)]
 pub struct KeptSummaries {
     day: Option<jiff::civil::Date>,
-    by: HashMap<PartnershipId, (i64, PartnershipSummary)>,
+    by: HashMap<PartnershipId, (i64, Arc<PartnershipSummary>)>,
 }
 
 /// When more than one partnership in this many changed, [`summaries_kept`] reads every table
@@ -101,8 +102,10 @@ pub fn summaries_kept(
     kept: &std::sync::Mutex<KeptSummaries>,
     reader: &dyn Reader,
     today: jiff::civil::Date,
-) -> Result<Vec<PartnershipSummary>, WebError> {
-    let Some(versions) = reader.partnership_versions()? else { return summaries(reader, today) };
+) -> Result<Vec<Arc<PartnershipSummary>>, WebError> {
+    let Some(versions) = reader.partnership_versions()? else {
+        return Ok(summaries(reader, today)?.into_iter().map(Arc::new).collect());
+    };
     let versions: HashMap<PartnershipId, i64> = versions.into_iter().collect();
     let version = |id: PartnershipId| versions.get(&id).copied().unwrap_or(0);
     let partnerships = listed(reader)?;
@@ -112,17 +115,17 @@ pub fn summaries_kept(
         let kept = kept.lock().map_err(|_| WebError::internal("the kept summaries are poisoned"))?;
         for p in partnerships {
             match kept.by.get(&p.id).filter(|(v, _)| kept.day == Some(today) && *v == version(p.id)) {
-                // Parties as they are now (a place's successor may have been recorded since).
-                Some((_, s)) => list.push(PartnershipSummary { parties: p.parties, ..s.clone() }),
+                // A partnership's parties never change (they are its key): the line as kept.
+                Some((_, s)) => list.push(s.clone()),
                 None => stale.push(p),
             }
         }
     }
     if stale.is_empty() {
-        sort_summaries(&mut list);
+        list.sort_by(|a, b| overview_order(a, b));
         return Ok(list);
     }
-    let fresh = if stale.len() * MOSTLY_CHANGED > list.len() + stale.len() {
+    let fresh: Vec<PartnershipSummary> = if stale.len() * MOSTLY_CHANGED > list.len() + stale.len() {
         summarise(&stale, reader.agreement_tallies()?, reader.standing_events()?, reader.standing_figures()?, today)
     } else {
         let ids: Vec<PartnershipId> = stale.iter().map(|p| p.id).collect();
@@ -146,6 +149,7 @@ pub fn summaries_kept(
         figures.sort_by_key(|f| f.id);
         summarise(&stale, tallies.into_values().collect(), events, figures, today)
     };
+    let fresh: Vec<Arc<PartnershipSummary>> = fresh.into_iter().map(Arc::new).collect();
     if let Ok(mut kept) = kept.lock() {
         if kept.day != Some(today) {
             kept.day = Some(today);
@@ -160,7 +164,7 @@ pub fn summaries_kept(
         }
     }
     list.extend(fresh);
-    sort_summaries(&mut list);
+    list.sort_by(|a, b| overview_order(a, b));
     Ok(list)
 }
 
