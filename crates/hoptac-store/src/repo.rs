@@ -61,13 +61,24 @@ pub trait Reader {
     /// all partnerships reads (a backend reads the table through once rather than partnership
     /// by partnership).
     fn standing_events(&self) -> Result<Vec<StoredEvent>> {
-        let every = self.events(&partnership_ids(self)?)?;
-        Ok(standing(every, self.rejected(FactType::Event)?, |f| f.id))
+        self.standing_events_of(&partnership_ids(self)?)
     }
     /// Each partnership's agreements that no person rejected, counted with the latest date one
     /// was signed, by partnership id (those without any left out).
     fn agreement_tallies(&self) -> Result<Vec<AgreementTally>> {
-        let every = self.agreements(&partnership_ids(self)?)?;
+        self.agreement_tallies_of(&partnership_ids(self)?)
+    }
+    /// Every figure of any partnership that no person rejected, in id order.
+    fn standing_figures(&self) -> Result<Vec<StoredFigure>> {
+        self.standing_figures_of(&partnership_ids(self)?)
+    }
+    /// [`Reader::standing_events`] of some partnerships (read partnership by partnership).
+    fn standing_events_of(&self, partnerships: &[PartnershipId]) -> Result<Vec<StoredEvent>> {
+        Ok(standing(self.events(partnerships)?, self.rejected(FactType::Event)?, |f| f.id))
+    }
+    /// [`Reader::agreement_tallies`] of some partnerships.
+    fn agreement_tallies_of(&self, partnerships: &[PartnershipId]) -> Result<Vec<AgreementTally>> {
+        let every = self.agreements(partnerships)?;
         let mut by: std::collections::BTreeMap<PartnershipId, AgreementTally> = Default::default();
         for a in standing(every, self.rejected(FactType::Agreement)?, |f| f.id) {
             let Some(p) = a.partnership else { continue };
@@ -77,10 +88,9 @@ pub trait Reader {
         }
         Ok(by.into_values().collect())
     }
-    /// Every figure of any partnership that no person rejected, in id order.
-    fn standing_figures(&self) -> Result<Vec<StoredFigure>> {
-        let every = self.figures(&partnership_ids(self)?)?;
-        Ok(standing(every, self.rejected(FactType::Figure)?, |f| f.id))
+    /// [`Reader::standing_figures`] of some partnerships.
+    fn standing_figures_of(&self, partnerships: &[PartnershipId]) -> Result<Vec<StoredFigure>> {
+        Ok(standing(self.figures(partnerships)?, self.rejected(FactType::Figure)?, |f| f.id))
     }
     /// Each partnership's version: raised by the store in the same transaction as any change to
     /// one of the partnership's facts (written, moved, corrected, reviewed, deleted), so that

@@ -129,25 +129,13 @@ pub fn summaries_kept(
         summarise(&stale, reader.agreement_tallies()?, reader.standing_events()?, reader.standing_figures()?, today)
     } else {
         let ids: Vec<PartnershipId> = stale.iter().map(|p| p.id).collect();
-        let mut tallies: BTreeMap<PartnershipId, AgreementTally> = BTreeMap::new();
-        for (a, _) in dossier::visible(reader, FactType::Agreement, reader.agreements(&ids)?, |a| a.id)? {
-            let Some(p) = a.partnership else { continue };
-            let t = tallies.entry(p).or_insert(AgreementTally { partnership: p, agreements: 0, last_signed: None });
-            t.agreements += 1;
-            t.last_signed = t.last_signed.max(a.signed);
-        }
-        let mut events: Vec<StoredEvent> = dossier::visible(reader, FactType::Event, reader.events(&ids)?, |e| e.id)?
-            .into_iter()
-            .map(|(e, _)| e)
-            .collect();
-        events.sort_by_key(|e| e.id);
-        let mut figures: Vec<StoredFigure> =
-            dossier::visible(reader, FactType::Figure, reader.figures(&ids)?, |f| f.id)?
-                .into_iter()
-                .map(|(f, _)| f)
-                .collect();
-        figures.sort_by_key(|f| f.id);
-        summarise(&stale, tallies.into_values().collect(), events, figures, today)
+        summarise(
+            &stale,
+            reader.agreement_tallies_of(&ids)?,
+            reader.standing_events_of(&ids)?,
+            reader.standing_figures_of(&ids)?,
+            today,
+        )
     };
     let fresh: Vec<Arc<PartnershipSummary>> = fresh.into_iter().map(Arc::new).collect();
     if let Ok(mut kept) = kept.lock() {
@@ -270,14 +258,31 @@ pub fn dossier_for_page(
     wanted: &[PlaceId],
     full: bool,
 ) -> Result<Dossier, WebError> {
+    dossier_for_page_of(st, reader, None, wanted, full)
+}
+
+/// [`dossier_for_page`] with every partnership already read (`every`), or read here.
+pub fn dossier_for_page_of(
+    st: &AppState,
+    reader: &dyn Reader,
+    every: Option<Vec<Partnership>>,
+    wanted: &[PlaceId],
+    full: bool,
+) -> Result<Dossier, WebError> {
     let shown = dossier::Shown {
         sources: crate::view::SOURCES_SHOWN,
         lines: if full { usize::MAX } else { crate::view::LINES_SHOWN },
     };
     let today = today();
-    // Versions first: a write committed after them is seen by the next request, never hidden.
+    // Versions before the facts: a write committed after them is seen by the next request,
+    // never hidden. (`every` may be older than the versions: a partnership added since is in the
+    // next request's list, which then differs from the kept dossier's.)
     let versions = if full { None } else { reader.partnership_versions()?.zip(reader.people_version()?) };
-    let included = dossier::included(reader.partnerships()?, &st.places, wanted);
+    let every = match every {
+        Some(every) => every,
+        None => reader.partnerships()?,
+    };
+    let included = dossier::included(every, &st.places, wanted);
     let Some((versions, people)) = versions else {
         return Ok(dossier::build_of(reader, included, today, Some(shown))?);
     };
@@ -327,10 +332,15 @@ struct ReadAt {
 
 /// The parties of a partnership.
 pub fn partnership(reader: &dyn Reader, id: PartnershipId) -> Result<Partnership, WebError> {
-    reader
-        .partnerships()?
-        .into_iter()
+    partnership_of(&reader.partnerships()?, id)
+}
+
+/// The partnership `id` of `every` partnership.
+pub fn partnership_of(every: &[Partnership], id: PartnershipId) -> Result<Partnership, WebError> {
+    every
+        .iter()
         .find(|p| p.id == id)
+        .cloned()
         .ok_or_else(|| WebError::not_found(format!("no partnership with id {id}")))
 }
 

@@ -69,8 +69,10 @@ pub async fn partnership(
     let key = ctx.cache_key();
     let full = q.full();
     let got = read_cached(&st, &ctx, &key, move |st, r| {
-        let p = queries::partnership(r, id)?;
-        queries::dossier_for_page(st, r, &p.parties, full)
+        // Every partnership read once: to find this one, and those its dossier covers.
+        let every = r.partnerships()?;
+        let p = queries::partnership_of(&every, id)?;
+        queries::dossier_for_page_of(st, r, Some(every), &p.parties, full)
     })
     .await?;
     let (rendering, d) = match got {
