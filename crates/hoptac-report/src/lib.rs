@@ -160,9 +160,10 @@ pub fn border_map(
     ties: &[svg::Tie],
     width: f64,
 ) -> String {
+    use std::fmt::Write;
     let mut key = format!("border|{:?}|{width}|{title}|{}", l.lang, highlight.join(","));
     for t in ties {
-        key.push_str(&format!("|{}>{}>{}>{}", t.a, t.b, t.href.as_deref().unwrap_or_default(), t.label));
+        let _ = write!(key, "|{}>{}>{}>{}", t.a, t.b, t.href.as_deref().unwrap_or_default(), t.label);
     }
     kept(key, || Some(draw_map(map, l, title, highlight, ties, false, width))).unwrap_or_default()
 }

@@ -753,12 +753,18 @@ fn a_yearly_commitment_is_followed_year_by_year(kind: Kind) {
     assert!(text.contains("2023: 6 of 10 SHORT"), "{text}");
 }
 
+/// A store of the seeds, and the id of the XIX conference of Đăk Glei and Xan Xay in it.
+fn seeds_and_xix(kind: Kind) -> Option<(TestStore, i64)> {
+    let store = store_with_seeds(kind)?;
+    let d = dossier(&store, &["Đăk Glei", "Xan Xay"]);
+    let id = conference(list(&d, "events"), 19)[0]["id"].as_i64().expect("id");
+    Some((store, id))
+}
+
 /// The overview reads every partnership's facts but the rejected ones, each table through once
 /// (the same facts as partnership by partnership, in id order); rejected facts are listed too.
 fn rejected_facts_are_listed_for_summaries(kind: Kind) {
-    let Some(store) = store_with_seeds(kind) else { return };
-    let d = dossier(&store, &["Đăk Glei", "Xan Xay"]);
-    let id = conference(list(&d, "events"), 19)[0]["id"].as_i64().expect("id");
+    let Some((store, id)) = seeds_and_xix(kind) else { return };
     let s = store.location().open().expect("open");
     let r = s.reader();
     let pids: Vec<i64> = r.partnerships().expect("partnerships").iter().map(|p| p.id).collect();
@@ -801,9 +807,7 @@ fn rejected_facts_are_listed_for_summaries(kind: Kind) {
 /// review decision) and with nothing else: other partnerships keep theirs, and content already
 /// stored changes no version.
 fn partnership_versions_follow_their_facts(kind: Kind) {
-    let Some(store) = store_with_seeds(kind) else { return };
-    let d = dossier(&store, &["Đăk Glei", "Xan Xay"]);
-    let id = conference(list(&d, "events"), 19)[0]["id"].as_i64().expect("id");
+    let Some((store, id)) = seeds_and_xix(kind) else { return };
     let s = store.location().open_read_only().expect("open");
     let r = s.reader();
     let versions = || -> std::collections::BTreeMap<i64, i64> {
