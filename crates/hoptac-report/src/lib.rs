@@ -145,7 +145,11 @@ pub fn draw_map(
 }
 
 /// The small map of a dossier's parties: their provinces filled, a tie per partnership.
-pub fn parties_map(d: &hoptac_store::dossier::Dossier, l: &hoptac_i18n::Labels, width: f64) -> Option<String> {
+pub fn parties_map(
+    d: &hoptac_store::dossier::Dossier,
+    l: &hoptac_i18n::Labels,
+    width: f64,
+) -> Option<std::sync::Arc<str>> {
     let parties: Vec<&str> = d.partnerships.iter().flat_map(|p| p.parties.iter().map(|x| x.as_str())).collect();
     kept(format!("parties|{:?}|{width}|{}", l.lang, parties.join(",")), || draw_parties_map(d, l, width))
 }
@@ -159,7 +163,7 @@ pub fn border_map(
     highlight: &[String],
     ties: &[svg::Tie],
     width: f64,
-) -> String {
+) -> std::sync::Arc<str> {
     use std::fmt::Write;
     let mut key = format!("border|{:?}|{width}|{title}|{}", l.lang, highlight.join(","));
     for t in ties {
@@ -170,19 +174,22 @@ pub fn border_map(
 
 /// Maps already drawn, by everything they depend on (`key`: what they show, the language, the
 /// width): drawing one projects every boundary ring, which costs more than the rest of a page.
-fn kept(key: String, draw: impl FnOnce() -> Option<String>) -> Option<String> {
-    type Drawn = std::sync::Mutex<std::collections::HashMap<String, Option<String>>>;
+/// Shared, not copied: a page's map is the same allocation every time it is asked for, which is
+/// what lets the server compress it once ([`std::sync::Arc::ptr_eq`] tells it is the same).
+fn kept(key: String, draw: impl FnOnce() -> Option<String>) -> Option<std::sync::Arc<str>> {
+    type Drawn = std::sync::Mutex<std::collections::HashMap<String, Option<std::sync::Arc<str>>>>;
     static DRAWN: std::sync::OnceLock<Drawn> = std::sync::OnceLock::new();
     let drawn = DRAWN.get_or_init(Default::default);
     if let Some(svg) = drawn.lock().ok().and_then(|m| m.get(&key).cloned()) {
         return svg;
     }
-    let svg = draw();
+    let svg: Option<std::sync::Arc<str>> = draw().map(Into::into);
     if let Ok(mut m) = drawn.lock() {
         if m.len() >= 1024 {
             m.clear(); // a bound, far above the partnerships of any store times three languages
         }
-        m.insert(key, svg.clone());
+        // A map another thread drew meanwhile stays: the one already handed out is kept.
+        return m.entry(key).or_insert(svg).clone();
     }
     svg
 }

@@ -113,33 +113,32 @@ fn gzip(bytes: &[u8]) -> Option<axum::body::Bytes> {
 /// once and reused for every page that carries it: the maps, most of a page's bytes, change only
 /// with the partnerships. A gzip member may be made of deflate blocks compressed apart when each
 /// run but the last ends on a byte boundary (a sync flush) and none refers back before its start
-/// (each run is compressed from a fresh state).
-fn gzip_with(bytes: &[u8], parts: &[&str]) -> Option<axum::body::Bytes> {
+/// (each run is compressed from a fresh state). The checksum of a part is kept with it and
+/// combined with the rest's, so a page's own bytes are the only ones read again.
+fn gzip_with(bytes: &[u8], parts: &[&Arc<str>]) -> Option<axum::body::Bytes> {
     use flate2::FlushCompress;
-    let mut runs: Vec<Vec<u8>> = Vec::new();
+    // The header flate2 writes: no name, no time, no flags; "unknown" operating system.
+    let mut out = vec![0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 255];
+    let mut crc = flate2::Crc::new();
     let mut rest = 0;
+    let mut spliced = false;
     for part in parts.iter().filter(|p| !p.is_empty()) {
         let Some(at) = find(&bytes[rest..], part.as_bytes()).map(|i| rest + i) else { continue };
+        let kept = deflated_part(part)?;
         if at > rest {
-            runs.push(deflate(&bytes[rest..at], FlushCompress::Sync, FRESH_LEVEL)?);
+            out.extend_from_slice(&deflate(&bytes[rest..at], FlushCompress::Sync, FRESH_LEVEL)?);
+            crc.update(&bytes[rest..at]);
         }
-        runs.push(deflated_part(part)?);
+        out.extend_from_slice(&kept.deflated);
+        crc.combine(&kept.crc);
         rest = at + part.len();
+        spliced = true;
     }
-    if runs.is_empty() {
+    if !spliced {
         return gzip(bytes);
     }
-    let last = deflate(&bytes[rest..], FlushCompress::Finish, FRESH_LEVEL)?;
-    let mut crc = flate2::Crc::new();
-    crc.update(bytes);
-    let size: usize = runs.iter().map(|r| r.len()).sum::<usize>() + last.len();
-    let mut out = Vec::with_capacity(10 + size + 8);
-    // The header flate2 writes: no name, no time, no flags; "unknown" operating system.
-    out.extend_from_slice(&[0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 255]);
-    for r in &runs {
-        out.extend_from_slice(r);
-    }
-    out.extend_from_slice(&last);
+    out.extend_from_slice(&deflate(&bytes[rest..], FlushCompress::Finish, FRESH_LEVEL)?);
+    crc.update(&bytes[rest..]);
     out.extend_from_slice(&crc.sum().to_le_bytes());
     out.extend_from_slice(&crc.amount().to_le_bytes());
     Some(axum::body::Bytes::from(out))
@@ -187,22 +186,35 @@ const FRESH_LEVEL: u32 = 2;
 /// at level 2, 21 KB at 9, in 30 ms paid once per partnership and language).
 const KEPT_LEVEL: u32 = 9;
 
-/// A part of pages compressed once ([`gzip_with`]), by its text.
-fn deflated_part(part: &str) -> Option<Vec<u8>> {
-    type Parts = Mutex<HashMap<String, Arc<Vec<u8>>>>;
+/// A part of pages compressed once ([`gzip_with`]): its raw deflate run and its checksum.
+struct DeflatedPart {
+    deflated: Vec<u8>,
+    crc: flate2::Crc,
+}
+
+/// [`DeflatedPart`]s by the part they were made from: the same allocation (the maps are shared,
+/// not copied, from where they are drawn), so a page finds its map's run without hashing or
+/// comparing its hundred kilobytes. The entry holds the part itself, so its address is not
+/// reused by another text while the entry is there.
+fn deflated_part(part: &Arc<str>) -> Option<Arc<DeflatedPart>> {
+    type Parts = Mutex<HashMap<usize, (Arc<str>, Arc<DeflatedPart>)>>;
     static PARTS: std::sync::OnceLock<Parts> = std::sync::OnceLock::new();
     let parts = PARTS.get_or_init(Default::default);
-    if let Some(d) = parts.lock().ok().and_then(|m| m.get(part).cloned()) {
-        return Some(d.to_vec());
+    let address = Arc::as_ptr(part) as *const u8 as usize;
+    if let Some((_, d)) = parts.lock().ok()?.get(&address).filter(|(p, _)| Arc::ptr_eq(p, part)) {
+        return Some(d.clone());
     }
-    let d = Arc::new(deflate(part.as_bytes(), flate2::FlushCompress::Sync, KEPT_LEVEL)?);
+    let mut crc = flate2::Crc::new();
+    crc.update(part.as_bytes());
+    let d =
+        Arc::new(DeflatedPart { deflated: deflate(part.as_bytes(), flate2::FlushCompress::Sync, KEPT_LEVEL)?, crc });
     if let Ok(mut m) = parts.lock() {
         if m.len() >= 1024 {
             m.clear(); // a bound, as for the maps themselves
         }
-        m.insert(part.to_string(), d.clone());
+        m.insert(address, (part.clone(), d.clone()));
     }
-    Some(d.to_vec())
+    Some(d)
 }
 
 fn gunzip(gz: &[u8]) -> Option<axum::body::Bytes> {
@@ -556,7 +568,7 @@ impl AppState {
         generation: u64,
         ticket: u64,
         html: axum::body::Bytes,
-        parts: &[&str],
+        parts: &[&Arc<str>],
     ) -> Option<axum::body::Bytes> {
         let gzipped = gzip_with(&html, parts);
         if let Ok(mut pages) = self.pages.lock() {
@@ -803,13 +815,13 @@ mod tests {
     fn a_page_compressed_with_parts_done_once_decompresses_whole() {
         // A map-like part (long, repetitive, unlike the rest) in a page of varied text.
         let map: String = (0..3000).map(|i| format!("l{} {}", i % 97, -(i % 31))).collect::<Vec<_>>().join(" ");
-        let map = format!("<svg><path d=\"M1 2{map}Z\"/></svg>");
-        let chart = "<svg class=\"chart\"><rect width=\"4\"/></svg>".to_string();
+        let map: Arc<str> = format!("<svg><path d=\"M1 2{map}Z\"/></svg>").into();
+        let chart: Arc<str> = "<svg class=\"chart\"><rect width=\"4\"/></svg>".into();
+        let (absent, empty): (Arc<str>, Arc<str>) = ("absent".into(), "".into());
         let text = |n: usize| (0..n).map(|i| format!("<li>Hội nghị lần thứ {i} tại Xê Kông</li>")).collect::<String>();
         let html = format!("<html>{}{map}{}{chart}{}</html>", text(300), text(5), text(50));
         let plain = gzip(html.as_bytes()).unwrap();
-        for parts in [vec![map.as_str()], vec![map.as_str(), chart.as_str()], vec!["absent", map.as_str(), ""], vec![]]
-        {
+        for parts in [vec![&map], vec![&map, &chart], vec![&absent, &map, &empty], vec![]] {
             let gz = gzip_with(html.as_bytes(), &parts).unwrap();
             assert_eq!(gunzip(&gz).unwrap(), html.as_bytes(), "{} parts", parts.len());
             // Any gzip reader takes it: the header and trailer are the standard ones.
@@ -818,11 +830,17 @@ mod tests {
         }
         // The part's compressed form is the same bytes in every page that carries it.
         let part = deflated_part(&map).unwrap();
-        for page in [format!("a{map}b"), map.clone(), format!("{}{map}{}", text(3), text(2))] {
+        assert!(Arc::ptr_eq(&part, &deflated_part(&map).unwrap()), "compressed once");
+        for page in [format!("a{map}b"), map.to_string(), format!("{}{map}{}", text(3), text(2))] {
             let gz = gzip_with(page.as_bytes(), &[&map]).unwrap();
             assert_eq!(gunzip(&gz).unwrap(), page.as_bytes());
-            assert!(memchr::memmem::find(&gz, &part).is_some());
+            assert!(memchr::memmem::find(&gz, &part.deflated).is_some());
         }
+        // The same text in another allocation is compressed for itself, and still right.
+        let copy: Arc<str> = map.to_string().into();
+        let gz = gzip_with(format!("x{copy}y").as_bytes(), &[&copy]).unwrap();
+        assert_eq!(gunzip(&gz).unwrap(), format!("x{map}y").as_bytes());
+        assert!(!Arc::ptr_eq(&part, &deflated_part(&copy).unwrap()));
         // A page that ends with its part, or is nothing else, and an empty page.
         assert_eq!(gunzip(&gzip_with(b"", &[&map]).unwrap()).unwrap(), b"".as_slice());
     }

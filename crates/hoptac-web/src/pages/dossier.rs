@@ -28,7 +28,7 @@ struct DossierPage<'a> {
     chart: String,
     meetings_chart: String,
     /// The parties' map (cropped to their provinces).
-    map: String,
+    map: std::sync::Arc<str>,
     /// The partnership reports and exports are made for (a dossier of one partnership).
     partnership: Option<i64>,
     /// What the record says is missing (numbered meetings, late commitments, silence).
@@ -123,7 +123,7 @@ fn dossier_page(
     d: Dossier,
     partnership: Option<i64>,
     full_href: String,
-) -> Result<(Html<String>, String), PageError> {
+) -> Result<(Html<String>, std::sync::Arc<str>), PageError> {
     let l = labels(st, ctx.lang);
     let t = l.t;
     let firsts: Vec<PlaceId> = d.places.iter().filter_map(|set| set.first().cloned()).collect();

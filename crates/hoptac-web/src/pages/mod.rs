@@ -311,7 +311,14 @@ struct Rendering {
 /// message, remembered to be rendered again after a change, and sent compressed to a client
 /// that takes gzip (the form just kept: nothing is compressed twice). `parts` of the page that
 /// other renders carry too (its map) are compressed once for all of them.
-fn fresh_page(st: &Shared, ctx: &Ctx, key: String, rendering: Rendering, html: Bytes, parts: &[&str]) -> Response {
+fn fresh_page(
+    st: &Shared,
+    ctx: &Ctx,
+    key: String,
+    rendering: Rendering,
+    html: Bytes,
+    parts: &[&std::sync::Arc<str>],
+) -> Response {
     if ctx.flash.is_some() {
         return Html(html).into_response();
     }

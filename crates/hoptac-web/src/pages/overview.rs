@@ -20,7 +20,7 @@ struct OverviewPage<'a> {
     c: Chrome<'a>,
     counts: String,
     rows: Vec<PartnershipRow>,
-    map: String,
+    map: std::sync::Arc<str>,
     chart: String,
 }
 
