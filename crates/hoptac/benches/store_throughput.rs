@@ -246,18 +246,28 @@ fn latencies(work: &Path, store: &Path) {
         let _ = index.search(&SearchQuery { text: w.to_string(), limit: 10, ..Default::default() });
     }
     let mut all = Vec::new();
+    // Each query's median and how many entries it matches, to tell which are slow.
+    let mut each: Vec<(Duration, String, usize)> = Vec::new();
     for (name, base) in &filters {
         let mut lat = Vec::new();
+        let mut per_word = vec![Vec::new(); words.len()];
+        let mut matches = vec![0; words.len()];
         for round in 0..50 {
-            for w in &words {
+            for (i, w) in words.iter().enumerate() {
                 let q = SearchQuery { text: w.to_string(), ..base.clone() };
                 let t = Instant::now();
                 let r = index.search(&q).expect("search");
                 lat.push(t.elapsed());
+                per_word[i].push(t.elapsed());
+                matches[i] = r.total;
                 if round == 0 && w == &words[0] && *name == "plain" {
                     println!("  ({:?} matches {} entries)", w, r.total);
                 }
             }
+        }
+        for (i, mut l) in per_word.into_iter().enumerate() {
+            l.sort();
+            each.push((percentile(&l, 0.5), format!("{:?} ({name})", words[i]), matches[i]));
         }
         lat.sort();
         println!(
@@ -276,6 +286,10 @@ fn latencies(work: &Path, store: &Path) {
         ms(percentile(&all, 0.99)),
         all.len()
     );
+    each.sort_by(|a, b| b.0.cmp(&a.0));
+    for (median, query, matches) in each.iter().take(6) {
+        println!("  slowest: {query}: median {}, {matches} entries match", ms(*median));
+    }
 
     let s = SqliteStore::open_read_only(store).expect("store");
     let partnerships = s.partnerships().expect("partnerships");
