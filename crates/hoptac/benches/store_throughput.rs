@@ -286,7 +286,7 @@ fn latencies(work: &Path, store: &Path) {
         ms(percentile(&all, 0.99)),
         all.len()
     );
-    each.sort_by(|a, b| b.0.cmp(&a.0));
+    each.sort_by_key(|b| std::cmp::Reverse(b.0));
     for (median, query, matches) in each.iter().take(6) {
         println!("  slowest: {query}: median {}, {matches} entries match", ms(*median));
     }
