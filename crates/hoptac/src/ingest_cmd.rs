@@ -78,6 +78,10 @@ fn store_document(tx: &mut dyn WriteTx, doc: &NewDocument, record: &ExtractRecor
     hoptac_store::ingest::ingest(tx, doc, record).map(Stored::New)
 }
 
+/// Runs of at least this many files read the stored documents' hashes first, to skip known
+/// content before extracting it; below it, extracting a known document again costs less.
+const PRELOAD_HASHES_FROM: usize = 2_000;
+
 /// A document with more facts than this is stored in a transaction of its own.
 const LARGE_DOCUMENT_FACTS: usize = 1000;
 
@@ -135,7 +139,14 @@ pub fn run(loc: &Location, args: Args) -> Result<ExitCode> {
         eprintln!("hoptac: indexed {caught_up} document(s) an earlier run had stored but not indexed");
     }
 
-    let known: HashSet<String> = store.reader().document_hashes()?.into_iter().collect();
+    // The content already stored is skipped before extraction; for a small run it is found by
+    // the writer instead (the same answer: "unchanged"), which spares reading the hash of every
+    // stored document (a million-document store: 0.4 s and 200 MB for a run of one file).
+    let known: HashSet<String> = if files.len() >= PRELOAD_HASHES_FROM {
+        store.reader().document_hashes()?.into_iter().collect()
+    } else {
+        HashSet::new()
+    };
     let extractor = Extractor::new();
     let bar = if args.quiet || !std::io::stderr().is_terminal() {
         ProgressBar::hidden()
