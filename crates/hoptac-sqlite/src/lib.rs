@@ -38,6 +38,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/0012_partnership_versions.sql")),
         M::up(include_str!("../migrations/0013_decided_facts.sql")),
         M::up(include_str!("../migrations/0014_evidence_and_people_versions.sql")),
+        M::up(include_str!("../migrations/0015_agreements_by_signed_date.sql")),
     ])
 }
 
@@ -47,7 +48,7 @@ pub fn schema_version() -> i64 {
 }
 
 /// How many migrations [`migrations`] lists (a test keeps the two equal).
-const MIGRATION_COUNT: i64 = 14;
+const MIGRATION_COUNT: i64 = 15;
 
 pub struct SqliteStore {
     conn: Connection,
@@ -1225,7 +1226,7 @@ mod tests {
         let path = dir.path().join("s.db");
         drop(SqliteStore::open(&path).unwrap());
         // put the store back at schema 10: the index by document and type without facts, no
-        // versions (nor their triggers), no indexes of decided facts
+        // versions (nor their triggers), no indexes of decided facts nor of agreements by date
         let c = Connection::open(&path).unwrap();
         let triggers: Vec<String> = c
             .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'")
@@ -1242,13 +1243,14 @@ mod tests {
             "DROP INDEX evidence_by_document_type;
              CREATE INDEX evidence_by_document_type ON evidence(document_id, fact_type);
              DROP TABLE partnership_versions; DROP TABLE store_versions;
-             DROP INDEX events_decided; DROP INDEX agreements_decided; DROP INDEX figures_decided;",
+             DROP INDEX events_decided; DROP INDEX agreements_decided; DROP INDEX figures_decided;
+             DROP INDEX agreements_by_signed_date;",
         )
         .unwrap();
         c.pragma_update(None, "user_version", 10).unwrap();
         drop(c);
         let err = SqliteStore::open_read_only(&path).err().expect("refused");
-        assert!(matches!(err, StoreError::OlderSchema { found: 10, known: 14, .. }), "{err}");
+        assert!(matches!(err, StoreError::OlderSchema { found: 10, known: 15, .. }), "{err}");
         assert!(err.to_string().contains("hoptac ingest"), "{err}");
         drop(SqliteStore::open(&path).unwrap());
         let c = Connection::open(&path).unwrap();
@@ -1260,7 +1262,15 @@ mod tests {
             .unwrap()
             .collect::<rusqlite::Result<_>>()
             .unwrap();
-        assert_eq!((version, columns), (14, vec!["document_id".into(), "fact_type".into(), "fact_id".into()]));
+        assert_eq!((version, columns), (15, vec!["document_id".into(), "fact_type".into(), "fact_id".into()]));
+        let by_date: Vec<String> = c
+            .prepare("SELECT name FROM pragma_index_info('agreements_by_signed_date')")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(by_date, ["partnership_id", "kind", "signed_year", "signed"]);
         drop(c);
         let s = SqliteStore::open_read_only(&path).expect("now current");
         assert_eq!((s.partnership_versions().unwrap(), s.people_version().unwrap()), (Some(vec![]), Some(0)));
