@@ -70,11 +70,16 @@ impl Drop for SqliteStore {
     }
 }
 
+/// A file beside the store, named as SQLite names its own (`STORE-wal`, `STORE-shm`).
+fn beside(store: &Path, suffix: &str) -> PathBuf {
+    let mut name = store.as_os_str().to_os_string();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
 /// The file beside a store that says how its last writer left it ([`seal`]).
 fn seal_path(store: &Path) -> PathBuf {
-    let mut name = store.as_os_str().to_os_string();
-    name.push("-closed");
-    PathBuf::from(name)
+    beside(store, "-closed")
 }
 
 /// What tells a store file changed: its size, inode, modification and change times, and the
@@ -86,9 +91,7 @@ fn fingerprint(store: &Path) -> Option<String> {
     {
         use std::io::Read;
         use std::os::unix::fs::MetadataExt;
-        let mut wal = store.as_os_str().to_os_string();
-        wal.push("-wal");
-        if std::fs::metadata(PathBuf::from(wal)).is_ok_and(|m| m.len() > 0) {
+        if std::fs::metadata(beside(store, "-wal")).is_ok_and(|m| m.len() > 0) {
             return None;
         }
         let m = std::fs::metadata(store).ok()?;
@@ -1227,14 +1230,12 @@ mod tests {
         drop(SqliteStore::open(&path).unwrap());
         // put the store back at schema 10: the index by document and type without facts, no
         // versions (nor their triggers), no indexes of decided facts nor of agreements by date
+        // The names a query lists (triggers, an index's columns).
+        let names = |c: &Connection, sql: &str| -> Vec<String> {
+            c.prepare(sql).unwrap().query_map([], |r| r.get(0)).unwrap().collect::<rusqlite::Result<_>>().unwrap()
+        };
         let c = Connection::open(&path).unwrap();
-        let triggers: Vec<String> = c
-            .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'")
-            .unwrap()
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .collect::<rusqlite::Result<_>>()
-            .unwrap();
+        let triggers = names(&c, "SELECT name FROM sqlite_master WHERE type = 'trigger'");
         assert_eq!(triggers.len(), 10, "{triggers:?}");
         for t in triggers {
             c.execute_batch(&format!("DROP TRIGGER {t}")).unwrap();
@@ -1255,21 +1256,9 @@ mod tests {
         drop(SqliteStore::open(&path).unwrap());
         let c = Connection::open(&path).unwrap();
         let version: i64 = c.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
-        let columns: Vec<String> = c
-            .prepare("SELECT name FROM pragma_index_info('evidence_by_document_type')")
-            .unwrap()
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .collect::<rusqlite::Result<_>>()
-            .unwrap();
+        let columns = names(&c, "SELECT name FROM pragma_index_info('evidence_by_document_type')");
         assert_eq!((version, columns), (15, vec!["document_id".into(), "fact_type".into(), "fact_id".into()]));
-        let by_date: Vec<String> = c
-            .prepare("SELECT name FROM pragma_index_info('agreements_by_signed_date')")
-            .unwrap()
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .collect::<rusqlite::Result<_>>()
-            .unwrap();
+        let by_date = names(&c, "SELECT name FROM pragma_index_info('agreements_by_signed_date')");
         assert_eq!(by_date, ["partnership_id", "kind", "signed_year", "signed"]);
         drop(c);
         let s = SqliteStore::open_read_only(&path).expect("now current");
