@@ -9,7 +9,9 @@ mod accounts;
 mod rows;
 mod transfer;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
 
 use hoptac_core::{AgreementKind, EventKind, FigureKind, PartialDate, PlaceId, Unit};
 use hoptac_store::model::*;
@@ -639,6 +641,9 @@ pub struct SqliteTx<'c> {
     sourced: Vec<(FactType, FactId)>,
     /// A person, a role or a person's source was written: the people's version is raised at commit.
     people_changed: bool,
+    /// Partnerships by key, as found or made in this transaction (a document's facts ask for
+    /// the same few, thousands of times per transaction); emptied when a savepoint is undone.
+    partnerships: HashMap<String, PartnershipId>,
 }
 
 impl_reader!(SqliteTx<'_>, tx);
@@ -712,16 +717,21 @@ impl WriteTx for SqliteTx<'_> {
     fn partnership_for(&mut self, parties: &[PlaceId]) -> Result<PartnershipId> {
         let key: Vec<&str> = parties.iter().map(|p| p.as_str()).collect();
         let key = key.join(",");
+        if let Some(&id) = self.partnerships.get(&key) {
+            return Ok(id);
+        }
         let found: Option<i64> = self
             .tx
             .prepare_cached("SELECT id FROM partnerships WHERE key = ?1")
             .and_then(|mut s| s.query_row([&key], |r| r.get(0)).optional())
             .map_err(e)?;
         if let Some(id) = found {
+            self.partnerships.insert(key, id);
             return Ok(id);
         }
         self.exec("INSERT INTO partnerships (key) VALUES (?1)", [&key])?;
         let id = self.tx.last_insert_rowid();
+        self.partnerships.insert(key, id);
         for p in parties {
             self.exec(
                 "INSERT INTO partnership_parties (partnership_id, place_id) VALUES (?1, ?2)",
@@ -742,17 +752,20 @@ impl WriteTx for SqliteTx<'_> {
         // it has one), a compatible date: the stored date a prefix of this one ("2024" for
         // "2024-10-15": at most three exact lookups) or this one a prefix of the stored date (a
         // range). Three selects, each on an index: the work per mention does not grow with the
-        // partnership's history.
-        let sql = format!(
-            "{EVENT_SELECT} WHERE partnership_id IS ?1 AND kind = ?2 AND ordinal = ?3
-             UNION
-             {EVENT_SELECT} WHERE partnership_id IS ?1 AND kind = ?2 AND date IN (?4, ?5, ?6)
-               AND (?3 IS NULL OR ordinal IS NULL)
-             UNION
-             {EVENT_SELECT} WHERE partnership_id IS ?1 AND kind = ?2 AND date > ?6 AND date < ?6 || '~'
-               AND (?3 IS NULL OR ordinal IS NULL)
-             ORDER BY 1"
-        );
+        // partnership's history. The three find different rows (an ordinal, or none; a date up
+        // to this one's, or after it): UNION ALL, without the temporary table a UNION builds to
+        // drop duplicates, and the statement text made once.
+        static SQL: LazyLock<String> = LazyLock::new(|| {
+            format!(
+                "{EVENT_SELECT} WHERE partnership_id IS ?1 AND kind = ?2 AND ordinal = ?3
+                 UNION ALL
+                 {EVENT_SELECT} WHERE partnership_id IS ?1 AND kind = ?2 AND date IN (?4, ?5, ?6)
+                   AND (?3 IS NULL OR ordinal IS NULL)
+                 UNION ALL
+                 {EVENT_SELECT} WHERE partnership_id IS ?1 AND kind = ?2 AND date > ?6 AND date < ?6 || '~'
+                   AND (?3 IS NULL OR ordinal IS NULL)"
+            )
+        });
         let full = date.map(|d| d.to_string());
         let prefix = |precision: usize| {
             full.as_deref().and_then(|f| {
@@ -760,12 +773,15 @@ impl WriteTx for SqliteTx<'_> {
                 (parts.len() > precision).then(|| parts[..precision].join("-"))
             })
         };
-        query(
+        let mut found = query(
             &self.tx,
-            &sql,
+            &SQL,
             params![partnership, enum_str(&kind).map_err(e)?, ordinal, prefix(1), prefix(2), full],
             event_row,
-        )
+        )?;
+        found.sort_unstable_by_key(|v| v.id);
+        found.dedup_by_key(|v| v.id);
+        Ok(found)
     }
 
     fn insert_event(&mut self, v: &StoredEvent) -> Result<FactId> {
@@ -816,19 +832,26 @@ impl WriteTx for SqliteTx<'_> {
         // Up to four years, padded, so that one statement text serves every list.
         let y = |i: usize| years.get(i).or(years.first()).copied();
         // Signed in one of the years (on a compatible date when both are signed), starting in one
-        // of them, or undated: three selects, each on its index.
-        let sql = format!(
-            "{AGREEMENT_SELECT} WHERE partnership_id IS ?1 AND kind = ?2
-               AND signed_year IN (?3, ?4, ?5, ?6)
-               AND (?7 IS NULL OR signed = substr(?7, 1, length(signed)) OR ?7 = substr(signed, 1, length(?7)))
-             UNION
-             {AGREEMENT_SELECT} WHERE partnership_id IS ?1 AND kind = ?2 AND period_first IN (?3, ?4, ?5, ?6)
-             UNION
-             {AGREEMENT_SELECT_BY_SIGNED} WHERE partnership_id IS ?1 AND kind = ?2 AND signed_year IS NULL AND period_first IS NULL
-             ORDER BY 1"
-        );
+        // of them, or undated: three selects, each on its index. UNION ALL (no temporary table):
+        // an agreement both signed and starting in the listed years comes twice, and is dropped
+        // here.
+        static SQL: LazyLock<String> = LazyLock::new(|| {
+            format!(
+                "{AGREEMENT_SELECT} WHERE partnership_id IS ?1 AND kind = ?2
+                   AND signed_year IN (?3, ?4, ?5, ?6)
+                   AND (?7 IS NULL OR signed = substr(?7, 1, length(signed)) OR ?7 = substr(signed, 1, length(?7)))
+                 UNION ALL
+                 {AGREEMENT_SELECT} WHERE partnership_id IS ?1 AND kind = ?2 AND period_first IN (?3, ?4, ?5, ?6)
+                 UNION ALL
+                 {AGREEMENT_SELECT_BY_SIGNED} WHERE partnership_id IS ?1 AND kind = ?2 AND signed_year IS NULL AND period_first IS NULL"
+            )
+        });
         let signed = signed.map(|d| d.to_string());
-        query(&self.tx, &sql, params![partnership, kind, y(0), y(1), y(2), y(3), signed], agreement_row)
+        let mut found =
+            query(&self.tx, &SQL, params![partnership, kind, y(0), y(1), y(2), y(3), signed], agreement_row)?;
+        found.sort_unstable_by_key(|v| v.id);
+        found.dedup_by_key(|v| v.id);
+        Ok(found)
     }
 
     fn insert_agreement(&mut self, a: &StoredAgreement) -> Result<FactId> {
@@ -859,13 +882,16 @@ impl WriteTx for SqliteTx<'_> {
         years: Option<(i16, i16)>,
     ) -> Result<Vec<StoredFigure>> {
         let (lo, hi) = years.unwrap_or((i16::MIN, i16::MAX));
-        let sql = format!(
-            "{FIGURE_SELECT} WHERE partnership_id IS ?1 AND kind = ?2 AND unit = ?3
-             AND COALESCE(period_first, year, -32768) <= ?5 AND COALESCE(period_last, year, 32767) >= ?4 ORDER BY id"
-        );
+        // in id order off the index (partnership, kind, unit): no sort
+        static SQL: LazyLock<String> = LazyLock::new(|| {
+            format!(
+                "{FIGURE_SELECT} WHERE partnership_id IS ?1 AND kind = ?2 AND unit = ?3
+                 AND COALESCE(period_first, year, -32768) <= ?5 AND COALESCE(period_last, year, 32767) >= ?4 ORDER BY id"
+            )
+        });
         query(
             &self.tx,
-            &sql,
+            &SQL,
             params![partnership, enum_str(&kind).map_err(e)?, enum_str(&unit).map_err(e)?, lo, hi],
             figure_row,
         )
@@ -953,7 +979,8 @@ impl WriteTx for SqliteTx<'_> {
                 v.span.start as i64,
                 v.span.end as i64,
                 v.sentence,
-                v.claim.to_string()
+                // written straight to bytes (`Display` goes through a formatter)
+                serde_json::to_string(&v.claim).map_err(|err| StoreError::Backend(err.to_string()))?
             ],
         )?;
         match v.fact_type {
@@ -977,13 +1004,17 @@ impl WriteTx for SqliteTx<'_> {
     }
 
     fn raise_confidence(&mut self, fact_type: FactType, id: FactId, confidence: f32) -> Result<()> {
-        let sql = format!(
-            "UPDATE {} SET confidence = ?1 WHERE id = ?2 AND coalesce(confidence, 0.0) < ?1",
-            fact_table(fact_type)?
-        );
         // Only a higher confidence writes: most mentions merge into a fact already as sure, and
         // an update that changes nothing still rewrites the row and its review indexes.
-        self.exec(&sql, params![f64::from(confidence), id])?;
+        let sql = match fact_type {
+            FactType::Event => "UPDATE events SET confidence = ?1 WHERE id = ?2 AND coalesce(confidence, 0.0) < ?1",
+            FactType::Agreement => {
+                "UPDATE agreements SET confidence = ?1 WHERE id = ?2 AND coalesce(confidence, 0.0) < ?1"
+            }
+            FactType::Figure => "UPDATE figures SET confidence = ?1 WHERE id = ?2 AND coalesce(confidence, 0.0) < ?1",
+            FactType::Person => return Err(StoreError::Invalid("people have no confidence".into())),
+        };
+        self.exec(sql, params![f64::from(confidence), id])?;
         Ok(())
     }
 
@@ -1028,6 +1059,8 @@ impl WriteTx for SqliteTx<'_> {
     }
 
     fn rollback_to_savepoint(&mut self) -> Result<()> {
+        // a partnership the document undone made is undone too
+        self.partnerships.clear();
         self.tx.execute_batch("ROLLBACK TO document; RELEASE document").map_err(e)
     }
 
@@ -1073,7 +1106,7 @@ impl Store for SqliteStore {
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(|err| db_error(&self.path, err))?;
-        Ok(Box::new(SqliteTx { tx, sourced: Vec::new(), people_changed: false }))
+        Ok(Box::new(SqliteTx { tx, sourced: Vec::new(), people_changed: false, partnerships: HashMap::new() }))
     }
 
     fn sync_places(&mut self, version: &str, places: &[Place]) -> Result<()> {
@@ -1142,7 +1175,7 @@ fn jiff_now() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use hoptac_core::{EventStatus, PartialDate, Span};
+    use hoptac_core::{EventStatus, PartialDate, Period, Span};
 
     fn doc(hash: &str) -> NewDocument {
         NewDocument {
@@ -1318,6 +1351,62 @@ mod tests {
         assert_eq!(s.unindexed_documents().unwrap(), vec![d]);
         s.mark_indexed(&[d], true).unwrap();
         assert!(s.unindexed_documents().unwrap().is_empty());
+    }
+
+    #[test]
+    fn candidates_come_once_each_in_id_order_and_an_undone_partnership_is_made_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = SqliteStore::open(&dir.path().join("s.db")).unwrap();
+        let mut tx = s.begin().unwrap();
+        let pair = [PlaceId::new("LA-AT"), PlaceId::new("VN-38")];
+        let p = tx.partnership_for(&pair).unwrap();
+        let event = |ordinal: Option<u32>, date: &str| StoredEvent {
+            id: 0,
+            partnership: Some(p),
+            kind: EventKind::Conference,
+            ordinal,
+            date: PartialDate::parse(date),
+            place: None,
+            status: EventStatus::Held,
+        };
+        // one in each of the three selects: a finer date, the same date, the year alone
+        let finer = tx.insert_event(&event(None, "2024-10-15")).unwrap();
+        let same = tx.insert_event(&event(None, "2024-10")).unwrap();
+        let year = tx.insert_event(&event(None, "2024")).unwrap();
+        tx.insert_event(&event(Some(7), "2024-10")).unwrap(); // another number: another meeting
+        tx.insert_event(&event(None, "2023-10")).unwrap();
+        let eighth = tx.insert_event(&event(Some(8), "2019")).unwrap(); // by its number alone
+        let ids = |v: Vec<StoredEvent>| v.into_iter().map(|e| e.id).collect::<Vec<_>>();
+        let found =
+            tx.event_candidates(Some(p), EventKind::Conference, Some(8), PartialDate::parse("2024-10")).unwrap();
+        assert_eq!(ids(found), vec![finer, same, year, eighth]);
+
+        // signed in a listed year and starting in one: found by two selects, listed once
+        let agreement = |signed: Option<&str>, period: Option<(i16, i16)>| StoredAgreement {
+            id: 0,
+            partnership: Some(p),
+            kind: AgreementKind::Mou,
+            signed: signed.and_then(PartialDate::parse),
+            period: period.map(|(first, last)| Period { first, last }),
+        };
+        let both = tx.insert_agreement(&agreement(Some("2022-08-18"), Some((2022, 2027)))).unwrap();
+        let undated = tx.insert_agreement(&agreement(None, None)).unwrap();
+        let starting = tx.insert_agreement(&agreement(None, Some((2022, 2026)))).unwrap();
+        let found = tx.agreement_candidates(Some(p), AgreementKind::Mou, &[2022, 2021], None).unwrap();
+        assert_eq!(found.iter().map(|a| a.id).collect::<Vec<_>>(), vec![both, undated, starting]);
+
+        // a partnership made in a savepoint that is undone is not handed out again
+        let other = [PlaceId::new("LA-XE"), PlaceId::new("VN-28")];
+        tx.savepoint().unwrap();
+        let undone = tx.partnership_for(&other).unwrap();
+        assert_eq!(tx.partnership_for(&other).unwrap(), undone);
+        tx.rollback_to_savepoint().unwrap();
+        let again = tx.partnership_for(&other).unwrap();
+        assert_eq!(tx.partnership_for(&pair).unwrap(), p);
+        tx.commit().unwrap();
+        let kept: Vec<PartnershipId> = s.partnerships().unwrap().into_iter().map(|x| x.id).collect();
+        assert!(kept.contains(&again) && kept.contains(&p), "{kept:?}");
+        assert_eq!(kept.len(), 2);
     }
 
     #[test]
