@@ -393,7 +393,12 @@ fn best_of(g: &Gazetteer, cands: &[Candidate]) -> Option<Candidate> {
 /// and where it starts.
 fn word_before<'w, T>(before: &str, words: impl IntoIterator<Item = (&'w str, T)>) -> Option<(T, usize)> {
     let t = before.trim_end_matches([' ', '\u{a0}']);
+    let last = *t.as_bytes().last()?;
     words.into_iter().find_map(|(w, tag)| {
+        // the last byte first: most words are turned away without a call to compare them whole
+        if w.as_bytes().last() != Some(&last) {
+            return None;
+        }
         let head = t.strip_suffix(w)?;
         // Lao writes no space before a unit word ("…ລັດເມືອງລາກເຢືອງ")
         let lao = w.chars().next().is_some_and(hoptac_text::lao::is_lao);
