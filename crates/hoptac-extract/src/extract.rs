@@ -352,6 +352,14 @@ mod tests {
         assert_eq!(detect_language("Hội nghị hợp tác giữa hai tỉnh"), "vi");
         assert_eq!(detect_language("The conference between the two provinces"), "en");
         assert_eq!(detect_language("ກອງປະຊຸມ ຮ່ວມມື"), "lo");
+        // only the first 1,500 characters count, however many bytes they take
+        let lao_then_english = format!("{}{}", "ກ".repeat(1_500), " the conference".repeat(1_000));
+        assert_eq!(detect_language(&lao_then_english), "lo");
+        let english_then_lao = format!("{}{}", "a".repeat(1_500), "ກ".repeat(5_000));
+        assert_eq!(detect_language(&english_then_lao), "en");
+        // a Vietnamese letter in every 25 is Vietnamese; fewer is English with a name in it
+        assert_eq!(detect_language(&format!("{}ệ", "a".repeat(24))), "vi");
+        assert_eq!(detect_language(&format!("{}ệ", "a".repeat(30))), "en");
     }
 
     fn first_event(text: &str) -> Event {
