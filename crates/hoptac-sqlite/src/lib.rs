@@ -752,19 +752,22 @@ impl WriteTx for SqliteTx<'_> {
         // it has one), a compatible date: the stored date a prefix of this one ("2024" for
         // "2024-10-15": at most three exact lookups) or this one a prefix of the stored date (a
         // range). Three selects, each on an index: the work per mention does not grow with the
-        // partnership's history. The three find different rows (an ordinal, or none; a date up
-        // to this one's, or after it): UNION ALL, without the temporary table a UNION builds to
-        // drop duplicates, and the statement text made once.
+        // partnership's history. They find different rows (an ordinal, or none; a date up to
+        // this one's, or after it): UNION ALL, without the temporary table a UNION builds to drop
+        // duplicates; each prefix a select of its own, as `date IN (…)` builds a temporary table
+        // of its values; the statement text made once.
         static SQL: LazyLock<String> = LazyLock::new(|| {
-            format!(
-                "{EVENT_SELECT} WHERE partnership_id IS ?1 AND kind = ?2 AND ordinal = ?3
-                 UNION ALL
-                 {EVENT_SELECT} WHERE partnership_id IS ?1 AND kind = ?2 AND date IN (?4, ?5, ?6)
-                   AND (?3 IS NULL OR ordinal IS NULL)
-                 UNION ALL
-                 {EVENT_SELECT} WHERE partnership_id IS ?1 AND kind = ?2 AND date > ?6 AND date < ?6 || '~'
-                   AND (?3 IS NULL OR ordinal IS NULL)"
-            )
+            let unnumbered = "AND (?3 IS NULL OR ordinal IS NULL)";
+            let on =
+                |date: &str| format!("{EVENT_SELECT} WHERE partnership_id IS ?1 AND kind = ?2 AND {date} {unnumbered}");
+            [
+                format!("{EVENT_SELECT} WHERE partnership_id IS ?1 AND kind = ?2 AND ordinal = ?3"),
+                on("date = ?4"),
+                on("date = ?5"),
+                on("date = ?6"),
+                on("date > ?6 AND date < ?6 || '~'"),
+            ]
+            .join(" UNION ALL ")
         });
         let full = date.map(|d| d.to_string());
         let prefix = |precision: usize| {
@@ -832,19 +835,20 @@ impl WriteTx for SqliteTx<'_> {
         // Up to four years, padded, so that one statement text serves every list.
         let y = |i: usize| years.get(i).or(years.first()).copied();
         // Signed in one of the years (on a compatible date when both are signed), starting in one
-        // of them, or undated: three selects, each on its index. UNION ALL (no temporary table):
-        // an agreement both signed and starting in the listed years comes twice, and is dropped
-        // here.
+        // of them, or undated: a select for each year and way, each on its index, joined by
+        // UNION ALL (no temporary table; neither are there any for `IN (…)` lists). An agreement
+        // both signed and starting in the listed years, or a year listed twice (the list is
+        // padded), comes more than once, and is dropped here.
         static SQL: LazyLock<String> = LazyLock::new(|| {
-            format!(
-                "{AGREEMENT_SELECT} WHERE partnership_id IS ?1 AND kind = ?2
-                   AND signed_year IN (?3, ?4, ?5, ?6)
-                   AND (?7 IS NULL OR signed = substr(?7, 1, length(signed)) OR ?7 = substr(signed, 1, length(?7)))
-                 UNION ALL
-                 {AGREEMENT_SELECT} WHERE partnership_id IS ?1 AND kind = ?2 AND period_first IN (?3, ?4, ?5, ?6)
-                 UNION ALL
-                 {AGREEMENT_SELECT_BY_SIGNED} WHERE partnership_id IS ?1 AND kind = ?2 AND signed_year IS NULL AND period_first IS NULL"
-            )
+            let kind = "WHERE partnership_id IS ?1 AND kind = ?2";
+            let compatible =
+                "(?7 IS NULL OR signed = substr(?7, 1, length(signed)) OR ?7 = substr(signed, 1, length(?7)))";
+            let signed = (3..=6)
+                .map(|y| format!("{AGREEMENT_SELECT_BY_SIGNED_DATE} {kind} AND signed_year = ?{y} AND {compatible}"));
+            let starting = (3..=6).map(|y| format!("{AGREEMENT_SELECT} {kind} AND period_first = ?{y}"));
+            let undated =
+                format!("{AGREEMENT_SELECT_BY_SIGNED} {kind} AND signed_year IS NULL AND period_first IS NULL");
+            signed.chain(starting).chain([undated]).collect::<Vec<_>>().join(" UNION ALL ")
         });
         let signed = signed.map(|d| d.to_string());
         let mut found =

@@ -86,6 +86,10 @@ pub const AGREEMENT_SELECT: &str = "SELECT id, partnership_id, kind, signed, per
 /// Undated agreements are few, dated ones without a period many: the planner is told which index to use.
 pub const AGREEMENT_SELECT_BY_SIGNED: &str = "SELECT id, partnership_id, kind, signed, period_first, period_last
     FROM agreements INDEXED BY agreements_by_signed";
+/// Signed in a given year: the index that holds the date too, so that a date is compared in it
+/// (schema 15); with `signed_year = ?` alone the planner takes either.
+pub const AGREEMENT_SELECT_BY_SIGNED_DATE: &str = "SELECT id, partnership_id, kind, signed, period_first, period_last
+    FROM agreements INDEXED BY agreements_by_signed_date";
 pub const AGREEMENT_SELECT_BY_PERIOD: &str = "SELECT id, partnership_id, kind, signed, period_first, period_last
     FROM agreements INDEXED BY agreements_by_period";
 pub const FIGURE_SELECT: &str = "SELECT id, partnership_id, kind, unit, value, from_places, to_places, period_first,
