@@ -41,6 +41,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/0013_decided_facts.sql")),
         M::up(include_str!("../migrations/0014_evidence_and_people_versions.sql")),
         M::up(include_str!("../migrations/0015_agreements_by_signed_date.sql")),
+        M::up(include_str!("../migrations/0016_fact_inserts_counted_at_commit.sql")),
     ])
 }
 
@@ -50,7 +51,7 @@ pub fn schema_version() -> i64 {
 }
 
 /// How many migrations [`migrations`] lists (a test keeps the two equal).
-const MIGRATION_COUNT: i64 = 15;
+const MIGRATION_COUNT: i64 = 16;
 
 pub struct SqliteStore {
     conn: Connection,
@@ -636,8 +637,9 @@ impl_reader!(SqliteStore, conn);
 
 pub struct SqliteTx<'c> {
     tx: Transaction<'c>,
-    /// Facts given a source in this transaction: their partnerships' versions are raised once
-    /// each, at commit (a trigger per evidence row cost a tenth of an ingest).
+    /// Facts added or given a source in this transaction: their partnerships' versions are
+    /// raised once each, at commit (a trigger per evidence row cost a tenth of an ingest, one
+    /// per fact added nearly half of adding it).
     sourced: Vec<(FactType, FactId)>,
     /// A person, a role or a person's source was written: the people's version is raised at commit.
     people_changed: bool,
@@ -655,10 +657,19 @@ impl SqliteTx<'_> {
         self.tx.prepare_cached(sql).and_then(|mut s| s.execute(params)).map_err(e)
     }
 
-    /// Raise the versions of what this transaction gave sources to, and the people's version
-    /// when people changed (schema 14: evidence and people have no triggers; facts' own rows
-    /// raise their partnership's version by trigger, schema 12). Facts of a savepoint rolled
-    /// back may be counted: a version raised for nothing only makes a page read again.
+    /// The fact just inserted: its partnership's version is raised at commit (schema 16: no
+    /// trigger per row).
+    fn added(&mut self, fact_type: FactType) -> FactId {
+        let id = self.tx.last_insert_rowid();
+        self.sourced.push((fact_type, id));
+        id
+    }
+
+    /// Raise the versions of what this transaction added or gave sources to, and the people's version
+    /// when people changed (schema 14: evidence and people have no triggers; schema 16: nor have
+    /// facts added; a fact's row changed or deleted raises its partnership's version by trigger,
+    /// schema 12). Facts of a savepoint rolled back may be counted: a version raised for nothing
+    /// only makes a page read again.
     fn raise_versions(&mut self) -> Result<()> {
         for (fact_type, table) in
             [(FactType::Event, "events"), (FactType::Agreement, "agreements"), (FactType::Figure, "figures")]
@@ -793,7 +804,7 @@ impl WriteTx for SqliteTx<'_> {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             params_from_iter(event_params(v).map_err(e)?.iter()),
         )?;
-        Ok(self.tx.last_insert_rowid())
+        Ok(self.added(FactType::Event))
     }
 
     fn update_event(&mut self, v: &StoredEvent) -> Result<()> {
@@ -864,7 +875,7 @@ impl WriteTx for SqliteTx<'_> {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params_from_iter(agreement_params(a).map_err(e)?.iter()),
         )?;
-        Ok(self.tx.last_insert_rowid())
+        Ok(self.added(FactType::Agreement))
     }
 
     fn update_agreement(&mut self, a: &StoredAgreement) -> Result<()> {
@@ -907,7 +918,7 @@ impl WriteTx for SqliteTx<'_> {
                  year, quantity, fulfils, per_year) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             params_from_iter(figure_params(f).map_err(e)?.iter()),
         )?;
-        Ok(self.tx.last_insert_rowid())
+        Ok(self.added(FactType::Figure))
     }
 
     fn set_fulfils(&mut self, result: FactId, commitment: FactId) -> Result<()> {
@@ -1273,7 +1284,7 @@ mod tests {
         };
         let c = Connection::open(&path).unwrap();
         let triggers = names(&c, "SELECT name FROM sqlite_master WHERE type = 'trigger'");
-        assert_eq!(triggers.len(), 10, "{triggers:?}");
+        assert_eq!(triggers.len(), 7, "{triggers:?}");
         for t in triggers {
             c.execute_batch(&format!("DROP TRIGGER {t}")).unwrap();
         }
@@ -1288,13 +1299,16 @@ mod tests {
         c.pragma_update(None, "user_version", 10).unwrap();
         drop(c);
         let err = SqliteStore::open_read_only(&path).err().expect("refused");
-        assert!(matches!(err, StoreError::OlderSchema { found: 10, known: 15, .. }), "{err}");
+        assert!(matches!(err, StoreError::OlderSchema { found: 10, known: 16, .. }), "{err}");
         assert!(err.to_string().contains("hoptac ingest"), "{err}");
         drop(SqliteStore::open(&path).unwrap());
         let c = Connection::open(&path).unwrap();
         let version: i64 = c.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
         let columns = names(&c, "SELECT name FROM pragma_index_info('evidence_by_document_type')");
-        assert_eq!((version, columns), (15, vec!["document_id".into(), "fact_type".into(), "fact_id".into()]));
+        assert_eq!((version, columns), (16, vec!["document_id".into(), "fact_type".into(), "fact_id".into()]));
+        // schema 12 made a trigger per fact table for inserts; 16 took them away again
+        let triggers = names(&c, "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%_insert'");
+        assert!(triggers.is_empty(), "{triggers:?}");
         let by_date = names(&c, "SELECT name FROM pragma_index_info('agreements_by_signed_date')");
         assert_eq!(by_date, ["partnership_id", "kind", "signed_year", "signed"]);
         drop(c);
@@ -1445,6 +1459,42 @@ mod tests {
         assert_eq!(mine, vec![unsure, middle, sure]);
         assert!(s.review_queue(10, Some(&[p + 1])).unwrap().is_empty());
         assert_eq!((s.pending_reviews(Some(&[p])).unwrap(), s.pending_reviews(Some(&[])).unwrap()), (3, 0));
+    }
+
+    #[test]
+    fn every_kind_of_fact_added_raises_its_partnership_version_once_per_transaction() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = SqliteStore::open(&dir.path().join("s.db")).unwrap();
+        let mut tx = s.begin().unwrap();
+        let p = tx.partnership_for(&[PlaceId::new("LA-XE"), PlaceId::new("VN-28")]).unwrap();
+        let q = tx.partnership_for(&[PlaceId::new("LA-AT"), PlaceId::new("VN-38")]).unwrap();
+        let r = tx.partnership_for(&[PlaceId::new("LA-SL"), PlaceId::new("VN-46")]).unwrap();
+        tx.commit().unwrap();
+        let mut tx = s.begin().unwrap();
+        let agreement =
+            StoredAgreement { id: 0, partnership: Some(q), kind: AgreementKind::Mou, signed: None, period: None };
+        tx.insert_agreement(&agreement).unwrap();
+        tx.insert_agreement(&agreement).unwrap();
+        tx.insert_figure(&StoredFigure {
+            id: 0,
+            partnership: Some(r),
+            kind: FigureKind::Commitment,
+            unit: Unit::Scholarship,
+            value: 30.0,
+            from: vec![],
+            to: vec![],
+            period: None,
+            year: Some(2024),
+            quantity: "30 suất".into(),
+            fulfils: None,
+            per_year: false,
+        })
+        .unwrap();
+        tx.commit().unwrap();
+        let mut v = s.partnership_versions().unwrap().unwrap();
+        v.sort();
+        assert_eq!(v, vec![(q, 1), (r, 1)], "p had nothing added");
+        assert!(!v.iter().any(|(id, _)| *id == p));
     }
 
     #[test]
