@@ -86,8 +86,17 @@ impl Importer for SqliteImporter<'_> {
         // Nothing copied is in this store's index yet; and the gazetteer is written again at
         // the next open if it differs.
         self.tx.execute("UPDATE documents SET indexed = 0", []).map_err(e)?;
-        // People copied in (their rows have no trigger, schema 14).
+        // People copied in (their rows have no trigger, schema 14), and facts (nor have theirs
+        // when added, schema 16): every version raised.
         self.tx.execute(crate::PEOPLE_CHANGED, []).map_err(e)?;
+        self.tx
+            .execute(
+                // (`WHERE true`: without a WHERE, SQLite reads ON CONFLICT as a join's ON)
+                "INSERT INTO partnership_versions SELECT id, 1 FROM partnerships WHERE true
+                 ON CONFLICT (partnership_id) DO UPDATE SET version = version + 1",
+                [],
+            )
+            .map_err(e)?;
         self.tx.execute("DELETE FROM meta WHERE key = 'gazetteer'", []).map_err(e)?;
         self.tx.commit().map_err(e)
     }
