@@ -793,8 +793,7 @@ impl WriteTx for SqliteTx<'_> {
             params![partnership, enum_str(&kind).map_err(e)?, ordinal, prefix(1), prefix(2), full],
             event_row,
         )?;
-        found.sort_unstable_by_key(|v| v.id);
-        found.dedup_by_key(|v| v.id);
+        once_each_by_id(&mut found, |v| v.id);
         Ok(found)
     }
 
@@ -864,8 +863,7 @@ impl WriteTx for SqliteTx<'_> {
         let signed = signed.map(|d| d.to_string());
         let mut found =
             query(&self.tx, &SQL, params![partnership, kind, y(0), y(1), y(2), y(3), signed], agreement_row)?;
-        found.sort_unstable_by_key(|v| v.id);
-        found.dedup_by_key(|v| v.id);
+        once_each_by_id(&mut found, |v| v.id);
         Ok(found)
     }
 
@@ -1021,15 +1019,11 @@ impl WriteTx for SqliteTx<'_> {
     fn raise_confidence(&mut self, fact_type: FactType, id: FactId, confidence: f32) -> Result<()> {
         // Only a higher confidence writes: most mentions merge into a fact already as sure, and
         // an update that changes nothing still rewrites the row and its review indexes.
-        let sql = match fact_type {
-            FactType::Event => "UPDATE events SET confidence = ?1 WHERE id = ?2 AND coalesce(confidence, 0.0) < ?1",
-            FactType::Agreement => {
-                "UPDATE agreements SET confidence = ?1 WHERE id = ?2 AND coalesce(confidence, 0.0) < ?1"
-            }
-            FactType::Figure => "UPDATE figures SET confidence = ?1 WHERE id = ?2 AND coalesce(confidence, 0.0) < ?1",
-            FactType::Person => return Err(StoreError::Invalid("people have no confidence".into())),
-        };
-        self.exec(sql, params![f64::from(confidence), id])?;
+        let sql = format!(
+            "UPDATE {} SET confidence = ?1 WHERE id = ?2 AND coalesce(confidence, 0.0) < ?1",
+            fact_table(fact_type)?
+        );
+        self.exec(&sql, params![f64::from(confidence), id])?;
         Ok(())
     }
 
@@ -1183,6 +1177,13 @@ impl Store for SqliteStore {
     }
 }
 
+/// Rows that several selects of one statement found, each once, in id order (UNION ALL keeps
+/// duplicates; UNION would drop them through a temporary table).
+fn once_each_by_id<T>(rows: &mut Vec<T>, id: impl Fn(&T) -> FactId) {
+    rows.sort_unstable_by_key(&id);
+    rows.dedup_by_key(|v| id(v));
+}
+
 fn jiff_now() -> String {
     jiff::Timestamp::now().to_string()
 }
@@ -1191,6 +1192,19 @@ fn jiff_now() -> String {
 mod tests {
     use super::*;
     use hoptac_core::{EventStatus, PartialDate, Period, Span};
+
+    /// A conference of partnership `p`.
+    fn conference(p: PartnershipId, ordinal: Option<u32>, date: &str, status: EventStatus) -> StoredEvent {
+        StoredEvent {
+            id: 0,
+            partnership: Some(p),
+            kind: EventKind::Conference,
+            ordinal,
+            date: PartialDate::parse(date),
+            place: None,
+            status,
+        }
+    }
 
     fn doc(hash: &str) -> NewDocument {
         NewDocument {
@@ -1329,15 +1343,7 @@ mod tests {
         let d = tx.insert_document(&doc("h2")).unwrap();
         let p = tx.partnership_for(&[PlaceId::new("LA-XE"), PlaceId::new("VN-28")]).unwrap();
         assert_eq!(tx.partnership_for(&[PlaceId::new("LA-XE"), PlaceId::new("VN-28")]).unwrap(), p);
-        let e = StoredEvent {
-            id: 0,
-            partnership: Some(p),
-            kind: EventKind::Conference,
-            ordinal: Some(19),
-            date: PartialDate::parse("2024"),
-            place: None,
-            status: EventStatus::Planned,
-        };
+        let e = conference(p, Some(19), "2024", EventStatus::Planned);
         let id = tx.insert_event(&e).unwrap();
         tx.add_evidence(&Evidence {
             fact_type: FactType::Event,
@@ -1378,15 +1384,7 @@ mod tests {
         let mut tx = s.begin().unwrap();
         let pair = [PlaceId::new("LA-AT"), PlaceId::new("VN-38")];
         let p = tx.partnership_for(&pair).unwrap();
-        let event = |ordinal: Option<u32>, date: &str| StoredEvent {
-            id: 0,
-            partnership: Some(p),
-            kind: EventKind::Conference,
-            ordinal,
-            date: PartialDate::parse(date),
-            place: None,
-            status: EventStatus::Held,
-        };
+        let event = |ordinal, date| conference(p, ordinal, date, EventStatus::Held);
         // one in each of the three selects: a finer date, the same date, the year alone
         let finer = tx.insert_event(&event(None, "2024-10-15")).unwrap();
         let same = tx.insert_event(&event(None, "2024-10")).unwrap();
@@ -1433,15 +1431,7 @@ mod tests {
         let mut s = SqliteStore::open(&dir.path().join("s.db")).unwrap();
         let mut tx = s.begin().unwrap();
         let p = tx.partnership_for(&[PlaceId::new("LA-XE"), PlaceId::new("VN-28")]).unwrap();
-        let event = |year: &str| StoredEvent {
-            id: 0,
-            partnership: Some(p),
-            kind: EventKind::Conference,
-            ordinal: None,
-            date: PartialDate::parse(year),
-            place: None,
-            status: EventStatus::Held,
-        };
+        let event = |year| conference(p, None, year, EventStatus::Held);
         let sure = tx.insert_event(&event("2022")).unwrap();
         let unsure = tx.insert_event(&event("2023")).unwrap();
         let middle = tx.insert_event(&event("2024")).unwrap();
@@ -1510,15 +1500,7 @@ mod tests {
         let d = tx.insert_document(&doc("h")).unwrap();
         let p = tx.partnership_for(&[PlaceId::new("LA-XE"), PlaceId::new("VN-28")]).unwrap();
         let q = tx.partnership_for(&[PlaceId::new("LA-AT"), PlaceId::new("VN-28")]).unwrap();
-        let mut e = StoredEvent {
-            id: 0,
-            partnership: Some(p),
-            kind: EventKind::Conference,
-            ordinal: Some(19),
-            date: PartialDate::parse("2024"),
-            place: None,
-            status: EventStatus::Planned,
-        };
+        let mut e = conference(p, Some(19), "2024", EventStatus::Planned);
         e.id = tx.insert_event(&e).unwrap();
         let other = tx.insert_event(&StoredEvent { partnership: Some(q), ..e.clone() }).unwrap();
         tx.commit().unwrap();
