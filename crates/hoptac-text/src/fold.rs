@@ -156,6 +156,17 @@ pub(crate) fn lower(c: char) -> char {
     if ('\u{DF}'..='\u{FF}').contains(&c) {
         return c;
     }
+    // the Vietnamese letters outside Latin-1, without a table search
+    match c {
+        'ă' | 'đ' | 'ĩ' | 'ũ' | 'ơ' | 'ư' => return c,
+        'Ă' => return 'ă',
+        'Đ' => return 'đ',
+        'Ĩ' => return 'ĩ',
+        'Ũ' => return 'ũ',
+        'Ơ' => return 'ơ',
+        'Ư' => return 'ư',
+        _ => {}
+    }
     // Lao digits read as the digits they are (໒໐໒໔ → 2024); Lao has no case
     if crate::lao::is_lao(c) {
         return crate::lao::lao_digit(c).and_then(|d| char::from_digit(d, 10)).unwrap_or(c);
@@ -199,23 +210,24 @@ impl Builder {
 /// The last three characters of the word being folded: (folded char, source offset, output offset).
 #[derive(Clone, Copy)]
 struct Tail {
-    items: [(char, usize, usize); 3],
+    /// A ring of four (indexed by a mask, not a division), of which the last three are read.
+    items: [(char, usize, usize); 4],
     len: usize,
 }
 
 impl Tail {
-    const EMPTY: Tail = Tail { items: [(' ', 0, 0); 3], len: 0 };
+    const EMPTY: Tail = Tail { items: [(' ', 0, 0); 4], len: 0 };
 
-    /// A ring of three: the newest item is at `(len - 1) % 3`.
+    /// The newest item is at `(len - 1) % 4`.
     #[inline]
     fn push(&mut self, item: (char, usize, usize)) {
-        self.items[self.len % 3] = item;
+        self.items[self.len & 3] = item;
         self.len += 1;
     }
 
     /// The `k`-th of the last `n` items, oldest first.
     fn last(&self, n: usize, k: usize) -> (char, usize, usize) {
-        self.items[(self.len - n + k) % 3]
+        self.items[(self.len - n + k) & 3]
     }
 
     /// Unify the tone placement of the word just ended, rewriting its last two characters.
@@ -254,13 +266,39 @@ pub fn fold(text: &str) -> Folded {
                                                // where the run of Lao letters being read starts in the folded text, and the runs read
     let mut lao_run: Option<usize> = None;
     let mut lao_runs: Vec<(usize, usize)> = Vec::new();
-    // characters already read by a look-ahead (a Lao spelling made one) end before this
-    let mut skip_to = 0usize;
-    for (i, c) in text.char_indices() {
-        if i < skip_to {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let byte = bytes[i];
+        if byte.is_ascii() {
+            // ASCII (most of any Vietnamese or English text): no decoding, no tables.
+            if let Some(out) = lao_run.take() {
+                lao_runs.push((out, b.out.len()));
+            }
+            if byte.is_ascii_alphanumeric() {
+                let l = byte.to_ascii_lowercase() as char;
+                let at = b.out.len();
+                let digit = byte.is_ascii_digit();
+                match prev {
+                    None | Some((false, _)) => word_starts.push(at),
+                    Some((true, true)) if !digit => word_starts.push(at),
+                    _ => {}
+                }
+                b.emit(l, i);
+                tail.push((l, i, at));
+                prev_letter = true;
+                prev = Some((true, digit));
+            } else {
+                other_char(byte as char, i, text, &mut b, &mut tail, &mut word_starts, prev_letter);
+                prev_letter = false;
+                prev = Some((false, false));
+            }
+            i += 1;
             continue;
         }
-        let lao_letter = !c.is_ascii() && crate::lao::is_lao(c) && crate::lao::lao_digit(c).is_none();
+        let Some(c) = text[i..].chars().next() else { break };
+        let next = i + c.len_utf8();
+        let lao_letter = crate::lao::is_lao(c) && crate::lao::lao_digit(c).is_none();
         if !lao_letter {
             if let Some(out) = lao_run.take() {
                 lao_runs.push((out, b.out.len()));
@@ -273,7 +311,8 @@ pub fn fold(text: &str) -> Folded {
                 }
             }
             if let Some(to) = fold_lao(text, c, i, &mut b) {
-                skip_to = to;
+                // a look-ahead read the characters before `to` (a Lao spelling made one)
+                i = to;
                 prev_letter = true;
                 prev = Some((true, false));
                 continue;
@@ -292,17 +331,12 @@ pub fn fold(text: &str) -> Folded {
             tail.push((l, i, at));
             prev_letter = true;
             prev = Some((true, digit));
-            continue;
+        } else {
+            other_char(c, i, text, &mut b, &mut tail, &mut word_starts, prev_letter);
+            prev_letter = false;
+            prev = Some((false, false));
         }
-        tail.finish(&mut b);
-        let next_letter = c == '-' && text[i + 1..].chars().next().is_some_and(crate::chars::is_letter);
-        let folded = if c == '-' && prev_letter && next_letter { ' ' } else { c };
-        if !folded.is_whitespace() {
-            word_starts.push(b.out.len());
-        }
-        b.emit(folded, i);
-        prev_letter = false;
-        prev = Some((false, false));
+        i = next;
     }
     if let Some(out) = lao_run {
         lao_runs.push((out, b.out.len()));
@@ -316,6 +350,30 @@ pub fn fold(text: &str) -> Folded {
         b.shifts.push((b.out.len(), end_delta));
     }
     Folded { text: b.out, word_starts, shifts: b.shifts }
+}
+
+/// A character that is not part of a word, at `i`: it ends the word before (its tone placement
+/// unified), starts a word unless it is a space, and a hyphen between letters inside a name
+/// (`Bô-ly-khăm-xay`) becomes a space.
+#[inline]
+fn other_char(
+    c: char,
+    i: usize,
+    text: &str,
+    b: &mut Builder,
+    tail: &mut Tail,
+    word_starts: &mut Vec<usize>,
+    prev_letter: bool,
+) {
+    if tail.len > 0 {
+        tail.finish(b);
+    }
+    let next_letter = c == '-' && text[i + 1..].chars().next().is_some_and(crate::chars::is_letter);
+    let folded = if c == '-' && prev_letter && next_letter { ' ' } else { c };
+    if !folded.is_whitespace() {
+        word_starts.push(b.out.len());
+    }
+    b.emit(folded, i);
 }
 
 /// Lao spellings that vary between writers, made one in the modern standard form the
@@ -394,6 +452,45 @@ pub fn push_folded_ascii(c: char, out: &mut String) {
         out.push(c.to_ascii_lowercase());
         return;
     }
+    let code = c as u32;
+    let table = &*ASCII_LETTER_OF;
+    let letter = match code {
+        0x80..0x250 => table.0[code as usize - 0x80],
+        0x1E00..0x1F00 => table.1[code as usize - 0x1E00],
+        _ => 0,
+    };
+    if letter != 0 {
+        out.push(letter as char);
+    } else {
+        push_folded_ascii_slowly(c, out);
+    }
+}
+
+/// The one ASCII letter each Latin letter of U+0080–U+024F and U+1E00–U+1EFF (every Vietnamese
+/// letter) folds to, 0 where it folds to anything else: the folding below, done once for each.
+static ASCII_LETTER_OF: std::sync::LazyLock<([u8; 0x1D0], [u8; 0x100])> = std::sync::LazyLock::new(|| {
+    let one = |code: u32| {
+        let mut s = String::new();
+        if let Some(c) = char::from_u32(code) {
+            push_folded_ascii_slowly(c, &mut s);
+        }
+        match s.as_bytes() {
+            [b] if b.is_ascii_alphanumeric() => *b,
+            _ => 0,
+        }
+    };
+    let mut latin = [0u8; 0x1D0];
+    for (k, slot) in latin.iter_mut().enumerate() {
+        *slot = one(0x80 + k as u32);
+    }
+    let mut extended = [0u8; 0x100];
+    for (k, slot) in extended.iter_mut().enumerate() {
+        *slot = one(0x1E00 + k as u32);
+    }
+    (latin, extended)
+});
+
+fn push_folded_ascii_slowly(c: char, out: &mut String) {
     match c {
         'đ' | 'Đ' | 'Ð' | 'ð' => out.push('d'),
         _ => decompose_canonical(c, |d| {
@@ -436,6 +533,17 @@ mod tests {
                 assert_eq!(lower(c), std[0], "{c:?}");
             }
         }
+    }
+
+    #[test]
+    fn ascii_folding_by_table_agrees_with_the_long_way() {
+        for c in ('\u{80}'..='\u{2FF}').chain('\u{1D00}'..='\u{1FFF}') {
+            let (mut quick, mut slow) = (String::new(), String::new());
+            push_folded_ascii(c, &mut quick);
+            push_folded_ascii_slowly(c, &mut slow);
+            assert_eq!(quick, slow, "{c:?}");
+        }
+        assert_eq!(fold_ascii("Ăn Ưu Đãi Ở Quảng Ngãi ĐĂK"), "an uu dai o quang ngai dak");
     }
 
     #[test]
