@@ -1,7 +1,7 @@
 //! The extractor: normalised text in, one `hoptac.extract/1` record out. It never fails on text;
 //! what it cannot use becomes a diagnostic.
 
-use std::collections::HashMap;
+use crate::FastMap;
 
 use hoptac_core::{
     Agreement, AgreementKind, Diagnostic, DocumentMeta, Event, EventKind, EventStatus, ExtractRecord, PartialDate,
@@ -169,8 +169,8 @@ impl Extractor {
             })
             .collect();
         // dates of the meetings the article reports, by ordinal and (unnumbered, held) by kind
-        let mut dated_by_ordinal: HashMap<u32, PartialDate> = HashMap::new();
-        let mut held_by_kind: HashMap<EventKind, PartialDate> = HashMap::new();
+        let mut dated_by_ordinal: FastMap<u32, PartialDate> = FastMap::default();
+        let mut held_by_kind: FastMap<EventKind, PartialDate> = FastMap::default();
         for e in &events {
             let Some(d) = e.date else { continue };
             if let Some(n) = e.ordinal {
@@ -306,7 +306,7 @@ impl Extractor {
 /// The places of a document, gathered sentence by sentence: each listed once with all its mentions.
 #[derive(Default)]
 struct Places {
-    by_id: HashMap<PlaceId, PlaceRef>,
+    by_id: FastMap<PlaceId, PlaceRef>,
     order: Vec<PlaceId>,
 }
 

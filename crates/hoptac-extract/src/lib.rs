@@ -14,4 +14,10 @@ mod rules;
 mod words;
 
 pub use extract::{detect_language, Extractor};
+
+/// The maps and sets extraction looks words, places and keys up in: hashed by foldhash (a few
+/// instructions a key) rather than SipHash, which guards against chosen keys at ten times the
+/// cost; every bucket extraction fills from a document is bounded anyway (see `rules::merge`).
+pub(crate) type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+pub(crate) type FastSet<K> = std::collections::HashSet<K, foldhash::fast::RandomState>;
 pub use gazetteer::{Gazetteer, GazetteerError};

@@ -83,7 +83,7 @@ impl Place {
 #[derive(Debug)]
 pub struct Gazetteer {
     places: Vec<Place>,
-    by_id: HashMap<String, usize>,
+    by_id: crate::FastMap<String, usize>,
     matcher: matcher::Matcher,
 }
 
@@ -112,7 +112,7 @@ impl Gazetteer {
     /// Load and validate gazetteer files given as (name, CSV text).
     pub fn load(files: &[(&'static str, &str)]) -> Result<Gazetteer, GazetteerError> {
         let mut places = Vec::new();
-        let mut by_id = HashMap::new();
+        let mut by_id = crate::FastMap::default();
         for &(file, text) in files {
             let mut rdr =
                 csv::ReaderBuilder::new().comment(Some(b'#')).trim(csv::Trim::All).from_reader(text.as_bytes());
@@ -152,7 +152,7 @@ impl Gazetteer {
         Ok(Gazetteer { places, by_id, matcher })
     }
 
-    fn validate(places: &[Place], by_id: &HashMap<String, usize>) -> Result<(), GazetteerError> {
+    fn validate(places: &[Place], by_id: &crate::FastMap<String, usize>) -> Result<(), GazetteerError> {
         let invalid =
             |p: &Place, message: String| GazetteerError::Invalid { file: "gazetteer", id: p.id.0.clone(), message };
         for p in places {

@@ -11,7 +11,6 @@ mod en;
 mod lo;
 mod vi;
 
-use std::collections::HashSet;
 use std::sync::OnceLock;
 
 use crate::words::WordAutomaton;
@@ -73,8 +72,8 @@ pub(crate) struct Words {
 pub(crate) struct PhraseSet {
     /// The phrases folded, in the order listed (longest first where one begins another).
     pub listed: Vec<String>,
-    pub all: HashSet<String>,
-    pub first: HashSet<String>,
+    pub all: crate::FastSet<String>,
+    pub first: crate::FastSet<String>,
     /// First bytes of the phrases: most tokens are turned away here, before any hashing.
     pub first_bytes: [bool; 256],
 }
@@ -125,7 +124,7 @@ impl Lexicon {
     fn build(lang: Lang, words: &'static Words) -> Lexicon {
         let titles = words.titles.iter().chain(words.honorifics).map(|w| (*w, Cue::Title));
         let cue_words: Vec<(&'static str, Cue)> = words.cues.iter().copied().chain(titles).collect();
-        let mut seen = HashSet::new();
+        let mut seen = std::collections::HashSet::new();
         let keys: Vec<String> = cue_words
             .iter()
             .map(|(w, _)| {

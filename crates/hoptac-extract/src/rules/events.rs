@@ -2,7 +2,9 @@
 //! says of it (kind, date, ordinal, status, venue, parties, and whether it is an occasion of its
 //! own); then [`occasions`] makes one event per occasion, of its most specific kind.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
+
+use crate::FastMap;
 
 use hoptac_core::{Event, EventKind, EventStatus, PartialDate, PlaceId};
 use hoptac_text::date::DateValue;
@@ -358,10 +360,10 @@ pub(crate) fn occasions(
     // Indexes over `occ`, so that each mention finds its occasion in constant time however many
     // a document has (a generated minutes file can list thousands): each gives the same answer
     // as the scan it replaces (the first occasion that fits, or the last one for the article's).
-    let mut by_ordinal: HashMap<u32, usize> = HashMap::new();
-    let mut by_day: HashMap<(u8, u8), usize> = HashMap::new();
+    let mut by_ordinal: FastMap<u32, usize> = FastMap::default();
+    let mut by_day: FastMap<(u8, u8), usize> = FastMap::default();
     // Occasions set apart, by kind, status and year (dates of one year are the only compatible ones).
-    let mut apart_by: HashMap<(EventKind, EventStatus, Option<i16>), Vec<usize>> = HashMap::new();
+    let mut apart_by: FastMap<(EventKind, EventStatus, Option<i16>), Vec<usize>> = FastMap::default();
     // The anchored occasions not set apart that have no ordinal yet.
     let mut unnumbered: BTreeSet<usize> = BTreeSet::new();
     let mut last_joinable: Option<usize> = None;

@@ -247,7 +247,7 @@ pub(crate) fn figures_in(s: &Sent) -> Vec<Figure> {
 /// same kind, unit and value, and periods that do not differ (the detail may add the period).
 pub(crate) fn merge_figures(figures: Vec<Figure>) -> Vec<Figure> {
     let mut out: Vec<Figure> = Vec::new();
-    let mut seen: std::collections::HashMap<(FigureKind, Unit, u64), Vec<usize>> = std::collections::HashMap::new();
+    let mut seen: crate::FastMap<(FigureKind, Unit, u64), Vec<usize>> = crate::FastMap::default();
     for f in figures {
         let slot = seen.entry((f.kind, f.unit, f.value.to_bits())).or_default();
         let same =

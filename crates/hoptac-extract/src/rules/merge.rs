@@ -1,6 +1,8 @@
 //! One record per meeting and per agreement within a document, merged in linear time.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
+
+use crate::FastMap;
 
 use hoptac_core::{Agreement, AgreementKind, Event, EventKind, EventStatus, PartialDate, Period, PlaceId};
 
@@ -26,7 +28,7 @@ fn party_key(g: &Gazetteer, parties: &[PlaceId]) -> BTreeSet<PlaceId> {
 }
 
 /// Indices grouped by a key, in order (smallest first).
-struct Sorted<K>(HashMap<K, BTreeSet<usize>>);
+struct Sorted<K>(FastMap<K, BTreeSet<usize>>);
 
 /// At most this many candidates of one bucket are tried: a bound that keeps a pathological
 /// document (thousands of meetings on one day in different places) linear; real ones have a
@@ -35,7 +37,7 @@ const MAX_TRIED: usize = 256;
 
 impl<K: std::hash::Hash + Eq> Sorted<K> {
     fn new() -> Self {
-        Sorted(HashMap::new())
+        Sorted(FastMap::default())
     }
 
     fn add(&mut self, key: K, i: usize) {

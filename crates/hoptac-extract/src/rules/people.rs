@@ -516,7 +516,7 @@ pub(crate) fn merge_people(people: Vec<Person>) -> Vec<Person> {
     // Latin letters without marks; other scripts (Lao) keep every letter and mark
     let key = |n: &str| fold_ascii(n).chars().filter(|c| c.is_alphanumeric() || !c.is_ascii()).collect::<String>();
     let mut out: Vec<Person> = Vec::new();
-    let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut index: crate::FastMap<String, usize> = crate::FastMap::default();
     for p in people {
         match index.get(&key(&p.name)) {
             Some(&i) => {
