@@ -669,6 +669,15 @@ impl Conn for PgTx<'_> {
 impl_reader!(PgTx<'_>);
 
 impl PgTx<'_> {
+    /// A new fact's confidence goes with the transaction's other raises (written at commit, one
+    /// statement per table).
+    fn confidence_of_new(&mut self, fact_type: FactType, id: FactId, confidence: Option<f32>) -> Result<FactId> {
+        if let Some(c) = confidence {
+            self.raise_confidence(fact_type, id, c)?;
+        }
+        Ok(id)
+    }
+
     fn insert_returning(&self, sql: &str, params: &Params) -> Result<i64> {
         self.opt_row(sql, params)?
             .map(|r| r.get(0))
@@ -759,13 +768,14 @@ impl WriteTx for PgTx<'_> {
         all(self, &sql, &[&partnership, &name(&kind)?, &ordinal, &prefix(1), &prefix(2), &full], event_row)
     }
 
-    fn insert_event(&mut self, v: &StoredEvent) -> Result<FactId> {
+    fn insert_event(&mut self, v: &StoredEvent, confidence: Option<f32>) -> Result<FactId> {
         let p = EventParams::of(v)?;
-        self.insert_returning(
+        let id = self.insert_returning(
             "INSERT INTO events (partnership_id, kind, ordinal, date, year, place_id, status)
              VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
             &p.params(),
-        )
+        )?;
+        self.confidence_of_new(FactType::Event, id, confidence)
     }
 
     fn update_event(&mut self, v: &StoredEvent) -> Result<()> {
@@ -813,13 +823,14 @@ impl WriteTx for PgTx<'_> {
         all(self, &sql, &[&partnership, &kind, &years, &signed], agreement_row)
     }
 
-    fn insert_agreement(&mut self, a: &StoredAgreement) -> Result<FactId> {
+    fn insert_agreement(&mut self, a: &StoredAgreement, confidence: Option<f32>) -> Result<FactId> {
         let p = AgreementParams::of(a)?;
-        self.insert_returning(
+        let id = self.insert_returning(
             "INSERT INTO agreements (partnership_id, kind, signed, signed_year, period_first, period_last)
              VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
             &p.params(),
-        )
+        )?;
+        self.confidence_of_new(FactType::Agreement, id, confidence)
     }
 
     fn update_agreement(&mut self, a: &StoredAgreement) -> Result<()> {
@@ -851,13 +862,14 @@ impl WriteTx for PgTx<'_> {
         all(self, &sql, &[&partnership, &name(&kind)?, &name(&unit)?, &lo, &hi], figure_row)
     }
 
-    fn insert_figure(&mut self, f: &StoredFigure) -> Result<FactId> {
+    fn insert_figure(&mut self, f: &StoredFigure, confidence: Option<f32>) -> Result<FactId> {
         let p = FigureParams::of(f)?;
-        self.insert_returning(
+        let id = self.insert_returning(
             "INSERT INTO figures (partnership_id, kind, unit, value, from_places, to_places, period_first, period_last,
              year, quantity, fulfils, per_year) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
             &p.params(),
-        )
+        )?;
+        self.confidence_of_new(FactType::Figure, id, confidence)
     }
 
     fn set_fulfils(&mut self, result: FactId, commitment: FactId) -> Result<()> {

@@ -86,21 +86,21 @@ fn a_document_undone_by_its_savepoint_leaves_nothing_behind() {
     let mut tx = s.begin().expect("begin");
     let a = tx.insert_document(&doc("a")).expect("a");
     let p = tx.partnership_for(&parties).expect("partnership");
-    let e = tx.insert_event(&event(p)).expect("event");
+    let e = tx.insert_event(&event(p), None).expect("event");
     tx.add_evidence(&evidence(e, a)).expect("evidence");
     tx.raise_confidence(FactType::Event, e, 0.4).expect("confidence");
     // The second document: a new partnership, evidence and a raise kept for later, then undone.
     tx.savepoint().expect("savepoint");
     let b = tx.insert_document(&doc("b")).expect("b");
     let other = tx.partnership_for(&[PlaceId::new("LA-AT"), PlaceId::new("VN-28")]).expect("other");
-    let e2 = tx.insert_event(&event(other)).expect("event 2");
+    let e2 = tx.insert_event(&event(other), None).expect("event 2");
     tx.add_evidence(&evidence(e2, b)).expect("evidence 2");
     tx.add_evidence(&evidence(e, b)).expect("evidence of a's event");
     tx.raise_confidence(FactType::Event, e, 0.9).expect("raise");
     tx.rollback_to_savepoint().expect("undo");
     // The partnership undone is made again, not remembered.
     let again = tx.partnership_for(&[PlaceId::new("LA-AT"), PlaceId::new("VN-28")]).expect("again");
-    let e3 = tx.insert_event(&event(again)).expect("event 3");
+    let e3 = tx.insert_event(&event(again), None).expect("event 3");
     tx.add_evidence(&evidence(e3, a)).expect("evidence 3");
     // Reads inside the transaction see what was kept.
     assert_eq!(tx.evidence(FactType::Event, &[e]).expect("read").len(), 1);
@@ -131,7 +131,7 @@ fn a_transaction_not_committed_leaves_nothing() {
         let mut tx = s.begin().expect("begin");
         let a = tx.insert_document(&doc("a")).expect("a");
         let p = tx.partnership_for(&[PlaceId::new("LA-XE"), PlaceId::new("VN-28")]).expect("p");
-        let e = tx.insert_event(&event(p)).expect("e");
+        let e = tx.insert_event(&event(p), None).expect("e");
         tx.add_evidence(&evidence(e, a)).expect("evidence");
     }
     let c = s.counts().expect("counts");

@@ -797,11 +797,13 @@ impl WriteTx for SqliteTx<'_> {
         Ok(found)
     }
 
-    fn insert_event(&mut self, v: &StoredEvent) -> Result<FactId> {
+    fn insert_event(&mut self, v: &StoredEvent, confidence: Option<f32>) -> Result<FactId> {
+        let mut p = event_params(v).map_err(e)?;
+        p.push(Box::new(confidence.map(f64::from)));
         self.exec(
-            "INSERT INTO events (partnership_id, kind, ordinal, date, year, place_id, status)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params_from_iter(event_params(v).map_err(e)?.iter()),
+            "INSERT INTO events (partnership_id, kind, ordinal, date, year, place_id, status, confidence)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params_from_iter(p.iter()),
         )?;
         Ok(self.added(FactType::Event))
     }
@@ -867,11 +869,13 @@ impl WriteTx for SqliteTx<'_> {
         Ok(found)
     }
 
-    fn insert_agreement(&mut self, a: &StoredAgreement) -> Result<FactId> {
+    fn insert_agreement(&mut self, a: &StoredAgreement, confidence: Option<f32>) -> Result<FactId> {
+        let mut p = agreement_params(a).map_err(e)?;
+        p.push(Box::new(confidence.map(f64::from)));
         self.exec(
-            "INSERT INTO agreements (partnership_id, kind, signed, signed_year, period_first, period_last)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params_from_iter(agreement_params(a).map_err(e)?.iter()),
+            "INSERT INTO agreements (partnership_id, kind, signed, signed_year, period_first, period_last, confidence)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params_from_iter(p.iter()),
         )?;
         Ok(self.added(FactType::Agreement))
     }
@@ -910,11 +914,14 @@ impl WriteTx for SqliteTx<'_> {
         )
     }
 
-    fn insert_figure(&mut self, f: &StoredFigure) -> Result<FactId> {
+    fn insert_figure(&mut self, f: &StoredFigure, confidence: Option<f32>) -> Result<FactId> {
+        let mut p = figure_params(f).map_err(e)?;
+        p.push(Box::new(confidence.map(f64::from)));
         self.exec(
             "INSERT INTO figures (partnership_id, kind, unit, value, from_places, to_places, period_first, period_last,
-                 year, quantity, fulfils, per_year) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-            params_from_iter(figure_params(f).map_err(e)?.iter()),
+                 year, quantity, fulfils, per_year, confidence)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+            params_from_iter(p.iter()),
         )?;
         Ok(self.added(FactType::Figure))
     }
@@ -1344,7 +1351,7 @@ mod tests {
         let p = tx.partnership_for(&[PlaceId::new("LA-XE"), PlaceId::new("VN-28")]).unwrap();
         assert_eq!(tx.partnership_for(&[PlaceId::new("LA-XE"), PlaceId::new("VN-28")]).unwrap(), p);
         let e = conference(p, Some(19), "2024", EventStatus::Planned);
-        let id = tx.insert_event(&e).unwrap();
+        let id = tx.insert_event(&e, None).unwrap();
         tx.add_evidence(&Evidence {
             fact_type: FactType::Event,
             fact_id: id,
@@ -1386,12 +1393,12 @@ mod tests {
         let p = tx.partnership_for(&pair).unwrap();
         let event = |ordinal, date| conference(p, ordinal, date, EventStatus::Held);
         // one in each of the three selects: a finer date, the same date, the year alone
-        let finer = tx.insert_event(&event(None, "2024-10-15")).unwrap();
-        let same = tx.insert_event(&event(None, "2024-10")).unwrap();
-        let year = tx.insert_event(&event(None, "2024")).unwrap();
-        tx.insert_event(&event(Some(7), "2024-10")).unwrap(); // another number: another meeting
-        tx.insert_event(&event(None, "2023-10")).unwrap();
-        let eighth = tx.insert_event(&event(Some(8), "2019")).unwrap(); // by its number alone
+        let finer = tx.insert_event(&event(None, "2024-10-15"), None).unwrap();
+        let same = tx.insert_event(&event(None, "2024-10"), None).unwrap();
+        let year = tx.insert_event(&event(None, "2024"), None).unwrap();
+        tx.insert_event(&event(Some(7), "2024-10"), None).unwrap(); // another number: another meeting
+        tx.insert_event(&event(None, "2023-10"), None).unwrap();
+        let eighth = tx.insert_event(&event(Some(8), "2019"), None).unwrap(); // by its number alone
         let ids = |v: Vec<StoredEvent>| v.into_iter().map(|e| e.id).collect::<Vec<_>>();
         let found =
             tx.event_candidates(Some(p), EventKind::Conference, Some(8), PartialDate::parse("2024-10")).unwrap();
@@ -1405,9 +1412,9 @@ mod tests {
             signed: signed.and_then(PartialDate::parse),
             period: period.map(|(first, last)| Period { first, last }),
         };
-        let both = tx.insert_agreement(&agreement(Some("2022-08-18"), Some((2022, 2027)))).unwrap();
-        let undated = tx.insert_agreement(&agreement(None, None)).unwrap();
-        let starting = tx.insert_agreement(&agreement(None, Some((2022, 2026)))).unwrap();
+        let both = tx.insert_agreement(&agreement(Some("2022-08-18"), Some((2022, 2027))), None).unwrap();
+        let undated = tx.insert_agreement(&agreement(None, None), None).unwrap();
+        let starting = tx.insert_agreement(&agreement(None, Some((2022, 2026))), None).unwrap();
         let found = tx.agreement_candidates(Some(p), AgreementKind::Mou, &[2022, 2021], None).unwrap();
         assert_eq!(found.iter().map(|a| a.id).collect::<Vec<_>>(), vec![both, undated, starting]);
 
@@ -1432,14 +1439,14 @@ mod tests {
         let mut tx = s.begin().unwrap();
         let p = tx.partnership_for(&[PlaceId::new("LA-XE"), PlaceId::new("VN-28")]).unwrap();
         let event = |year| conference(p, None, year, EventStatus::Held);
-        let sure = tx.insert_event(&event("2022")).unwrap();
-        let unsure = tx.insert_event(&event("2023")).unwrap();
-        let middle = tx.insert_event(&event("2024")).unwrap();
+        // a fact found by a reading is written with its confidence, or given it after
+        let sure = tx.insert_event(&event("2022"), None).unwrap();
+        let unsure = tx.insert_event(&event("2023"), Some(0.4)).unwrap();
+        let middle = tx.insert_event(&event("2024"), Some(0.6)).unwrap();
         tx.raise_confidence(FactType::Event, sure, 0.9).unwrap();
-        tx.raise_confidence(FactType::Event, unsure, 0.4).unwrap();
-        tx.raise_confidence(FactType::Event, middle, 0.6).unwrap();
         // a second reading never lowers what a fact was given
         tx.raise_confidence(FactType::Event, middle, 0.5).unwrap();
+        tx.raise_confidence(FactType::Event, sure, 0.1).unwrap();
         tx.commit().unwrap();
         let queue: Vec<FactId> = s.review_queue(10, None).unwrap().into_iter().map(|(_, id)| id).collect();
         assert_eq!(queue, vec![unsure, middle, sure]);
@@ -1463,22 +1470,25 @@ mod tests {
         let mut tx = s.begin().unwrap();
         let agreement =
             StoredAgreement { id: 0, partnership: Some(q), kind: AgreementKind::Mou, signed: None, period: None };
-        tx.insert_agreement(&agreement).unwrap();
-        tx.insert_agreement(&agreement).unwrap();
-        tx.insert_figure(&StoredFigure {
-            id: 0,
-            partnership: Some(r),
-            kind: FigureKind::Commitment,
-            unit: Unit::Scholarship,
-            value: 30.0,
-            from: vec![],
-            to: vec![],
-            period: None,
-            year: Some(2024),
-            quantity: "30 suất".into(),
-            fulfils: None,
-            per_year: false,
-        })
+        tx.insert_agreement(&agreement, None).unwrap();
+        tx.insert_agreement(&agreement, None).unwrap();
+        tx.insert_figure(
+            &StoredFigure {
+                id: 0,
+                partnership: Some(r),
+                kind: FigureKind::Commitment,
+                unit: Unit::Scholarship,
+                value: 30.0,
+                from: vec![],
+                to: vec![],
+                period: None,
+                year: Some(2024),
+                quantity: "30 suất".into(),
+                fulfils: None,
+                per_year: false,
+            },
+            None,
+        )
         .unwrap();
         tx.commit().unwrap();
         let mut v = s.partnership_versions().unwrap().unwrap();
@@ -1501,8 +1511,8 @@ mod tests {
         let p = tx.partnership_for(&[PlaceId::new("LA-XE"), PlaceId::new("VN-28")]).unwrap();
         let q = tx.partnership_for(&[PlaceId::new("LA-AT"), PlaceId::new("VN-28")]).unwrap();
         let mut e = conference(p, Some(19), "2024", EventStatus::Planned);
-        e.id = tx.insert_event(&e).unwrap();
-        let other = tx.insert_event(&StoredEvent { partnership: Some(q), ..e.clone() }).unwrap();
+        e.id = tx.insert_event(&e, None).unwrap();
+        let other = tx.insert_event(&StoredEvent { partnership: Some(q), ..e.clone() }, None).unwrap();
         tx.commit().unwrap();
         assert_eq!(versions(&s), vec![(p, 1), (q, 1)]);
         assert_eq!(s.people_version().unwrap(), Some(0));

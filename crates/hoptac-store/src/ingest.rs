@@ -151,6 +151,7 @@ impl Run<'_> {
             Some(old) => {
                 let merged = matching::merge_event(old, &new);
                 self.stats.merged += 1;
+                self.tx.raise_confidence(FactType::Event, old.id, e.confidence)?;
                 if &merged != old && !self.locked(FactType::Event, old.id)? {
                     self.tx.update_event(&merged)?;
                     merged
@@ -160,11 +161,11 @@ impl Run<'_> {
             }
             None => {
                 self.stats.added += 1;
-                StoredEvent { id: self.tx.insert_event(&new)?, ..new }
+                // a new fact is written with its confidence: no update after
+                StoredEvent { id: self.tx.insert_event(&new, Some(e.confidence))?, ..new }
             }
         };
         let id = stored.id;
-        self.tx.raise_confidence(FactType::Event, id, e.confidence)?;
         self.touched.push(Touched { fact: StoredFact::Event(stored), sentence: e.evidence.clone() });
         let claim = json!({
             "kind": e.kind, "ordinal": e.ordinal, "date": e.date, "place": e.place,
@@ -197,6 +198,7 @@ impl Run<'_> {
             Some(old) => {
                 let merged = matching::merge_agreement(old, &new);
                 self.stats.merged += 1;
+                self.tx.raise_confidence(FactType::Agreement, old.id, a.confidence)?;
                 if &merged != old && !self.locked(FactType::Agreement, old.id)? {
                     self.tx.update_agreement(&merged)?;
                     merged
@@ -206,11 +208,10 @@ impl Run<'_> {
             }
             None => {
                 self.stats.added += 1;
-                StoredAgreement { id: self.tx.insert_agreement(&new)?, ..new }
+                StoredAgreement { id: self.tx.insert_agreement(&new, Some(a.confidence))?, ..new }
             }
         };
         let id = stored.id;
-        self.tx.raise_confidence(FactType::Agreement, id, a.confidence)?;
         self.touched.push(Touched { fact: StoredFact::Agreement(stored), sentence: a.evidence.clone() });
         let claim = json!({ "kind": a.kind, "signed": signed, "period": a.period, "parties": a.parties });
         self.evidence(FactType::Agreement, id, &a.evidence, a.span, claim)
@@ -238,6 +239,7 @@ impl Run<'_> {
         let stored = match candidates.iter().find(|old| matching::same_figure(old, &new)) {
             Some(old) => {
                 self.stats.merged += 1;
+                self.tx.raise_confidence(FactType::Figure, old.id, f.confidence)?;
                 // A later document may say what an earlier one did not: "each year".
                 if new.per_year && !old.per_year && !self.locked(FactType::Figure, old.id)? {
                     let merged = StoredFigure { per_year: true, ..old.clone() };
@@ -249,14 +251,13 @@ impl Run<'_> {
             }
             None => {
                 self.stats.added += 1;
-                let id = self.tx.insert_figure(&new)?;
+                let id = self.tx.insert_figure(&new, Some(f.confidence))?;
                 let stored = StoredFigure { id, ..new };
                 self.link(&stored)?;
                 stored
             }
         };
         let id = stored.id;
-        self.tx.raise_confidence(FactType::Figure, id, f.confidence)?;
         self.touched.push(Touched { fact: StoredFact::Figure(stored), sentence: f.evidence.clone() });
         let claim = json!({
             "kind": f.kind, "value": f.value, "unit": f.unit, "quantity": f.quantity,

@@ -178,7 +178,9 @@ pub trait WriteTx: Reader {
         ordinal: Option<u32>,
         date: Option<PartialDate>,
     ) -> Result<Vec<StoredEvent>>;
-    fn insert_event(&mut self, e: &StoredEvent) -> Result<FactId>;
+    /// A new event; `confidence` is how sure the reading that found it was (0–1; `None` for a
+    /// fact a person entered), as [`WriteTx::raise_confidence`] would record it, in the insert.
+    fn insert_event(&mut self, e: &StoredEvent, confidence: Option<f32>) -> Result<FactId>;
     fn update_event(&mut self, e: &StoredEvent) -> Result<()>;
 
     /// Agreements of this partnership and kind signed in one of `years` (at most four; on a date
@@ -191,7 +193,8 @@ pub trait WriteTx: Reader {
         years: &[i16],
         signed: Option<PartialDate>,
     ) -> Result<Vec<StoredAgreement>>;
-    fn insert_agreement(&mut self, a: &StoredAgreement) -> Result<FactId>;
+    /// A new agreement, with its confidence as in [`WriteTx::insert_event`].
+    fn insert_agreement(&mut self, a: &StoredAgreement, confidence: Option<f32>) -> Result<FactId>;
     fn update_agreement(&mut self, a: &StoredAgreement) -> Result<()>;
 
     /// Figures of this partnership, kind and unit whose period (or, without one, reported year)
@@ -204,7 +207,8 @@ pub trait WriteTx: Reader {
         unit: Unit,
         years: Option<(i16, i16)>,
     ) -> Result<Vec<StoredFigure>>;
-    fn insert_figure(&mut self, f: &StoredFigure) -> Result<FactId>;
+    /// A new figure, with its confidence as in [`WriteTx::insert_event`].
+    fn insert_figure(&mut self, f: &StoredFigure, confidence: Option<f32>) -> Result<FactId>;
     fn set_fulfils(&mut self, result: FactId, commitment: FactId) -> Result<()>;
 
     /// The person of this (folded) name and country.

@@ -201,17 +201,17 @@ pub fn create(
     }
     let (fact_type, stored) = match fact {
         StoredFact::Event(e) => {
-            let id = tx.insert_event(&e)?;
+            let id = tx.insert_event(&e, None)?;
             (FactType::Event, StoredFact::Event(StoredEvent { id, ..e }))
         }
         StoredFact::Agreement(a) => {
-            let id = tx.insert_agreement(&a)?;
+            let id = tx.insert_agreement(&a, None)?;
             (FactType::Agreement, StoredFact::Agreement(StoredAgreement { id, ..a }))
         }
         StoredFact::Figure(f) => {
             let f = StoredFigure { fulfils: None, ..f };
             // A hand-entered figure fulfils nothing until a person links it.
-            let id = tx.insert_figure(&f)?;
+            let id = tx.insert_figure(&f, None)?;
             (FactType::Figure, StoredFact::Figure(StoredFigure { id, ..f }))
         }
         StoredFact::Person(..) => return Err(StoreError::Invalid("people are not entered by hand".into())),

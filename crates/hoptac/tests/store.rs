@@ -111,6 +111,7 @@ on_both!(
     rejected_facts_are_listed_for_summaries,
     partnership_versions_follow_their_facts,
     a_page_reads_the_first_sources_and_every_claim,
+    every_fact_read_keeps_the_confidence_its_reading_gave,
 );
 
 fn run(store: &TestStore, args: &[&str]) -> Output {
@@ -604,6 +605,38 @@ fn a_review_decision_is_final_for_later_ingests(kind: Kind) {
     assert_eq!((after[0]["status"].as_str(), after[0]["date"].as_str()), (Some("planned"), Some("2024")), "kept");
     assert_eq!(after[0]["review"], "accepted");
     assert_eq!(list(after[0], "sources").len(), 2, "the new article is evidence");
+}
+
+/// Every meeting, agreement and figure ingest stores keeps how sure its reading was: the highest
+/// confidence any record gave one of its kind (new facts are written with theirs, merged ones
+/// raised), never none.
+fn every_fact_read_keeps_the_confidence_its_reading_gave(kind: Kind) {
+    use hoptac_store::transfer::{Cell, TABLES};
+    let Some(store) = store_with_seeds(kind) else { return };
+    let mut given: Vec<(&str, f64)> = Vec::new();
+    for path in std::fs::read_dir(seeds()).expect("seeds").map(|e| e.expect("entry").path()) {
+        let record: Value = serde_json::from_str(&ok(&store, &["extract", &path.to_string_lossy()])).expect("record");
+        for table in ["events", "agreements", "figures"] {
+            for f in list(&record, table) {
+                given.push((table, f["confidence"].as_f64().expect("confidence")));
+            }
+        }
+    }
+    let s = store.location().open_read_only().expect("open");
+    let mut seen = 0;
+    for name in ["events", "agreements", "figures"] {
+        let table = TABLES.iter().find(|t| t.name == name).expect("table");
+        let at = table.columns.iter().position(|(c, _)| *c == "confidence").expect("column");
+        for row in s.export_rows(table, 0, 10_000).expect("rows") {
+            let Cell::Float(c) = row[at] else { panic!("{name}: a fact without confidence: {row:?}") };
+            assert!(
+                given.iter().any(|&(t, g)| t == name && (g - c).abs() < 1e-6),
+                "{name}: {c} is no confidence a record gave"
+            );
+            seen += 1;
+        }
+    }
+    assert!(seen >= 10, "{seen} facts");
 }
 
 fn bad_documents_are_reported_and_the_rest_stored(kind: Kind) {
