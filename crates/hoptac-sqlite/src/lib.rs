@@ -635,7 +635,42 @@ macro_rules! impl_reader {
 
 impl_reader!(SqliteStore, conn);
 
+/// Statements a transaction runs again and again (ingest: a dozen, hundreds of thousands of
+/// times), kept prepared for as long as it lasts and found by the address of their text — each
+/// is a `'static` string, so an address and length name one text. The connection's own cache
+/// hashes a statement's whole text when it is taken and again when it is given back: a tenth of
+/// the writer's statement work.
+struct Kept<'c> {
+    conn: &'c Connection,
+    statements: std::cell::RefCell<Vec<(usize, usize, rusqlite::Statement<'c>)>>,
+}
+
+impl<'c> Kept<'c> {
+    /// Run `f` on the statement of `sql`, prepared the first time it is asked for.
+    fn with<T>(
+        &self,
+        sql: &'static str,
+        f: impl FnOnce(&mut rusqlite::Statement<'c>) -> rusqlite::Result<T>,
+    ) -> Result<T> {
+        let key = (sql.as_ptr() as usize, sql.len());
+        // taken out while it runs (`f` never asks for another), put back after
+        let kept = {
+            let mut all = self.statements.borrow_mut();
+            all.iter().position(|(a, n, _)| (*a, *n) == key).map(|i| all.swap_remove(i).2)
+        };
+        let mut statement = match kept {
+            Some(s) => s,
+            None => self.conn.prepare(sql).map_err(e)?,
+        };
+        let out = f(&mut statement);
+        self.statements.borrow_mut().push((key.0, key.1, statement));
+        out.map_err(e)
+    }
+}
+
 pub struct SqliteTx<'c> {
+    /// Declared before the transaction: its statements are finalised before it ends.
+    kept: Kept<'c>,
     tx: Transaction<'c>,
     /// Facts added or given a source in this transaction: their partnerships' versions are
     /// raised once each, at commit (a trigger per evidence row cost a tenth of an ingest, one
@@ -651,9 +686,24 @@ pub struct SqliteTx<'c> {
 impl_reader!(SqliteTx<'_>, tx);
 
 impl SqliteTx<'_> {
-    /// Run a statement from the connection's cache of prepared statements (ingest runs the same
-    /// few statements hundreds of thousands of times: parsing them again each time was 4% of it).
-    fn exec<P: rusqlite::Params>(&self, sql: &str, params: P) -> Result<usize> {
+    /// Run one of the transaction's kept statements (see [`Kept`]).
+    fn exec<P: rusqlite::Params>(&self, sql: &'static str, params: P) -> Result<usize> {
+        self.kept.with(sql, |s| s.execute(params))
+    }
+
+    /// Rows of one of the transaction's kept statements.
+    fn rows<T, P: rusqlite::Params>(
+        &self,
+        sql: &'static str,
+        params: P,
+        f: impl FnMut(&rusqlite::Row) -> rusqlite::Result<T>,
+    ) -> Result<Vec<T>> {
+        self.kept.with(sql, |s| s.query_map(params, f)?.collect())
+    }
+
+    /// Run a statement whose text is made as it runs, from the connection's cache of prepared
+    /// statements (parsing them again each time was 4% of an ingest).
+    fn exec_text<P: rusqlite::Params>(&self, sql: &str, params: P) -> Result<usize> {
         self.tx.prepare_cached(sql).and_then(|mut s| s.execute(params)).map_err(e)
     }
 
@@ -682,7 +732,7 @@ impl SqliteTx<'_> {
             ids.sort_unstable();
             ids.dedup();
             let ids = serde_json::to_string(&ids).map_err(|err| StoreError::Backend(err.to_string()))?;
-            self.exec(
+            self.exec_text(
                 &format!(
                     "INSERT INTO partnership_versions SELECT DISTINCT partnership_id, 1 FROM {table}
                      WHERE id IN (SELECT value FROM json_each(?1)) AND partnership_id IS NOT NULL
@@ -732,10 +782,8 @@ impl WriteTx for SqliteTx<'_> {
             return Ok(id);
         }
         let found: Option<i64> = self
-            .tx
-            .prepare_cached("SELECT id FROM partnerships WHERE key = ?1")
-            .and_then(|mut s| s.query_row([&key], |r| r.get(0)).optional())
-            .map_err(e)?;
+            .kept
+            .with("SELECT id FROM partnerships WHERE key = ?1", |s| s.query_row([&key], |r| r.get(0)).optional())?;
         if let Some(id) = found {
             self.partnerships.insert(key, id);
             return Ok(id);
@@ -787,8 +835,7 @@ impl WriteTx for SqliteTx<'_> {
                 (parts.len() > precision).then(|| parts[..precision].join("-"))
             })
         };
-        let mut found = query(
-            &self.tx,
+        let mut found = self.rows(
             &SQL,
             params![partnership, enum_str(&kind).map_err(e)?, ordinal, prefix(1), prefix(2), full],
             event_row,
@@ -863,8 +910,7 @@ impl WriteTx for SqliteTx<'_> {
             signed.chain(starting).chain([undated]).collect::<Vec<_>>().join(" UNION ALL ")
         });
         let signed = signed.map(|d| d.to_string());
-        let mut found =
-            query(&self.tx, &SQL, params![partnership, kind, y(0), y(1), y(2), y(3), signed], agreement_row)?;
+        let mut found = self.rows(&SQL, params![partnership, kind, y(0), y(1), y(2), y(3), signed], agreement_row)?;
         once_each_by_id(&mut found, |v| v.id);
         Ok(found)
     }
@@ -906,8 +952,7 @@ impl WriteTx for SqliteTx<'_> {
                  AND COALESCE(period_first, year, -32768) <= ?5 AND COALESCE(period_last, year, 32767) >= ?4 ORDER BY id"
             )
         });
-        query(
-            &self.tx,
+        self.rows(
             &SQL,
             params![partnership, enum_str(&kind).map_err(e)?, enum_str(&unit).map_err(e)?, lo, hi],
             figure_row,
@@ -932,10 +977,8 @@ impl WriteTx for SqliteTx<'_> {
     }
 
     fn person_by_key(&self, key: &str) -> Result<Option<StoredPerson>> {
-        self.tx
-            .prepare_cached(&format!("{PERSON_SELECT} WHERE key = ?1"))
-            .and_then(|mut s| s.query_row([key], person_row).optional())
-            .map_err(e)
+        static SQL: LazyLock<String> = LazyLock::new(|| format!("{PERSON_SELECT} WHERE key = ?1"));
+        self.kept.with(&SQL, |s| s.query_row([key], person_row).optional())
     }
 
     fn insert_person(&mut self, key: &str, p: &StoredPerson) -> Result<FactId> {
@@ -961,10 +1004,9 @@ impl WriteTx for SqliteTx<'_> {
         let org: Option<i64> = match &r.organisation {
             Some(name) => {
                 self.exec("INSERT INTO organisations (name) VALUES (?1) ON CONFLICT(name) DO NOTHING", [name])?;
-                self.tx
-                    .prepare_cached("SELECT id FROM organisations WHERE name = ?1")
-                    .and_then(|mut s| s.query_row([name], |row| row.get(0)).optional())
-                    .map_err(e)?
+                self.kept.with("SELECT id FROM organisations WHERE name = ?1", |s| {
+                    s.query_row([name], |row| row.get(0)).optional()
+                })?
             }
             None => None,
         };
@@ -1026,17 +1068,21 @@ impl WriteTx for SqliteTx<'_> {
     fn raise_confidence(&mut self, fact_type: FactType, id: FactId, confidence: f32) -> Result<()> {
         // Only a higher confidence writes: most mentions merge into a fact already as sure, and
         // an update that changes nothing still rewrites the row and its review indexes.
-        let sql = format!(
-            "UPDATE {} SET confidence = ?1 WHERE id = ?2 AND coalesce(confidence, 0.0) < ?1",
-            fact_table(fact_type)?
-        );
-        self.exec(&sql, params![f64::from(confidence), id])?;
+        // The text made once per table (people, who have no confidence, refused by `fact_table`).
+        static SQL: LazyLock<[(&str, String); 3]> = LazyLock::new(|| {
+            ["events", "agreements", "figures"].map(|t| {
+                (t, format!("UPDATE {t} SET confidence = ?1 WHERE id = ?2 AND coalesce(confidence, 0.0) < ?1"))
+            })
+        });
+        let table = fact_table(fact_type)?;
+        let sql = SQL.iter().find(|(t, _)| *t == table).ok_or_else(|| StoreError::Invalid(table.into()))?;
+        self.exec(&sql.1, params![f64::from(confidence), id])?;
         Ok(())
     }
 
     fn set_review_state(&mut self, fact_type: FactType, id: FactId, state: ReviewState) -> Result<()> {
         let sql = format!("UPDATE {} SET review = ?1 WHERE id = ?2", fact_table(fact_type)?);
-        self.exec(&sql, params![state.as_str(), id])?;
+        self.exec_text(&sql, params![state.as_str(), id])?;
         Ok(())
     }
 
@@ -1082,7 +1128,9 @@ impl WriteTx for SqliteTx<'_> {
 
     fn commit(mut self: Box<Self>) -> Result<()> {
         self.raise_versions()?;
-        self.tx.commit().map_err(e)
+        let SqliteTx { kept, tx, .. } = *self;
+        drop(kept);
+        tx.commit().map_err(e)
     }
 }
 
@@ -1118,11 +1166,17 @@ impl Store for SqliteStore {
     /// process's writer): a deferred transaction that reads first could not take it later
     /// under WAL and would fail at once with "database is locked".
     fn begin(&mut self) -> Result<Box<dyn WriteTx + '_>> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        // Begun on a shared borrow of the connection, which the kept statements share too.
+        let conn = &self.conn;
+        let tx = Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)
             .map_err(|err| db_error(&self.path, err))?;
-        Ok(Box::new(SqliteTx { tx, sourced: Vec::new(), people_changed: false, partnerships: HashMap::new() }))
+        Ok(Box::new(SqliteTx {
+            kept: Kept { conn, statements: Default::default() },
+            tx,
+            sourced: Vec::new(),
+            people_changed: false,
+            partnerships: HashMap::new(),
+        }))
     }
 
     fn sync_places(&mut self, version: &str, places: &[Place]) -> Result<()> {
@@ -1382,6 +1436,28 @@ mod tests {
         assert_eq!(s.unindexed_documents().unwrap(), vec![d]);
         s.mark_indexed(&[d], true).unwrap();
         assert!(s.unindexed_documents().unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_kept_statement_is_prepared_once_and_stays_usable_after_a_failed_run() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch("CREATE TABLE t (k TEXT NOT NULL UNIQUE)").unwrap();
+        let kept = Kept { conn: &conn, statements: Default::default() };
+        const INSERT: &str = "INSERT INTO t (k) VALUES (?1)";
+        const COUNT: &str = "SELECT count(*) FROM t WHERE k <> ?1";
+        for k in ["a", "b"] {
+            assert_eq!(kept.with(INSERT, |s| s.execute([k])).unwrap(), 1);
+        }
+        assert!(kept.with(INSERT, |s| s.execute(["a"])).is_err(), "a duplicate is refused");
+        assert_eq!(kept.with(INSERT, |s| s.execute(["c"])).unwrap(), 1);
+        let n: i64 = kept.with(COUNT, |s| s.query_row(["z"], |r| r.get(0))).unwrap();
+        assert_eq!(n, 3);
+        // one statement per text, however often it ran
+        assert_eq!(kept.statements.borrow().len(), 2);
+        // the same text at another address is another entry, never another statement's
+        let other = String::from(COUNT);
+        let n: i64 = kept.with(other.leak(), |s| s.query_row(["a"], |r| r.get(0))).unwrap();
+        assert_eq!((n, kept.statements.borrow().len()), (2, 3));
     }
 
     #[test]
