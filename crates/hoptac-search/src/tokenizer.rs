@@ -6,8 +6,6 @@
 //! ([`hoptac_text::fold`]: Lao spellings made one, ICU4X word starts), so a Lao query finds the
 //! Lao words of a document.
 
-use std::str::CharIndices;
-
 use hoptac_text::chars::is_word_char;
 use hoptac_text::fold::push_folded_ascii;
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
@@ -25,13 +23,14 @@ impl Tokenizer for FoldingTokenizer {
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> FoldingStream<'a> {
         self.token.reset();
-        FoldingStream { text, chars: text.char_indices(), token: &mut self.token, pending: Default::default() }
+        FoldingStream { text, pos: 0, token: &mut self.token, pending: Default::default() }
     }
 }
 
 pub struct FoldingStream<'a> {
     text: &'a str,
-    chars: CharIndices<'a>,
+    /// Where reading goes on (a character boundary).
+    pos: usize,
     token: &'a mut Token,
     /// Words of a Lao run not yet handed out: (folded word, start, end in the text).
     pending: std::collections::VecDeque<(String, usize, usize)>,
@@ -75,21 +74,43 @@ impl TokenStream for FoldingStream<'_> {
                 return true;
             }
             self.token.text.clear();
-            let (start, first) = match self.chars.by_ref().find(|&(_, c)| is_word_char(c)) {
-                Some(x) => x,
-                None => return false,
+            // ASCII (most letters of Vietnamese and English) is read byte by byte, anything
+            // else as characters
+            let bytes = self.text.as_bytes();
+            let start = loop {
+                let Some(&b) = bytes.get(self.pos) else { return false };
+                if b.is_ascii() {
+                    if b.is_ascii_alphanumeric() {
+                        break self.pos;
+                    }
+                    self.pos += 1;
+                    continue;
+                }
+                let Some(c) = self.text[self.pos..].chars().next() else { return false };
+                if is_word_char(c) {
+                    break self.pos;
+                }
+                self.pos += c.len_utf8();
             };
-            push_folded_ascii(first, &mut self.token.text);
-            let mut end = start + first.len_utf8();
-            let mut lao = hoptac_text::lao::is_lao(first);
-            for (i, c) in self.chars.by_ref() {
+            let mut lao = false;
+            while let Some(&b) = bytes.get(self.pos) {
+                if b.is_ascii() {
+                    if !b.is_ascii_alphanumeric() {
+                        break;
+                    }
+                    self.token.text.push(b.to_ascii_lowercase() as char);
+                    self.pos += 1;
+                    continue;
+                }
+                let Some(c) = self.text[self.pos..].chars().next() else { break };
                 if !is_word_char(c) {
                     break;
                 }
                 lao |= hoptac_text::lao::is_lao(c);
                 push_folded_ascii(c, &mut self.token.text);
-                end = i + c.len_utf8();
+                self.pos += c.len_utf8();
             }
+            let end = self.pos;
             if lao {
                 self.segment(start, end);
                 continue;
@@ -139,6 +160,24 @@ mod tests {
         assert_eq!(&text[a..b], "cốt");
         assert_eq!(words("hòa")[0].0, words("hoà")[0].0);
         assert!(words(&"a".repeat(100)).is_empty());
+    }
+
+    proptest::proptest! {
+        /// Outside Lao script, the words are the runs of word characters, each folded to ASCII
+        /// (those over 64 bytes left out), with their places in the text.
+        #[test]
+        fn words_are_the_runs_of_word_characters_folded(s in "[a-zA-Z0-9 ,.;:()'\"\\-–/%ăâđêôơưĂÂĐÊÔƠƯàáạảãèéẹẻẽìíịỉĩòóọỏõùúụủũỳýỵỷỹÐ²½\u{300}\u{301}]{0,120}") {
+            let mut expected = Vec::new();
+            let mut at = 0;
+            for run in s.split(|c: char| !is_word_char(c)) {
+                let folded = hoptac_text::fold::fold_ascii(run);
+                if !run.is_empty() && folded.len() <= MAX_TOKEN_BYTES {
+                    expected.push((folded, at, at + run.len()));
+                }
+                at += run.len() + s[at + run.len()..].chars().next().map_or(0, char::len_utf8);
+            }
+            proptest::prop_assert_eq!(words(&s), expected);
+        }
     }
 
     #[test]
