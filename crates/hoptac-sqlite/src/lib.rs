@@ -891,8 +891,16 @@ impl WriteTx for SqliteTx<'_> {
             );
             return query(&self.tx, &sql, params![partnership, kind], agreement_row);
         }
-        // Up to four years, padded, so that one statement text serves every list.
-        let y = |i: usize| years.get(i).or(years.first()).copied();
+        // Up to four years, each once, padded with NULL (a select on `= NULL` finds nothing and
+        // stops at once), so that one statement text serves every list. A year listed twice
+        // (signed in the year its period starts) would run its selects twice.
+        let mut listed: Vec<i16> = Vec::with_capacity(4);
+        for &year in years {
+            if !listed.contains(&year) {
+                listed.push(year);
+            }
+        }
+        let y = |i: usize| listed.get(i).copied();
         // Signed in one of the years (on a compatible date when both are signed), starting in one
         // of them, or undated: a select for each year and way, each on its index, joined by
         // UNION ALL (no temporary table; neither are there any for `IN (…)` lists). An agreement
@@ -1493,6 +1501,9 @@ mod tests {
         let starting = tx.insert_agreement(&agreement(None, Some((2022, 2026))), None).unwrap();
         let found = tx.agreement_candidates(Some(p), AgreementKind::Mou, &[2022, 2021], None).unwrap();
         assert_eq!(found.iter().map(|a| a.id).collect::<Vec<_>>(), vec![both, undated, starting]);
+        // a year listed twice (signed in the year the period starts) is asked once
+        let again = tx.agreement_candidates(Some(p), AgreementKind::Mou, &[2022, 2023, 2022, 2021], None).unwrap();
+        assert_eq!(again, found);
 
         // a partnership made in a savepoint that is undone is not handed out again
         let other = [PlaceId::new("LA-XE"), PlaceId::new("VN-28")];
