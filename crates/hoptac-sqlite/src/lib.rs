@@ -681,6 +681,8 @@ pub struct SqliteTx<'c> {
     /// Partnerships by key, as found or made in this transaction (a document's facts ask for
     /// the same few, thousands of times per transaction); emptied when a savepoint is undone.
     partnerships: HashMap<String, PartnershipId>,
+    /// Organisations by name, likewise.
+    organisations: HashMap<String, i64>,
 }
 
 impl_reader!(SqliteTx<'_>, tx);
@@ -705,6 +707,20 @@ impl SqliteTx<'_> {
     /// statements (parsing them again each time was 4% of an ingest).
     fn exec_text<P: rusqlite::Params>(&self, sql: &str, params: P) -> Result<usize> {
         self.tx.prepare_cached(sql).and_then(|mut s| s.execute(params)).map_err(e)
+    }
+
+    /// The id of an organisation, added when new; kept by name for the transaction (a handful
+    /// of organisations, named by thousands of roles).
+    fn organisation(&mut self, name: &str) -> Result<i64> {
+        if let Some(&id) = self.organisations.get(name) {
+            return Ok(id);
+        }
+        self.exec("INSERT INTO organisations (name) VALUES (?1) ON CONFLICT(name) DO NOTHING", [name])?;
+        let id = self
+            .kept
+            .with("SELECT id FROM organisations WHERE name = ?1", |s| s.query_row([name], |row| row.get(0)))?;
+        self.organisations.insert(name.to_string(), id);
+        Ok(id)
     }
 
     /// The fact just inserted: its partnership's version is raised at commit (schema 16: no
@@ -1009,13 +1025,8 @@ impl WriteTx for SqliteTx<'_> {
 
     fn upsert_role(&mut self, r: &Role) -> Result<()> {
         self.people_changed = true;
-        let org: Option<i64> = match &r.organisation {
-            Some(name) => {
-                self.exec("INSERT INTO organisations (name) VALUES (?1) ON CONFLICT(name) DO NOTHING", [name])?;
-                self.kept.with("SELECT id FROM organisations WHERE name = ?1", |s| {
-                    s.query_row([name], |row| row.get(0)).optional()
-                })?
-            }
+        let org = match &r.organisation {
+            Some(name) => Some(self.organisation(name)?),
             None => None,
         };
         self.exec(
@@ -1129,8 +1140,9 @@ impl WriteTx for SqliteTx<'_> {
     }
 
     fn rollback_to_savepoint(&mut self) -> Result<()> {
-        // a partnership the document undone made is undone too
+        // a partnership or organisation the document undone made is undone too
         self.partnerships.clear();
+        self.organisations.clear();
         self.tx.execute_batch("ROLLBACK TO document; RELEASE document").map_err(e)
     }
 
@@ -1184,6 +1196,7 @@ impl Store for SqliteStore {
             sourced: Vec::new(),
             people_changed: false,
             partnerships: HashMap::new(),
+            organisations: HashMap::new(),
         }))
     }
 
@@ -1466,6 +1479,42 @@ mod tests {
         let other = String::from(COUNT);
         let n: i64 = kept.with(other.leak(), |s| s.query_row(["a"], |r| r.get(0))).unwrap();
         assert_eq!((n, kept.statements.borrow().len()), (2, 3));
+    }
+
+    #[test]
+    fn an_organisation_made_in_an_undone_savepoint_is_made_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = SqliteStore::open(&dir.path().join("s.db")).unwrap();
+        let mut tx = s.begin().unwrap();
+        let person = StoredPerson { id: 0, name: "Nguyễn Văn A".into(), country: Some("VN".into()), place: None };
+        let id = tx.insert_person("nguyen van a|vn", &person).unwrap();
+        let role = |title: &str| Role {
+            person: id,
+            title: title.into(),
+            office: "Trưởng ban".into(),
+            organisation: Some("Ban Đối ngoại".into()),
+            first_seen: PartialDate::parse("2024"),
+            last_seen: PartialDate::parse("2024"),
+        };
+        tx.savepoint().unwrap();
+        tx.upsert_role(&role("Trưởng ban Đối ngoại")).unwrap();
+        tx.rollback_to_savepoint().unwrap();
+        tx.upsert_role(&role("Trưởng ban Ban Đối ngoại")).unwrap();
+        tx.upsert_role(&role("Trưởng Ban Đối ngoại tỉnh")).unwrap();
+        tx.commit().unwrap();
+        let rows: Vec<(i64, Option<i64>)> = s
+            .conn
+            .prepare(
+                "SELECT o.id, r.organisation_id FROM roles r LEFT JOIN organisations o ON o.id = r.organisation_id",
+            )
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(rows.len(), 2);
+        assert!(rows.iter().all(|&(org, of)| Some(org) == of), "{rows:?}");
+        assert_eq!(rows[0].0, rows[1].0, "one organisation, named twice");
     }
 
     #[test]
