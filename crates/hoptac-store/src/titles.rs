@@ -73,7 +73,8 @@ pub fn split_title(title: &str) -> (String, Option<String>) {
     let words: Vec<&str> = folded.split_whitespace().collect();
     for office in OFFICES {
         let n = office.split(' ').count();
-        if words.len() >= n && words[..n].join(" ") == *office {
+        // word by word, without joining the title's words into a string for each office
+        if words.len() >= n && office.split(' ').eq(words[..n].iter().copied()) {
             // Cut the original after its n-th word.
             let mut it = title.split_whitespace();
             let head: Vec<&str> = it.by_ref().take(n).collect();
