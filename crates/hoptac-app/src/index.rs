@@ -235,8 +235,9 @@ impl EntryBuilder {
         Ok(self.partnerships.get(&id).cloned().unwrap_or_default())
     }
 
-    /// One entry per fact the document supports (its one-line description, the sentence), and
-    /// one for the document (title, article text).
+    /// One entry per fact the document added or changed (its one-line description, the
+    /// sentence), and one for the document (title, article text, the places of every fact it
+    /// supports). A fact the document only confirms keeps the entry it has.
     fn entries(
         &mut self,
         g: &Gazetteer,
@@ -249,15 +250,27 @@ impl EntryBuilder {
         let doc_year = doc.published.map(|d| d.year as i64);
         let mut doc_places: BTreeSet<String> = BTreeSet::new();
         let mut out = Vec::with_capacity(touched.len() + 1);
-        let mut seen: BTreeSet<(FactType, i64)> = BTreeSet::new();
-        for t in touched {
-            if !seen.insert((t.fact.fact_type(), t.fact.id())) {
+        // A fact the document supports twice is described as the last left it, and written when
+        // either changed it.
+        let key = |t: &Touched| (t.fact.fact_type(), t.fact.id());
+        let mut last: HashMap<(FactType, i64), (usize, bool)> = HashMap::new();
+        for (i, t) in touched.iter().enumerate() {
+            let e = last.entry(key(t)).or_insert((i, false));
+            *e = (i, e.1 || t.changed);
+        }
+        // years of the meetings held and agreements the document reports
+        let mut reported: Vec<i64> = Vec::new();
+        for (i, t) in touched.iter().enumerate() {
+            let Some(&(at, changed)) = last.get(&key(t)) else { continue };
+            if at != i {
                 continue;
             }
+            // a line is drawn only for an entry that is written
+            let line = |draw: &dyn Fn() -> String| if changed { draw() } else { String::new() };
             let (title, kinds, ps, year): Summary = match &t.fact {
                 StoredFact::Event(e) => {
                     let mut ps = self.parties(reader, e.partnership)?;
-                    let line = render::event_line(g, e, &ps);
+                    let line = line(&|| render::event_line(g, e, &ps));
                     ps.extend(e.place.clone());
                     let kinds = vec!["event".into(), enum_name(&e.kind), enum_name(&e.status)];
                     (line, kinds, ps, e.date.map(|d| d.year as i64))
@@ -265,21 +278,35 @@ impl EntryBuilder {
                 StoredFact::Agreement(a) => {
                     let ps = self.parties(reader, a.partnership)?;
                     let year = a.signed.map(|d| d.year).or(a.period.map(|p| p.first)).map(i64::from);
-                    (render::agreement_line(g, a, &ps), vec!["agreement".into(), enum_name(&a.kind)], ps, year)
+                    (
+                        line(&|| render::agreement_line(g, a, &ps)),
+                        vec!["agreement".into(), enum_name(&a.kind)],
+                        ps,
+                        year,
+                    )
                 }
                 StoredFact::Figure(f) => {
                     let mut ps = self.parties(reader, f.partnership)?;
                     ps.extend(f.from.iter().chain(&f.to).cloned());
                     let year = f.year.or(f.period.map(|p| p.first)).map(i64::from);
                     let kinds = vec!["figure".into(), enum_name(&f.kind), enum_name(&f.unit)];
-                    (render::figure_line(g, f), kinds, ps, year)
+                    (line(&|| render::figure_line(g, f)), kinds, ps, year)
                 }
-                StoredFact::Person(p, titles) => {
-                    (render::person_line(p, titles), vec!["person".into()], p.place.iter().cloned().collect(), None)
-                }
+                StoredFact::Person(p, titles) => (
+                    line(&|| render::person_line(p, titles)),
+                    vec!["person".into()],
+                    p.place.iter().cloned().collect(),
+                    None,
+                ),
             };
+            if kinds.iter().any(|k| k == "held" || k == "agreement") {
+                reported.extend(year);
+            }
             let places: BTreeSet<String> = ps.iter().flat_map(crate::places::with_containers).collect();
             doc_places.extend(places.iter().cloned());
+            if !changed {
+                continue;
+            }
             out.push(Entry {
                 doc_id: doc.id as u64,
                 fact_type: t.fact.fact_type().as_str().to_string(),
@@ -305,12 +332,7 @@ impl EntryBuilder {
             evidence: String::new(),
             places: doc_places.into_iter().collect(),
             // Undated documents: the year of the latest meeting held or agreement they report.
-            year: doc_year.or_else(|| {
-                out.iter()
-                    .filter(|e| e.kinds.iter().any(|k| k == "held" || k == "agreement"))
-                    .filter_map(|e| e.year)
-                    .max()
-            }),
+            year: doc_year.or_else(|| reported.iter().copied().max()),
             source: doc.source.to_string(),
         });
         Ok(out)
@@ -341,7 +363,7 @@ fn stored_facts(reader: &dyn Reader, doc_id: DocId) -> Result<Vec<Touched>> {
                     .map(|a| a.iter().filter_map(|t| t.as_str().map(str::to_string)).collect())
                     .unwrap_or_default();
             }
-            Some(Touched { fact, sentence: e.sentence })
+            Some(Touched { fact, sentence: e.sentence, changed: true })
         })
         .collect())
 }
@@ -499,6 +521,36 @@ mod tests {
         let hits = index.search(&SearchQuery { text: "Phạm Quốc Khánh".into(), ..Default::default() }).unwrap();
         assert!(hits.hits.iter().any(|h| h.doc_id == docs[1] as u64), "the person's document is found");
         assert!(index.writer().is_ok(), "the lock is released at the end");
+    }
+
+    #[test]
+    fn a_fact_a_document_only_confirms_keeps_its_entry_and_one_that_changes_it_is_written_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut store, index) = empty_store(dir.path());
+        let meeting_entries = |ix: IndexThread| {
+            ix.finish().unwrap();
+            index.reload().unwrap();
+            let q =
+                SearchQuery {
+                    text: "hội nghị".into(), kinds: vec!["event".into()], limit: 10, ..Default::default()
+                };
+            index.search(&q).unwrap().hits.iter().map(|h| (h.fact_id, h.doc_id as DocId)).collect::<Vec<_>>()
+        };
+        let month = "Tháng 3/2024, tỉnh Kon Tum và tỉnh Attapeu tổ chức Hội nghị lần thứ VII tại Đăk Glei.";
+        let mut ix = IndexThread::start(&index, std::time::Duration::ZERO).unwrap();
+        let first = store_and_hand_over(&mut store, &mut ix, &[("a.txt", month)]);
+        let before = meeting_entries(ix);
+        assert_eq!(before.len(), 1, "{before:?}");
+        assert_eq!(before[0].1, first[0]);
+        // the same meeting, said again: its entry stays the first document's
+        let mut ix = IndexThread::start(&index, std::time::Duration::ZERO).unwrap();
+        let again = "Hội nghị lần thứ VII giữa tỉnh Kon Tum và tỉnh Attapeu đã diễn ra tại Đăk Glei vào tháng 3/2024.";
+        store_and_hand_over(&mut store, &mut ix, &[("b.txt", again)]);
+        assert_eq!(meeting_entries(ix), before);
+        // its day, said for the first time: the entry describes it anew, from this document
+        let mut ix = IndexThread::start(&index, std::time::Duration::ZERO).unwrap();
+        let third = store_and_hand_over(&mut store, &mut ix, &[("c.txt", MEETING)]);
+        assert_eq!(meeting_entries(ix), vec![(before[0].0, third[0])]);
     }
 
     #[test]

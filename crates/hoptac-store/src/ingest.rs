@@ -147,26 +147,26 @@ impl Run<'_> {
             status: e.status,
         };
         let candidates = self.tx.event_candidates(partnership, e.kind, e.ordinal, e.date)?;
-        let stored = match candidates.iter().find(|old| matching::same_event(old, &new)) {
+        let (stored, changed) = match candidates.iter().find(|old| matching::same_event(old, &new)) {
             Some(old) => {
                 let merged = matching::merge_event(old, &new);
                 self.stats.merged += 1;
                 self.tx.raise_confidence(FactType::Event, old.id, e.confidence)?;
                 if &merged != old && !self.locked(FactType::Event, old.id)? {
                     self.tx.update_event(&merged)?;
-                    merged
+                    (merged, true)
                 } else {
-                    old.clone()
+                    (old.clone(), false)
                 }
             }
             None => {
                 self.stats.added += 1;
                 // a new fact is written with its confidence: no update after
-                StoredEvent { id: self.tx.insert_event(&new, Some(e.confidence))?, ..new }
+                (StoredEvent { id: self.tx.insert_event(&new, Some(e.confidence))?, ..new }, true)
             }
         };
         let id = stored.id;
-        self.touched.push(Touched { fact: StoredFact::Event(stored), sentence: e.evidence.clone() });
+        self.touched.push(Touched { fact: StoredFact::Event(stored), sentence: e.evidence.clone(), changed });
         let claim = json!({
             "kind": e.kind, "ordinal": e.ordinal, "date": e.date, "place": e.place,
             "status": e.status, "parties": e.parties,
@@ -194,25 +194,25 @@ impl Run<'_> {
             .iter()
             .filter(|old| matching::same_agreement(old, &new))
             .max_by_key(|old| (matching::agreement_recency(old), old.id));
-        let stored = match best {
+        let (stored, changed) = match best {
             Some(old) => {
                 let merged = matching::merge_agreement(old, &new);
                 self.stats.merged += 1;
                 self.tx.raise_confidence(FactType::Agreement, old.id, a.confidence)?;
                 if &merged != old && !self.locked(FactType::Agreement, old.id)? {
                     self.tx.update_agreement(&merged)?;
-                    merged
+                    (merged, true)
                 } else {
-                    old.clone()
+                    (old.clone(), false)
                 }
             }
             None => {
                 self.stats.added += 1;
-                StoredAgreement { id: self.tx.insert_agreement(&new, Some(a.confidence))?, ..new }
+                (StoredAgreement { id: self.tx.insert_agreement(&new, Some(a.confidence))?, ..new }, true)
             }
         };
         let id = stored.id;
-        self.touched.push(Touched { fact: StoredFact::Agreement(stored), sentence: a.evidence.clone() });
+        self.touched.push(Touched { fact: StoredFact::Agreement(stored), sentence: a.evidence.clone(), changed });
         let claim = json!({ "kind": a.kind, "signed": signed, "period": a.period, "parties": a.parties });
         self.evidence(FactType::Agreement, id, &a.evidence, a.span, claim)
     }
@@ -236,7 +236,7 @@ impl Run<'_> {
         };
         let years = f.period.map(|p| (p.first, p.last)).or(new.year.map(|y| (y, y)));
         let candidates = self.tx.figure_candidates(partnership, f.kind, f.unit, years)?;
-        let stored = match candidates.iter().find(|old| matching::same_figure(old, &new)) {
+        let (stored, changed) = match candidates.iter().find(|old| matching::same_figure(old, &new)) {
             Some(old) => {
                 self.stats.merged += 1;
                 self.tx.raise_confidence(FactType::Figure, old.id, f.confidence)?;
@@ -244,9 +244,9 @@ impl Run<'_> {
                 if new.per_year && !old.per_year && !self.locked(FactType::Figure, old.id)? {
                     let merged = StoredFigure { per_year: true, ..old.clone() };
                     self.tx.update_figure(&merged)?;
-                    merged
+                    (merged, true)
                 } else {
-                    old.clone()
+                    (old.clone(), false)
                 }
             }
             None => {
@@ -254,11 +254,11 @@ impl Run<'_> {
                 let id = self.tx.insert_figure(&new, Some(f.confidence))?;
                 let stored = StoredFigure { id, ..new };
                 self.link(&stored)?;
-                stored
+                (stored, true)
             }
         };
         let id = stored.id;
-        self.touched.push(Touched { fact: StoredFact::Figure(stored), sentence: f.evidence.clone() });
+        self.touched.push(Touched { fact: StoredFact::Figure(stored), sentence: f.evidence.clone(), changed });
         let claim = json!({
             "kind": f.kind, "value": f.value, "unit": f.unit, "quantity": f.quantity,
             "from": f.from, "to": f.to, "period": f.period, "per_year": f.per_year,
@@ -322,7 +322,12 @@ impl Run<'_> {
             }
         };
         let id = stored.id;
-        self.touched.push(Touched { fact: StoredFact::Person(stored, p.titles.clone()), sentence: p.evidence.clone() });
+        // a person's entry lists the titles this document gives: always written again
+        self.touched.push(Touched {
+            fact: StoredFact::Person(stored, p.titles.clone()),
+            sentence: p.evidence.clone(),
+            changed: true,
+        });
         for title in &p.titles {
             let (office, organisation) = split_title(title);
             self.tx.upsert_role(&Role {

@@ -431,6 +431,9 @@ impl StoredFact {
 pub struct Touched {
     pub fact: StoredFact,
     pub sentence: String,
+    /// The document added the fact or changed what it says (a person: always). A fact only
+    /// confirmed keeps the search entry it has: nothing the entry describes moved.
+    pub changed: bool,
 }
 
 /// Where a fact stands with the people who check the records. Extracted facts start
