@@ -71,10 +71,12 @@ const OFFICES: &[&str] = &[
 pub fn split_title(title: &str) -> (String, Option<String>) {
     let folded = fold_ascii(title);
     let words: Vec<&str> = folded.split_whitespace().collect();
-    for office in OFFICES {
-        let n = office.split(' ').count();
-        // word by word, without joining the title's words into a string for each office
-        if words.len() >= n && office.split(' ').eq(words[..n].iter().copied()) {
+    // each office's words, split once
+    static OFFICE_WORDS: std::sync::LazyLock<Vec<Vec<&str>>> =
+        std::sync::LazyLock::new(|| OFFICES.iter().map(|o| o.split(' ').collect()).collect());
+    for office in OFFICE_WORDS.iter() {
+        let n = office.len();
+        if words.len() >= n && words[..n] == office[..] {
             // Cut the original after its n-th word.
             let mut it = title.split_whitespace();
             let head: Vec<&str> = it.by_ref().take(n).collect();
