@@ -257,13 +257,13 @@ impl Tail {
 /// Fold `text` for matching; see the module documentation. One pass; a word's last two
 /// characters are rewritten only when their tone mark moves.
 pub fn fold(text: &str) -> Folded {
-    let mut b = Builder { out: String::with_capacity(text.len() + 8), shifts: Vec::new(), last_delta: 0 };
-    let mut tail = Tail::EMPTY;
-    let mut prev_letter = false;
-    let mut word_starts = Vec::with_capacity(text.len() / 5);
-    // the previous folded character: None at the start, Some(true) for a word character
-    let mut prev: Option<(bool, bool)> = None; // (word char, ASCII digit)
-                                               // where the run of Lao letters being read starts in the folded text, and the runs read
+    let mut f = Folder {
+        b: Builder { out: String::with_capacity(text.len() + 8), shifts: Vec::new(), last_delta: 0 },
+        tail: Tail::EMPTY,
+        word_starts: Vec::with_capacity(text.len() / 5),
+        prev: None,
+    };
+    // where the run of Lao letters being read starts in the folded text, and the runs read
     let mut lao_run: Option<usize> = None;
     let mut lao_runs: Vec<(usize, usize)> = Vec::new();
     let bytes = text.as_bytes();
@@ -273,71 +273,44 @@ pub fn fold(text: &str) -> Folded {
         if byte.is_ascii() {
             // ASCII (most of any Vietnamese or English text): no decoding, no tables.
             if let Some(out) = lao_run.take() {
-                lao_runs.push((out, b.out.len()));
+                lao_runs.push((out, f.b.out.len()));
             }
             if byte.is_ascii_alphanumeric() {
-                let l = byte.to_ascii_lowercase() as char;
-                let at = b.out.len();
-                let digit = byte.is_ascii_digit();
-                match prev {
-                    None | Some((false, _)) => word_starts.push(at),
-                    Some((true, true)) if !digit => word_starts.push(at),
-                    _ => {}
-                }
-                b.emit(l, i);
-                tail.push((l, i, at));
-                prev_letter = true;
-                prev = Some((true, digit));
+                f.word_char(byte.to_ascii_lowercase() as char, i);
             } else {
-                other_char(byte as char, i, text, &mut b, &mut tail, &mut word_starts, prev_letter);
-                prev_letter = false;
-                prev = Some((false, false));
+                f.other_char(byte as char, i, text);
             }
             i += 1;
             continue;
         }
         let Some(c) = text[i..].chars().next() else { break };
-        let next = i + c.len_utf8();
         let lao_letter = crate::lao::is_lao(c) && crate::lao::lao_digit(c).is_none();
         if !lao_letter {
             if let Some(out) = lao_run.take() {
-                lao_runs.push((out, b.out.len()));
+                lao_runs.push((out, f.b.out.len()));
             }
         } else {
             if lao_run.is_none() {
-                lao_run = Some(b.out.len());
-                if prev.is_some_and(|(w, _)| w) {
-                    word_starts.push(b.out.len());
+                lao_run = Some(f.b.out.len());
+                if f.after_word_char() {
+                    f.word_starts.push(f.b.out.len());
                 }
             }
-            if let Some(to) = fold_lao(text, c, i, &mut b) {
+            if let Some(to) = fold_lao(text, c, i, &mut f.b) {
                 // a look-ahead read the characters before `to` (a Lao spelling made one)
                 i = to;
-                prev_letter = true;
-                prev = Some((true, false));
+                f.prev = Some((true, false));
                 continue;
             }
         }
         if crate::chars::is_word_char(c) {
-            let l = lower(c);
-            let at = b.out.len();
-            let digit = l.is_ascii_digit();
-            match prev {
-                None | Some((false, _)) => word_starts.push(at),
-                Some((true, true)) if !digit => word_starts.push(at),
-                _ => {}
-            }
-            b.emit(l, i);
-            tail.push((l, i, at));
-            prev_letter = true;
-            prev = Some((true, digit));
+            f.word_char(lower(c), i);
         } else {
-            other_char(c, i, text, &mut b, &mut tail, &mut word_starts, prev_letter);
-            prev_letter = false;
-            prev = Some((false, false));
+            f.other_char(c, i, text);
         }
-        i = next;
+        i += c.len_utf8();
     }
+    let Folder { mut b, mut tail, mut word_starts, .. } = f;
     if let Some(out) = lao_run {
         lao_runs.push((out, b.out.len()));
     }
@@ -352,28 +325,52 @@ pub fn fold(text: &str) -> Folded {
     Folded { text: b.out, word_starts, shifts: b.shifts }
 }
 
-/// A character that is not part of a word, at `i`: it ends the word before (its tone placement
-/// unified), starts a word unless it is a space, and a hyphen between letters inside a name
-/// (`Bô-ly-khăm-xay`) becomes a space.
-#[inline]
-fn other_char(
-    c: char,
-    i: usize,
-    text: &str,
-    b: &mut Builder,
-    tail: &mut Tail,
-    word_starts: &mut Vec<usize>,
-    prev_letter: bool,
-) {
-    if tail.len > 0 {
-        tail.finish(b);
+/// What [`fold`] has written so far, and the character it read last.
+struct Folder {
+    b: Builder,
+    tail: Tail,
+    word_starts: Vec<usize>,
+    /// The previous folded character: `None` at the start, else (a word character, an ASCII digit).
+    prev: Option<(bool, bool)>,
+}
+
+impl Folder {
+    fn after_word_char(&self) -> bool {
+        matches!(self.prev, Some((true, _)))
     }
-    let next_letter = c == '-' && text[i + 1..].chars().next().is_some_and(crate::chars::is_letter);
-    let folded = if c == '-' && prev_letter && next_letter { ' ' } else { c };
-    if !folded.is_whitespace() {
-        word_starts.push(b.out.len());
+
+    /// A word character, lowered, at `i`: a word starts at it after a non-word character, and at
+    /// a letter right after a digit ("154km").
+    #[inline(always)]
+    fn word_char(&mut self, l: char, i: usize) {
+        let at = self.b.out.len();
+        let digit = l.is_ascii_digit();
+        match self.prev {
+            None | Some((false, _)) => self.word_starts.push(at),
+            Some((true, true)) if !digit => self.word_starts.push(at),
+            _ => {}
+        }
+        self.b.emit(l, i);
+        self.tail.push((l, i, at));
+        self.prev = Some((true, digit));
     }
-    b.emit(folded, i);
+
+    /// A character that is not part of a word, at `i`: it ends the word before (its tone
+    /// placement unified), starts a word unless it is a space, and a hyphen between letters
+    /// inside a name (`Bô-ly-khăm-xay`) becomes a space.
+    #[inline(always)]
+    fn other_char(&mut self, c: char, i: usize, text: &str) {
+        if self.tail.len > 0 {
+            self.tail.finish(&mut self.b);
+        }
+        let next_letter = c == '-' && text[i + 1..].chars().next().is_some_and(crate::chars::is_letter);
+        let folded = if c == '-' && self.after_word_char() && next_letter { ' ' } else { c };
+        if !folded.is_whitespace() {
+            self.word_starts.push(self.b.out.len());
+        }
+        self.b.emit(folded, i);
+        self.prev = Some((false, false));
+    }
 }
 
 /// Lao spellings that vary between writers, made one in the modern standard form the
