@@ -258,8 +258,8 @@ impl EntryBuilder {
             let e = last.entry(key(t)).or_insert((i, false));
             *e = (i, e.1 || t.changed);
         }
-        // years of the meetings held and agreements the document reports
-        let mut reported: Vec<i64> = Vec::new();
+        // the latest year of the meetings held and agreements the document reports
+        let mut reported: Option<i64> = None;
         for (i, t) in touched.iter().enumerate() {
             let Some(&(at, changed)) = last.get(&key(t)) else { continue };
             if at != i {
@@ -300,7 +300,7 @@ impl EntryBuilder {
                 ),
             };
             if kinds.iter().any(|k| k == "held" || k == "agreement") {
-                reported.extend(year);
+                reported = reported.max(year);
             }
             let places: BTreeSet<String> = ps.iter().flat_map(crate::places::with_containers).collect();
             doc_places.extend(places.iter().cloned());
@@ -332,7 +332,7 @@ impl EntryBuilder {
             evidence: String::new(),
             places: doc_places.into_iter().collect(),
             // Undated documents: the year of the latest meeting held or agreement they report.
-            year: doc_year.or_else(|| reported.iter().copied().max()),
+            year: doc_year.or(reported),
             source: doc.source.to_string(),
         });
         Ok(out)
