@@ -18,7 +18,16 @@ export async function launch(outDir) {
   const shot = async (name) => {
     step += 1;
     const file = join(outDir, `${String(step).padStart(2, "0")}-${name}.png`);
-    await page.screenshot({ path: file, fullPage: true });
+    // A screenshot is a record of the step, not a check: Chromium sometimes answers a capture
+    // with "Unable to capture screenshot" (seen once in CI on a page that had rendered); one
+    // more try after a moment, then the error stands.
+    try {
+      await page.screenshot({ path: file, fullPage: true });
+    } catch (err) {
+      if (!String(err).includes("Unable to capture screenshot")) throw err;
+      await page.waitForTimeout(500);
+      await page.screenshot({ path: file, fullPage: true });
+    }
     console.log(`screenshot ${file}`);
   };
   const expect = (cond, what) => {
