@@ -10,9 +10,9 @@
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
 
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::Count;
 use tantivy::directory::error::LockError;
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, QueryParser, RangeQuery, TermQuery};
+use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, QueryParser, RangeQuery, TermQuery};
 use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, FAST, INDEXED, STORED, STRING,
 };
@@ -20,9 +20,11 @@ use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::TextAnalyzer;
 
 mod deadline;
+mod prune;
 mod readonly;
 mod tokenizer;
-use tantivy::{doc, Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
+use prune::Plan;
+use tantivy::{doc, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
 pub use tokenizer::{words, FoldingTokenizer};
 
 /// Name of the folding analyser.
@@ -213,7 +215,14 @@ pub struct SearchQuery {
     pub snippets: Option<usize>,
     /// How long the search may run ([`SEARCH_DEADLINE`] when `None`).
     pub deadline: Option<std::time::Duration>,
+    /// Matches counted exactly before those that cannot enter the hits are skipped
+    /// ([`COUNTED_EXACTLY`] when `None`; `Some(usize::MAX)` counts every match).
+    pub count_up_to: Option<usize>,
 }
+
+/// Matches a search counts exactly by default; past them it reads only what may enter the hits
+/// and the total becomes a lower bound (as Lucene counts to 1,000 and Elasticsearch to 10,000).
+pub const COUNTED_EXACTLY: usize = 10_000;
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Hit {
@@ -234,9 +243,19 @@ pub struct Hit {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Results {
-    /// How many entries match in all.
+    /// How many entries match: all of them when `total_exact`, otherwise at least this many
+    /// (past [`SearchQuery::count_up_to`], matches that cannot enter the hits are not read).
     pub total: usize,
+    pub total_exact: bool,
     pub hits: Vec<Hit>,
+}
+
+/// A search's query, ready to run.
+struct Planned {
+    query: BooleanQuery,
+    /// The part that matches text (snippets are cut around its matches).
+    text_query: Box<dyn Query>,
+    plan: Plan,
 }
 
 pub struct SearchIndex {
@@ -367,11 +386,9 @@ impl SearchIndex {
         self.reader.reload().map_err(|e| self.err(e))
     }
 
-    pub fn search(&self, q: &SearchQuery) -> Result<Results> {
-        check_query(&q.text)?;
-        check_query(&q.text_rest)?;
+    /// The query asked, its text part (for snippets) and what each part can score.
+    fn query(&self, q: &SearchQuery, searcher: &Searcher) -> Result<Planned> {
         let f = self.fields;
-        let searcher = self.reader.searcher();
         // All the words in the title, or all of them in the body (a document's body begins with
         // its title): a union of two intersections, much cheaper to run than an intersection of
         // per-word unions over both fields.
@@ -381,9 +398,13 @@ impl SearchIndex {
             parser.set_conjunction_by_default();
             parser.parse_query_lenient(&text).0
         };
+        let (title_query, body_query) = (in_field(f.title), in_field(f.body));
+        let plan = |query: &dyn Query, boost: f32| Plan::of(query, boost, searcher).map_err(|e| self.err(e));
+        // What each clause can score, to skip what cannot enter the hits (see `prune`).
+        let mut text_plans = vec![plan(&*title_query, 2.0)?, plan(&*body_query, 1.0)?];
         let mut text_clauses: Vec<(Occur, Box<dyn Query>)> = vec![
-            (Occur::Should, Box::new(BoostQuery::new(in_field(f.title), 2.0)) as Box<dyn Query>),
-            (Occur::Should, in_field(f.body)),
+            (Occur::Should, Box::new(BoostQuery::new(title_query, 2.0)) as Box<dyn Query>),
+            (Occur::Should, body_query),
         ];
         if !q.text_places.is_empty() {
             // the places by id, and the rest of the words as text
@@ -408,7 +429,9 @@ impl SearchIndex {
                 parser.set_conjunction_by_default();
                 by_place.push((Occur::Must, parser.parse_query_lenient(&rest).0));
             }
-            text_clauses.push((Occur::Should, Box::new(BooleanQuery::new(by_place))));
+            let by_place = BooleanQuery::new(by_place);
+            text_plans.push(plan(&by_place, 1.0)?);
+            text_clauses.push((Occur::Should, Box::new(by_place)));
         }
         let text_query: Box<dyn Query> = Box::new(BooleanQuery::new(text_clauses));
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_query.box_clone())];
@@ -436,22 +459,41 @@ impl SearchIndex {
                 Box::new(RangeQuery::new_i64_bounds("year".into(), Bound::Included(lo), Bound::Included(hi))),
             ));
         }
-        let query = BooleanQuery::new(clauses);
-        let limit = q.limit.max(1);
-        let collector = deadline::Deadline {
-            inner: (TopDocs::with_limit(limit), Count),
-            deadline: std::time::Instant::now() + q.deadline.unwrap_or(SEARCH_DEADLINE),
+        // Filters restrict and do not score: an entry's rank is its text's (with a score, a place
+        // filter would favour entries about fewer places).
+        let mut must = vec![Plan::Bool { must: Vec::new(), should: text_plans }];
+        for (_, filter) in clauses.iter_mut().skip(1) {
+            must.push(plan(filter.as_ref(), 0.0)?);
+            let inner = std::mem::replace(filter, Box::new(tantivy::query::EmptyQuery));
+            *filter = Box::new(ConstScoreQuery::new(inner, 0.0));
+        }
+        Ok(Planned { query: BooleanQuery::new(clauses), text_query, plan: Plan::Bool { must, should: Vec::new() } })
+    }
+
+    pub fn search(&self, q: &SearchQuery) -> Result<Results> {
+        check_query(&q.text)?;
+        check_query(&q.text_rest)?;
+        let f = self.fields;
+        let searcher = self.reader.searcher();
+        let Planned { query, text_query, plan } = self.query(q, &searcher)?;
+        let deadline = q.deadline.unwrap_or(SEARCH_DEADLINE);
+        let collector = prune::TopHits {
+            plan,
+            limit: q.limit.max(1),
+            count_up_to: q.count_up_to.unwrap_or(COUNTED_EXACTLY),
+            deadline: std::time::Instant::now() + deadline,
         };
-        let (top, total) = searcher.search(&query, &collector).map_err(|e| {
+        let found = searcher.search(&query, &collector).map_err(|e| {
             if deadline::is_deadline(&e) {
-                SearchError::TimedOut(q.deadline.unwrap_or(SEARCH_DEADLINE).as_secs())
+                SearchError::TimedOut(deadline.as_secs())
             } else {
                 self.err(e)
             }
         })?;
+        let (top, total, total_exact) = (found.hits, found.count, found.exact);
         let mut snippets = SnippetGenerator::create(&searcher, &*text_query, f.body).map_err(|e| self.err(e))?;
         snippets.set_max_num_chars(240);
-        let query_words: Vec<String> = words(&text).into_iter().map(|(w, _, _)| w).collect();
+        let query_words: Vec<String> = words(&parseable(&q.text)).into_iter().map(|(w, _, _)| w).collect();
         let mut hits = Vec::with_capacity(top.len());
         let with_snippets = q.snippets.unwrap_or(usize::MAX);
         for (i, (score, addr)) in top.into_iter().enumerate() {
@@ -487,7 +529,7 @@ impl SearchIndex {
                 highlights,
             });
         }
-        Ok(Results { total, hits })
+        Ok(Results { total, total_exact, hits })
     }
 }
 
@@ -519,8 +561,17 @@ impl IndexWriter {
     }
 
     /// Add entries, each replacing the entry of the same key (the same document, the same fact).
+    ///
+    /// Within a call, facts are added before documents, each kind in the order of the documents
+    /// they come from (the order is stable: a key given twice keeps its last entry). Search
+    /// bounds what a window of entries can score by the best title and the best body in it
+    /// ([`prune`]): short fact titles and long document bodies apart make those bounds tight.
     pub fn upsert(&mut self, entries: impl IntoIterator<Item = Entry>) -> Result<()> {
         let f = self.fields;
+        let mut entries: Vec<Entry> = entries.into_iter().collect();
+        entries.sort_by(|a, b| {
+            (a.fact_id.is_none(), &a.fact_type, a.doc_id).cmp(&(b.fact_id.is_none(), &b.fact_type, b.doc_id))
+        });
         for e in entries {
             let key = e.key();
             self.writer.delete_term(Term::from_field_text(f.key, &key));
@@ -832,5 +883,144 @@ mod tests {
         assert_eq!(ix.num_entries(), 2);
         assert_eq!(ix.search(&q("hai cot")).unwrap().total, 0);
         assert!(ix.search(&q("\"unbalanced")).is_ok(), "bad syntax is read leniently");
+    }
+
+    /// A small generator for the pruning tests (xorshift; proptest gives the seed).
+    struct Rng(u64);
+    impl Rng {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 % n as u64) as usize
+        }
+        /// Skewed to the first: some words common, some rare.
+        fn word(&mut self) -> &'static str {
+            const WORDS: [&str; 10] = ["hai", "cot", "ban", "ghi", "nho", "hop", "tac", "hoi", "nghi", "bien"];
+            let (a, b) = (self.below(WORDS.len()), self.below(WORDS.len()));
+            WORDS[a.min(b)]
+        }
+        fn words(&mut self, n: usize) -> String {
+            (0..n).map(|_| self.word()).collect::<Vec<_>>().join(" ")
+        }
+    }
+
+    /// An index of documents and short fact entries in one segment (a segment's block maxima
+    /// are exact bounds), as an ingest interleaves them.
+    fn random_index(rng: &mut Rng, n: usize) -> (tempfile::TempDir, SearchIndex) {
+        let dir = tempfile::tempdir().unwrap();
+        let ix = SearchIndex::open_or_create(&dir.path().join("ix")).unwrap();
+        let mut w = ix.writer().unwrap();
+        let places = ["VN-28", "LA-XE", "LA-AT"];
+        let entries: Vec<Entry> = (0..n as u64)
+            .map(|i| {
+                let fact = rng.below(3) > 0;
+                let title_len = 1 + rng.below(if fact { 4 } else { 8 });
+                let title = rng.words(title_len);
+                let body = if fact {
+                    String::new()
+                } else {
+                    let len = rng.below(60);
+                    format!("{title} {}", rng.words(len))
+                };
+                let mut e = entry(i, &title, &body, &[places[rng.below(3)]], 2015 + rng.below(10) as i64, "x");
+                if fact {
+                    e.fact_type = "event".into();
+                    e.fact_id = Some(i);
+                    e.kinds = vec!["event".into(), ["conference", "visit"][rng.below(2)].into()];
+                }
+                e
+            })
+            .collect();
+        w.upsert(entries).unwrap();
+        w.commit().unwrap();
+        ix.reload().unwrap();
+        assert_eq!(ix.reader.searcher().segment_readers().len(), 1);
+        (dir, ix)
+    }
+
+    fn random_query(rng: &mut Rng) -> SearchQuery {
+        let len = 1 + rng.below(3);
+        let mut text = rng.words(len);
+        match rng.below(6) {
+            0 | 1 => text = format!("\"{text}\""),
+            2 => text = format!("{text} OR {}", rng.word()),
+            3 => text = format!("{text} -{}", rng.word()),
+            _ => {}
+        }
+        let mut q = SearchQuery { text, limit: 1 + rng.below(12), count_up_to: Some(0), ..Default::default() };
+        match rng.below(5) {
+            0 => q.places = vec!["LA-XE".into(), "LA-AT".into()],
+            1 => q.kinds = vec!["conference".into()],
+            2 => q.years = Some((2017, 2019)),
+            _ => {}
+        }
+        q
+    }
+
+    /// What tantivy's exhaustive `TopDocs` and `Count` find for the query `search` runs.
+    fn exhaustive(ix: &SearchIndex, q: &SearchQuery) -> (Vec<(f32, tantivy::DocAddress)>, usize) {
+        let searcher = ix.reader.searcher();
+        let planned = ix.query(q, &searcher).unwrap();
+        searcher.search(&planned.query, &(tantivy::collector::TopDocs::with_limit(q.limit), Count)).unwrap()
+    }
+
+    fn pruned(ix: &SearchIndex, q: &SearchQuery) -> prune::Found {
+        let searcher = ix.reader.searcher();
+        let planned = ix.query(q, &searcher).unwrap();
+        let collector = prune::TopHits {
+            plan: planned.plan,
+            limit: q.limit,
+            count_up_to: q.count_up_to.unwrap_or(COUNTED_EXACTLY),
+            deadline: std::time::Instant::now() + SEARCH_DEADLINE,
+        };
+        searcher.search(&planned.query, &collector).unwrap()
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 24, ..Default::default() })]
+        /// Skipping what cannot enter the hits finds the hits exhaustive scoring finds (same
+        /// scores, same order, ties by address), and counts no more than match (all of them
+        /// when it says so).
+        #[test]
+        fn pruned_hits_are_the_exhaustive_hits(seed in 1u64.., n in 300usize..3000) {
+            let mut rng = Rng(seed);
+            let (_d, ix) = random_index(&mut rng, n);
+            for _ in 0..12 {
+                let q = random_query(&mut rng);
+                let (hits, count) = exhaustive(&ix, &q);
+                let found = pruned(&ix, &q);
+                proptest::prop_assert_eq!(&found.hits, &hits, "{:?}", q);
+                proptest::prop_assert!(found.count <= count, "{:?}", q);
+                if found.exact {
+                    proptest::prop_assert_eq!(found.count, count, "{:?}", q);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_common_query_skips_what_cannot_enter_the_hits_and_says_its_total_is_a_bound() {
+        let mut rng = Rng(7);
+        let (_d, ix) = random_index(&mut rng, 20_000);
+        let mut skipped = 0;
+        for text in ["hai", "hai cot", "\"ban ghi\"", "hop tac"] {
+            let mut q = SearchQuery { text: text.into(), limit: 10, count_up_to: Some(100), ..Default::default() };
+            let bounded = ix.search(&q).unwrap();
+            let (hits, count) = exhaustive(&ix, &q);
+            q.count_up_to = Some(usize::MAX);
+            let every = ix.search(&q).unwrap();
+            assert!(every.total_exact);
+            assert_eq!(every.total, count, "{text}: counting every match counts what tantivy counts");
+            assert_eq!(bounded.hits, every.hits, "{text}");
+            let scores: Vec<f32> = hits.iter().map(|h| h.0).collect();
+            assert_eq!(bounded.hits.iter().map(|h| h.score).collect::<Vec<_>>(), scores, "{text}");
+            assert!(bounded.total >= 100 && bounded.total <= count, "{text}: {} of {count}", bounded.total);
+            skipped += usize::from(!bounded.total_exact);
+        }
+        assert!(skipped >= 2, "common words skip windows: {skipped} of 4 did");
+        // Under the exact count, nothing is skipped.
+        let small = ix.search(&SearchQuery { text: "bien hai".into(), limit: 10, ..Default::default() }).unwrap();
+        assert!(small.total_exact && small.total < COUNTED_EXACTLY);
     }
 }
