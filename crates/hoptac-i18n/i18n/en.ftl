@@ -104,6 +104,7 @@ search-title = Search
 search-placeholder = Words, names, places (accents optional)
 search-button = Search
 search-results = { $total } results
+search-results-at-least = at least { $total } results
 search-facet-place = Place
 search-facet-year = Year
 search-facet-kind = Kind

@@ -104,6 +104,7 @@ search-title = ຄົ້ນຫາ
 search-placeholder = ຄຳສັບ, ຊື່, ສະຖານທີ່
 search-button = ຄົ້ນຫາ
 search-results = ພົບ { $total } ລາຍການ
+search-results-at-least = ພົບຢ່າງໜ້ອຍ { $total } ລາຍການ
 search-facet-place = ສະຖານທີ່
 search-facet-year = ປີ
 search-facet-kind = ປະເພດ

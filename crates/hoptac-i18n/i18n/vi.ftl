@@ -104,6 +104,7 @@ search-title = Tìm kiếm
 search-placeholder = Từ khóa, tên người, địa danh (không cần dấu)
 search-button = Tìm
 search-results = { $total } kết quả
+search-results-at-least = ít nhất { $total } kết quả
 search-facet-place = Địa danh
 search-facet-year = Năm
 search-facet-kind = Loại

@@ -237,7 +237,8 @@ pub async fn search(
             }
             let r = queries::search(st, &p, limit, limit)?;
             let body = Bytes::from(
-                serde_json::to_vec(&json!({ "total": r.total, "hits": r.hits })).map_err(WebError::internal)?,
+                serde_json::to_vec(&json!({ "total": r.total, "total_exact": r.total_exact, "hits": r.hits }))
+                    .map_err(WebError::internal)?,
             );
             st.keep_answer(key, generation, body.clone());
             Ok(body)

@@ -65,6 +65,10 @@ pub struct SearchArgs {
     kind: Vec<String>,
     #[arg(long, default_value_t = 10)]
     limit: usize,
+    /// Count every match. By default a query matching more than 10,000 entries reads only those
+    /// that can be among the best hits and says how many it counted at least.
+    #[arg(long)]
+    count_all: bool,
     /// JSON instead of text.
     #[arg(long)]
     json: bool,
@@ -110,16 +114,23 @@ pub fn search(loc: &Location, args: SearchArgs) -> Result<ExitCode> {
         limit: args.limit,
         snippets: None,
         deadline: None,
+        count_up_to: args.count_all.then_some(usize::MAX),
     };
     let results = index.search(&query)?;
     if args.json {
-        let v = serde_json::json!({ "query": args.query, "total": results.total, "hits": results.hits });
+        let v = serde_json::json!({
+            "query": args.query,
+            "total": results.total,
+            "total_exact": results.total_exact,
+            "hits": results.hits,
+        });
         outln!("{}", serde_json::to_string_pretty(&v)?);
         return Ok(ExitCode::SUCCESS);
     }
     let color = std::io::stdout().is_terminal();
     let (on, off) = if color { ("\x1b[1;33m", "\x1b[0m") } else { ("«", "»") };
-    outln!("{} result(s) for {:?}", results.total, args.query);
+    let at_least = if results.total_exact { "" } else { "at least " };
+    outln!("{at_least}{} result(s) for {:?}", results.total, args.query);
     for (i, h) in results.hits.iter().enumerate() {
         let year = h.year.map(|y| format!(" ({y})")).unwrap_or_default();
         outln!("\n{:>2}. [{}] {}{}", i + 1, h.fact_type, h.title, year);

@@ -97,7 +97,8 @@ pub async fn search(
     let mut hits = Vec::new();
     let mut total = String::new();
     if let Some(r) = &results {
-        total = t.with("search-results", &[("total", r.total.to_string())]);
+        let message = if r.total_exact { "search-results" } else { "search-results-at-least" };
+        total = t.with(message, &[("total", r.total.to_string())]);
         let mut places: HashMap<String, usize> = HashMap::new();
         let mut years: BTreeMap<i64, usize> = BTreeMap::new();
         let mut kinds: HashMap<String, usize> = HashMap::new();
