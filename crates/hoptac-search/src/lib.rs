@@ -949,6 +949,11 @@ mod tests {
             _ => {}
         }
         let mut q = SearchQuery { text, limit: 1 + rng.below(12), count_up_to: Some(0), ..Default::default() };
+        if rng.below(4) == 0 {
+            // a place named in the query: matched by id too
+            q.text_places = vec![vec![["VN-28", "LA-XE", "LA-AT"][rng.below(3)].into()]];
+            q.text_rest = rng.word().into();
+        }
         match rng.below(5) {
             0 => q.places = vec!["LA-XE".into(), "LA-AT".into()],
             1 => q.kinds = vec!["conference".into()],

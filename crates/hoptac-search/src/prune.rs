@@ -50,8 +50,8 @@ const ULPS: Score = 4.0 * Score::EPSILON;
 /// What a query can score, by the structure of the query.
 #[derive(Clone)]
 pub(crate) enum Plan {
-    /// A term: its block maxima times `scale` when its field keeps frequencies, otherwise its
-    /// weight's maximum wherever it occurs.
+    /// A term: its block maxima times `scale` when its field keeps frequencies; otherwise (place
+    /// ids, kinds) tantivy scores it as occurring once, and the shortest field scores best.
     Term { term: Term, weight: Box<Bm25Weight>, scale: Score, block_max: bool },
     /// Every term must occur; the score is at most the least of their scaled bounds.
     Phrase(Vec<Plan>),
@@ -228,7 +228,7 @@ impl Bound {
                 let mut best: Option<Score> = None;
                 let TermCursor { scout, norms, weight, block_max, .. } = &mut **t;
                 blocks(scout, a, b, |p, _| {
-                    let max = if *block_max { p.block_max_score(norms, weight) } else { weight.max_score() };
+                    let max = if *block_max { p.block_max_score(norms, weight) } else { weight.score(0, 1) };
                     best = Some(best.map_or(max, |m| m.max(max)));
                 });
                 best.map(|m| m * t.scale)
@@ -283,10 +283,9 @@ impl Bound {
                         if d >= b {
                             break;
                         }
-                        let s = match freqs.get(i) {
-                            Some(&tf) if *block_max => weight.score(norms.fieldnorm_id(d), tf),
-                            _ => weight.max_score(),
-                        };
+                        // as tantivy's `TermScorer` scores it (a field without frequencies: once)
+                        let tf = if *block_max { freqs.get(i).copied().unwrap_or(1) } else { 1 };
+                        let s = weight.score(norms.fieldnorm_id(d), tf);
                         let at = (d - a) as usize;
                         may[at] = true;
                         best[at] = s * *scale;

@@ -343,6 +343,9 @@ fn search_ignores_diacritics_and_tone_marks_and_filters(kind: Kind) {
     let Some(store) = store_with_seeds(kind) else { return };
     let r = json(&store, &["search", "hai cot", "--json"]);
     assert!(r["total"].as_u64().is_some_and(|n| n >= 3), "{r}");
+    assert_eq!(r["total_exact"], true, "{r}");
+    let all = json(&store, &["search", "hai cot", "--json", "--count-all"]);
+    assert_eq!((&all["total"], &all["hits"]), (&r["total"], &r["hits"]), "under 10,000 matches every one is counted");
     let hit = &r["hits"][0];
     let snippet = hit["snippet"].as_str().expect("snippet");
     let (a, b) = (

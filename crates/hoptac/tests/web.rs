@@ -56,6 +56,7 @@ fn pages_and_read_api() {
     // Search folds diacritics; facets and snippets on the page.
     let r = s.get("/api/v1/search?q=hai%20cot").json();
     assert!(r["total"].as_u64().unwrap() > 0);
+    assert_eq!(r["total_exact"], true, "a few matches are all counted");
     assert!(r["hits"][0]["highlights"].as_array().is_some_and(|h| !h.is_empty()));
     let page = s.get("/search?q=hai+cot");
     assert!(page.body.contains("<b>hài cốt</b>") || page.body.contains("<b>hài</b>"), "highlighted snippet");
