@@ -252,6 +252,8 @@ pub struct Results {
 
 /// A search's query, ready to run.
 struct Planned {
+    /// The query's text as the parser reads it.
+    text: String,
     query: BooleanQuery,
     /// The part that matches text (snippets are cut around its matches).
     text_query: Box<dyn Query>,
@@ -447,35 +449,29 @@ impl SearchIndex {
                     .collect(),
             ))
         };
+        let mut filters: Vec<Box<dyn Query>> = Vec::new();
         if !q.places.is_empty() {
-            clauses.push((Occur::Must, any(f.places, &q.places)));
+            filters.push(any(f.places, &q.places));
         }
         if !q.kinds.is_empty() {
-            clauses.push((Occur::Must, any(f.kinds, &q.kinds)));
+            filters.push(any(f.kinds, &q.kinds));
         }
         if let Some((lo, hi)) = q.years {
-            clauses.push((
-                Occur::Must,
-                Box::new(RangeQuery::new_i64_bounds("year".into(), Bound::Included(lo), Bound::Included(hi))),
-            ));
+            filters.push(Box::new(RangeQuery::new_i64_bounds("year".into(), Bound::Included(lo), Bound::Included(hi))));
         }
         // Filters restrict and do not score: an entry's rank is its text's (with a score, a place
         // filter would favour entries about fewer places).
         let mut must = vec![Plan::Bool { must: Vec::new(), should: text_plans }];
-        for (_, filter) in clauses.iter_mut().skip(1) {
+        for filter in filters {
             must.push(plan(filter.as_ref(), 0.0)?);
-            let inner = std::mem::replace(filter, Box::new(tantivy::query::EmptyQuery));
-            *filter = Box::new(ConstScoreQuery::new(inner, 0.0));
+            clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(filter, 0.0))));
         }
-        Ok(Planned { query: BooleanQuery::new(clauses), text_query, plan: Plan::Bool { must, should: Vec::new() } })
+        let plan = Plan::Bool { must, should: Vec::new() };
+        Ok(Planned { text, query: BooleanQuery::new(clauses), text_query, plan })
     }
 
-    pub fn search(&self, q: &SearchQuery) -> Result<Results> {
-        check_query(&q.text)?;
-        check_query(&q.text_rest)?;
-        let f = self.fields;
-        let searcher = self.reader.searcher();
-        let Planned { query, text_query, plan } = self.query(q, &searcher)?;
+    /// The best hits of a planned query and how many entries match, within the deadline.
+    fn find(&self, searcher: &Searcher, query: &BooleanQuery, plan: Plan, q: &SearchQuery) -> Result<prune::Found> {
         let deadline = q.deadline.unwrap_or(SEARCH_DEADLINE);
         let collector = prune::TopHits {
             plan,
@@ -483,17 +479,26 @@ impl SearchIndex {
             count_up_to: q.count_up_to.unwrap_or(COUNTED_EXACTLY),
             deadline: std::time::Instant::now() + deadline,
         };
-        let found = searcher.search(&query, &collector).map_err(|e| {
+        searcher.search(query, &collector).map_err(|e| {
             if deadline::is_deadline(&e) {
                 SearchError::TimedOut(deadline.as_secs())
             } else {
                 self.err(e)
             }
-        })?;
+        })
+    }
+
+    pub fn search(&self, q: &SearchQuery) -> Result<Results> {
+        check_query(&q.text)?;
+        check_query(&q.text_rest)?;
+        let f = self.fields;
+        let searcher = self.reader.searcher();
+        let Planned { text, query, text_query, plan } = self.query(q, &searcher)?;
+        let found = self.find(&searcher, &query, plan, q)?;
         let (top, total, total_exact) = (found.hits, found.count, found.exact);
         let mut snippets = SnippetGenerator::create(&searcher, &*text_query, f.body).map_err(|e| self.err(e))?;
         snippets.set_max_num_chars(240);
-        let query_words: Vec<String> = words(&parseable(&q.text)).into_iter().map(|(w, _, _)| w).collect();
+        let query_words: Vec<String> = words(&text).into_iter().map(|(w, _, _)| w).collect();
         let mut hits = Vec::with_capacity(top.len());
         let with_snippets = q.snippets.unwrap_or(usize::MAX);
         for (i, (score, addr)) in top.into_iter().enumerate() {
@@ -973,13 +978,7 @@ mod tests {
     fn pruned(ix: &SearchIndex, q: &SearchQuery) -> prune::Found {
         let searcher = ix.reader.searcher();
         let planned = ix.query(q, &searcher).unwrap();
-        let collector = prune::TopHits {
-            plan: planned.plan,
-            limit: q.limit,
-            count_up_to: q.count_up_to.unwrap_or(COUNTED_EXACTLY),
-            deadline: std::time::Instant::now() + SEARCH_DEADLINE,
-        };
-        searcher.search(&planned.query, &collector).unwrap()
+        ix.find(&searcher, &planned.query, planned.plan, q).unwrap()
     }
 
     proptest::proptest! {

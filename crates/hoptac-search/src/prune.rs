@@ -437,6 +437,18 @@ impl SegmentCollector for NoChild {
     }
 }
 
+impl TopHits {
+    /// Counts a step (a document, or a window passed over); every [`CHECK_EVERY`] steps, fails
+    /// once the deadline has passed.
+    fn tick(&self, seen: &mut u32) -> tantivy::Result<()> {
+        *seen = seen.wrapping_add(1);
+        if seen.is_multiple_of(CHECK_EVERY) && Instant::now() > self.deadline {
+            return Err(deadline_error());
+        }
+        Ok(())
+    }
+}
+
 impl Collector for TopHits {
     type Fruit = Found;
     type Child = NoChild;
@@ -490,10 +502,7 @@ impl Collector for TopHits {
                         beaten
                     }
                 };
-                seen = seen.wrapping_add(1);
-                if seen.is_multiple_of(CHECK_EVERY) && Instant::now() > self.deadline {
-                    return Err(deadline_error());
-                }
+                self.tick(&mut seen)?;
                 if beaten {
                     a = b;
                     continue;
@@ -527,15 +536,9 @@ impl Collector for TopHits {
             while doc < b {
                 if alive.is_none_or(|al| al.is_alive(doc)) {
                     count += 1;
-                    let score = scorer.score();
-                    if !best.full() || score > best.threshold() {
-                        best.push(Ranked(score, DocAddress::new(ord, doc)));
-                    }
+                    best.push(Ranked(scorer.score(), DocAddress::new(ord, doc)));
                 }
-                seen = seen.wrapping_add(1);
-                if seen.is_multiple_of(CHECK_EVERY) && Instant::now() > self.deadline {
-                    return Err(deadline_error());
-                }
+                self.tick(&mut seen)?;
                 doc = scorer.advance();
             }
             a = b;
