@@ -32,14 +32,26 @@ impl Default for Extractor {
 /// `vi`, `lo` or `en`, from the letters the text uses.
 pub fn detect_language(text: &str) -> &'static str {
     let (mut letters, mut lao, mut viet) = (0usize, 0usize, 0usize);
-    for c in text.chars().take(1_500) {
+    // the first 1,500 characters; ASCII (most of them, but in Lao) read as bytes, undecoded
+    let bytes = text.as_bytes();
+    let (mut i, mut seen) = (0usize, 0usize);
+    while i < bytes.len() && seen < 1_500 {
+        seen += 1;
+        let b = bytes[i];
+        if b.is_ascii() {
+            letters += usize::from(b.is_ascii_alphabetic());
+            i += 1;
+            continue;
+        }
+        let Some(c) = text[i..].chars().next() else { break };
+        i += c.len_utf8();
         if !hoptac_text::is_letter(c) {
             continue;
         }
         letters += 1;
         if ('\u{0E80}'..='\u{0EFF}').contains(&c) {
             lao += 1;
-        } else if !c.is_ascii() {
+        } else {
             viet += 1;
         }
     }

@@ -8,16 +8,14 @@
 //! words: its word starts are those ICU4X's segmenter finds (recorded by `hoptac_text::fold`).
 
 use aho_corasick::automaton::Automaton;
+use aho_corasick::dfa::DFA;
 use aho_corasick::nfa::contiguous::NFA;
 use aho_corasick::{Anchored, MatchKind};
 
 /// A set of folded phrases matched leftmost-longest from word starts.
 #[derive(Debug)]
 pub(crate) struct WordAutomaton {
-    /// A contiguous NFA rather than a DFA: a walk is a few steps from a word start, and the
-    /// NFA's states are packed (240 KB for the gazetteer, where its DFA takes 6.4 MB and a walk
-    /// missed the cache at every step).
-    nfa: NFA,
+    engine: Engine,
     /// Which word starts can begin a pattern, judged by their first bytes: the walk's first
     /// steps are the automaton's costliest (its states lie far apart in memory), and most word
     /// starts are turned away here, by tables that stay in cache.
@@ -76,6 +74,19 @@ fn triple(b: u8, c: u8, d: u8) -> usize {
     (key.wrapping_mul(0x9E37_79B1) >> 16) as usize
 }
 
+/// The automaton walked: a DFA (one table read a byte) where its table is small enough to stay
+/// in cache, as for the lexicon's few hundred cue words; else a contiguous NFA, whose states are
+/// packed (240 KB for the gazetteer, where its DFA takes 6.4 MB and a walk missed the cache at
+/// every step).
+#[derive(Debug)]
+enum Engine {
+    Dfa(DFA),
+    Nfa(NFA),
+}
+
+/// The largest DFA table used (bytes): about what a core's second-level cache holds.
+const DFA_LIMIT: usize = 2 * 1024 * 1024;
+
 /// One match: pattern index and byte range in the searched text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct WordMatch {
@@ -86,28 +97,26 @@ pub(crate) struct WordMatch {
 
 impl WordAutomaton {
     pub(crate) fn new<P: AsRef<[u8]>>(patterns: &[P]) -> Result<Self, aho_corasick::BuildError> {
-        let nfa = NFA::builder().match_kind(MatchKind::LeftmostLongest).build(patterns)?;
-        Ok(WordAutomaton { nfa, starts: StartFilter::new(patterns) })
+        let dfa = DFA::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .start_kind(aho_corasick::StartKind::Anchored)
+            .byte_classes(true)
+            .build(patterns)?;
+        let engine = if dfa.memory_usage() <= DFA_LIMIT {
+            Engine::Dfa(dfa)
+        } else {
+            Engine::Nfa(NFA::builder().match_kind(MatchKind::LeftmostLongest).build(patterns)?)
+        };
+        Ok(WordAutomaton { engine, starts: StartFilter::new(patterns) })
     }
 
     /// The longest pattern starting exactly at `at`.
     #[inline]
     fn longest_at(&self, bytes: &[u8], at: usize) -> Option<WordMatch> {
-        let mut sid = self.nfa.start_state(Anchored::Yes).ok()?;
-        let mut last: Option<(aho_corasick::automaton::StateID, usize)> = None;
-        for (off, &b) in bytes[at..].iter().enumerate() {
-            sid = self.nfa.next_state(Anchored::Yes, sid, b);
-            if self.nfa.is_special(sid) {
-                if self.nfa.is_dead(sid) {
-                    break;
-                }
-                if self.nfa.is_match(sid) {
-                    last = Some((sid, at + off + 1));
-                }
-            }
+        match &self.engine {
+            Engine::Dfa(a) => longest_at(a, bytes, at),
+            Engine::Nfa(a) => longest_at(a, bytes, at),
         }
-        let (sid, end) = last?;
-        Some(WordMatch { pattern: self.nfa.match_pattern(sid, 0).as_usize(), start: at, end })
     }
 
     /// Leftmost-longest, non-overlapping matches that start where a word can start
@@ -118,14 +127,20 @@ impl WordAutomaton {
         self.find_from(text, &starts, |_| true)
     }
 
-    /// Matches from the given starts (in increasing order), trying only those `may_start` accepts.
-    pub(crate) fn find_from(&self, text: &str, starts: &[usize], may_start: impl Fn(usize) -> bool) -> Vec<WordMatch> {
+    /// Matches from the given starts (in increasing order), trying only those `may_start` accepts
+    /// (asked first, in increasing order, for starts no earlier match covers).
+    pub(crate) fn find_from(
+        &self,
+        text: &str,
+        starts: &[usize],
+        mut may_start: impl FnMut(usize) -> bool,
+    ) -> Vec<WordMatch> {
         let bytes = text.as_bytes();
         let mut out = Vec::new();
         let mut skip_to = 0usize;
         for &i in starts {
             // (a start at the end of the text, or past it, starts nothing)
-            if i < skip_to || i >= bytes.len() || !self.starts.may_start(bytes, i) || !may_start(i) {
+            if i < skip_to || i >= bytes.len() || !may_start(i) || !self.starts.may_start(bytes, i) {
                 continue;
             }
             if let Some(m) = self.longest_at(bytes, i) {
@@ -135,6 +150,26 @@ impl WordAutomaton {
         }
         out
     }
+}
+
+/// The longest pattern of `a` starting exactly at `at`: an anchored walk to the first dead state.
+#[inline]
+fn longest_at<A: Automaton>(a: &A, bytes: &[u8], at: usize) -> Option<WordMatch> {
+    let mut sid = a.start_state(Anchored::Yes).ok()?;
+    let mut last: Option<(aho_corasick::automaton::StateID, usize)> = None;
+    for (off, &b) in bytes[at..].iter().enumerate() {
+        sid = a.next_state(Anchored::Yes, sid, b);
+        if a.is_special(sid) {
+            if a.is_dead(sid) {
+                break;
+            }
+            if a.is_match(sid) {
+                last = Some((sid, at + off + 1));
+            }
+        }
+    }
+    let (sid, end) = last?;
+    Some(WordMatch { pattern: a.match_pattern(sid, 0).as_usize(), start: at, end })
 }
 
 /// Where a word can start: after a non-word character, at a letter right after a digit

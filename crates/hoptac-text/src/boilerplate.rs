@@ -95,10 +95,16 @@ fn marker(line: &str) -> Option<Marker> {
     // a marker may be numbered or counted: "(3) Bình luận", "໒ ຂ່າວ…" (Lao digits fold to digits)
     let numbering =
         |c: char| c == '(' || c == ')' || c.is_ascii_digit() || c == ' ' || crate::lao::lao_digit(c).is_some();
-    let first = t.trim_start_matches(numbering).chars().next();
-    if let Some(c) = first {
-        let c = crate::fold::lower(c);
-        if !END_MARKERS.iter().any(|m| m.starts_with(c)) {
+    // and most of the others by their first two letters (lowered: tone marks stay where they
+    // are, as no marker's second letter is one fold moves a tone onto)
+    let mut head = t.trim_start_matches(numbering).chars().map(crate::fold::lower);
+    if let Some(c) = head.next() {
+        let second = head.next();
+        let fits = |m: &&str| {
+            let mut mc = m.chars();
+            mc.next() == Some(c) && second.is_none_or(|d| mc.next().is_none_or(|e| e == d))
+        };
+        if !END_MARKERS.iter().any(fits) {
             return None;
         }
     }
@@ -288,17 +294,27 @@ fn headline_like(line: &str) -> bool {
 fn glued_headlines(line: &str) -> bool {
     use crate::chars::{is_lower, is_upper};
     let mut joins = 0;
-    let mut prev = None;
-    let mut chars = line.chars().peekable();
-    // capitals are few: the letters around one are looked at only when there is one
-    while let Some(c) = chars.next() {
-        if is_upper(c) && prev.is_some_and(is_lower) && chars.peek().is_some_and(|&n| is_lower(n)) {
+    // capitals are few: read as bytes, the characters around one are decoded only when there is
+    // one (an ASCII capital, or a character of more than one byte that is a capital)
+    for (i, &b) in line.as_bytes().iter().enumerate().skip(1) {
+        let c = if b.is_ascii_uppercase() {
+            b as char
+        } else if b >= 0xC0 {
+            match line[i..].chars().next() {
+                Some(c) if is_upper(c) => c,
+                _ => continue,
+            }
+        } else {
+            continue;
+        };
+        let prev = line[..i].chars().next_back();
+        let next = line[i + c.len_utf8()..].chars().next();
+        if prev.is_some_and(is_lower) && next.is_some_and(is_lower) {
             joins += 1;
             if joins == 2 {
                 return true;
             }
         }
-        prev = Some(c);
     }
     false
 }

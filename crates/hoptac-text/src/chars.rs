@@ -26,12 +26,17 @@ pub fn is_word_char(c: char) -> bool {
     is_letter(c) || c.is_numeric()
 }
 
-/// `char::is_uppercase` without a table search for ASCII, Lao (no case) and Vietnamese's
-/// precomposed letters (upper case at even code points, lower at odd).
+/// `char::is_uppercase` without a table search for ASCII, Lao (no case), Latin-1, the other
+/// letters of Vietnamese (ă đ ĩ ũ ơ ư) and its precomposed letters (upper case at even code
+/// points, lower at odd).
 #[inline]
 pub fn is_upper(c: char) -> bool {
     match c {
         _ if c.is_ascii() => c.is_ascii_uppercase(),
+        '\u{C0}'..='\u{DE}' => c != '×',
+        '\u{DF}'..='\u{FF}' => false,
+        'Ă' | 'Đ' | 'Ĩ' | 'Ũ' | 'Ơ' | 'Ư' => true,
+        'ă' | 'đ' | 'ĩ' | 'ũ' | 'ơ' | 'ư' => false,
         _ if crate::lao::is_lao(c) => false,
         '\u{1EA0}'..='\u{1EF9}' => (c as u32).is_multiple_of(2),
         _ => c.is_uppercase(),
@@ -43,6 +48,10 @@ pub fn is_upper(c: char) -> bool {
 pub fn is_lower(c: char) -> bool {
     match c {
         _ if c.is_ascii() => c.is_ascii_lowercase(),
+        '\u{C0}'..='\u{DE}' => false,
+        '\u{DF}'..='\u{FF}' => c != '÷',
+        'Ă' | 'Đ' | 'Ĩ' | 'Ũ' | 'Ơ' | 'Ư' => false,
+        'ă' | 'đ' | 'ĩ' | 'ũ' | 'ơ' | 'ư' => true,
         _ if crate::lao::is_lao(c) => false,
         '\u{1EA0}'..='\u{1EF9}' => !(c as u32).is_multiple_of(2),
         _ => c.is_lowercase(),

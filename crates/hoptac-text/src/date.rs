@@ -193,9 +193,58 @@ pub fn anniversary_year(text: &str) -> Option<i16> {
     })
 }
 
-/// Every date and period in folded text, left to right.
-pub fn dates(folded: &str) -> Vec<DateMention> {
-    let mut out: Vec<DateMention> = Vec::new();
+/// The words a date may have before its first digit ("từ ngày 10", "vào tháng 11") or after
+/// its last ("15th of september"), counted with room to spare; words are runs of anything but
+/// ASCII white space (the only separator the grammar has is a space or a tab).
+const WORDS_AROUND: usize = 3;
+
+/// The parts of `text` that hold every date with a digit in it: around each run of digits, the
+/// words a date may reach on either side, overlapping parts joined. Each ends before white space
+/// or at the end of the text, and begins after white space, so that a search cut to one sees
+/// the word boundaries at its edges that the whole text has.
+fn windows(text: &str) -> Vec<(usize, usize)> {
+    let b = text.as_bytes();
+    let space = |x: u8| x.is_ascii_whitespace();
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0;
+    while let Some(k) = b[i..].iter().position(u8::is_ascii_digit) {
+        let mut start = i + k;
+        while start > 0 && !space(b[start - 1]) {
+            start -= 1;
+        }
+        for _ in 0..WORDS_AROUND {
+            while start > 0 && space(b[start - 1]) {
+                start -= 1;
+            }
+            while start > 0 && !space(b[start - 1]) {
+                start -= 1;
+            }
+        }
+        let mut end = i + k;
+        while end < b.len() && !space(b[end]) {
+            end += 1;
+        }
+        i = end;
+        for _ in 0..WORDS_AROUND {
+            while end < b.len() && space(b[end]) {
+                end += 1;
+            }
+            while end < b.len() && !space(b[end]) {
+                end += 1;
+            }
+        }
+        match out.last_mut() {
+            Some(last) if start <= last.1 => last.1 = last.1.max(end),
+            _ => out.push((start, end)),
+        }
+    }
+    out
+}
+
+/// Every match of the grammar in `folded`, left to right, with the text it was found in (the
+/// text up to the end of the part searched: see [`windows`]). Only the parts around digits are
+/// searched, unless a month is named in full: "in november" is the one date without a digit.
+fn for_each_match(folded: &str, mut f: impl FnMut(&str, regex::Match)) {
     const MONTH_NAMES: [&str; 12] = [
         "january",
         "february",
@@ -210,29 +259,44 @@ pub fn dates(folded: &str) -> Vec<DateMention> {
         "november",
         "december",
     ];
-    if !folded.bytes().any(|b| b.is_ascii_digit()) && !MONTH_NAMES.iter().any(|m| folded.contains(m)) {
-        return out;
+    let month_named = MONTH_NAMES.iter().any(|m| *m != "may" && folded.contains(m));
+    if !month_named && !folded.bytes().any(|b| b.is_ascii_digit()) {
+        return;
     }
+    let parts = if month_named { vec![(0, folded.len())] } else { windows(folded) };
+    for (from, to) in parts {
+        let hay = &folded[..to];
+        let mut at = from;
+        while let Some(m) = re().find_at(hay, at) {
+            at = m.end();
+            f(hay, m);
+        }
+    }
+}
+
+/// Every date and period in folded text, left to right.
+pub fn dates(folded: &str) -> Vec<DateMention> {
+    let mut out: Vec<DateMention> = Vec::new();
     // The match is found without its groups; most are a bare year, which only the `year`
     // alternative matches (every other one has a separator or a word), read at once. The others
     // are matched again from where they start, with their groups: the same match, as the
     // leftmost-first match at a position does not depend on what was searched before it.
     let re = re();
-    for m in re.find_iter(folded) {
+    for_each_match(folded, |hay, m| {
         let span = m.as_str();
         if span.len() == 4 && span.bytes().all(|b| b.is_ascii_digit()) {
             if let Ok(y) = span.parse() {
                 out.push(DateMention { start: m.start(), end: m.end(), value: DateValue::Date(PartialDate::year(y)) });
             }
-            continue;
+            return;
         }
-        let Some(c) = re.captures_at(folded, m.start()) else { continue };
-        let Some(whole) = c.get(0) else { continue };
+        let Some(c) = re.captures_at(hay, m.start()) else { return };
+        let Some(whole) = c.get(0) else { return };
         debug_assert_eq!((whole.start(), whole.end()), (m.start(), m.end()));
         if let Some(value) = value_of(&c, folded, m.start()) {
             out.push(DateMention { start: m.start(), end: m.end(), value });
         }
-    }
+    });
 
     // Join "5/9/1962 – 5/9/2023" into one anniversary range.
     let mut joined: Vec<DateMention> = Vec::with_capacity(out.len());
@@ -325,6 +389,48 @@ mod tests {
         assert_eq!(vals("in april 2018"), vec![DateValue::Date(PartialDate::month(2018, 4).unwrap())]);
         assert_eq!(vals("(from october 22-26)"), vec![DateValue::DayMonth { day: 22, month: 10 }]);
         assert_eq!(vals("in may 9, 2024"), vec![ymd(2024, 5, 9)]);
+    }
+
+    /// Every match of the grammar, found by one search of the whole text.
+    fn scanned_whole(text: &str) -> Vec<(usize, usize)> {
+        re().find_iter(text).map(|m| (m.start(), m.end())).collect()
+    }
+
+    /// The matches `dates` reads.
+    fn scanned_in_windows(text: &str) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        for_each_match(text, |_, m| out.push((m.start(), m.end())));
+        out
+    }
+
+    #[test]
+    fn windows_hold_every_date_with_a_digit() {
+        let text = "hội nghị từ ngày 10 đến ngày 12/9/2023 tại  vào   tháng 11 năm nay, giai đoạn \
+                    2022 - 2027; kỷ niệm (5/9/1962 – 5/9/2023) on 15th of march, 2024 và 3/4 số hộ 20245";
+        assert_eq!(scanned_in_windows(text), scanned_whole(text));
+        assert_eq!(windows("không có số"), vec![]);
+        assert_eq!(windows("a b c d 1 e f g h"), vec![(2, 15)]);
+        assert_eq!(windows("a b c d e 1 f g h i j 2"), vec![(4, 23)]);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn windows_find_what_a_whole_search_finds(
+            words in proptest::collection::vec(proptest::sample::select(vec![
+                "ngày", "tháng", "năm", "từ", "đến", "tới", "vào", "trong", "giai", "đoạn", "hội", "nghị",
+                "of", "on", "15th", "march", "from", "to", "2024", "2023,", "10", "12/9", "5/9/1962", "–",
+                "-", "/", "(2019", "2020)", "1", "31", "x7", "20245", "2022-2027", "covid-19", ".", "tại", "in",
+                "may", "september", "sáng", "3/4",
+            ]), 0..40),
+            seps in proptest::collection::vec(proptest::sample::select(vec![" ", "  ", "\t", ", ", "\n", " - "]), 40),
+        ) {
+            let mut text = String::new();
+            for (w, s) in words.iter().zip(&seps) {
+                text.push_str(w);
+                text.push_str(s);
+            }
+            proptest::prop_assert_eq!(scanned_in_windows(&text), scanned_whole(&text));
+        }
     }
 
     #[test]

@@ -26,13 +26,13 @@ fn is_abbreviation(word: &str) -> bool {
     // (Lao) a single letter is an initial too
     let initials = word.split('.').all(|part| {
         let mut cs = part.chars();
-        matches!((cs.next(), cs.next()), (Some(c), None) if c.is_uppercase() || crate::lao::is_lao(c))
+        matches!((cs.next(), cs.next()), (Some(c), None) if crate::chars::is_upper(c) || crate::lao::is_lao(c))
     });
     ABBREVIATIONS.contains(&lower.as_str()) || initials
 }
 
 fn can_start_sentence(c: char) -> bool {
-    c.is_uppercase() || c.is_ascii_digit() || matches!(c, '"' | '“' | '\'' | '(' | '[' | '-' | '–' | '«')
+    crate::chars::is_upper(c) || c.is_ascii_digit() || matches!(c, '"' | '“' | '\'' | '(' | '[' | '-' | '–' | '«')
 }
 
 /// Longest sentence handed on: rules look around inside a sentence, so a run-on text (a whole

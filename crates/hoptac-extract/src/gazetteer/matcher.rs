@@ -245,11 +245,12 @@ impl Matcher {
         let text = folded.text.as_str();
         let mut out = Vec::new();
         // A Latin-script name starts with a capital (or a digit) in the source; Lao script has no case.
+        // (told before the automaton is asked: most words are in lower case)
+        let mut cursor = folded.source_cursor();
         let capital_at = |i: usize| {
-            source
-                .get(folded.to_source(i)..)
-                .and_then(|s| s.chars().next())
-                .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || ('\u{0E80}'..='\u{0EFF}').contains(&c))
+            source.get(cursor.to_source(i)..).and_then(|s| s.chars().next()).is_some_and(|c| {
+                hoptac_text::chars::is_upper(c) || c.is_ascii_digit() || ('\u{0E80}'..='\u{0EFF}').contains(&c)
+            })
         };
         for m in self.automaton.find_from(text, starts, capital_at) {
             let pat = &self.patterns[m.pattern];
@@ -275,7 +276,7 @@ impl Matcher {
                 if !source
                     .get(src..)
                     .and_then(|s| s.chars().next())
-                    .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+                    .is_some_and(|c| hoptac_text::chars::is_upper(c) || c.is_ascii_digit())
                 {
                     continue;
                 }
@@ -427,7 +428,7 @@ fn part_of_a_name(source: &str, folded: &Folded, start: usize) -> bool {
         .map_or(0, |i| i + head[i..].chars().next().map_or(1, char::len_utf8));
     let word = &head[word_start..];
     let Some(first) = word.chars().next() else { return false };
-    if !first.is_uppercase() {
+    if !hoptac_text::chars::is_upper(first) {
         return false;
     }
     // Sentence-initial words and unit words written with a capital ("Huyện", "Tỉnh") do not count.

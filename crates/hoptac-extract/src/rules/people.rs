@@ -69,7 +69,7 @@ fn tokenize<'s>(s: &'s Sent, from: usize) -> Vec<Tok<'s>> {
             end: b,
             text,
             folded: &f[start..end],
-            cap: first.is_uppercase(),
+            cap: hoptac_text::chars::is_upper(first),
             word: is_word_char(first),
         });
     }
