@@ -974,6 +974,11 @@ impl WriteTx for PgTx<'_> {
         Ok(())
     }
 
+    fn mark_indexed(&mut self, docs: &[DocId]) -> Result<()> {
+        self.exec("UPDATE documents SET indexed = TRUE WHERE id = ANY($1)", &[&docs])?;
+        Ok(())
+    }
+
     fn mark_unindexed(&mut self, docs: &[DocId]) -> Result<()> {
         self.exec("UPDATE documents SET indexed = FALSE WHERE id = ANY($1)", &[&docs])?;
         self.exec("INSERT INTO changes (document_id) SELECT unnest($1::bigint[])", &[&docs])?;

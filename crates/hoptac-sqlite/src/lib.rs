@@ -1105,6 +1105,14 @@ impl WriteTx for SqliteTx<'_> {
         Ok(())
     }
 
+    fn mark_indexed(&mut self, docs: &[DocId]) -> Result<()> {
+        let mut s = self.tx.prepare_cached("UPDATE documents SET indexed = 1 WHERE id = ?1").map_err(e)?;
+        for d in docs {
+            s.execute(params![d]).map_err(e)?;
+        }
+        Ok(())
+    }
+
     fn mark_unindexed(&mut self, docs: &[DocId]) -> Result<()> {
         let mut s = self.tx.prepare_cached("UPDATE documents SET indexed = 0 WHERE id = ?1").map_err(e)?;
         for d in docs {

@@ -231,6 +231,10 @@ pub trait WriteTx: Reader {
     /// Note, with the write that calls for it, that these documents' search entries must be
     /// built again (a decision changed a fact they support); whoever indexes next does it.
     fn mark_unindexed(&mut self, docs: &[DocId]) -> Result<()>;
+    /// Note, with this transaction's other writes, that these documents' search entries are
+    /// committed to the index (an ingest marks what the index took while it stored the next
+    /// documents: no commit of its own).
+    fn mark_indexed(&mut self, docs: &[DocId]) -> Result<()>;
 
     /// Start a nested unit inside the transaction (one document of a batch).
     fn savepoint(&mut self) -> Result<()>;
