@@ -87,6 +87,10 @@ enum Engine {
 /// The largest DFA table used (bytes): about what a core's second-level cache holds.
 const DFA_LIMIT: usize = 2 * 1024 * 1024;
 
+/// The most pattern bytes a DFA is built for (the cue lexicons have 1,500–4,500, the gazetteer
+/// 23,000, whose DFA takes 6.4 MB and would be built only to be dropped).
+const DFA_PATTERN_BYTES: usize = 8 * 1024;
+
 /// One match: pattern index and byte range in the searched text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct WordMatch {
@@ -97,15 +101,21 @@ pub(crate) struct WordMatch {
 
 impl WordAutomaton {
     pub(crate) fn new<P: AsRef<[u8]>>(patterns: &[P]) -> Result<Self, aho_corasick::BuildError> {
-        let dfa = DFA::builder()
-            .match_kind(MatchKind::LeftmostLongest)
-            .start_kind(aho_corasick::StartKind::Anchored)
-            .byte_classes(true)
-            .build(patterns)?;
-        let engine = if dfa.memory_usage() <= DFA_LIMIT {
-            Engine::Dfa(dfa)
+        // a DFA's table grows with the patterns' bytes: one is built only for a small set
+        let bytes: usize = patterns.iter().map(|p| p.as_ref().len()).sum();
+        let dfa = if bytes <= DFA_PATTERN_BYTES {
+            let dfa = DFA::builder()
+                .match_kind(MatchKind::LeftmostLongest)
+                .start_kind(aho_corasick::StartKind::Anchored)
+                .byte_classes(true)
+                .build(patterns)?;
+            (dfa.memory_usage() <= DFA_LIMIT).then_some(dfa)
         } else {
-            Engine::Nfa(NFA::builder().match_kind(MatchKind::LeftmostLongest).build(patterns)?)
+            None
+        };
+        let engine = match dfa {
+            Some(dfa) => Engine::Dfa(dfa),
+            None => Engine::Nfa(NFA::builder().match_kind(MatchKind::LeftmostLongest).build(patterns)?),
         };
         Ok(WordAutomaton { engine, starts: StartFilter::new(patterns) })
     }

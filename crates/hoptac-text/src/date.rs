@@ -78,8 +78,75 @@ fn month_of(name: &str) -> Option<u8> {
     Some(m)
 }
 
-fn num<T: std::str::FromStr>(c: &Captures, name: &str) -> Option<T> {
-    c.name(name)?.as_str().parse().ok()
+/// The grammar's capture groups that [`value_of`] reads, by name in the pattern.
+#[derive(Debug, Clone, Copy)]
+enum G {
+    Iso,
+    Iy,
+    Im,
+    Id,
+    Dmy,
+    D1,
+    M1,
+    Y1,
+    D12,
+    M12,
+    Y12,
+    D10,
+    M10,
+    Y10,
+    Vfull,
+    D2,
+    M2,
+    Y2,
+    My,
+    M3,
+    Y3,
+    P1,
+    P2,
+    P3,
+    P4,
+    P5,
+    P6,
+    Dm,
+    D4,
+    M4,
+    Mon1,
+    D5,
+    Y5,
+    D6,
+    Mon2,
+    Y6,
+    Mon3,
+    Y7,
+    Mon4,
+    D15,
+    Y15,
+    M14,
+    Year,
+    Y9,
+}
+
+/// The names of [`G`]'s groups, in its order.
+const GROUP_NAMES: [&str; 44] = [
+    "iso", "iy", "im", "id", "dmy", "d1", "m1", "y1", "d12", "m12", "y12", "d10", "m10", "y10", "vfull", "d2", "m2",
+    "y2", "my", "m3", "y3", "p1", "p2", "p3", "p4", "p5", "p6", "dm", "d4", "m4", "mon1", "d5", "y5", "d6", "mon2",
+    "y6", "mon3", "y7", "mon4", "d15", "y15", "m14", "year", "y9",
+];
+
+/// The group `g` of a match of [`re`]. Its index is looked up once: a group found by its name
+/// hashes the name at every use.
+fn get<'h>(c: &Captures<'h>, g: G) -> Option<regex::Match<'h>> {
+    static INDEX: OnceLock<Vec<usize>> = OnceLock::new();
+    let index = INDEX.get_or_init(|| {
+        let names: Vec<Option<&str>> = re().capture_names().collect();
+        GROUP_NAMES.iter().map(|n| names.iter().position(|m| m == &Some(*n)).unwrap_or(usize::MAX)).collect()
+    });
+    c.get(*index.get(g as usize)?)
+}
+
+fn num<T: std::str::FromStr>(c: &Captures, g: G) -> Option<T> {
+    get(c, g)?.as_str().parse().ok()
 }
 
 fn plausible_year(y: i16) -> bool {
@@ -100,17 +167,17 @@ fn has_day_cue(before: &str) -> bool {
 }
 
 fn value_of(c: &Captures, text: &str, start: usize) -> Option<DateValue> {
-    if c.name("iso").is_some() {
-        return PartialDate::ymd(num(c, "iy")?, num(c, "im")?, num(c, "id")?).map(DateValue::Date);
+    if get(c, G::Iso).is_some() {
+        return PartialDate::ymd(num(c, G::Iy)?, num(c, G::Im)?, num(c, G::Id)?).map(DateValue::Date);
     }
-    if c.name("dmy").is_some() {
-        let y: i16 = num(c, "y1")?;
+    if get(c, G::Dmy).is_some() {
+        let y: i16 = num(c, G::Y1)?;
         return plausible_year(y)
-            .then(|| PartialDate::ymd(y, num(c, "m1")?, num(c, "d1")?))
+            .then(|| PartialDate::ymd(y, num(c, G::M1)?, num(c, G::D1)?))
             .flatten()
             .map(DateValue::Date);
     }
-    for (d, m, y) in [("d12", "m12", "y12"), ("d10", "m10", "y10")] {
+    for (d, m, y) in [(G::D12, G::M12, G::Y12), (G::D10, G::M10, G::Y10)] {
         if let (Some(day), Some(month)) = (num::<u8>(c, d), num::<u8>(c, m)) {
             // a range of days: the first day is the date ("Từ ngày 10 đến 12/9/2023", "10-12/9")
             return match num::<i16>(c, y) {
@@ -119,30 +186,30 @@ fn value_of(c: &Captures, text: &str, start: usize) -> Option<DateValue> {
             };
         }
     }
-    if let Some(name) = c.name("mon4") {
+    if let Some(name) = get(c, G::Mon4) {
         let month = month_of(name.as_str())?;
         // "from October 22-26": the first day
-        return match (num::<u8>(c, "d15"), num::<i16>(c, "y15")) {
+        return match (num::<u8>(c, G::D15), num::<i16>(c, G::Y15)) {
             (Some(d), Some(y)) => PartialDate::ymd(y, month, d).map(DateValue::Date),
             (Some(d), None) => PartialDate::ymd(2000, month, d).map(|_| DateValue::DayMonth { day: d, month }),
             (None, Some(y)) => PartialDate::month(y, month).map(DateValue::Date),
             (None, None) => Some(DateValue::Month { month }),
         };
     }
-    if let Some(m) = num::<u8>(c, "m14") {
+    if let Some(m) = num::<u8>(c, G::M14) {
         return (1..=12).contains(&m).then_some(DateValue::Month { month: m });
     }
-    if c.name("vfull").is_some() {
-        let (d, m) = (num(c, "d2")?, num(c, "m2")?);
-        return match num::<i16>(c, "y2") {
+    if get(c, G::Vfull).is_some() {
+        let (d, m) = (num(c, G::D2)?, num(c, G::M2)?);
+        return match num::<i16>(c, G::Y2) {
             Some(y) => PartialDate::ymd(y, m, d).map(DateValue::Date),
             None => PartialDate::ymd(2000, m, d).map(|_| DateValue::DayMonth { day: d, month: m }),
         };
     }
-    if c.name("my").is_some() {
-        return PartialDate::month(num(c, "y3")?, num(c, "m3")?).map(DateValue::Date);
+    if get(c, G::My).is_some() {
+        return PartialDate::month(num(c, G::Y3)?, num(c, G::M3)?).map(DateValue::Date);
     }
-    for (a, b) in [("p1", "p2"), ("p3", "p4"), ("p5", "p6")] {
+    for (a, b) in [(G::P1, G::P2), (G::P3, G::P4), (G::P5, G::P6)] {
         if let (Some(x), Some(y)) = (num::<i16>(c, a), num::<i16>(c, b)) {
             if plausible_year(x) && plausible_year(y) && y - x <= 30 {
                 return Period::new(x, y).map(DateValue::Period);
@@ -150,16 +217,16 @@ fn value_of(c: &Captures, text: &str, start: usize) -> Option<DateValue> {
             return None;
         }
     }
-    if c.name("dm").is_some() {
-        let (d, m): (u8, u8) = (num(c, "d4")?, num(c, "m4")?);
+    if get(c, G::Dm).is_some() {
+        let (d, m): (u8, u8) = (num(c, G::D4)?, num(c, G::M4)?);
         if !has_day_cue(&text[..start]) {
             return None;
         }
         return PartialDate::ymd(2000, m, d).map(|_| DateValue::DayMonth { day: d, month: m });
     }
-    let en = [("mon1", "d5", "y5"), ("mon2", "d6", "y6")];
+    let en = [(G::Mon1, G::D5, G::Y5), (G::Mon2, G::D6, G::Y6)];
     for (mon, day, year) in en {
-        if let Some(name) = c.name(mon) {
+        if let Some(name) = get(c, mon) {
             let m = month_of(name.as_str())?;
             let d: u8 = num(c, day)?;
             return match num::<i16>(c, year) {
@@ -168,11 +235,11 @@ fn value_of(c: &Captures, text: &str, start: usize) -> Option<DateValue> {
             };
         }
     }
-    if let Some(name) = c.name("mon3") {
-        return PartialDate::month(num(c, "y7")?, month_of(name.as_str())?).map(DateValue::Date);
+    if let Some(name) = get(c, G::Mon3) {
+        return PartialDate::month(num(c, G::Y7)?, month_of(name.as_str())?).map(DateValue::Date);
     }
-    if c.name("year").is_some() {
-        return Some(DateValue::Date(PartialDate::year(num(c, "y9")?)));
+    if get(c, G::Year).is_some() {
+        return Some(DateValue::Date(PartialDate::year(num(c, G::Y9)?)));
     }
     None
 }
@@ -245,21 +312,14 @@ fn windows(text: &str) -> Vec<(usize, usize)> {
 /// text up to the end of the part searched: see [`windows`]). Only the parts around digits are
 /// searched, unless a month is named in full: "in november" is the one date without a digit.
 fn for_each_match(folded: &str, mut f: impl FnMut(&str, regex::Match)) {
-    const MONTH_NAMES: [&str; 12] = [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ];
-    let month_named = MONTH_NAMES.iter().any(|m| *m != "may" && folded.contains(m));
+    // (the months but May, which "in may" does not make a date: one pass for all of them)
+    static MONTH_NAMED: OnceLock<Regex> = OnceLock::new();
+    let month_named = MONTH_NAMED
+        .get_or_init(|| {
+            Regex::new("january|february|march|april|june|july|august|september|october|november|december")
+                .expect("static regex")
+        })
+        .is_match(folded);
     if !month_named && !folded.bytes().any(|b| b.is_ascii_digit()) {
         return;
     }
@@ -431,6 +491,15 @@ mod tests {
             }
             proptest::prop_assert_eq!(scanned_in_windows(&text), scanned_whole(&text));
         }
+    }
+
+    #[test]
+    fn every_group_read_is_in_the_grammar() {
+        let names: Vec<&str> = re().capture_names().flatten().collect();
+        for n in GROUP_NAMES {
+            assert!(names.contains(&n), "{n}");
+        }
+        assert_eq!(get(&re().captures("ngày 23 tháng 11 năm 2023").unwrap(), G::Y2).unwrap().as_str(), "2023");
     }
 
     #[test]
