@@ -31,16 +31,45 @@ impl Default for Extractor {
 
 /// `vi`, `lo` or `en`, from the letters the text uses.
 pub fn detect_language(text: &str) -> &'static str {
+    let (letters, lao, viet) = letter_counts(text, 1_500);
+    if letters == 0 {
+        "vi"
+    } else if lao * 5 >= letters {
+        "lo"
+    } else if viet * 25 >= letters {
+        "vi"
+    } else {
+        "en"
+    }
+}
+
+/// Letters among the first `chars` characters of `text`: all of them, the Lao ones, the other
+/// ones outside ASCII. Read as bytes: ASCII undecoded, and the letters Vietnamese is written in
+/// told by their first bytes (U+00C0–U+024F but × and ÷, U+1E00–U+1EFF); the rest decoded.
+fn letter_counts(text: &str, chars: usize) -> (usize, usize, usize) {
     let (mut letters, mut lao, mut viet) = (0usize, 0usize, 0usize);
-    // the first 1,500 characters; ASCII (most of them, but in Lao) read as bytes, undecoded
     let bytes = text.as_bytes();
     let (mut i, mut seen) = (0usize, 0usize);
-    while i < bytes.len() && seen < 1_500 {
+    while i < bytes.len() && seen < chars {
         seen += 1;
         let b = bytes[i];
         if b.is_ascii() {
             letters += usize::from(b.is_ascii_alphabetic());
             i += 1;
+            continue;
+        }
+        let next = bytes.get(i + 1).copied().unwrap_or(0);
+        let latin = match b {
+            0xC3 => next != 0x97 && next != 0xB7,
+            0xC4..=0xC8 => true,
+            0xC9 => next <= 0x8F,
+            0xE1 => (0xB8..=0xBB).contains(&next),
+            _ => false,
+        };
+        if latin {
+            letters += 1;
+            viet += 1;
+            i += if b == 0xE1 { 3 } else { 2 };
             continue;
         }
         let Some(c) = text[i..].chars().next() else { break };
@@ -55,15 +84,7 @@ pub fn detect_language(text: &str) -> &'static str {
             viet += 1;
         }
     }
-    if letters == 0 {
-        "vi"
-    } else if lao * 5 >= letters {
-        "lo"
-    } else if viet * 25 >= letters {
-        "vi"
-    } else {
-        "en"
-    }
+    (letters, lao, viet)
 }
 
 impl Extractor {
@@ -372,6 +393,30 @@ mod tests {
         // a Vietnamese letter in every 25 is Vietnamese; fewer is English with a name in it
         assert_eq!(detect_language(&format!("{}ệ", "a".repeat(24))), "vi");
         assert_eq!(detect_language(&format!("{}ệ", "a".repeat(30))), "en");
+    }
+
+    proptest::proptest! {
+        /// Read as bytes, the letters are those `is_letter` finds character by character.
+        #[test]
+        fn letters_counted_as_bytes_are_the_letters(
+            chars in proptest::collection::vec(proptest::sample::select(vec![
+                'a', 'Z', ' ', '1', '.', 'À', 'Þ', 'ß', 'ÿ', '×', '÷', 'Ă', 'đ', 'ơ', 'Ư', 'ɏ', 'ɐ', 'Ḁ', 'ệ', 'ỹ',
+                'Ỿ', 'ỿ', 'ກ', 'ຫ', '໐', '໙', 'ໜ', '່', '“', '–', '\u{a0}', 'Ω', 'ℓ', '中', '😀', '\u{300}',
+            ]), 0..80),
+            limit in 0usize..90,
+        ) {
+            let text: String = chars.iter().collect();
+            let (mut letters, mut lao, mut viet) = (0, 0, 0);
+            for c in text.chars().take(limit).filter(|c| hoptac_text::is_letter(*c)) {
+                letters += 1;
+                if ('\u{0E80}'..='\u{0EFF}').contains(&c) {
+                    lao += 1;
+                } else if !c.is_ascii() {
+                    viet += 1;
+                }
+            }
+            proptest::prop_assert_eq!(letter_counts(&text, limit), (letters, lao, viet));
+        }
     }
 
     fn first_event(text: &str) -> Event {
