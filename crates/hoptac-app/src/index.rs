@@ -7,7 +7,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 
-use hoptac_core::{PartialDate, PlaceId};
+use hoptac_core::{EventStatus, PartialDate, PlaceId};
 use hoptac_extract::Gazetteer;
 use hoptac_search::{Entry, IndexWriter, SearchIndex};
 use hoptac_store::ingest::Outcome;
@@ -29,9 +29,6 @@ const COMPACT_AFTER: usize = 500;
 /// comes at these commits (tantivy's segment being written): 20,000 documents peaked at
 /// 204–232 MB with batches of 2,000 and 170–184 MB with 1,000, in the same time.
 const BATCH: usize = 1000;
-
-/// A fact as the index files it: title line, kinds, places, year.
-type Summary = (String, Vec<String>, Vec<PlaceId>, Option<i64>);
 
 pub struct Indexer {
     writer: IndexWriter,
@@ -265,48 +262,50 @@ impl EntryBuilder {
             if at != i {
                 continue;
             }
-            // a line is drawn only for an entry that is written
-            let line = |draw: &dyn Fn() -> String| if changed { draw() } else { String::new() };
-            let (title, kinds, ps, year): Summary = match &t.fact {
+            // A fact only confirmed gives the document its places (and, reported, its year);
+            // its line and kinds are drawn only for an entry that is written.
+            let (ps, year, reports): (Vec<PlaceId>, Option<i64>, bool) = match &t.fact {
                 StoredFact::Event(e) => {
                     let mut ps = self.parties(reader, e.partnership)?;
-                    let line = line(&|| render::event_line(g, e, &ps));
                     ps.extend(e.place.clone());
-                    let kinds = vec!["event".into(), enum_name(&e.kind), enum_name(&e.status)];
-                    (line, kinds, ps, e.date.map(|d| d.year as i64))
+                    (ps, e.date.map(|d| d.year as i64), e.status == EventStatus::Held)
                 }
                 StoredFact::Agreement(a) => {
-                    let ps = self.parties(reader, a.partnership)?;
                     let year = a.signed.map(|d| d.year).or(a.period.map(|p| p.first)).map(i64::from);
-                    (
-                        line(&|| render::agreement_line(g, a, &ps)),
-                        vec!["agreement".into(), enum_name(&a.kind)],
-                        ps,
-                        year,
-                    )
+                    (self.parties(reader, a.partnership)?, year, true)
                 }
                 StoredFact::Figure(f) => {
                     let mut ps = self.parties(reader, f.partnership)?;
                     ps.extend(f.from.iter().chain(&f.to).cloned());
-                    let year = f.year.or(f.period.map(|p| p.first)).map(i64::from);
-                    let kinds = vec!["figure".into(), enum_name(&f.kind), enum_name(&f.unit)];
-                    (line(&|| render::figure_line(g, f)), kinds, ps, year)
+                    (ps, f.year.or(f.period.map(|p| p.first)).map(i64::from), false)
                 }
-                StoredFact::Person(p, titles) => (
-                    line(&|| render::person_line(p, titles)),
-                    vec!["person".into()],
-                    p.place.iter().cloned().collect(),
-                    None,
-                ),
+                StoredFact::Person(p, _) => (p.place.iter().cloned().collect(), None, false),
             };
-            if kinds.iter().any(|k| k == "held" || k == "agreement") {
+            if reports {
                 reported = reported.max(year);
+            }
+            if !changed {
+                doc_places.extend(ps.iter().flat_map(crate::places::with_containers));
+                continue;
             }
             let places: BTreeSet<String> = ps.iter().flat_map(crate::places::with_containers).collect();
             doc_places.extend(places.iter().cloned());
-            if !changed {
-                continue;
-            }
+            let (title, kinds): (String, Vec<String>) = match &t.fact {
+                StoredFact::Event(e) => {
+                    // the line names the partnership's parties, not the venue
+                    let parties = &ps[..ps.len() - usize::from(e.place.is_some())];
+                    let kinds = vec!["event".into(), enum_name(&e.kind), enum_name(&e.status)];
+                    (render::event_line(g, e, parties), kinds)
+                }
+                StoredFact::Agreement(a) => {
+                    (render::agreement_line(g, a, &ps), vec!["agreement".into(), enum_name(&a.kind)])
+                }
+                StoredFact::Figure(f) => {
+                    let kinds = vec!["figure".into(), enum_name(&f.kind), enum_name(&f.unit)];
+                    (render::figure_line(g, f), kinds)
+                }
+                StoredFact::Person(p, titles) => (render::person_line(p, titles), vec!["person".into()]),
+            };
             out.push(Entry {
                 doc_id: doc.id as u64,
                 fact_type: t.fact.fact_type().as_str().to_string(),
