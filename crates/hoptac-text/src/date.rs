@@ -32,6 +32,11 @@ pub struct DateMention {
 
 const MONTHS: &str = "january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec";
 
+/// The months written in full that a date without a day or a digit names ("in november"); not
+/// May, which "in may" does not make a date. [`for_each_match`] searches a whole text only when
+/// one of these is in it.
+const MONTHS_IN_FULL: &str = "january|february|march|april|june|july|august|september|october|november|december";
+
 fn re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
@@ -50,7 +55,7 @@ fn re() -> &'static Regex {
           | (?P<enmdy>(?-u:\b)(?P<mon1>{MONTHS})\.?[\x20\t]+(?P<d5>[0-9]{{1,2}})(?:st|nd|rd|th)?(?-u:\b)(?:,?[\x20\t]+(?P<y5>[0-9]{{4}})(?-u:\b))?)
           | (?P<endmy>(?-u:\b)(?P<d6>[0-9]{{1,2}})(?:st|nd|rd|th)?[\x20\t]+(?:of[\x20\t]+)?(?P<mon2>{MONTHS})(?-u:\b)\.?(?:,?[\x20\t]+(?P<y6>[0-9]{{4}})(?-u:\b))?)
           | (?P<enmy>(?-u:\b)(?P<mon3>{MONTHS})[\x20\t]+(?P<y7>[0-9]{{4}})(?-u:\b))
-          | (?P<enmo>(?-u:\b)(?:in|early|late|mid|by|from)[\x20\t]+(?P<mon4>january|february|march|april|june|july|august|september|october|november|december)(?-u:\b)(?:[\x20\t]+(?P<d15>[0-9]{{1,2}})(?:st|nd|rd|th)?(?-u:\b))?(?:,?[\x20\t]+(?P<y15>[0-9]{{4}})(?-u:\b))?)
+          | (?P<enmo>(?-u:\b)(?:in|early|late|mid|by|from)[\x20\t]+(?P<mon4>{MONTHS_IN_FULL})(?-u:\b)(?:[\x20\t]+(?P<d15>[0-9]{{1,2}})(?:st|nd|rd|th)?(?-u:\b))?(?:,?[\x20\t]+(?P<y15>[0-9]{{4}})(?-u:\b))?)
           | (?P<vmo>(?-u:\b)(?:vào|trong|đầu|cuối|giữa|từ|đến)[\x20\t]+tháng[\x20\t]+(?P<m14>[0-9]{{1,2}})(?-u:\b))
           | (?P<year>(?-u:\b)(?P<y9>(?:19|20)[0-9]{{2}})(?-u:\b))
             "
@@ -312,14 +317,9 @@ fn windows(text: &str) -> Vec<(usize, usize)> {
 /// text up to the end of the part searched: see [`windows`]). Only the parts around digits are
 /// searched, unless a month is named in full: "in november" is the one date without a digit.
 fn for_each_match(folded: &str, mut f: impl FnMut(&str, regex::Match)) {
-    // (the months but May, which "in may" does not make a date: one pass for all of them)
+    // (one pass for all of them)
     static MONTH_NAMED: OnceLock<Regex> = OnceLock::new();
-    let month_named = MONTH_NAMED
-        .get_or_init(|| {
-            Regex::new("january|february|march|april|june|july|august|september|october|november|december")
-                .expect("static regex")
-        })
-        .is_match(folded);
+    let month_named = MONTH_NAMED.get_or_init(|| Regex::new(MONTHS_IN_FULL).expect("static regex")).is_match(folded);
     if !month_named && !folded.bytes().any(|b| b.is_ascii_digit()) {
         return;
     }
