@@ -36,6 +36,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0002_per_year.sql"),
     include_str!("../migrations/0003_partnership_versions.sql"),
     include_str!("../migrations/0004_evidence_and_people_versions.sql"),
+    include_str!("../migrations/0005_sentences_as_ranges.sql"),
 ];
 
 /// Wait for changes other processes commit (`NOTIFY hoptac_changes`): `on_change` is called on
@@ -491,6 +492,7 @@ macro_rules! impl_reader {
                     &[&fact_type.as_str(), &ids],
                     evidence_row,
                 )
+                .and_then(|rows| with_sentences(self, rows))
             }
             fn evidence_page(
                 &self,
@@ -514,7 +516,7 @@ macro_rules! impl_reader {
                     &[&fact_type.as_str(), &id, &limit, &offset],
                     evidence_row,
                 )?;
-                Ok((rows, total as usize))
+                Ok((with_sentences(self, rows)?, total as usize))
             }
             fn documents_of(&self, fact_type: FactType, ids: &[FactId]) -> Result<Vec<DocId>> {
                 all(
@@ -526,6 +528,7 @@ macro_rules! impl_reader {
             }
             fn evidence_of_document(&self, doc: DocId) -> Result<Vec<Evidence>> {
                 all(self, &format!("{EVIDENCE_SELECT} WHERE document_id = $1 ORDER BY id"), &[&doc], evidence_row)
+                    .and_then(|rows| with_sentences(self, rows))
             }
             fn people_evidence_in(&self, docs: &[DocId]) -> Result<Vec<Evidence>> {
                 all(
@@ -534,6 +537,7 @@ macro_rules! impl_reader {
                     &[&docs],
                     evidence_row,
                 )
+                .and_then(|rows| with_sentences(self, rows))
             }
             fn roles(&self, people: &[FactId]) -> Result<Vec<Role>> {
                 all(
@@ -621,15 +625,21 @@ impl<'c> PgTx<'c> {
             let docs: Vec<i64> = evidence.iter().map(|v| v.document).collect();
             let starts: Vec<i64> = evidence.iter().map(|v| v.span.start as i64).collect();
             let ends: Vec<i64> = evidence.iter().map(|v| v.span.end as i64).collect();
-            let sentences: Vec<&str> = evidence.iter().map(|v| v.sentence.as_str()).collect();
+            // a sentence kept as its range of the document's text is not copied
+            let sentences: Vec<&str> =
+                evidence.iter().map(|v| if v.sentence_at.is_some() { "" } else { v.sentence.as_str() }).collect();
             let claims: Vec<String> = evidence.iter().map(|v| v.claim.to_string()).collect();
+            let from: Vec<Option<i64>> = evidence.iter().map(|v| v.sentence_at.map(|at| at.start as i64)).collect();
+            let to: Vec<Option<i64>> = evidence.iter().map(|v| v.sentence_at.map(|at| at.end as i64)).collect();
             self.exec(
-                "INSERT INTO evidence (fact_type, fact_id, document_id, span_start, span_end, sentence, claim)
-                 SELECT t, f, d, a, b, s, c
-                 FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::text[], $7::text[])
-                   WITH ORDINALITY AS u(t, f, d, a, b, s, c, n)
+                "INSERT INTO evidence (fact_type, fact_id, document_id, span_start, span_end, sentence, claim,
+                   sentence_start, sentence_end)
+                 SELECT t, f, d, a, b, s, c, ss, se
+                 FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::text[], $7::text[],
+                   $8::bigint[], $9::bigint[])
+                   WITH ORDINALITY AS u(t, f, d, a, b, s, c, ss, se, n)
                  ORDER BY n",
-                &[&types, &facts, &docs, &starts, &ends, &sentences, &claims],
+                &[&types, &facts, &docs, &starts, &ends, &sentences, &claims, &from, &to],
             )?;
         }
         let raises = std::mem::take(&mut *self.confidence.borrow_mut());

@@ -76,8 +76,8 @@ pub const AGREEMENT_SELECT: &str = "SELECT id, partnership_id, kind, signed, per
 pub const FIGURE_SELECT: &str = "SELECT id, partnership_id, kind, unit, value, from_places, to_places, period_first,
     period_last, year, quantity, fulfils, per_year FROM figures";
 pub const PERSON_SELECT: &str = "SELECT id, name, country, place_id FROM people";
-pub const EVIDENCE_SELECT: &str =
-    "SELECT fact_type, fact_id, document_id, span_start, span_end, sentence, claim FROM evidence";
+pub const EVIDENCE_SELECT: &str = "SELECT fact_type, fact_id, document_id, span_start, span_end, sentence, claim,
+    sentence_start, sentence_end FROM evidence";
 pub const ROLE_SELECT: &str = "SELECT r.person_id, r.title, r.office, o.name, r.first_seen, r.last_seen
     FROM roles r LEFT JOIN organisations o ON o.id = r.organisation_id";
 pub const REVIEW_SELECT: &str = "SELECT fact_type, fact_id, decision, reviewer, at, note, before, after FROM reviews";
@@ -241,8 +241,20 @@ pub fn evidence_row(r: &Row) -> Result<Evidence> {
         document: col(r, 2)?,
         span: Span::new(col::<i64>(r, 3)? as usize, col::<i64>(r, 4)? as usize),
         sentence: col(r, 5)?,
+        sentence_at: {
+            let (start, end): (Option<i64>, Option<i64>) = (col(r, 7)?, col(r, 8)?);
+            start.zip(end).map(|(s, e)| Span::new(s as usize, e as usize))
+        },
         claim: serde_json::from_str(&claim).map_err(|err| StoreError::Malformed(err.to_string()))?,
     })
+}
+
+/// These rows with the sentences kept as ranges read from their documents' texts.
+pub(crate) fn with_sentences(c: &(impl Conn + ?Sized), mut rows: Vec<Evidence>) -> Result<Vec<Evidence>> {
+    fill_sentences(&mut rows, |docs| {
+        all(c, "SELECT id, text FROM documents WHERE id = ANY($1)", &[&docs], |r| Ok((col(r, 0)?, col(r, 1)?)))
+    })?;
+    Ok(rows)
 }
 
 pub fn role_row(r: &Row) -> Result<Role> {

@@ -74,6 +74,7 @@ fn evidence(fact_id: FactId, document: DocId) -> Evidence {
         document,
         span: Span::new(0, 3),
         sentence: "Hội nghị.".into(),
+        sentence_at: None,
         claim: serde_json::json!({}),
     }
 }
@@ -121,6 +122,42 @@ fn a_document_undone_by_its_savepoint_leaves_nothing_behind() {
     let confidence: Option<f32> =
         c.query_one("SELECT confidence FROM events WHERE id = $1", &[&e]).expect("row").get(0);
     assert_eq!(confidence, Some(0.4));
+}
+
+#[test]
+fn a_sentence_kept_as_a_range_is_read_back_from_its_document() {
+    let Some(db) = Db::new("ranges") else { return };
+    let mut s = PgStore::open(&db.url).expect("open");
+    let text = "Mở đầu. Hai bên ký kết biên bản. Kết thúc.";
+    let (want, other) = ("Hai bên ký kết biên bản.", "Một câu chép lại.");
+    let at = text.find(want).expect("in the text");
+    let mut tx = s.begin().expect("begin");
+    let a = tx.insert_document(&NewDocument { text: text.into(), ..doc("a") }).expect("a");
+    let p = tx.partnership_for(&[PlaceId::new("LA-XE"), PlaceId::new("VN-28")]).expect("p");
+    let e = tx.insert_event(&event(p), None).expect("e");
+    let person = StoredPerson { id: 0, name: "Nguyễn Văn A".into(), country: Some("VN".into()), place: None };
+    let who = tx.insert_person("nguyen van a|VN", &person).expect("person");
+    let kept = |fact_type, fact_id| Evidence {
+        fact_type,
+        fact_id,
+        sentence: String::new(),
+        sentence_at: Some(Span::new(at, at + want.len())),
+        ..evidence(fact_id, a)
+    };
+    tx.add_evidence(&kept(FactType::Event, e)).expect("kept");
+    tx.add_evidence(&kept(FactType::Person, who)).expect("person's");
+    tx.add_evidence(&Evidence { sentence: other.into(), ..evidence(e, a) }).expect("as text");
+    tx.commit().expect("commit");
+    let mut c = postgres::Client::connect(&db.url, postgres::NoTls).expect("connect");
+    let stored: Vec<String> =
+        c.query("SELECT sentence FROM evidence ORDER BY id", &[]).expect("rows").iter().map(|r| r.get(0)).collect();
+    assert_eq!(stored, ["", "", other], "a range is not copied");
+    let sentences = |rows: Vec<Evidence>| rows.into_iter().map(|e| e.sentence).collect::<Vec<_>>();
+    assert_eq!(sentences(s.evidence(FactType::Event, &[e]).expect("evidence")), [want, other]);
+    assert_eq!(sentences(s.evidence_page(FactType::Event, e, 1, 5).expect("page").0), [other]);
+    assert_eq!(sentences(s.evidence_of_document(a).expect("of document")), [want, want, other]);
+    assert_eq!(sentences(s.people_evidence_in(&[a]).expect("people")), [want]);
+    assert_eq!(sentences(s.evidence_digest(FactType::Event, &[e], 1).expect("digest").first), [want]);
 }
 
 #[test]

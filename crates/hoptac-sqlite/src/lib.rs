@@ -42,6 +42,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/0014_evidence_and_people_versions.sql")),
         M::up(include_str!("../migrations/0015_agreements_by_signed_date.sql")),
         M::up(include_str!("../migrations/0016_fact_inserts_counted_at_commit.sql")),
+        M::up(include_str!("../migrations/0017_sentences_as_ranges.sql")),
     ])
 }
 
@@ -51,7 +52,7 @@ pub fn schema_version() -> i64 {
 }
 
 /// How many migrations [`migrations`] lists (a test keeps the two equal).
-const MIGRATION_COUNT: i64 = 16;
+const MIGRATION_COUNT: i64 = 17;
 
 pub struct SqliteStore {
     conn: Connection,
@@ -478,7 +479,7 @@ macro_rules! impl_reader {
             }
             fn evidence(&self, fact_type: FactType, ids: &[FactId]) -> Result<Vec<Evidence>> {
                 let sql = format!("{EVIDENCE_SELECT} WHERE fact_type = '{}' AND", fact_type.as_str());
-                by_ids(&self.$conn, &sql, "fact_id", ids, evidence_row)
+                with_sentences(&self.$conn, by_ids(&self.$conn, &sql, "fact_id", ids, evidence_row)?)
             }
             fn evidence_page(&self, fact_type: FactType, id: FactId, offset: usize, limit: usize) -> Result<(Vec<Evidence>, usize)> {
                 let key = rusqlite::params![fact_type.as_str(), id];
@@ -488,15 +489,15 @@ macro_rules! impl_reader {
                 let sql = format!("{EVIDENCE_SELECT} WHERE fact_type = ?1 AND fact_id = ?2 ORDER BY id LIMIT ?3 OFFSET ?4");
                 let (limit, offset) = (i64::try_from(limit).unwrap_or(i64::MAX), i64::try_from(offset).unwrap_or(i64::MAX));
                 let rows = query(&self.$conn, &sql, rusqlite::params![fact_type.as_str(), id, limit, offset], evidence_row)?;
-                Ok((rows, total.first().copied().unwrap_or(0) as usize))
+                Ok((with_sentences(&self.$conn, rows)?, total.first().copied().unwrap_or(0) as usize))
             }
             fn evidence_digest(&self, fact_type: FactType, ids: &[FactId], first: usize) -> Result<EvidenceDigest> {
                 // One pass in the index's order (fact, then recording order): no sort, no
                 // temporary table; a sentence read only for a fact's first rows, a claim read as
                 // text and parsed only when new to its fact.
                 let sql = format!(
-                    "SELECT fact_id, document_id, span_start, span_end, claim, sentence FROM evidence
-                     WHERE fact_type = '{}' AND",
+                    "SELECT fact_id, document_id, span_start, span_end, claim, sentence, sentence_start, sentence_end
+                     FROM evidence WHERE fact_type = '{}' AND",
                     fact_type.as_str()
                 );
                 let mut b = DigestBuilder::new(first);
@@ -512,12 +513,15 @@ macro_rules! impl_reader {
                             document,
                             span: hoptac_core::Span::new(r.get::<_, i64>(2)? as usize, r.get::<_, i64>(3)? as usize),
                             sentence: r.get(5)?,
+                            sentence_at: sentence_range(r, 6)?,
                             claim: serde_json::Value::Null,
                         });
                     }
                     Ok(())
                 })?;
-                Ok(b.finish())
+                let mut digest = b.finish();
+                digest.first = with_sentences(&self.$conn, digest.first)?;
+                Ok(digest)
             }
             fn documents_of(&self, fact_type: FactType, ids: &[FactId]) -> Result<Vec<DocId>> {
                 // From the index of facts alone (it carries the document).
@@ -531,11 +535,12 @@ macro_rules! impl_reader {
                     [doc],
                     evidence_row,
                 )
+                .and_then(|rows| with_sentences(&self.$conn, rows))
             }
             fn people_evidence_in(&self, docs: &[DocId]) -> Result<Vec<Evidence>> {
                 // By document (a dossier's documents are few next to all the people's evidence).
                 let sql = format!("{EVIDENCE_SELECT} INDEXED BY evidence_by_document_type WHERE fact_type = 'person' AND");
-                by_ids(&self.$conn, &sql, "document_id", docs, evidence_row)
+                with_sentences(&self.$conn, by_ids(&self.$conn, &sql, "document_id", docs, evidence_row)?)
             }
             fn people_sources_in(&self, docs: &[DocId], first: usize) -> Result<PeopleSources> {
                 // Two passes, no claim parsed: the index alone (it carries each row's person)
@@ -552,7 +557,7 @@ macro_rules! impl_reader {
                     }
                     Ok(())
                 })?;
-                let sql = "SELECT id, fact_id, document_id, span_start, span_end, sentence FROM evidence";
+                let sql = "SELECT id, fact_id, document_id, span_start, span_end, sentence, sentence_start, sentence_end FROM evidence";
                 let mut rows: std::collections::HashMap<i64, Evidence> = by_ids(&self.$conn, sql, "id", &wanted, |r| {
                     Ok((
                         r.get(0)?,
@@ -562,6 +567,7 @@ macro_rules! impl_reader {
                             document: r.get(2)?,
                             span: hoptac_core::Span::new(r.get::<_, i64>(3)? as usize, r.get::<_, i64>(4)? as usize),
                             sentence: r.get(5)?,
+                            sentence_at: sentence_range(r, 6)?,
                             claim: serde_json::Value::Null,
                         },
                     ))
@@ -570,7 +576,7 @@ macro_rules! impl_reader {
                 .collect();
                 // in the order the first pass met them: by document, then as recorded
                 let shown = wanted.iter().filter_map(|id| rows.remove(id)).collect();
-                Ok((shown, counts.totals()))
+                Ok((with_sentences(&self.$conn, shown)?, counts.totals()))
             }
             fn roles(&self, people: &[FactId]) -> Result<Vec<Role>> {
                 by_ids(&self.$conn, ROLE_SELECT, "person_id", people, role_row)
@@ -1051,17 +1057,20 @@ impl WriteTx for SqliteTx<'_> {
 
     fn add_evidence(&mut self, v: &Evidence) -> Result<()> {
         self.exec(
-            "INSERT INTO evidence (fact_type, fact_id, document_id, span_start, span_end, sentence, claim)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT INTO evidence (fact_type, fact_id, document_id, span_start, span_end, sentence, claim,
+                 sentence_start, sentence_end)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             params![
                 v.fact_type.as_str(),
                 v.fact_id,
                 v.document,
                 v.span.start as i64,
                 v.span.end as i64,
-                v.sentence,
+                if v.sentence_at.is_some() { "" } else { v.sentence.as_str() },
                 // written straight to bytes (`Display` goes through a formatter)
-                serde_json::to_string(&v.claim).map_err(|err| StoreError::Backend(err.to_string()))?
+                serde_json::to_string(&v.claim).map_err(|err| StoreError::Backend(err.to_string()))?,
+                v.sentence_at.map(|at| at.start as i64),
+                v.sentence_at.map(|at| at.end as i64)
             ],
         )?;
         match v.fact_type {
@@ -1381,8 +1390,8 @@ mod tests {
         let path = dir.path().join("s.db");
         drop(SqliteStore::open(&path).unwrap());
         // put the store back at schema 10: the index by document and type without facts, no
-        // versions (nor their triggers), no indexes of decided facts nor of agreements by date
-        // The names a query lists (triggers, an index's columns).
+        // versions (nor their triggers), no indexes of decided facts nor of agreements by date,
+        // sentences only as text. The names a query lists (triggers, an index's columns).
         let names = |c: &Connection, sql: &str| -> Vec<String> {
             c.prepare(sql).unwrap().query_map([], |r| r.get(0)).unwrap().collect::<rusqlite::Result<_>>().unwrap()
         };
@@ -1397,19 +1406,22 @@ mod tests {
              CREATE INDEX evidence_by_document_type ON evidence(document_id, fact_type);
              DROP TABLE partnership_versions; DROP TABLE store_versions;
              DROP INDEX events_decided; DROP INDEX agreements_decided; DROP INDEX figures_decided;
-             DROP INDEX agreements_by_signed_date;",
+             DROP INDEX agreements_by_signed_date;
+             ALTER TABLE evidence DROP COLUMN sentence_start; ALTER TABLE evidence DROP COLUMN sentence_end;",
         )
         .unwrap();
         c.pragma_update(None, "user_version", 10).unwrap();
         drop(c);
         let err = SqliteStore::open_read_only(&path).err().expect("refused");
-        assert!(matches!(err, StoreError::OlderSchema { found: 10, known: 16, .. }), "{err}");
+        assert!(matches!(err, StoreError::OlderSchema { found: 10, known: 17, .. }), "{err}");
         assert!(err.to_string().contains("hoptac ingest"), "{err}");
         drop(SqliteStore::open(&path).unwrap());
         let c = Connection::open(&path).unwrap();
         let version: i64 = c.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
         let columns = names(&c, "SELECT name FROM pragma_index_info('evidence_by_document_type')");
-        assert_eq!((version, columns), (16, vec!["document_id".into(), "fact_type".into(), "fact_id".into()]));
+        assert_eq!((version, columns), (17, vec!["document_id".into(), "fact_type".into(), "fact_id".into()]));
+        let ranges = names(&c, "SELECT name FROM pragma_table_info('evidence') WHERE name LIKE 'sentence_%'");
+        assert_eq!(ranges, ["sentence_start", "sentence_end"]);
         // schema 12 made a trigger per fact table for inserts; 16 took them away again
         let triggers = names(&c, "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%_insert'");
         assert!(triggers.is_empty(), "{triggers:?}");
@@ -1441,6 +1453,7 @@ mod tests {
             document: d,
             span: Span::new(0, 5),
             sentence: "Hội nghị.".into(),
+            sentence_at: None,
             claim: serde_json::json!({"ordinal": 19}),
         })
         .unwrap();
@@ -1670,6 +1683,7 @@ mod tests {
             document: d,
             span: Span::new(0, 5),
             sentence: "Hội nghị.".into(),
+            sentence_at: None,
             claim: serde_json::json!({}),
         };
         let mut tx = s.begin().unwrap();
@@ -1691,6 +1705,46 @@ mod tests {
         tx.commit().unwrap();
         assert_eq!(versions(&s), vec![(p, 4), (q, 2)], "people belong to no partnership");
         assert_eq!(s.people_version().unwrap(), Some(1), "a person and a source of one: raised once, at commit");
+    }
+
+    #[test]
+    fn a_sentence_kept_as_a_range_is_read_back_through_every_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = SqliteStore::open(&dir.path().join("s.db")).unwrap();
+        let text = "Mở đầu. Hai bên ký kết biên bản. Kết thúc.";
+        let (want, other) = ("Hai bên ký kết biên bản.", "Một câu chép lại.");
+        let at = text.find(want).unwrap();
+        let mut tx = s.begin().unwrap();
+        let d = tx.insert_document(&NewDocument { text: text.into(), ..doc("h") }).unwrap();
+        let p = tx.partnership_for(&[PlaceId::new("LA-XE"), PlaceId::new("VN-28")]).unwrap();
+        let id = tx.insert_event(&conference(p, Some(19), "2024", EventStatus::Planned), None).unwrap();
+        let person = StoredPerson { id: 0, name: "Nguyễn Văn A".into(), country: Some("VN".into()), place: None };
+        let who = tx.insert_person("nguyen van a|VN", &person).unwrap();
+        let kept = |fact_type, fact_id| Evidence {
+            fact_type,
+            fact_id,
+            document: d,
+            span: Span::new(at + 4, at + 8),
+            sentence: String::new(),
+            sentence_at: Some(Span::new(at, at + want.len())),
+            claim: serde_json::json!({"ordinal": 19}),
+        };
+        tx.add_evidence(&kept(FactType::Event, id)).unwrap();
+        tx.add_evidence(&kept(FactType::Person, who)).unwrap();
+        // one written as text (a row of an older store, or one whose sentence was not found)
+        tx.add_evidence(&Evidence { sentence: other.into(), sentence_at: None, ..kept(FactType::Event, id) }).unwrap();
+        tx.commit().unwrap();
+        let stored: Vec<String> =
+            query(&s.conn, "SELECT sentence FROM evidence ORDER BY id", [], |r| r.get(0)).unwrap();
+        assert_eq!(stored, ["", "", other], "a range is not copied");
+        let sentences = |rows: &[Evidence]| rows.iter().map(|e| e.sentence.clone()).collect::<Vec<_>>();
+        assert_eq!(sentences(&s.evidence(FactType::Event, &[id]).unwrap()), [want, other]);
+        assert_eq!(sentences(&s.evidence_page(FactType::Event, id, 1, 5).unwrap().0), [other]);
+        assert_eq!(sentences(&s.evidence_digest(FactType::Event, &[id], 1).unwrap().first), [want]);
+        assert_eq!(sentences(&s.evidence_of_document(d).unwrap()), [want, want, other]);
+        assert_eq!(sentences(&s.people_evidence_in(&[d]).unwrap()), [want]);
+        assert_eq!(sentences(&s.people_sources_in(&[d], 1).unwrap().0), [want]);
+        assert_eq!(s.evidence(FactType::Event, &[id]).unwrap()[0].sentence_at, Some(Span::new(at, at + want.len())));
     }
 
     #[test]

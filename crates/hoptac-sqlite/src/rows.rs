@@ -95,8 +95,8 @@ pub const AGREEMENT_SELECT_BY_PERIOD: &str = "SELECT id, partnership_id, kind, s
 pub const FIGURE_SELECT: &str = "SELECT id, partnership_id, kind, unit, value, from_places, to_places, period_first,
     period_last, year, quantity, fulfils, per_year FROM figures";
 pub const PERSON_SELECT: &str = "SELECT id, name, country, place_id FROM people";
-pub const EVIDENCE_SELECT: &str =
-    "SELECT fact_type, fact_id, document_id, span_start, span_end, sentence, claim FROM evidence";
+pub const EVIDENCE_SELECT: &str = "SELECT fact_type, fact_id, document_id, span_start, span_end, sentence, claim,
+    sentence_start, sentence_end FROM evidence";
 pub const ROLE_SELECT: &str = "SELECT r.person_id, r.title, r.office, o.name, r.first_seen, r.last_seen
     FROM roles r LEFT JOIN organisations o ON o.id = r.organisation_id";
 
@@ -194,8 +194,24 @@ pub fn evidence_row(r: &Row) -> rusqlite::Result<Evidence> {
         document: r.get(2)?,
         span: Span::new(r.get::<_, i64>(3)? as usize, r.get::<_, i64>(4)? as usize),
         sentence: r.get(5)?,
+        sentence_at: sentence_range(r, 7)?,
         claim: serde_json::from_str(&claim).map_err(|err| bad(6, err.to_string()))?,
     })
+}
+
+/// The range of its document's text an evidence row's sentence was kept as (columns `i`, `i + 1`;
+/// NULL for a sentence kept as text).
+pub fn sentence_range(r: &Row, i: usize) -> rusqlite::Result<Option<Span>> {
+    let (start, end): (Option<i64>, Option<i64>) = (r.get(i)?, r.get(i + 1)?);
+    Ok(start.zip(end).map(|(s, e)| Span::new(s as usize, e as usize)))
+}
+
+/// These rows with the sentences kept as ranges read from their documents' texts.
+pub fn with_sentences(conn: &Connection, mut rows: Vec<Evidence>) -> Result<Vec<Evidence>> {
+    hoptac_store::model::fill_sentences(&mut rows, |docs| {
+        by_ids(conn, "SELECT id, text FROM documents", "id", docs, |r| Ok((r.get(0)?, r.get(1)?)))
+    })?;
+    Ok(rows)
 }
 
 pub fn role_row(r: &Row) -> rusqlite::Result<Role> {

@@ -64,6 +64,7 @@ pub fn ingest(tx: &mut dyn WriteTx, doc: &NewDocument, record: &ExtractRecord) -
     let mut run = Run {
         tx,
         doc: doc_id,
+        text: &doc.text,
         date: document_date(record),
         held,
         primary: primary_parties(record),
@@ -88,6 +89,8 @@ pub fn ingest(tx: &mut dyn WriteTx, doc: &NewDocument, record: &ExtractRecord) -
 struct Run<'t> {
     tx: &'t mut dyn WriteTx,
     doc: DocId,
+    /// The document's text, where its sentences are found.
+    text: &'t str,
     date: Option<PartialDate>,
     /// The latest meeting the document reports as held.
     held: Option<PartialDate>,
@@ -125,12 +128,15 @@ impl Run<'_> {
         span: Span,
         claim: serde_json::Value,
     ) -> Result<()> {
+        // Found in the text (as every sentence an extraction reads is): kept as its range.
+        let sentence_at = sentence_in(self.text, sentence, span);
         self.tx.add_evidence(&Evidence {
             fact_type,
             fact_id,
             document: self.doc,
             span,
-            sentence: sentence.to_string(),
+            sentence: if sentence_at.is_some() { String::new() } else { sentence.to_string() },
+            sentence_at,
             claim,
         })
     }

@@ -102,7 +102,56 @@ pub struct Evidence {
     pub document: DocId,
     pub span: Span,
     pub sentence: String,
+    /// Where `sentence` lies in the document's text, when known. A store then keeps the range
+    /// rather than a copy of the sentence (schema 17: sentences were half of a store's bytes)
+    /// and reads the sentence back from the text.
+    #[serde(skip)]
+    pub sentence_at: Option<Span>,
     pub claim: serde_json::Value,
+}
+
+/// Where `sentence`, which contains `span`, lies in `text` (byte offsets), if it does.
+pub fn sentence_in(text: &str, sentence: &str, span: Span) -> Option<Span> {
+    if sentence.is_empty() {
+        return None;
+    }
+    // The sentence contains the span, so it starts at most its length before the span's end.
+    let lo = span.end.saturating_sub(sentence.len());
+    let hi = span.start.saturating_add(sentence.len()).min(text.len());
+    let window = text.as_bytes().get(lo..hi)?;
+    let at = lo + memchr::memmem::find(window, sentence.as_bytes())?;
+    Some(Span::new(at, at + sentence.len()))
+}
+
+/// Fill in the sentences a store kept as ranges of their documents' texts (`sentence` empty,
+/// `sentence_at` set), reading those texts once each through `texts`.
+pub fn fill_sentences(
+    rows: &mut [Evidence],
+    texts: impl FnOnce(&[DocId]) -> crate::Result<Vec<(DocId, String)>>,
+) -> crate::Result<()> {
+    let kept = |e: &Evidence| e.sentence.is_empty() && e.sentence_at.is_some();
+    let mut docs: Vec<DocId> = rows.iter().filter(|e| kept(e)).map(|e| e.document).collect();
+    if docs.is_empty() {
+        return Ok(());
+    }
+    docs.sort_unstable();
+    docs.dedup();
+    let texts: std::collections::HashMap<DocId, String> = texts(&docs)?.into_iter().collect();
+    for e in rows.iter_mut().filter(|e| kept(e)) {
+        let Some(at) = e.sentence_at else { continue };
+        let sentence = texts.get(&e.document).and_then(|t| t.get(at.start..at.end)).ok_or_else(|| {
+            crate::StoreError::Backend(format!(
+                "evidence of {} {}: its sentence ({}..{}) is not in the text of document {}",
+                e.fact_type.as_str(),
+                e.fact_id,
+                at.start,
+                at.end,
+                e.document
+            ))
+        })?;
+        e.sentence = sentence.to_string();
+    }
+    Ok(())
 }
 
 /// What a page needs of many facts' evidence, without reading every source: for each fact, its
@@ -516,6 +565,7 @@ mod tests {
             document,
             span: Span::new(0, 1),
             sentence: format!("{fact}/{document}"),
+            sentence_at: None,
             claim,
         }
     }
@@ -532,6 +582,48 @@ mod tests {
         let groups: Vec<(FactId, &serde_json::Value, &[DocId], usize)> =
             d.claims.iter().map(|g| (g.fact_id, &g.claim, g.documents.as_slice(), g.sources)).collect();
         assert_eq!(groups, vec![(1, &a, &[7, 8][..], 2), (1, &b, &[7][..], 1), (2, &a, &[7][..], 1)]);
+    }
+
+    #[test]
+    fn a_sentence_is_found_where_it_holds_the_span() {
+        let text = "Mở đầu. Hai bên ký kết. Hai bên ký kết. Kết thúc.";
+        let second = text.rfind("Hai bên").unwrap();
+        let sentence = "Hai bên ký kết.";
+        // the same sentence twice: the one holding the span
+        let span = Span::new(second + 4, second + 12);
+        assert_eq!(sentence_in(text, sentence, span), Some(Span::new(second, second + sentence.len())));
+        let first = text.find("Hai bên").unwrap();
+        assert_eq!(
+            sentence_in(text, sentence, Span::new(first, first + 3)),
+            Some(Span::new(first, first + sentence.len()))
+        );
+        // not in the text, empty, or a span past its end: kept as text
+        assert_eq!(sentence_in(text, "Không có.", Span::new(0, 3)), None);
+        assert_eq!(sentence_in(text, "", Span::new(0, 0)), None);
+        assert_eq!(sentence_in(text, sentence, Span::new(500, 510)), None);
+    }
+
+    #[test]
+    fn kept_sentences_are_read_back_from_their_documents() {
+        let mut rows = vec![row(1, 7, serde_json::Value::Null), row(2, 8, serde_json::Value::Null)];
+        rows[0].sentence.clear();
+        let text = "Mở Đầu ký.";
+        let at = text.find("Đầu").unwrap();
+        rows[0].sentence_at = Some(Span::new(at, at + "Đầu".len()));
+        let mut asked = Vec::new();
+        fill_sentences(&mut rows, |docs| {
+            asked.extend_from_slice(docs);
+            Ok(vec![(7, text.to_string())])
+        })
+        .unwrap();
+        assert_eq!(asked, vec![7], "only the documents of kept sentences are read");
+        assert_eq!(rows[0].sentence, "Đầu");
+        assert_eq!(rows[1].sentence, "2/8");
+        // a range outside the text is an error naming the fact and the document
+        rows[0].sentence.clear();
+        rows[0].sentence_at = Some(Span::new(4, 90));
+        let err = fill_sentences(&mut rows, |_| Ok(vec![(7, "short".to_string())])).unwrap_err().to_string();
+        assert!(err.contains("event 1") && err.contains("document 7"), "{err}");
     }
 
     #[test]

@@ -218,6 +218,9 @@ pub trait WriteTx: Reader {
     /// Record that a person held a title; widens the dates it was seen when known.
     fn upsert_role(&mut self, role: &Role) -> Result<()>;
 
+    /// Record one document's support for a fact. With `sentence_at` set, the store keeps that
+    /// range of the document's text rather than `sentence` (which may then be left empty); the
+    /// caller vouches that the range is the sentence.
     fn add_evidence(&mut self, e: &Evidence) -> Result<()>;
 
     /// Change a figure's fields (a person's correction; ingest never changes a figure).

@@ -167,6 +167,8 @@ pub const TABLES: &[Table] = &[
             ("span_end", Int),
             ("sentence", Text),
             ("claim", Text),
+            ("sentence_start", Int),
+            ("sentence_end", Int),
         ],
         key: 1,
     },

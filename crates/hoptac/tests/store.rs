@@ -246,6 +246,12 @@ fn a_second_article_about_a_known_meeting_merges_into_it(kind: Kind) {
     assert_eq!(xix[0]["status"], "held", "planned, then reported held");
     assert_eq!(xix[0]["date"], "2024-10-15", "the finer date");
     assert_eq!(list(xix[0], "sources").len(), 2);
+    // Each source shows its sentence (kept as a range of its document's text): the one naming
+    // the meeting.
+    for source in list(xix[0], "sources") {
+        let sentence = source["sentence"].as_str().unwrap_or_default();
+        assert!(sentence.to_lowercase().contains("xix"), "{source}");
+    }
     // XX is new and planned.
     assert_eq!(conference(list(&d, "events"), 20)[0]["status"], "planned");
 
