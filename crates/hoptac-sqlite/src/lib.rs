@@ -54,6 +54,13 @@ pub fn schema_version() -> i64 {
 /// How many migrations [`migrations`] lists (a test keeps the two equal).
 const MIGRATION_COUNT: i64 = 17;
 
+/// The page size of a new store. A document's text (2 KB on average, often more) fills a 4 KB
+/// page alone or spills to overflow pages, and every page a transaction changes is one write to
+/// the WAL: 20,000 generated documents ingested with 16 KB pages wrote 800 MB where 4 KB pages
+/// wrote 922 MB (in 4.20–4.69 s against 4.86–5.12 s) into a file of 93 MB instead of 107 MB; a
+/// dossier read from it took no longer.
+const PAGE_SIZE: i64 = 16_384;
+
 pub struct SqliteStore {
     conn: Connection,
     path: PathBuf,
@@ -198,6 +205,10 @@ impl SqliteStore {
             }
         }
         let busy = |err: rusqlite::Error| db_error(path, err);
+        if fresh {
+            // before the first table and the WAL: an existing store keeps the size it has
+            conn.pragma_update(None, "page_size", PAGE_SIZE).map_err(|err| db_error(path, err))?;
+        }
         conn.pragma_update(None, "journal_mode", "WAL").map_err(busy)?;
         conn.pragma_update(None, "synchronous", "NORMAL").map_err(|err| db_error(path, err))?;
         conn.pragma_update(None, "foreign_keys", "ON").map_err(|err| db_error(path, err))?;
@@ -1329,6 +1340,22 @@ mod tests {
         assert_eq!((app, version), (APPLICATION_ID, schema_version()));
         let mode: String = c.pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();
         assert_eq!(mode, "delete", "a closed store stands alone");
+        let page: i64 = c.pragma_query_value(None, "page_size", |r| r.get(0)).unwrap();
+        assert_eq!(page, PAGE_SIZE);
+        drop(c);
+        // A store made with other pages keeps them, and takes writes.
+        let old = dir.path().join("old.db");
+        let c = Connection::open(&old).unwrap();
+        c.pragma_update(None, "page_size", 4096).unwrap();
+        c.execute_batch("CREATE TABLE t (x); DROP TABLE t;").unwrap();
+        drop(c);
+        let mut s = SqliteStore::open(&old).unwrap();
+        let mut tx = s.begin().unwrap();
+        tx.insert_document(&doc("h")).unwrap();
+        tx.commit().unwrap();
+        drop(s);
+        let c = Connection::open(&old).unwrap();
+        assert_eq!(c.pragma_query_value(None, "page_size", |r| r.get::<_, i64>(0)).unwrap(), 4096);
     }
 
     #[test]
@@ -1356,7 +1383,7 @@ mod tests {
         // A page of the sealed file overwritten: the seal no longer matches, the check runs and
         // refuses the file, and nothing is written.
         let mut bytes = std::fs::read(&path).unwrap();
-        let last = bytes.len() - 4096;
+        let last = bytes.len() - PAGE_SIZE as usize;
         for (i, b) in bytes[last..].iter_mut().enumerate() {
             *b = (i as u8).wrapping_mul(151).wrapping_add(7);
         }

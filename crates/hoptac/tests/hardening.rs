@@ -597,11 +597,11 @@ fn a_damaged_store_is_refused_before_writing_and_check_says_what_to_do() {
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("s.db");
     ingest(&store, &[seeds(), root().join("../shared/corpus/dev")]);
-    // Overwrite a page in the middle of the file.
-    let len = std::fs::metadata(&store).unwrap().len();
-    let page = 4096;
-    let middle = (len / page / 2) * page;
+    // Overwrite a page in the middle of the file (its page size is in the header, bytes 16–17).
     let mut bytes = std::fs::read(&store).unwrap();
+    let len = bytes.len() as u64;
+    let page = u64::from(u16::from_be_bytes([bytes[16], bytes[17]]));
+    let middle = (len / page / 2) * page;
     for (i, b) in bytes[middle as usize..(middle + page) as usize].iter_mut().enumerate() {
         *b = (i as u8).wrapping_mul(151).wrapping_add(7);
     }
