@@ -3,7 +3,7 @@
 //! the document marked indexed, so an interrupted run is caught up by the next one and a rebuild
 //! (`hoptac reindex`) gives the same index.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 
@@ -76,7 +76,7 @@ impl Indexer {
         let doc = reader.document(doc_id)?.ok_or(AppError::Vanished(doc_id))?;
         let touched = stored_facts(reader, doc_id)?;
         let meta = DocMeta { id: doc_id, title: &doc.title, source: &doc.source, published: doc.published };
-        let entries = self.builder.entries(g, reader, &meta, &doc.text, doc.article_end, &touched)?;
+        let entries = self.builder.entries(g, Some(reader), &meta, &doc.text, doc.article_end, &touched)?;
         self.stage(store, doc_id, entries)
     }
 
@@ -133,35 +133,58 @@ impl Indexer {
 /// How many documents' entries may wait for the indexing thread.
 const QUEUE: usize = 1024;
 
-/// An indexer whose commits run on a thread of its own, for an ingest: the writer of the store
-/// builds each stored document's entries (it knows the partnerships) and hands them over; the
-/// thread stages them and commits the index every [`BATCH`] documents (the writer meanwhile
-/// stores the next documents instead of waiting for the commit, a fifth of its time before),
-/// and gives back the documents each commit made searchable, for the writer to mark indexed
-/// in the store: marked only once their entries are committed, as with [`Indexer`].
+/// An indexer whose work runs on a thread of its own, for an ingest: the writer of the store
+/// hands over each stored document with the facts it touched and the parties of any partnership
+/// the thread has not been told of (the writer knows them: it made them); the thread builds the
+/// entries (a tenth of the writer's time when the writer built them), stages them and commits
+/// the index every [`BATCH`] documents (the writer meanwhile stores the next documents instead of
+/// waiting for the commit, a fifth of its time before), and gives back the documents each
+/// commit made searchable, for the writer to mark indexed in the store: marked only once their
+/// entries are committed, as with [`Indexer`].
 pub struct IndexThread {
-    builder: EntryBuilder,
-    entries: Option<mpsc::SyncSender<(DocId, Vec<Entry>)>>,
+    /// The parties of the partnerships the store holds, as the writer read them.
+    known: EntryBuilder,
+    /// The partnerships whose parties the thread has been given.
+    told: HashSet<PartnershipId>,
+    work: Option<mpsc::SyncSender<Ingested>>,
     committed: mpsc::Receiver<Vec<DocId>>,
     thread: Option<std::thread::JoinHandle<Result<usize>>>,
 }
 
+/// A document just stored, as the index thread needs it.
+struct Ingested {
+    doc: NewDocument,
+    outcome: Outcome,
+    /// The parties of partnerships its facts belong to that the thread was not given before.
+    parties: Vec<(PartnershipId, Vec<PlaceId>)>,
+}
+
 impl IndexThread {
     /// Take the index's write lock (waiting up to `wait`, as [`Indexer::waiting`]) and start.
-    pub fn start(index: &SearchIndex, wait: std::time::Duration) -> Result<Self> {
-        Self::start_committing_every(index, wait, BATCH)
+    pub fn start(g: &'static Gazetteer, index: &SearchIndex, wait: std::time::Duration) -> Result<Self> {
+        Self::start_committing_every(g, index, wait, BATCH)
     }
 
     /// [`IndexThread::start`], committing every `batch` documents.
-    fn start_committing_every(index: &SearchIndex, wait: std::time::Duration, batch: usize) -> Result<Self> {
+    fn start_committing_every(
+        g: &'static Gazetteer,
+        index: &SearchIndex,
+        wait: std::time::Duration,
+        batch: usize,
+    ) -> Result<Self> {
         let mut ix = Indexer::waiting(index, wait)?;
-        let (entries, queue) = mpsc::sync_channel::<(DocId, Vec<Entry>)>(QUEUE);
+        let (work, queue) = mpsc::sync_channel::<Ingested>(QUEUE);
         let (done, committed) = mpsc::channel();
         let thread = std::thread::Builder::new()
             .name("hoptac-index".into())
             .spawn(move || -> Result<usize> {
-                for (doc, entries) in queue {
-                    ix.stage_entries(doc, entries);
+                let mut builder = EntryBuilder::default();
+                for Ingested { doc, outcome, parties } in queue {
+                    builder.partnerships.extend(parties);
+                    let meta =
+                        DocMeta { id: outcome.doc, title: &doc.title, source: &doc.source, published: doc.published };
+                    let entries = builder.entries(g, None, &meta, &doc.text, doc.article_end, &outcome.touched)?;
+                    ix.stage_entries(outcome.doc, entries);
                     if ix.pending.len() >= batch {
                         // The writer gone, nobody marks them: a later run indexes them again.
                         let _ = done.send(ix.commit_index()?);
@@ -171,23 +194,27 @@ impl IndexThread {
                 ix.close()
             })
             .map_err(|err| AppError::IndexThread(format!("could not start: {err}")))?;
-        Ok(IndexThread { builder: EntryBuilder::default(), entries: Some(entries), committed, thread: Some(thread) })
+        Ok(IndexThread {
+            known: EntryBuilder::default(),
+            told: HashSet::new(),
+            work: Some(work),
+            committed,
+            thread: Some(thread),
+        })
     }
 
-    /// Hand over the entries of a document just ingested (from what ingest returned).
-    pub fn add_ingested(
-        &mut self,
-        g: &Gazetteer,
-        reader: &dyn Reader,
-        doc: &NewDocument,
-        outcome: &Outcome,
-    ) -> Result<()> {
-        let meta = DocMeta { id: outcome.doc, title: &doc.title, source: &doc.source, published: doc.published };
-        let entries = self.builder.entries(g, reader, &meta, &doc.text, doc.article_end, &outcome.touched)?;
-        let sent = self.entries.as_ref().is_some_and(|s| s.send((outcome.doc, entries)).is_ok());
+    /// Hand over a document just ingested and what ingest returned (`reader` sees it stored).
+    pub fn add_ingested(&mut self, reader: &dyn Reader, doc: NewDocument, outcome: Outcome) -> Result<()> {
+        let mut parties = Vec::new();
+        for p in outcome.touched.iter().filter_map(|t| t.fact.partnership()) {
+            if self.told.insert(p) {
+                parties.push((p, self.known.parties(Some(reader), Some(p))?));
+            }
+        }
+        let sent = self.work.as_ref().is_some_and(|s| s.send(Ingested { doc, outcome, parties }).is_ok());
         if !sent {
             // The thread stopped: say why.
-            self.entries = None;
+            self.work = None;
             self.join()?;
             return Err(AppError::IndexThread("stopped".into()));
         }
@@ -202,7 +229,7 @@ impl IndexThread {
     /// Commit what is left and release the index; how many documents were indexed, and those
     /// committed since the last [`IndexThread::committed`].
     pub fn finish(mut self) -> Result<(usize, Vec<DocId>)> {
-        self.entries = None;
+        self.work = None;
         let indexed = self.join()?;
         Ok((indexed, self.committed()))
     }
@@ -224,9 +251,11 @@ struct EntryBuilder {
 }
 
 impl EntryBuilder {
-    fn parties(&mut self, reader: &dyn Reader, id: Option<PartnershipId>) -> Result<Vec<PlaceId>> {
+    /// A partnership's parties: as known, else read again from `reader` when there is one
+    /// (the index thread has none: it is told each partnership before any fact of it).
+    fn parties(&mut self, reader: Option<&dyn Reader>, id: Option<PartnershipId>) -> Result<Vec<PlaceId>> {
         let Some(id) = id else { return Ok(Vec::new()) };
-        if !self.partnerships.contains_key(&id) {
+        if let (false, Some(reader)) = (self.partnerships.contains_key(&id), reader) {
             self.partnerships = reader.partnerships()?.into_iter().map(|p| (p.id, p.parties)).collect();
         }
         Ok(self.partnerships.get(&id).cloned().unwrap_or_default())
@@ -238,7 +267,7 @@ impl EntryBuilder {
     fn entries(
         &mut self,
         g: &Gazetteer,
-        reader: &dyn Reader,
+        reader: Option<&dyn Reader>,
         doc: &DocMeta,
         text: &str,
         article_end: usize,
@@ -487,7 +516,6 @@ mod tests {
 
     /// Store `texts` as an ingest does: extracted, stored in one transaction, then handed over.
     fn store_and_hand_over(store: &mut SqliteStore, ix: &mut IndexThread, texts: &[(&str, &str)]) -> Vec<DocId> {
-        let g = Gazetteer::builtin();
         let extractor = hoptac_extract::Extractor::new();
         let prepared: Vec<_> =
             texts.iter().map(|(name, text)| crate::prepare(&extractor, name, text.to_string(), "utf-8")).collect();
@@ -497,17 +525,18 @@ mod tests {
             outcomes.push(hoptac_store::ingest::ingest(tx.as_mut(), doc, record).unwrap());
         }
         tx.commit().unwrap();
-        for ((doc, _), outcome) in prepared.iter().zip(&outcomes) {
-            ix.add_ingested(g, store.reader(), doc, outcome).unwrap();
+        let docs = outcomes.iter().map(|o| o.doc).collect();
+        for ((doc, _), outcome) in prepared.into_iter().zip(outcomes) {
+            ix.add_ingested(store.reader(), doc, outcome).unwrap();
         }
-        outcomes.iter().map(|o| o.doc).collect()
+        docs
     }
 
     #[test]
     fn the_index_thread_gives_back_each_document_once_its_entries_are_committed() {
         let dir = tempfile::tempdir().unwrap();
         let (mut store, index) = empty_store(dir.path());
-        let mut ix = IndexThread::start(&index, std::time::Duration::ZERO).unwrap();
+        let mut ix = IndexThread::start(Gazetteer::builtin(), &index, std::time::Duration::ZERO).unwrap();
         let docs = store_and_hand_over(&mut store, &mut ix, &[("a.txt", MEETING), ("b.txt", VISIT)]);
         // Fewer than a batch: nothing is committed before the end, so nothing may be marked.
         assert!(ix.committed().is_empty());
@@ -536,27 +565,55 @@ mod tests {
             index.search(&q).unwrap().hits.iter().map(|h| (h.fact_id, h.doc_id as DocId)).collect::<Vec<_>>()
         };
         let month = "Tháng 3/2024, tỉnh Kon Tum và tỉnh Attapeu tổ chức Hội nghị lần thứ VII tại Đăk Glei.";
-        let mut ix = IndexThread::start(&index, std::time::Duration::ZERO).unwrap();
+        let mut ix = IndexThread::start(Gazetteer::builtin(), &index, std::time::Duration::ZERO).unwrap();
         let first = store_and_hand_over(&mut store, &mut ix, &[("a.txt", month)]);
         let before = meeting_entries(ix);
         assert_eq!(before.len(), 1, "{before:?}");
         assert_eq!(before[0].1, first[0]);
         // the same meeting, said again: its entry stays the first document's
-        let mut ix = IndexThread::start(&index, std::time::Duration::ZERO).unwrap();
+        let mut ix = IndexThread::start(Gazetteer::builtin(), &index, std::time::Duration::ZERO).unwrap();
         let again = "Hội nghị lần thứ VII giữa tỉnh Kon Tum và tỉnh Attapeu đã diễn ra tại Đăk Glei vào tháng 3/2024.";
         store_and_hand_over(&mut store, &mut ix, &[("b.txt", again)]);
         assert_eq!(meeting_entries(ix), before);
         // its day, said for the first time: the entry describes it anew, from this document
-        let mut ix = IndexThread::start(&index, std::time::Duration::ZERO).unwrap();
+        let mut ix = IndexThread::start(Gazetteer::builtin(), &index, std::time::Duration::ZERO).unwrap();
         let third = store_and_hand_over(&mut store, &mut ix, &[("c.txt", MEETING)]);
         assert_eq!(meeting_entries(ix), vec![(before[0].0, third[0])]);
+    }
+
+    #[test]
+    fn the_index_thread_is_told_the_parties_of_a_partnership_made_after_it_started() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut store, index) = empty_store(dir.path());
+        let mut ix = IndexThread::start(Gazetteer::builtin(), &index, std::time::Duration::ZERO).unwrap();
+        let first = store_and_hand_over(&mut store, &mut ix, &[("a.txt", MEETING)]);
+        // a second transaction, a partnership the store did not hold when the first was told
+        let later = "Ngày 10/4/2024, tỉnh Quảng Nam và tỉnh Sê Kông tổ chức Hội nghị lần thứ III tại Tam Kỳ.";
+        let second = store_and_hand_over(&mut store, &mut ix, &[("b.txt", later)]);
+        ix.finish().unwrap();
+        index.reload().unwrap();
+        let meetings_in = |place: &str| {
+            let q = SearchQuery {
+                text: "hội nghị".into(),
+                places: vec![place.into()],
+                kinds: vec!["event".into()],
+                limit: 10,
+                ..Default::default()
+            };
+            let hits = index.search(&q).unwrap().hits;
+            hits.iter().filter(|h| h.fact_id.is_some()).map(|h| h.doc_id as DocId).collect::<Vec<_>>()
+        };
+        assert_eq!(meetings_in("LA-XE"), second, "the new partnership's meeting carries its parties");
+        assert_eq!(meetings_in("LA-AT"), first);
+        assert_eq!(meetings_in("VN-28"), first);
     }
 
     #[test]
     fn each_batch_the_index_thread_commits_is_given_back_while_the_writer_goes_on() {
         let dir = tempfile::tempdir().unwrap();
         let (mut store, index) = empty_store(dir.path());
-        let mut ix = IndexThread::start_committing_every(&index, std::time::Duration::ZERO, 2).unwrap();
+        let mut ix =
+            IndexThread::start_committing_every(Gazetteer::builtin(), &index, std::time::Duration::ZERO, 2).unwrap();
         let docs = store_and_hand_over(
             &mut store,
             &mut ix,

@@ -159,7 +159,7 @@ pub fn run(loc: &Location, args: Args) -> Result<ExitCode> {
             .unwrap_or_else(|_| ProgressStyle::default_bar())
             .progress_chars("=> "),
     );
-    let mut indexer = if follows { None } else { Some(IndexThread::start(&index, INDEX_WAIT)?) };
+    let mut indexer = if follows { None } else { Some(IndexThread::start(g, &index, INDEX_WAIT)?) };
 
     let max_bytes = args.max_bytes;
     // The documents whose entries the index has committed, marked indexed with the next
@@ -249,14 +249,14 @@ pub fn run(loc: &Location, args: Args) -> Result<ExitCode> {
             }
             tx.commit().context("cannot commit to the store")?;
             searchable.clear();
-            for ((_, doc, _), result) in batch.iter().zip(&results) {
+            for ((_, doc, _), result) in batch.into_iter().zip(results) {
                 match result {
                     Stored::New(outcome) => {
                         summary.new += 1;
                         summary.bytes += doc.text.len() as u64;
                         summary.facts += outcome.stats;
                         if let Some(indexer) = indexer.as_mut() {
-                            indexer.add_ingested(g, store.reader(), doc, outcome)?;
+                            indexer.add_ingested(store.reader(), doc, outcome)?;
                         }
                     }
                     Stored::Again => summary.unchanged += 1,
