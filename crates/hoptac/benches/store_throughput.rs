@@ -4,10 +4,12 @@
 //! Generates DOCUMENTS articles in the genre (default 100,000) as files, runs the real
 //! `hoptac ingest` on all but the last thousand into a fresh store (reading, decoding,
 //! extraction on all cores, one writer, merging, search indexing) and prints documents/s, MB/s
-//! and the process's peak memory; in the same run, what a user could use instead on the same
-//! files: a SQLite FTS5 table filled in one transaction, and a plain tantivy index (one text
-//! field, stored, the default tokenizer), with the ratios. Then the cost per document as the
-//! store grows: the last thousand into the full store against a thousand into an empty one.
+//! and the process's peak memory (resident, and its heap alone: the resident size counts the
+//! pages of the files SQLite and tantivy map); in the same run, what a user could use instead
+//! on the same files: a SQLite FTS5 table filled in one transaction, and a plain tantivy index
+//! (one text field, stored, the default tokenizer), with the ratios. Then the cost per document
+//! as the store grows: the last thousand into the full store against a thousand into an empty
+//! one.
 //! Then search latency (p50, p99) over the store's index, in process, for plain queries and
 //! queries with place, year and kind filters, and the latency of building a dossier.
 //! Not a test: it prints figures. With `--keep DIR --search-only`, only the search and dossier
@@ -65,6 +67,9 @@ fn files_in(dir: &Path) -> Vec<PathBuf> {
 struct Ingest {
     secs: f64,
     peak_mb: f64,
+    /// The largest heap (anonymous resident memory) seen, sampling every 20 ms: the peak less
+    /// the pages of the files SQLite and tantivy map, which the system takes back at will.
+    heap_mb: f64,
     stdout: String,
 }
 
@@ -76,19 +81,45 @@ fn children_peak_mb() -> f64 {
     ru.ru_maxrss as f64 / 1024.0
 }
 
+/// A process's anonymous resident memory now, in MB (`RssAnon` of /proc/PID/status).
+fn heap_mb(pid: u32) -> Option<f64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("RssAnon:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
 /// `hoptac ingest` of `dirs` into `store`, as a user runs it.
 fn ingest(store: &Path, dirs: &[PathBuf]) -> Ingest {
     let t = Instant::now();
-    let out = Command::new(env!("CARGO_BIN_EXE_hoptac"))
+    let child = Command::new(env!("CARGO_BIN_EXE_hoptac"))
         .arg("--store")
         .arg(store)
         .args(["ingest", "--quiet"])
         .args(dirs)
-        .output()
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
         .expect("run hoptac ingest");
+    let pid = child.id();
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let sampler = {
+        let done = done.clone();
+        std::thread::spawn(move || {
+            let mut most: f64 = 0.0;
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                most = most.max(heap_mb(pid).unwrap_or(0.0));
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            most
+        })
+    };
+    let out = child.wait_with_output().expect("wait for hoptac ingest");
     let secs = t.elapsed().as_secs_f64();
+    done.store(true, std::sync::atomic::Ordering::Relaxed);
+    let heap_mb = sampler.join().unwrap_or(0.0);
     assert!(out.status.success(), "ingest failed: {}", String::from_utf8_lossy(&out.stderr));
-    Ingest { secs, peak_mb: children_peak_mb(), stdout: String::from_utf8_lossy(&out.stdout).into_owned() }
+    Ingest { secs, peak_mb: children_peak_mb(), heap_mb, stdout: String::from_utf8_lossy(&out.stdout).into_owned() }
 }
 
 /// What a user could do instead: every file into an FTS5 table, in one transaction. Seconds.
@@ -182,11 +213,12 @@ fn main() {
     let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
     println!("ingest of {main_docs} documents, {mb:.1} MB, {threads} cores:");
     println!(
-        "  hoptac ingest:         {:6.1} s  {:6.2} MB/s  {:5.0} documents/s  peak {:.0} MB  (store {:.0} MB, index {:.0} MB)",
+        "  hoptac ingest:         {:6.1} s  {:6.2} MB/s  {:5.0} documents/s  peak {:.0} MB, heap {:.0} MB  (store {:.0} MB, index {:.0} MB)",
         run.secs,
         mb / run.secs,
         main_docs as f64 / run.secs,
         run.peak_mb,
+        run.heap_mb,
         std::fs::metadata(&store).map(|m| m.len()).unwrap_or(0) as f64 / 1e6,
         dir_size(&work.join("bench.db.index")) as f64 / 1e6
     );
