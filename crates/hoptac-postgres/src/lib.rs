@@ -303,6 +303,21 @@ impl PgStore {
             + (SELECT count(*) FROM people x WHERE NOT EXISTS (SELECT 1 FROM evidence v WHERE v.fact_type='person' AND v.fact_id=x.id))";
         Ok(self.rows(sql, &[])?.first().map(|r| r.get::<_, i64>(0)).unwrap_or(0))
     }
+
+    /// Evidence rows whose kept sentence range is not a piece of their document's text: out of
+    /// it, reversed, or starting or ending inside a character (a UTF-8 continuation byte).
+    pub fn sentences_outside_documents(&self) -> Result<i64> {
+        // CASE guards each byte read: PostgreSQL may evaluate the terms of OR in any order.
+        let sql = "SELECT count(*) FROM evidence v JOIN documents d ON d.id = v.document_id,
+              LATERAL (SELECT convert_to(d.text, 'UTF8') AS b) t
+            WHERE v.sentence_start IS NOT NULL AND CASE
+                WHEN v.sentence_end IS NULL OR v.sentence_start < 0 OR v.sentence_end < v.sentence_start
+                  OR v.sentence_end > octet_length(t.b) THEN true
+                ELSE (v.sentence_start < octet_length(t.b) AND get_byte(t.b, v.sentence_start::int) BETWEEN 128 AND 191)
+                  OR (v.sentence_end < octet_length(t.b) AND get_byte(t.b, v.sentence_end::int) BETWEEN 128 AND 191)
+              END";
+        Ok(self.rows(sql, &[])?.first().map(|r| r.get::<_, i64>(0)).unwrap_or(0))
+    }
 }
 
 /// The version of the hoptac schema in this database (`None`: no hoptac schema and no other
@@ -1031,6 +1046,9 @@ impl hoptac_store::Backend for PgStore {
     }
     fn facts_without_evidence(&self) -> Result<i64> {
         PgStore::facts_without_evidence(self)
+    }
+    fn sentences_outside_documents(&self) -> Result<i64> {
+        PgStore::sentences_outside_documents(self)
     }
     fn is_broken(&self) -> bool {
         self.client.try_borrow().map(|c| c.is_closed()).unwrap_or(false)

@@ -342,6 +342,18 @@ impl SqliteStore {
             + (SELECT count(*) FROM people x WHERE NOT EXISTS (SELECT 1 FROM evidence v WHERE v.fact_type='person' AND v.fact_id=x.id))";
         self.conn.query_row(sql, [], |r| r.get(0)).map_err(|err| db_error(&self.path, err))
     }
+
+    /// Evidence rows whose kept sentence range is not a piece of their document's text: out of
+    /// it, reversed, or starting or ending inside a character (a UTF-8 continuation byte).
+    pub fn sentences_outside_documents(&self) -> Result<i64> {
+        let sql = "SELECT count(*) FROM evidence v JOIN documents d ON d.id = v.document_id
+            WHERE v.sentence_start IS NOT NULL AND (
+                v.sentence_end IS NULL OR v.sentence_start < 0 OR v.sentence_end < v.sentence_start
+                OR v.sentence_end > length(CAST(d.text AS BLOB))
+                OR hex(substr(CAST(d.text AS BLOB), v.sentence_start + 1, 1)) BETWEEN '80' AND 'BF'
+                OR hex(substr(CAST(d.text AS BLOB), v.sentence_end + 1, 1)) BETWEEN '80' AND 'BF')";
+        self.conn.query_row(sql, [], |r| r.get(0)).map_err(|err| db_error(&self.path, err))
+    }
 }
 
 /// How long an opener waits for another process's schema work before giving up.
@@ -1196,6 +1208,9 @@ impl hoptac_store::Backend for SqliteStore {
     fn facts_without_evidence(&self) -> Result<i64> {
         SqliteStore::facts_without_evidence(self)
     }
+    fn sentences_outside_documents(&self) -> Result<i64> {
+        SqliteStore::sentences_outside_documents(self)
+    }
     fn export_rows(
         &self,
         table: &hoptac_store::transfer::Table,
@@ -1779,6 +1794,15 @@ mod tests {
         assert_eq!(sentences(&s.people_evidence_in(&[d]).unwrap()), [want]);
         assert_eq!(sentences(&s.people_sources_in(&[d], 1).unwrap().0), [want]);
         assert_eq!(s.evidence(FactType::Event, &[id]).unwrap()[0].sentence_at, Some(Span::new(at, at + want.len())));
+        // A damaged range: found by the check, and a read says which fact and document.
+        assert_eq!(s.sentences_outside_documents().unwrap(), 0);
+        let inside = text.find('ê').unwrap() + 1; // the second byte of ê
+        s.conn.execute("UPDATE evidence SET sentence_start = ?1 WHERE id = 1", [inside as i64]).unwrap();
+        assert_eq!(s.sentences_outside_documents().unwrap(), 1);
+        s.conn.execute("UPDATE evidence SET sentence_end = 10000 WHERE id = 2", []).unwrap();
+        assert_eq!(s.sentences_outside_documents().unwrap(), 2);
+        let err = s.evidence(FactType::Event, &[id]).unwrap_err().to_string();
+        assert!(err.contains(&format!("document {d}")), "{err}");
     }
 
     #[test]

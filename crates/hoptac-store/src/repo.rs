@@ -270,6 +270,9 @@ pub trait Backend: Store + Reader + crate::Accounts + Send {
     fn generation(&self) -> Result<i64>;
     /// Facts with no evidence other than those entered by hand (the invariant says none).
     fn facts_without_evidence(&self) -> Result<i64>;
+    /// Evidence rows whose sentence, kept as a range of their document's text, does not lie in
+    /// it on character boundaries (the invariant says none).
+    fn sentences_outside_documents(&self) -> Result<i64>;
     /// The last entry of the store's change log, where indexes follow one (PostgreSQL: one index
     /// per server, each with its own cursor); `None` where the store's own marks say what its one
     /// index holds (SQLite).

@@ -55,6 +55,14 @@ pub fn run(loc: &Location) -> Result<ExitCode> {
             Err(e) => Some(e.to_string()),
         },
     );
+    sound &= report(
+        "store: every source sentence lies in its document's text",
+        match store.sentences_outside_documents() {
+            Ok(0) => None,
+            Ok(n) => Some(format!("{n} source sentence(s) point outside their document's text; {RESTORE}")),
+            Err(e) => Some(e.to_string()),
+        },
+    );
     let dir = loc.index_dir();
     let rebuild = "run `hoptac reindex` (the index is rebuilt from the store; nothing is lost)";
     match SearchIndex::open_read_only(&dir) {

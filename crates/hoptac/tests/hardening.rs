@@ -617,6 +617,34 @@ fn a_damaged_store_is_refused_before_writing_and_check_says_what_to_do() {
 }
 
 #[test]
+fn a_source_sentence_pointing_outside_its_document_is_reported_by_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("s.db");
+    ingest(&store, &[seeds()]);
+    let out = hoptac(&store, &["check"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(String::from_utf8_lossy(&out.stdout)
+        .contains("ok       store: every source sentence lies in its document's text"));
+    let c = rusqlite::Connection::open(&store).unwrap();
+    let kept: i64 =
+        c.query_row("SELECT count(*) FROM evidence WHERE sentence_start IS NOT NULL", [], |r| r.get(0)).unwrap();
+    assert!(kept > 0, "ingest keeps sentences as ranges");
+    c.execute(
+        "UPDATE evidence SET sentence_end = sentence_end + 1000000 WHERE id = (SELECT min(id) FROM evidence)",
+        [],
+    )
+    .unwrap();
+    drop(c);
+    let out = hoptac(&store, &["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let report = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        report.contains("PROBLEM  store: every source sentence") && report.contains("1 source sentence"),
+        "{report}"
+    );
+}
+
+#[test]
 fn an_index_replaced_by_a_file_is_rebuilt_and_the_file_kept() {
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("s.db");
