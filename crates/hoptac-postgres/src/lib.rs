@@ -509,6 +509,18 @@ macro_rules! impl_reader {
                 )
                 .and_then(|rows| with_sentences(self, rows))
             }
+            fn evidence_digest(&self, fact_type: FactType, ids: &[FactId], first: usize) -> Result<EvidenceDigest> {
+                // Only the sources shown read their sentences from the documents' texts.
+                let rows = all(
+                    self,
+                    &format!("{EVIDENCE_SELECT} WHERE fact_type = $1 AND fact_id = ANY($2) ORDER BY id"),
+                    &[&fact_type.as_str(), &ids],
+                    evidence_row,
+                )?;
+                let mut digest = EvidenceDigest::from_rows(rows, first);
+                digest.first = with_sentences(self, digest.first)?;
+                Ok(digest)
+            }
             fn evidence_page(
                 &self,
                 fact_type: FactType,
@@ -553,6 +565,17 @@ macro_rules! impl_reader {
                     evidence_row,
                 )
                 .and_then(|rows| with_sentences(self, rows))
+            }
+            fn people_sources_in(&self, docs: &[DocId], first: usize) -> Result<PeopleSources> {
+                // Only the sources shown read their sentences from the documents' texts.
+                let rows = all(
+                    self,
+                    &format!("{EVIDENCE_SELECT} WHERE fact_type = 'person' AND document_id = ANY($1) ORDER BY id"),
+                    &[&docs],
+                    evidence_row,
+                )?;
+                let (shown, totals) = first_sources(rows, first);
+                Ok((with_sentences(self, shown)?, totals))
             }
             fn roles(&self, people: &[FactId]) -> Result<Vec<Role>> {
                 all(

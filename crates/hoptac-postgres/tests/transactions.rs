@@ -158,6 +158,7 @@ fn a_sentence_kept_as_a_range_is_read_back_from_its_document() {
     assert_eq!(sentences(s.evidence_of_document(a).expect("of document")), [want, want, other]);
     assert_eq!(sentences(s.people_evidence_in(&[a]).expect("people")), [want]);
     assert_eq!(sentences(s.evidence_digest(FactType::Event, &[e], 1).expect("digest").first), [want]);
+    assert_eq!(sentences(s.people_sources_in(&[a], 1).expect("people's sources").0), [want]);
     // A damaged range: found by the check.
     assert_eq!(s.sentences_outside_documents().expect("check"), 0);
     let inside = (text.find('ê').expect("ê") + 1) as i64; // the second byte of ê

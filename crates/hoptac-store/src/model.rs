@@ -201,6 +201,20 @@ impl EvidenceDigest {
     }
 }
 
+/// The first `first` of each fact's rows, in the order given (claims left null), and how many
+/// rows each fact has.
+pub fn first_sources(rows: Vec<Evidence>, first: usize) -> PeopleSources {
+    let mut counts = FirstSources::new(first);
+    let mut shown = Vec::new();
+    for mut e in rows {
+        if counts.take(e.fact_id) {
+            e.claim = serde_json::Value::Null;
+            shown.push(e);
+        }
+    }
+    (shown, counts.totals())
+}
+
 /// Counts each fact's sources as they are read, and says which are among its first few.
 #[derive(Debug)]
 pub struct FirstSources {

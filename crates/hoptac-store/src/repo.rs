@@ -136,15 +136,7 @@ pub trait Reader {
     /// The first `first` sources of each person these documents name (in the order of the
     /// documents; claims left null), and how many sources each has in them.
     fn people_sources_in(&self, docs: &[DocId], first: usize) -> Result<PeopleSources> {
-        let mut counts = FirstSources::new(first);
-        let mut shown = Vec::new();
-        for mut e in self.people_evidence_in(docs)? {
-            if counts.take(e.fact_id) {
-                e.claim = serde_json::Value::Null;
-                shown.push(e);
-            }
-        }
-        Ok((shown, counts.totals()))
+        Ok(crate::model::first_sources(self.people_evidence_in(docs)?, first))
     }
     /// Roles of the given people.
     fn roles(&self, people: &[FactId]) -> Result<Vec<Role>>;
