@@ -170,6 +170,45 @@ fn a_sentence_kept_as_a_range_is_read_back_from_its_document() {
 }
 
 #[test]
+fn sentences_stored_before_schema_5_become_ranges_where_found() {
+    let Some(db) = Db::new("convert") else { return };
+    let text = "Mở đầu. Hai bên ký kết biên bản. Kết thúc.";
+    let (found, elsewhere) = ("Hai bên ký kết biên bản.", "Một câu chép lại.");
+    let (a, e) = {
+        let mut s = PgStore::open(&db.url).expect("open");
+        let mut tx = s.begin().expect("begin");
+        let a = tx.insert_document(&NewDocument { text: text.into(), ..doc("a") }).expect("a");
+        let p = tx.partnership_for(&[PlaceId::new("LA-XE"), PlaceId::new("VN-28")]).expect("p");
+        let e = tx.insert_event(&event(p), None).expect("e");
+        for sentence in [found, elsewhere] {
+            tx.add_evidence(&Evidence { sentence: sentence.into(), ..evidence(e, a) }).expect("evidence");
+        }
+        tx.commit().expect("commit");
+        (a, e)
+    };
+    // as schema 4 left them: the sentences copied, no range columns
+    let mut c = postgres::Client::connect(&db.url, postgres::NoTls).expect("connect");
+    c.batch_execute(
+        "ALTER TABLE evidence DROP COLUMN sentence_start, DROP COLUMN sentence_end;
+         UPDATE hoptac_meta SET value = '4' WHERE key = 'schema_version'",
+    )
+    .expect("back to schema 4");
+    let s = PgStore::open(&db.url).expect("upgraded");
+    let raw: Vec<(String, Option<i64>)> = c
+        .query("SELECT sentence, sentence_start FROM evidence ORDER BY id", &[])
+        .expect("rows")
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    let at = text.find(found).expect("in the text") as i64;
+    assert_eq!(raw, vec![(String::new(), Some(at)), (elsewhere.to_string(), None)]);
+    let read: Vec<String> = s.evidence(FactType::Event, &[e]).expect("read").into_iter().map(|v| v.sentence).collect();
+    assert_eq!(read, [found, elsewhere]);
+    assert_eq!(s.evidence_of_document(a).expect("of document").len(), 2);
+    assert_eq!(s.sentences_outside_documents().expect("check"), 0);
+}
+
+#[test]
 fn a_transaction_not_committed_leaves_nothing() {
     let Some(db) = Db::new("rollback") else { return };
     let mut s = PgStore::open(&db.url).expect("open");

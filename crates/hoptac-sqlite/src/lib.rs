@@ -1424,6 +1424,55 @@ mod tests {
     }
 
     #[test]
+    fn sentences_stored_before_schema_17_become_ranges_where_found() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.db");
+        let text = "Mở đầu. Hai bên ký kết biên bản. Kết thúc.";
+        let (found, elsewhere) = ("Hai bên ký kết biên bản.", "Một câu chép lại.");
+        let mut s = SqliteStore::open(&path).unwrap();
+        let mut tx = s.begin().unwrap();
+        let d = tx.insert_document(&NewDocument { text: text.into(), ..doc("h") }).unwrap();
+        let p = tx.partnership_for(&[PlaceId::new("LA-XE"), PlaceId::new("VN-28")]).unwrap();
+        let id = tx.insert_event(&conference(p, Some(19), "2024", EventStatus::Planned), None).unwrap();
+        for sentence in [found, elsewhere] {
+            let e = Evidence {
+                fact_type: FactType::Event,
+                fact_id: id,
+                document: d,
+                span: Span::new(0, 3),
+                sentence: sentence.into(),
+                sentence_at: None,
+                claim: serde_json::json!({}),
+            };
+            tx.add_evidence(&e).unwrap();
+        }
+        tx.commit().unwrap();
+        drop(s);
+        // as schema 16 left them: the sentences copied, no range columns
+        let c = Connection::open(&path).unwrap();
+        c.execute_batch(
+            "ALTER TABLE evidence DROP COLUMN sentence_start; ALTER TABLE evidence DROP COLUMN sentence_end;",
+        )
+        .unwrap();
+        c.pragma_update(None, "user_version", 16).unwrap();
+        drop(c);
+        let s = SqliteStore::open(&path).unwrap();
+        let raw: Vec<(String, Option<i64>, Option<i64>)> =
+            query(&s.conn, "SELECT sentence, sentence_start, sentence_end FROM evidence ORDER BY id", [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .unwrap();
+        let at = text.find(found).unwrap() as i64;
+        assert_eq!(
+            raw,
+            vec![(String::new(), Some(at), Some(at + found.len() as i64)), (elsewhere.to_string(), None, None)]
+        );
+        let read: Vec<String> = s.evidence(FactType::Event, &[id]).unwrap().into_iter().map(|e| e.sentence).collect();
+        assert_eq!(read, [found, elsewhere]);
+        assert_eq!(s.sentences_outside_documents().unwrap(), 0);
+    }
+
+    #[test]
     fn a_store_from_a_newer_hoptac_is_refused() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("s.db");
