@@ -664,11 +664,9 @@ impl<'c> PgTx<'c> {
             let starts: Vec<i64> = evidence.iter().map(|v| v.span.start as i64).collect();
             let ends: Vec<i64> = evidence.iter().map(|v| v.span.end as i64).collect();
             // a sentence kept as its range of the document's text is not copied
-            let sentences: Vec<&str> =
-                evidence.iter().map(|v| if v.sentence_at.is_some() { "" } else { v.sentence.as_str() }).collect();
+            let sentences: Vec<&str> = evidence.iter().map(Evidence::stored_sentence).collect();
             let claims: Vec<String> = evidence.iter().map(|v| v.claim.to_string()).collect();
-            let from: Vec<Option<i64>> = evidence.iter().map(|v| v.sentence_at.map(|at| at.start as i64)).collect();
-            let to: Vec<Option<i64>> = evidence.iter().map(|v| v.sentence_at.map(|at| at.end as i64)).collect();
+            let (from, to): (Vec<Option<i64>>, Vec<Option<i64>>) = evidence.iter().map(Evidence::stored_range).unzip();
             self.exec(
                 "INSERT INTO evidence (fact_type, fact_id, document_id, span_start, span_end, sentence, claim,
                    sentence_start, sentence_end)

@@ -241,10 +241,7 @@ pub fn evidence_row(r: &Row) -> Result<Evidence> {
         document: col(r, 2)?,
         span: Span::new(col::<i64>(r, 3)? as usize, col::<i64>(r, 4)? as usize),
         sentence: col(r, 5)?,
-        sentence_at: {
-            let (start, end): (Option<i64>, Option<i64>) = (col(r, 7)?, col(r, 8)?);
-            start.zip(end).map(|(s, e)| Span::new(s as usize, e as usize))
-        },
+        sentence_at: Evidence::range_of_columns(col(r, 7)?, col(r, 8)?),
         claim: serde_json::from_str(&claim).map_err(|err| StoreError::Malformed(err.to_string()))?,
     })
 }

@@ -1083,6 +1083,7 @@ impl WriteTx for SqliteTx<'_> {
     }
 
     fn add_evidence(&mut self, v: &Evidence) -> Result<()> {
+        let (start, end) = v.stored_range();
         self.exec(
             "INSERT INTO evidence (fact_type, fact_id, document_id, span_start, span_end, sentence, claim,
                  sentence_start, sentence_end)
@@ -1093,11 +1094,11 @@ impl WriteTx for SqliteTx<'_> {
                 v.document,
                 v.span.start as i64,
                 v.span.end as i64,
-                if v.sentence_at.is_some() { "" } else { v.sentence.as_str() },
+                v.stored_sentence(),
                 // written straight to bytes (`Display` goes through a formatter)
                 serde_json::to_string(&v.claim).map_err(|err| StoreError::Backend(err.to_string()))?,
-                v.sentence_at.map(|at| at.start as i64),
-                v.sentence_at.map(|at| at.end as i64)
+                start,
+                end
             ],
         )?;
         match v.fact_type {

@@ -202,8 +202,7 @@ pub fn evidence_row(r: &Row) -> rusqlite::Result<Evidence> {
 /// The range of its document's text an evidence row's sentence was kept as (columns `i`, `i + 1`;
 /// NULL for a sentence kept as text).
 pub fn sentence_range(r: &Row, i: usize) -> rusqlite::Result<Option<Span>> {
-    let (start, end): (Option<i64>, Option<i64>) = (r.get(i)?, r.get(i + 1)?);
-    Ok(start.zip(end).map(|(s, e)| Span::new(s as usize, e as usize)))
+    Ok(Evidence::range_of_columns(r.get(i)?, r.get(i + 1)?))
 }
 
 /// These rows with the sentences kept as ranges read from their documents' texts.

@@ -110,6 +110,28 @@ pub struct Evidence {
     pub claim: serde_json::Value,
 }
 
+impl Evidence {
+    /// The sentence as a store writes it: empty when it keeps the range instead.
+    pub fn stored_sentence(&self) -> &str {
+        if self.sentence_at.is_some() {
+            ""
+        } else {
+            &self.sentence
+        }
+    }
+
+    /// The range as a store writes it (`sentence_start`, `sentence_end`; NULL for a sentence
+    /// kept as text).
+    pub fn stored_range(&self) -> (Option<i64>, Option<i64>) {
+        (self.sentence_at.map(|at| at.start as i64), self.sentence_at.map(|at| at.end as i64))
+    }
+
+    /// The range a store read from those columns.
+    pub fn range_of_columns(start: Option<i64>, end: Option<i64>) -> Option<Span> {
+        start.zip(end).map(|(s, e)| Span::new(s as usize, e as usize))
+    }
+}
+
 /// Where `sentence`, which contains `span`, lies in `text` (byte offsets), if it does.
 pub fn sentence_in(text: &str, sentence: &str, span: Span) -> Option<Span> {
     let (text, needle) = (text.as_bytes(), sentence.as_bytes());
