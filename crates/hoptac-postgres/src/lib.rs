@@ -501,23 +501,11 @@ macro_rules! impl_reader {
                 all(self, &format!("{FIGURE_SELECT} WHERE kind = $1 ORDER BY id"), &[&name(&kind)?], figure_row)
             }
             fn evidence(&self, fact_type: FactType, ids: &[FactId]) -> Result<Vec<Evidence>> {
-                all(
-                    self,
-                    &format!("{EVIDENCE_SELECT} WHERE fact_type = $1 AND fact_id = ANY($2) ORDER BY id"),
-                    &[&fact_type.as_str(), &ids],
-                    evidence_row,
-                )
-                .and_then(|rows| with_sentences(self, rows))
+                with_sentences(self, evidence_rows(self, fact_type, ids)?)
             }
             fn evidence_digest(&self, fact_type: FactType, ids: &[FactId], first: usize) -> Result<EvidenceDigest> {
                 // Only the sources shown read their sentences from the documents' texts.
-                let rows = all(
-                    self,
-                    &format!("{EVIDENCE_SELECT} WHERE fact_type = $1 AND fact_id = ANY($2) ORDER BY id"),
-                    &[&fact_type.as_str(), &ids],
-                    evidence_row,
-                )?;
-                let mut digest = EvidenceDigest::from_rows(rows, first);
+                let mut digest = EvidenceDigest::from_rows(evidence_rows(self, fact_type, ids)?, first);
                 digest.first = with_sentences(self, digest.first)?;
                 Ok(digest)
             }
@@ -558,23 +546,11 @@ macro_rules! impl_reader {
                     .and_then(|rows| with_sentences(self, rows))
             }
             fn people_evidence_in(&self, docs: &[DocId]) -> Result<Vec<Evidence>> {
-                all(
-                    self,
-                    &format!("{EVIDENCE_SELECT} WHERE fact_type = 'person' AND document_id = ANY($1) ORDER BY id"),
-                    &[&docs],
-                    evidence_row,
-                )
-                .and_then(|rows| with_sentences(self, rows))
+                with_sentences(self, people_evidence_rows(self, docs)?)
             }
             fn people_sources_in(&self, docs: &[DocId], first: usize) -> Result<PeopleSources> {
                 // Only the sources shown read their sentences from the documents' texts.
-                let rows = all(
-                    self,
-                    &format!("{EVIDENCE_SELECT} WHERE fact_type = 'person' AND document_id = ANY($1) ORDER BY id"),
-                    &[&docs],
-                    evidence_row,
-                )?;
-                let (shown, totals) = first_sources(rows, first);
+                let (shown, totals) = first_sources(people_evidence_rows(self, docs)?, first);
                 Ok((with_sentences(self, shown)?, totals))
             }
             fn roles(&self, people: &[FactId]) -> Result<Vec<Role>> {

@@ -246,6 +246,19 @@ pub fn evidence_row(r: &Row) -> Result<Evidence> {
     })
 }
 
+/// The evidence of these facts in recording order, sentences kept as ranges not yet read.
+pub(crate) fn evidence_rows(c: &(impl Conn + ?Sized), fact_type: FactType, ids: &[FactId]) -> Result<Vec<Evidence>> {
+    let sql = format!("{EVIDENCE_SELECT} WHERE fact_type = $1 AND fact_id = ANY($2) ORDER BY id");
+    all(c, &sql, &[&fact_type.as_str(), &ids], evidence_row)
+}
+
+/// The evidence of the people these documents name, in recording order, sentences kept as
+/// ranges not yet read.
+pub(crate) fn people_evidence_rows(c: &(impl Conn + ?Sized), docs: &[DocId]) -> Result<Vec<Evidence>> {
+    let sql = format!("{EVIDENCE_SELECT} WHERE fact_type = 'person' AND document_id = ANY($1) ORDER BY id");
+    all(c, &sql, &[&docs], evidence_row)
+}
+
 /// These rows with the sentences kept as ranges read from their documents' texts.
 pub(crate) fn with_sentences(c: &(impl Conn + ?Sized), mut rows: Vec<Evidence>) -> Result<Vec<Evidence>> {
     fill_sentences(&mut rows, |docs| {
