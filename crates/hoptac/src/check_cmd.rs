@@ -18,6 +18,15 @@ fn report(what: &str, problem: Option<String>) -> bool {
     problem.is_none()
 }
 
+/// The problem with a count of rows that break an invariant, if any.
+fn none_counted(count: hoptac_store::Result<i64>, problem: impl FnOnce(i64) -> String) -> Option<String> {
+    match count {
+        Ok(0) => None,
+        Ok(n) => Some(problem(n)),
+        Err(e) => Some(e.to_string()),
+    }
+}
+
 const RESTORE: &str = "restore the store from a backup (the damaged file is no safe base for new writes)";
 
 pub fn run(loc: &Location) -> Result<ExitCode> {
@@ -49,19 +58,13 @@ pub fn run(loc: &Location) -> Result<ExitCode> {
     }
     sound &= report(
         "store: every extracted fact has its evidence",
-        match store.facts_without_evidence() {
-            Ok(0) => None,
-            Ok(n) => Some(format!("{n} fact(s) without a source sentence; {RESTORE}")),
-            Err(e) => Some(e.to_string()),
-        },
+        none_counted(store.facts_without_evidence(), |n| format!("{n} fact(s) without a source sentence; {RESTORE}")),
     );
     sound &= report(
         "store: every source sentence lies in its document's text",
-        match store.sentences_outside_documents() {
-            Ok(0) => None,
-            Ok(n) => Some(format!("{n} source sentence(s) point outside their document's text; {RESTORE}")),
-            Err(e) => Some(e.to_string()),
-        },
+        none_counted(store.sentences_outside_documents(), |n| {
+            format!("{n} source sentence(s) point outside their document's text; {RESTORE}")
+        }),
     );
     let dir = loc.index_dir();
     let rebuild = "run `hoptac reindex` (the index is rebuilt from the store; nothing is lost)";
