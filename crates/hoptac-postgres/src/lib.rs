@@ -37,6 +37,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0003_partnership_versions.sql"),
     include_str!("../migrations/0004_evidence_and_people_versions.sql"),
     include_str!("../migrations/0005_sentences_as_ranges.sql"),
+    include_str!("../migrations/0006_unsigned_agreements_by_period.sql"),
 ];
 
 /// Wait for changes other processes commit (`NOTIFY hoptac_changes`): `on_change` is called on
@@ -832,11 +833,14 @@ impl WriteTx for PgTx<'_> {
             return all(self, &sql, &[&partnership, &kind], agreement_row);
         }
         let years: Vec<i16> = years.iter().take(4).copied().collect();
+        // A mention signed on a day is the same as one of its period only if that one is
+        // unsigned (an agreeing signing date falls in the years signed, found by the first
+        // select): its period select reads the unsigned ones only (schema 6's partial index).
         let sql = format!(
             "{AGREEMENT_SELECT} WHERE {p} AND kind = $2 AND signed_year = ANY($3)
                AND ($4::text IS NULL OR signed = substr($4, 1, length(signed)) OR $4 = substr(signed, 1, length($4)))
              UNION
-             {AGREEMENT_SELECT} WHERE {p} AND kind = $2 AND period_first = ANY($3)
+             {AGREEMENT_SELECT} WHERE {p} AND kind = $2 AND period_first = ANY($3) AND ($4::text IS NULL OR signed IS NULL)
              UNION
              {AGREEMENT_SELECT} WHERE {p} AND kind = $2 AND signed_year IS NULL AND period_first IS NULL
              ORDER BY 1"

@@ -3,7 +3,7 @@
 //! `HOPTAC_PG=required`): a document undone by its savepoint leaves nothing, not even what the
 //! transaction kept to write later; a transaction not committed leaves nothing.
 
-use hoptac_core::{PartialDate, PlaceId, Span};
+use hoptac_core::{PartialDate, Period, PlaceId, Span};
 use hoptac_postgres::PgStore;
 use hoptac_store::model::*;
 use hoptac_store::{Reader, Store};
@@ -190,6 +190,7 @@ fn sentences_stored_before_schema_5_become_ranges_where_found() {
     let mut c = postgres::Client::connect(&db.url, postgres::NoTls).expect("connect");
     c.batch_execute(
         "ALTER TABLE evidence DROP COLUMN sentence_start, DROP COLUMN sentence_end;
+         DROP INDEX agreements_unsigned_by_period;
          UPDATE hoptac_meta SET value = '4' WHERE key = 'schema_version'",
     )
     .expect("back to schema 4");
@@ -222,4 +223,28 @@ fn a_transaction_not_committed_leaves_nothing() {
     let c = s.counts().expect("counts");
     assert_eq!((c.documents, c.events, c.evidence), (0, 0, 0));
     assert!(s.partnerships().expect("partnerships").is_empty());
+}
+
+#[test]
+fn a_mention_signed_on_a_day_is_offered_the_unsigned_agreements_of_its_period_and_the_agreeing_ones() {
+    let Some(db) = Db::new("agreements") else { return };
+    let mut s = PgStore::open(&db.url).expect("open");
+    let mut tx = s.begin().expect("begin");
+    let p = tx.partnership_for(&[PlaceId::new("LA-AT"), PlaceId::new("VN-38")]).expect("partnership");
+    let agreement = |signed: Option<&str>, period: Option<(i16, i16)>| StoredAgreement {
+        id: 0,
+        partnership: Some(p),
+        kind: hoptac_core::AgreementKind::Mou,
+        signed: signed.and_then(PartialDate::parse),
+        period: period.map(|(first, last)| Period { first, last }),
+    };
+    let unsigned = tx.insert_agreement(&agreement(None, Some((2021, 2025))), None).expect("insert");
+    // signed on another day of the same period: another agreement, not offered
+    tx.insert_agreement(&agreement(Some("2021-03-04"), Some((2021, 2025))), None).expect("insert");
+    let month = tx.insert_agreement(&agreement(Some("2021-03"), None), None).expect("insert");
+    let mention = agreement(Some("2021-03-10"), Some((2021, 2025)));
+    let found =
+        tx.agreement_candidates(Some(p), mention.kind, &[2021, 2022, 2021, 2020], mention.signed).expect("candidates");
+    assert_eq!(found.iter().map(|a| a.id).collect::<Vec<_>>(), [unsigned, month]);
+    assert!(found.iter().all(|a| hoptac_store::matching::same_agreement(a, &mention)));
 }

@@ -43,6 +43,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/0015_agreements_by_signed_date.sql")),
         M::up(include_str!("../migrations/0016_fact_inserts_counted_at_commit.sql")),
         M::up(include_str!("../migrations/0017_sentences_as_ranges.sql")),
+        M::up(include_str!("../migrations/0018_unsigned_agreements_by_period.sql")),
     ])
 }
 
@@ -52,7 +53,7 @@ pub fn schema_version() -> i64 {
 }
 
 /// How many migrations [`migrations`] lists (a test keeps the two equal).
-const MIGRATION_COUNT: i64 = 17;
+const MIGRATION_COUNT: i64 = 18;
 
 /// The page size of a new store. A document's text (2 KB on average, often more) fills a 4 KB
 /// page alone or spills to overflow pages, and every page a transaction changes is one write to
@@ -950,24 +951,51 @@ impl WriteTx for SqliteTx<'_> {
             }
         }
         let y = |i: usize| listed.get(i).copied();
-        // Signed in one of the years (on a compatible date when both are signed), starting in one
-        // of them, or undated: a select for each year and way, each on its index, joined by
-        // UNION ALL (no temporary table; neither are there any for `IN (…)` lists). An agreement
-        // both signed and starting in the listed years, or a year listed twice (the list is
-        // padded), comes more than once, and is dropped here.
-        static SQL: LazyLock<String> = LazyLock::new(|| {
+        // Signed in one of the years, starting in one of them, or undated: a select for each year
+        // and way, each on its index, joined by UNION ALL (no temporary table; neither are there
+        // any for `IN (…)` lists). An agreement both signed and starting in the listed years, or
+        // a year listed twice (the list is padded), comes more than once, and is dropped here.
+        //
+        // A mention signed on a day (month, year) is the same as a signed agreement only if the
+        // two dates agree (`matching::same_agreement`), one a prefix of the other: signed on
+        // one of the mention's prefixes ("2024", "2024-10" for "2024-10-15"), on its date, or
+        // on a finer date of it — three exact lookups and a range in the index of dates signed
+        // (schema 15), whatever the number signed that year (hundreds of minutes, in a
+        // partnership that meets monthly, were each read and compared). It is the same as one
+        // of a period only if that one is unsigned: those are read off an index of their own
+        // (schema 18), not every agreement of the period.
+        static SIGNED: LazyLock<String> = LazyLock::new(|| {
             let kind = "WHERE partnership_id IS ?1 AND kind = ?2";
-            let compatible =
-                "(?7 IS NULL OR signed = substr(?7, 1, length(signed)) OR ?7 = substr(signed, 1, length(?7)))";
-            let signed = (3..=6)
-                .map(|y| format!("{AGREEMENT_SELECT_BY_SIGNED_DATE} {kind} AND signed_year = ?{y} AND {compatible}"));
+            let on = |date: &str| format!("{AGREEMENT_SELECT_BY_SIGNED_DATE} {kind} AND signed_year = ?8 AND {date}");
+            let on_signed =
+                [on("signed = ?9"), on("signed = ?10"), on("signed = ?7"), on("signed > ?7 AND signed < ?7 || '~'")];
+            let starting = (3..=6).map(|y| {
+                format!("{AGREEMENT_SELECT_UNSIGNED_BY_PERIOD} {kind} AND period_first = ?{y} AND signed IS NULL")
+            });
+            let undated =
+                format!("{AGREEMENT_SELECT_BY_SIGNED} {kind} AND signed_year IS NULL AND period_first IS NULL");
+            on_signed.into_iter().chain(starting).chain([undated]).collect::<Vec<_>>().join(" UNION ALL ")
+        });
+        // An undated one: every agreement signed or starting in the years.
+        static UNSIGNED: LazyLock<String> = LazyLock::new(|| {
+            let kind = "WHERE partnership_id IS ?1 AND kind = ?2";
+            let on_signed = (3..=6).map(|y| format!("{AGREEMENT_SELECT_BY_SIGNED_DATE} {kind} AND signed_year = ?{y}"));
             let starting = (3..=6).map(|y| format!("{AGREEMENT_SELECT} {kind} AND period_first = ?{y}"));
             let undated =
                 format!("{AGREEMENT_SELECT_BY_SIGNED} {kind} AND signed_year IS NULL AND period_first IS NULL");
-            signed.chain(starting).chain([undated]).collect::<Vec<_>>().join(" UNION ALL ")
+            on_signed.chain(starting).chain([undated]).collect::<Vec<_>>().join(" UNION ALL ")
         });
-        let signed = signed.map(|d| d.to_string());
-        let mut found = self.rows(&SQL, params![partnership, kind, y(0), y(1), y(2), y(3), signed], agreement_row)?;
+        let mut found = match signed {
+            Some(date) => {
+                let full = date.to_string();
+                // the date's proper prefixes, NULL where it has none (`= NULL` finds nothing)
+                let cuts: Vec<&str> = full.match_indices('-').map(|(i, _)| &full[..i]).collect();
+                let prefix = |i: usize| cuts.get(i).copied();
+                let params = params![partnership, kind, y(0), y(1), y(2), y(3), full, date.year, prefix(0), prefix(1)];
+                self.rows(&SIGNED, params, agreement_row)?
+            }
+            None => self.rows(&UNSIGNED, params![partnership, kind, y(0), y(1), y(2), y(3)], agreement_row)?,
+        };
         once_each_by_id(&mut found, |v| v.id);
         Ok(found)
     }
@@ -1449,10 +1477,11 @@ mod tests {
         }
         tx.commit().unwrap();
         drop(s);
-        // as schema 16 left them: the sentences copied, no range columns
+        // as schema 16 left them: the sentences copied, no range columns (nor the index of 18)
         let c = Connection::open(&path).unwrap();
         c.execute_batch(
-            "ALTER TABLE evidence DROP COLUMN sentence_start; ALTER TABLE evidence DROP COLUMN sentence_end;",
+            "ALTER TABLE evidence DROP COLUMN sentence_start; ALTER TABLE evidence DROP COLUMN sentence_end;
+             DROP INDEX agreements_unsigned_by_period;",
         )
         .unwrap();
         c.pragma_update(None, "user_version", 16).unwrap();
@@ -1505,20 +1534,20 @@ mod tests {
              CREATE INDEX evidence_by_document_type ON evidence(document_id, fact_type);
              DROP TABLE partnership_versions; DROP TABLE store_versions;
              DROP INDEX events_decided; DROP INDEX agreements_decided; DROP INDEX figures_decided;
-             DROP INDEX agreements_by_signed_date;
+             DROP INDEX agreements_by_signed_date; DROP INDEX agreements_unsigned_by_period;
              ALTER TABLE evidence DROP COLUMN sentence_start; ALTER TABLE evidence DROP COLUMN sentence_end;",
         )
         .unwrap();
         c.pragma_update(None, "user_version", 10).unwrap();
         drop(c);
         let err = SqliteStore::open_read_only(&path).err().expect("refused");
-        assert!(matches!(err, StoreError::OlderSchema { found: 10, known: 17, .. }), "{err}");
+        assert!(matches!(err, StoreError::OlderSchema { found: 10, known: 18, .. }), "{err}");
         assert!(err.to_string().contains("hoptac ingest"), "{err}");
         drop(SqliteStore::open(&path).unwrap());
         let c = Connection::open(&path).unwrap();
         let version: i64 = c.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
         let columns = names(&c, "SELECT name FROM pragma_index_info('evidence_by_document_type')");
-        assert_eq!((version, columns), (17, vec!["document_id".into(), "fact_type".into(), "fact_id".into()]));
+        assert_eq!((version, columns), (18, vec!["document_id".into(), "fact_type".into(), "fact_id".into()]));
         let ranges = names(&c, "SELECT name FROM pragma_table_info('evidence') WHERE name LIKE 'sentence_%'");
         assert_eq!(ranges, ["sentence_start", "sentence_end"]);
         // schema 12 made a trigger per fact table for inserts; 16 took them away again
@@ -1686,6 +1715,64 @@ mod tests {
         let kept: Vec<PartnershipId> = s.partnerships().unwrap().into_iter().map(|x| x.id).collect();
         assert!(kept.contains(&again) && kept.contains(&p), "{kept:?}");
         assert_eq!(kept.len(), 2);
+    }
+
+    #[test]
+    fn agreement_candidates_hold_every_agreement_a_mention_can_be() {
+        // Random agreements and mentions (signed to the year, month or day, with or without a
+        // period): the candidates that `same_agreement` accepts are all the stored ones it accepts.
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = SqliteStore::open(&dir.path().join("s.db")).unwrap();
+        let mut tx = s.begin().unwrap();
+        let p = tx.partnership_for(&[PlaceId::new("LA-AT"), PlaceId::new("VN-38")]).unwrap();
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = |n: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n) as i16
+        };
+        let mut random = || {
+            let year = 2019 + next(6);
+            let signed = match next(4) {
+                0 => None,
+                1 => PartialDate::parse(&year.to_string()),
+                2 => PartialDate::parse(&format!("{year}-{:02}", 1 + next(3))),
+                _ => PartialDate::parse(&format!("{year}-{:02}-{:02}", 1 + next(3), 1 + next(3))),
+            };
+            let period = (next(3) > 0).then(|| {
+                let first = 2019 + next(6);
+                Period { first, last: first + 4 + next(2) }
+            });
+            StoredAgreement { id: 0, partnership: Some(p), kind: AgreementKind::Mou, signed, period }
+        };
+        let mut stored = Vec::new();
+        for _ in 0..300 {
+            let a = random();
+            stored.push(StoredAgreement { id: tx.insert_agreement(&a, None).unwrap(), ..a });
+        }
+        let mut unsigned_candidates_skipped = 0;
+        for _ in 0..400 {
+            let new = random();
+            // the years `ingest` asks for
+            let mut years = Vec::new();
+            if let Some(d) = new.signed {
+                years.extend([d.year, d.year + 1]);
+            }
+            if let Some(period) = new.period {
+                years.extend([period.first, period.first - 1]);
+            }
+            let found = tx.agreement_candidates(Some(p), AgreementKind::Mou, &years, new.signed).unwrap();
+            let same = |v: &[StoredAgreement]| -> Vec<FactId> {
+                v.iter().filter(|a| hoptac_store::matching::same_agreement(a, &new)).map(|a| a.id).collect()
+            };
+            if years.is_empty() {
+                continue; // an undated mention takes the latest: not a set to compare
+            }
+            assert_eq!(same(&found), same(&stored), "{new:?}");
+            unsigned_candidates_skipped += usize::from(new.signed.is_some() && found.len() < stored.len());
+        }
+        assert!(unsigned_candidates_skipped > 0);
     }
 
     #[test]

@@ -90,6 +90,10 @@ pub const AGREEMENT_SELECT_BY_SIGNED: &str = "SELECT id, partnership_id, kind, s
 /// (schema 15); with `signed_year = ?` alone the planner takes either.
 pub const AGREEMENT_SELECT_BY_SIGNED_DATE: &str = "SELECT id, partnership_id, kind, signed, period_first, period_last
     FROM agreements INDEXED BY agreements_by_signed_date";
+/// Unsigned, starting in a given year (schema 18: a partial index of the few without a date).
+pub const AGREEMENT_SELECT_UNSIGNED_BY_PERIOD: &str =
+    "SELECT id, partnership_id, kind, signed, period_first, period_last
+    FROM agreements INDEXED BY agreements_unsigned_by_period";
 pub const AGREEMENT_SELECT_BY_PERIOD: &str = "SELECT id, partnership_id, kind, signed, period_first, period_last
     FROM agreements INDEXED BY agreements_by_period";
 pub const FIGURE_SELECT: &str = "SELECT id, partnership_id, kind, unit, value, from_places, to_places, period_first,
