@@ -9,7 +9,7 @@
 //! on the same files: a SQLite FTS5 table filled in one transaction, and a plain tantivy index
 //! (one text field, stored, the default tokenizer), with the ratios. Then the cost per document
 //! as the store grows: the last thousand into the full store against a thousand into an empty
-//! one.
+//! one, the median of three runs each way (the others: the same files with a line added).
 //! Then search latency (p50, p99) over the store's index, in process, for plain queries and
 //! queries with place, year and kind filters, and the latency of building a dossier.
 //! Not a test: it prints figures. With `--keep DIR --search-only`, only the search and dossier
@@ -55,6 +55,37 @@ fn dir_size(p: &Path) -> u64 {
                 .sum()
         })
         .unwrap_or(0)
+}
+
+/// How many times the cost per document as the store grows is measured (each way).
+const GROWTH_RUNS: usize = 3;
+
+/// The `k`th set of the held-out documents: the files themselves (`k` = 0), or copies under
+/// `work/later{k}` with a line of their own added, so that the store takes them as new documents.
+fn variant(work: &Path, dirs: &[PathBuf], k: usize) -> Vec<PathBuf> {
+    if k == 0 {
+        return dirs.to_vec();
+    }
+    let root = work.join(format!("later{k}"));
+    let _ = std::fs::remove_dir_all(&root);
+    dirs.iter()
+        .map(|d| {
+            let to = root.join(d.file_name().expect("a directory of documents"));
+            std::fs::create_dir_all(&to).expect("mkdir");
+            for f in files_in(d) {
+                let mut text = std::fs::read_to_string(&f).expect("read a generated document");
+                text.push_str(&format!("\n\n(bản {k})\n"));
+                std::fs::write(to.join(f.file_name().expect("a file")), text).expect("write");
+            }
+            to
+        })
+        .collect()
+}
+
+fn median(v: &[f64]) -> f64 {
+    let mut v = v.to_vec();
+    v.sort_by(f64::total_cmp);
+    v.get(v.len() / 2).copied().unwrap_or(0.0)
 }
 
 fn files_in(dir: &Path) -> Vec<PathBuf> {
@@ -200,7 +231,8 @@ fn main() {
     let mb = main_bytes as f64 / 1e6;
 
     let store = work.join("bench.db");
-    for name in ["bench.db", "fresh.db"] {
+    let fresh: Vec<String> = (0..GROWTH_RUNS).map(|k| format!("fresh{k}.db")).collect();
+    for name in ["bench.db", "fresh.db"].into_iter().chain(fresh.iter().map(String::as_str)) {
         for suffix in ["", "-wal", "-shm"] {
             let _ = std::fs::remove_file(work.join(format!("{name}{suffix}")));
         }
@@ -235,15 +267,23 @@ fn main() {
         tv / run.secs
     );
     if !last_dirs.is_empty() {
-        let later = ingest(&store, last_dirs);
-        let fresh_store = work.join("fresh.db");
-        let first = ingest(&fresh_store, last_dirs);
-        let per = |r: &Ingest| r.secs * 1e3 / files_in(&last_dirs[0]).len().max(1) as f64;
+        // Three runs each way, as one run swings by half on this machine: the last thousand, then
+        // the same files with a line added (other documents, the same facts), each into the full
+        // store in turn and into an empty store of its own.
+        let sets: Vec<Vec<PathBuf>> = (0..GROWTH_RUNS).map(|k| variant(&work, last_dirs, k)).collect();
+        let docs = sets[0].iter().map(|d| files_in(d).len()).sum::<usize>().max(1) as f64;
+        let (mut later, mut first) = (Vec::new(), Vec::new());
+        for (k, set) in sets.iter().enumerate() {
+            later.push(ingest(&store, set).secs * 1e3 / docs);
+            first.push(ingest(&work.join(format!("fresh{k}.db")), set).secs * 1e3 / docs);
+        }
+        let runs = |v: &[f64]| v.iter().map(|ms| format!("{ms:.2}")).collect::<Vec<_>>().join(", ");
+        let (a, b) = (median(&first), median(&later));
         println!(
-            "  per document as the store grows: {:.2} ms into an empty store, {:.2} ms into one of {main_docs} ({:+.0}%)",
-            per(&first),
-            per(&later),
-            (per(&later) / per(&first) - 1.0) * 100.0
+            "  per document as the store grows: {a:.2} ms into an empty store, {b:.2} ms into one of {main_docs} ({:+.0}%; medians of {GROWTH_RUNS}: {} / {})",
+            (b / a - 1.0) * 100.0,
+            runs(&first),
+            runs(&later),
         );
     }
 
