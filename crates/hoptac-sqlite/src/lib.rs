@@ -1776,6 +1776,91 @@ mod tests {
     }
 
     #[test]
+    fn figures_kept_for_a_transaction_are_what_the_store_would_give() {
+        // Random documents of figures (commitments, results and standing figures of two units,
+        // with and without periods, some "each year"), stored in one transaction with the figures
+        // kept between its documents (`ingest_with`), and into another store each document asking
+        // the store afresh (`ingest`): the same figures, links and counts.
+        use hoptac_core::{DocumentMeta, ExtractRecord, Figure, FigureKind, Unit};
+        use hoptac_store::ingest::{ingest, ingest_with, Known};
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = |n: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n) as i16
+        };
+        let (at, kt) = (PlaceId::new("LA-AT"), PlaceId::new("VN-28"));
+        let documents: Vec<(NewDocument, ExtractRecord)> = (0..150)
+            .map(|i| {
+                let year = 2020 + next(6);
+                let published = PartialDate::parse(&format!("{year}-0{}", 1 + next(9)));
+                let figures = (0..1 + next(4))
+                    .map(|_| Figure {
+                        kind: [FigureKind::Commitment, FigureKind::Result, FigureKind::Fact][next(3) as usize],
+                        value: [10.0, 20.0, 585e6][next(3) as usize],
+                        unit: [Unit::Scholarship, Unit::Vnd][next(2) as usize],
+                        from: if next(2) == 0 { vec![kt.clone()] } else { vec![] },
+                        to: vec![at.clone()],
+                        period: (next(3) == 0).then(|| {
+                            let first = 2019 + next(5);
+                            Period { first, last: first + 4 }
+                        }),
+                        per_year: next(3) == 0,
+                        quantity: "10 suất".into(),
+                        confidence: 0.9,
+                        evidence: "Câu có con số.".into(),
+                        span: Span { start: 0, end: 3 },
+                    })
+                    .collect();
+                let record = ExtractRecord {
+                    format: "hoptac.extract/1".into(),
+                    document: DocumentMeta {
+                        source: format!("{i}.txt"),
+                        title: None,
+                        published,
+                        language: "vi".into(),
+                        encoding: "utf-8".into(),
+                        length: 9,
+                        article_end: 9,
+                    },
+                    places: vec![],
+                    people: vec![],
+                    events: vec![],
+                    agreements: vec![],
+                    figures,
+                    diagnostics: vec![],
+                };
+                (NewDocument { hash: format!("h{i}"), published, ..doc("") }, record)
+            })
+            .collect();
+        let dir = tempfile::tempdir().unwrap();
+        let stored = |kept: bool| {
+            let mut s = SqliteStore::open(&dir.path().join(format!("{kept}.db"))).unwrap();
+            let mut tx = s.begin().unwrap();
+            let mut known = Known::default();
+            let mut total = IngestStats::default();
+            // what each document touched, as the index is told (changed: its entry is written)
+            let mut touched = Vec::new();
+            for (d, r) in &documents {
+                let outcome = if kept { ingest_with(tx.as_mut(), &mut known, d, r) } else { ingest(tx.as_mut(), d, r) };
+                let outcome = outcome.unwrap();
+                total += outcome.stats;
+                touched.push(outcome.touched);
+            }
+            tx.commit().unwrap();
+            let p = s.reader().partnerships().unwrap().iter().map(|p| p.id).collect::<Vec<_>>();
+            (total, s.reader().figures(&p).unwrap(), touched)
+        };
+        let (with, without) = (stored(true), stored(false));
+        assert_eq!(with, without);
+        let (stats, figures, _) = with;
+        assert!(stats.linked > 3 && stats.merged > 20, "{stats:?}");
+        assert!(figures.iter().filter(|f| f.fulfils.is_some()).count() > 3);
+        assert!(figures.iter().any(|f| f.per_year) && figures.iter().any(|f| !f.per_year));
+    }
+
+    #[test]
     fn the_review_queue_shows_the_least_certain_first() {
         let dir = tempfile::tempdir().unwrap();
         let mut s = SqliteStore::open(&dir.path().join("s.db")).unwrap();

@@ -10,7 +10,8 @@ use crate::repo::WriteTx;
 use crate::titles::{person_key, split_title};
 use crate::Result;
 use hoptac_core::{
-    Agreement, AgreementKind, Event, EventStatus, ExtractRecord, Figure, FigureKind, PartialDate, Person, PlaceId, Span,
+    Agreement, AgreementKind, Event, EventStatus, ExtractRecord, Figure, FigureKind, PartialDate, Person, PlaceId,
+    Span, Unit,
 };
 use serde_json::json;
 
@@ -59,10 +60,89 @@ pub struct Outcome {
 /// Ingest one document and its record inside `tx`. The document must not be stored yet (the
 /// caller checks its hash).
 pub fn ingest(tx: &mut dyn WriteTx, doc: &NewDocument, record: &ExtractRecord) -> Result<Outcome> {
+    ingest_with(tx, &mut Known::default(), doc, record)
+}
+
+/// The stored figures a transaction has read, kept for its later documents: the figures of a
+/// partnership, kind and unit are read once, whole, and the candidates of each mention are
+/// chosen from them with the years filter of [`WriteTx::figure_candidates`]. What ingest
+/// writes (a figure added, a result linked, "each year" learnt) is written here too, so the
+/// store and this agree for as long as the transaction's only writer is ingest through this
+/// value (writers hold the store's lock for a transaction: SQLite's, PostgreSQL's advisory
+/// lock). Begin each transaction with a new one, and [`Known::forget`] what a savepoint
+/// rolled back.
+#[derive(Debug, Default)]
+pub struct Known {
+    figures: HashMap<(Option<PartnershipId>, FigureKind, Unit), Vec<StoredFigure>>,
+}
+
+impl Known {
+    /// Drop everything read (after a rollback to a savepoint: what it undid may be here).
+    pub fn forget(&mut self) {
+        self.figures.clear();
+    }
+
+    /// As [`WriteTx::figure_candidates`], in id order.
+    fn figures(
+        &mut self,
+        tx: &dyn WriteTx,
+        partnership: Option<PartnershipId>,
+        kind: FigureKind,
+        unit: Unit,
+        years: Option<(i16, i16)>,
+    ) -> Result<Vec<StoredFigure>> {
+        let key = (partnership, kind, unit);
+        let all = match self.figures.entry(key) {
+            std::collections::hash_map::Entry::Occupied(o) => o.into_mut(),
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(tx.figure_candidates(partnership, kind, unit, None)?)
+            }
+        };
+        let (lo, hi) = years.unwrap_or((i16::MIN, i16::MAX));
+        Ok(all.iter().filter(|f| figure_overlaps(f, lo, hi)).cloned().collect())
+    }
+
+    /// A figure ingest added (with the id the store gave it).
+    fn added_figure(&mut self, f: &StoredFigure) {
+        if let Some(all) = self.figures.get_mut(&(f.partnership, f.kind, f.unit)) {
+            let at = all.partition_point(|g| g.id < f.id);
+            all.insert(at, f.clone());
+        }
+    }
+
+    /// A figure ingest changed: `change` applied to the kept copy.
+    fn changed_figure(&mut self, f: &StoredFigure, change: impl FnOnce(&mut StoredFigure)) {
+        if let Some(kept) =
+            self.figures.get_mut(&(f.partnership, f.kind, f.unit)).and_then(|all| all.iter_mut().find(|g| g.id == f.id))
+        {
+            change(kept);
+        }
+    }
+}
+
+/// The years filter of [`WriteTx::figure_candidates`]: the figure's period, else its year,
+/// overlaps `lo..=hi`; a figure with neither always does.
+fn figure_overlaps(f: &StoredFigure, lo: i16, hi: i16) -> bool {
+    let (first, last) = match (f.period, f.year) {
+        (Some(p), _) => (p.first, p.last),
+        (None, Some(y)) => (y, y),
+        (None, None) => (i16::MIN, i16::MAX),
+    };
+    first <= hi && last >= lo
+}
+
+/// [`ingest`], choosing figure candidates from what this transaction has read (`known`).
+pub fn ingest_with(
+    tx: &mut dyn WriteTx,
+    known: &mut Known,
+    doc: &NewDocument,
+    record: &ExtractRecord,
+) -> Result<Outcome> {
     let doc_id = tx.insert_document(doc)?;
     let held = record.events.iter().filter(|e| e.status == EventStatus::Held).filter_map(|e| e.date).max();
     let mut run = Run {
         tx,
+        known,
         doc: doc_id,
         text: &doc.text,
         date: document_date(record),
@@ -88,6 +168,7 @@ pub fn ingest(tx: &mut dyn WriteTx, doc: &NewDocument, record: &ExtractRecord) -
 
 struct Run<'t> {
     tx: &'t mut dyn WriteTx,
+    known: &'t mut Known,
     doc: DocId,
     /// The document's text, where its sentences are found.
     text: &'t str,
@@ -241,7 +322,7 @@ impl Run<'_> {
             per_year: f.per_year,
         };
         let years = f.period.map(|p| (p.first, p.last)).or(new.year.map(|y| (y, y)));
-        let candidates = self.tx.figure_candidates(partnership, f.kind, f.unit, years)?;
+        let candidates = self.known.figures(&*self.tx, partnership, f.kind, f.unit, years)?;
         let (stored, changed) = match candidates.iter().find(|old| matching::same_figure(old, &new)) {
             Some(old) => {
                 self.stats.merged += 1;
@@ -250,6 +331,7 @@ impl Run<'_> {
                 if new.per_year && !old.per_year && !self.locked(FactType::Figure, old.id)? {
                     let merged = StoredFigure { per_year: true, ..old.clone() };
                     self.tx.update_figure(&merged)?;
+                    self.known.changed_figure(&merged, |kept| kept.per_year = true);
                     (merged, true)
                 } else {
                     (old.clone(), false)
@@ -259,6 +341,7 @@ impl Run<'_> {
                 self.stats.added += 1;
                 let id = self.tx.insert_figure(&new, Some(f.confidence))?;
                 let stored = StoredFigure { id, ..new };
+                self.known.added_figure(&stored);
                 self.link(&stored)?;
                 (stored, true)
             }
@@ -278,14 +361,20 @@ impl Run<'_> {
         match fig.kind {
             FigureKind::Result => {
                 let Some(year) = fig.year else { return Ok(()) };
-                let commitments =
-                    self.tx.figure_candidates(fig.partnership, FigureKind::Commitment, fig.unit, Some((year, year)))?;
+                let commitments = self.known.figures(
+                    &*self.tx,
+                    fig.partnership,
+                    FigureKind::Commitment,
+                    fig.unit,
+                    Some((year, year)),
+                )?;
                 let best = commitments
                     .iter()
                     .filter(|c| matching::fulfils(fig, c))
                     .max_by_key(|c| (c.period.map(|p| p.first), c.id));
                 if let Some(c) = best {
                     self.tx.set_fulfils(fig.id, c.id)?;
+                    self.known.changed_figure(fig, |kept| kept.fulfils = Some(c.id));
                     self.stats.linked += 1;
                 }
             }
@@ -295,12 +384,14 @@ impl Run<'_> {
                     (None, Some(y)) => (y, i16::MAX),
                     (None, None) => return Ok(()),
                 };
-                let results = self.tx.figure_candidates(fig.partnership, FigureKind::Result, fig.unit, Some(years))?;
+                let results =
+                    self.known.figures(&*self.tx, fig.partnership, FigureKind::Result, fig.unit, Some(years))?;
                 for r in results.iter().filter(|r| r.fulfils.is_none() && matching::fulfils(r, fig)) {
                     if self.locked(FactType::Figure, r.id)? {
                         continue;
                     }
                     self.tx.set_fulfils(r.id, fig.id)?;
+                    self.known.changed_figure(r, |kept| kept.fulfils = Some(fig.id));
                     self.stats.linked += 1;
                 }
             }

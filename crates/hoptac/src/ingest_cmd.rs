@@ -17,7 +17,7 @@ use hoptac_app::backend::Location;
 use hoptac_core::ExtractRecord;
 use hoptac_extract::Extractor;
 use hoptac_search::SearchIndex;
-use hoptac_store::ingest::Outcome;
+use hoptac_store::ingest::{Known, Outcome};
 use hoptac_store::model::DocId;
 use hoptac_store::{IngestStats, NewDocument, WriteTx};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -72,11 +72,16 @@ enum Stored {
 
 /// Store one new document and its facts in `tx`. An error leaves `tx` to be rolled back (or
 /// back to a savepoint taken before).
-fn store_document(tx: &mut dyn WriteTx, doc: &NewDocument, record: &ExtractRecord) -> hoptac_store::Result<Stored> {
+fn store_document(
+    tx: &mut dyn WriteTx,
+    known: &mut Known,
+    doc: &NewDocument,
+    record: &ExtractRecord,
+) -> hoptac_store::Result<Stored> {
     if tx.document_by_hash(&doc.hash)?.is_some() {
         return Ok(Stored::Again);
     }
-    hoptac_store::ingest::ingest(tx, doc, record).map(Stored::New)
+    hoptac_store::ingest::ingest_with(tx, known, doc, record).map(Stored::New)
 }
 
 /// Runs of at least this many files read the stored documents' hashes first, to skip known
@@ -195,6 +200,8 @@ pub fn run(loc: &Location, args: Args) -> Result<ExitCode> {
                 searchable.extend(indexer.committed());
             }
             let mut tx = store.begin()?;
+            // what this transaction's documents read of the stored figures (its only writer)
+            let mut known = Known::default();
             tx.mark_indexed(&searchable)?;
             let began = std::time::Instant::now();
             let mut taken = 0usize;
@@ -212,7 +219,7 @@ pub fn run(loc: &Location, args: Args) -> Result<ExitCode> {
                     Prepared::New(b) => {
                         let (doc, record) = *b;
                         if !spoilt {
-                            match store_document(tx.as_mut(), &doc, &record) {
+                            match store_document(tx.as_mut(), &mut known, &doc, &record) {
                                 Ok(stored) => results.push(stored),
                                 Err(_) => spoilt = true,
                             }
@@ -230,17 +237,19 @@ pub fn run(loc: &Location, args: Args) -> Result<ExitCode> {
                 // savepoint: the failure then undoes only its own document.
                 drop(tx);
                 tx = store.begin()?;
+                known = Known::default();
                 tx.mark_indexed(&searchable)?;
                 results.clear();
                 for (path, doc, record) in &batch {
                     tx.savepoint()?;
-                    match store_document(tx.as_mut(), doc, record) {
+                    match store_document(tx.as_mut(), &mut known, doc, record) {
                         Ok(stored) => {
                             tx.release()?;
                             results.push(stored);
                         }
                         Err(err) => {
                             tx.rollback_to_savepoint()?;
+                            known.forget();
                             bar.suspend(|| eprintln!("hoptac: error: {}: cannot store: {err}", path.display()));
                             results.push(Stored::Failed);
                         }
