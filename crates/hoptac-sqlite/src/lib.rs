@@ -1776,12 +1776,14 @@ mod tests {
     }
 
     #[test]
-    fn figures_kept_for_a_transaction_are_what_the_store_would_give() {
+    fn facts_kept_for_a_transaction_are_what_the_store_would_give() {
         // Random documents of figures (commitments, results and standing figures of two units,
-        // with and without periods, some "each year"), stored in one transaction with the figures
-        // kept between its documents (`ingest_with`), and into another store each document asking
-        // the store afresh (`ingest`): the same figures, links and counts.
-        use hoptac_core::{DocumentMeta, ExtractRecord, Figure, FigureKind, Unit};
+        // with and without periods, some "each year") and meetings (two kinds, with and without
+        // ordinals, dated to the year, month or day, some with a venue), stored in one
+        // transaction with what was read kept between its documents (`ingest_with`), and into
+        // another store each document asking the store afresh (`ingest`): the same facts, links,
+        // counts and touched facts.
+        use hoptac_core::{DocumentMeta, Event, ExtractRecord, Figure, FigureKind, Unit};
         use hoptac_store::ingest::{ingest, ingest_with, Known};
         let mut state = 0x9E37_79B9_7F4A_7C15u64;
         let mut next = |n: u64| {
@@ -1813,6 +1815,28 @@ mod tests {
                         span: Span { start: 0, end: 3 },
                     })
                     .collect();
+                let events = (0..next(4))
+                    .map(|_| {
+                        let y = 2020 + next(4);
+                        let date = match next(4) {
+                            0 => None,
+                            1 => PartialDate::parse(&y.to_string()),
+                            2 => PartialDate::parse(&format!("{y}-{:02}", 9 + next(2))),
+                            _ => PartialDate::parse(&format!("{y}-{:02}-{:02}", 9 + next(2), 1 + next(2))),
+                        };
+                        Event {
+                            kind: [EventKind::Conference, EventKind::Talks][next(2) as usize],
+                            ordinal: (next(2) == 0).then(|| 10 + next(4) as u32),
+                            date,
+                            place: (next(3) == 0).then(|| [at.clone(), kt.clone()][next(2) as usize].clone()),
+                            status: [EventStatus::Held, EventStatus::Planned][next(2) as usize],
+                            parties: vec![at.clone(), kt.clone()],
+                            confidence: 0.8,
+                            evidence: "Hội nghị.".into(),
+                            span: Span { start: 0, end: 3 },
+                        }
+                    })
+                    .collect();
                 let record = ExtractRecord {
                     format: "hoptac.extract/1".into(),
                     document: DocumentMeta {
@@ -1826,7 +1850,7 @@ mod tests {
                     },
                     places: vec![],
                     people: vec![],
-                    events: vec![],
+                    events,
                     agreements: vec![],
                     figures,
                     diagnostics: vec![],
@@ -1850,11 +1874,13 @@ mod tests {
             }
             tx.commit().unwrap();
             let p = s.reader().partnerships().unwrap().iter().map(|p| p.id).collect::<Vec<_>>();
-            (total, s.reader().figures(&p).unwrap(), touched)
+            (total, s.reader().figures(&p).unwrap(), s.reader().events(&p).unwrap(), touched)
         };
         let (with, without) = (stored(true), stored(false));
         assert_eq!(with, without);
-        let (stats, figures, _) = with;
+        let (stats, figures, events, touched) = with;
+        let changed_events = touched.iter().flatten().filter(|t| t.changed && matches!(t.fact, StoredFact::Event(_)));
+        assert!(changed_events.count() > events.len(), "events merged into and changed: {}", events.len());
         assert!(stats.linked > 3 && stats.merged > 20, "{stats:?}");
         assert!(figures.iter().filter(|f| f.fulfils.is_some()).count() > 3);
         assert!(figures.iter().any(|f| f.per_year) && figures.iter().any(|f| !f.per_year));

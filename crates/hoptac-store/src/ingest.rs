@@ -440,3 +440,31 @@ impl Run<'_> {
         self.evidence(FactType::Person, id, &p.evidence, p.span, claim)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_figure_overlaps_by_its_period_else_its_year() {
+        let f = |period: Option<(i16, i16)>, year: Option<i16>| StoredFigure {
+            id: 1,
+            partnership: Some(1),
+            kind: FigureKind::Commitment,
+            unit: Unit::Scholarship,
+            value: 10.0,
+            from: vec![],
+            to: vec![],
+            period: period.and_then(|(a, b)| hoptac_core::Period::new(a, b)),
+            year,
+            quantity: "10".into(),
+            fulfils: None,
+            per_year: false,
+        };
+        assert!(figure_overlaps(&f(Some((2021, 2025)), Some(2030)), 2025, 2026), "the period, not the year");
+        assert!(!figure_overlaps(&f(Some((2021, 2025)), Some(2026)), 2026, 2026));
+        assert!(figure_overlaps(&f(None, Some(2024)), 2024, 2024));
+        assert!(!figure_overlaps(&f(None, Some(2024)), 2025, i16::MAX));
+        assert!(figure_overlaps(&f(None, None), 1990, 1990), "neither: always");
+    }
+}
