@@ -1178,6 +1178,11 @@ impl WriteTx for SqliteTx<'_> {
         Ok(())
     }
 
+    fn others_commits(&self) -> Result<Option<i64>> {
+        // Unchanged by this connection's own commits; other connections' commits change it.
+        self.tx.pragma_query_value(None, "data_version", |r| r.get(0)).map(Some).map_err(e)
+    }
+
     fn mark_unindexed(&mut self, docs: &[DocId]) -> Result<()> {
         let mut s = self.tx.prepare_cached("UPDATE documents SET indexed = 0 WHERE id = ?1").map_err(e)?;
         for d in docs {
@@ -1884,6 +1889,77 @@ mod tests {
         assert!(stats.linked > 3 && stats.merged > 20, "{stats:?}");
         assert!(figures.iter().filter(|f| f.fulfils.is_some()).count() > 3);
         assert!(figures.iter().any(|f| f.per_year) && figures.iter().any(|f| !f.per_year));
+    }
+
+    #[test]
+    fn figures_kept_from_one_transaction_to_the_next_are_read_again_after_another_writer() {
+        use hoptac_core::{DocumentMeta, ExtractRecord, Figure, FigureKind, Unit};
+        use hoptac_store::ingest::{ingest_with, Known};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.db");
+        let promise = |i: usize, first: i16| {
+            let figure = Figure {
+                kind: FigureKind::Commitment,
+                value: 10.0,
+                unit: Unit::Scholarship,
+                from: vec![PlaceId::new("VN-28")],
+                to: vec![PlaceId::new("LA-XE")],
+                period: Some(Period { first, last: first + 4 }),
+                per_year: false,
+                quantity: "10 suất".into(),
+                confidence: 0.9,
+                evidence: "Mười suất học bổng.".into(),
+                span: Span { start: 0, end: 3 },
+            };
+            let document = DocumentMeta {
+                source: format!("{i}.txt"),
+                title: None,
+                published: PartialDate::parse("2024-10-15"),
+                language: "vi".into(),
+                encoding: "utf-8".into(),
+                length: 9,
+                article_end: 9,
+            };
+            let record = ExtractRecord {
+                format: "hoptac.extract/1".into(),
+                document,
+                places: vec![],
+                people: vec![],
+                events: vec![],
+                agreements: vec![],
+                figures: vec![figure],
+                diagnostics: vec![],
+            };
+            (doc(&format!("h{i}")), record)
+        };
+        let mut s = SqliteStore::open(&path).unwrap();
+        let mut kept = Known::default();
+        let mut store = |s: &mut SqliteStore, kept: &mut Known, i: usize, first: i16| {
+            let mut tx = s.begin().unwrap();
+            kept.begin(tx.as_ref()).unwrap();
+            let (d, r) = promise(i, first);
+            let stats = ingest_with(tx.as_mut(), kept, &d, &r).unwrap().stats;
+            tx.commit().unwrap();
+            stats
+        };
+        assert_eq!(store(&mut s, &mut kept, 1, 2022).added, 1);
+        assert_eq!(store(&mut s, &mut kept, 2, 2022).merged, 1);
+        // nobody else wrote: what the first transaction read is still kept
+        let tx = s.begin().unwrap();
+        kept.begin(tx.as_ref()).unwrap();
+        assert_eq!(kept.figures_kept(), 1);
+        drop(tx);
+        // another connection corrects the promise's period
+        let mut other = SqliteStore::open(&path).unwrap();
+        let mut tx = other.begin().unwrap();
+        let mut f = tx.figures_of_kind(FigureKind::Commitment).unwrap().remove(0);
+        f.period = Some(Period { first: 2023, last: 2027 });
+        tx.update_figure(&f).unwrap();
+        tx.commit().unwrap();
+        // the next transaction reads it again: a mention of the corrected period is the same promise
+        let stats = store(&mut s, &mut kept, 3, 2023);
+        assert_eq!((stats.added, stats.merged), (0, 1));
+        assert_eq!(store(&mut s, &mut kept, 4, 2022).added, 1, "the old period is no longer known");
     }
 
     #[test]

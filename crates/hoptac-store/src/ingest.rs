@@ -63,23 +63,48 @@ pub fn ingest(tx: &mut dyn WriteTx, doc: &NewDocument, record: &ExtractRecord) -
     ingest_with(tx, &mut Known::default(), doc, record)
 }
 
-/// The stored figures a transaction has read, kept for its later documents: the figures of a
-/// partnership, kind and unit are read once, whole, and the candidates of each mention are
-/// chosen from them with the years filter of [`WriteTx::figure_candidates`]. What ingest
-/// writes (a figure added, a result linked, "each year" learnt) is written here too, so the
-/// store and this agree for as long as the transaction's only writer is ingest through this
-/// value (writers hold the store's lock for a transaction: SQLite's, PostgreSQL's advisory
-/// lock). Begin each transaction with a new one, and [`Known::forget`] what a savepoint
-/// rolled back.
+/// The stored figures a run's transactions have read, kept for their later documents: the
+/// figures of a partnership, kind and unit are read once, whole, and the candidates of each
+/// mention are chosen from them with the years filter of [`WriteTx::figure_candidates`]. What
+/// ingest writes (a figure added, a result linked, "each year" learnt) is written here too, so
+/// the store and this agree while ingest through this value is the store's only writer: within
+/// a transaction (writers hold the store's lock: SQLite's, PostgreSQL's advisory lock), and
+/// from one to the next when [`WriteTx::others_commits`] says nobody else committed between
+/// them. Call [`Known::begin`] at the start of each transaction, and [`Known::forget`] what a
+/// rollback undid.
 #[derive(Debug, Default)]
 pub struct Known {
     figures: HashMap<(Option<PartnershipId>, FigureKind, Unit), Vec<StoredFigure>>,
+    /// How many figures are kept.
+    kept: usize,
+    /// [`WriteTx::others_commits`] when the current transaction began.
+    others: Option<i64>,
 }
 
+/// Beyond this many figures kept, they are read again from the next transaction on.
+const KEEP_FIGURES: usize = 200_000;
+
 impl Known {
-    /// Drop everything read (after a rollback to a savepoint: what it undid may be here).
+    /// At the start of a transaction: what was read before is kept only when nobody else has
+    /// committed since it was read.
+    pub fn begin(&mut self, tx: &dyn WriteTx) -> Result<()> {
+        let others = tx.others_commits()?;
+        if others.is_none() || others != self.others || self.kept > KEEP_FIGURES {
+            self.forget();
+        }
+        self.others = others;
+        Ok(())
+    }
+
+    /// How many stored figures are kept.
+    pub fn figures_kept(&self) -> usize {
+        self.kept
+    }
+
+    /// Drop everything read (after a rollback: what it undid may be here).
     pub fn forget(&mut self) {
         self.figures.clear();
+        self.kept = 0;
     }
 
     /// As [`WriteTx::figure_candidates`], in id order.
@@ -95,7 +120,9 @@ impl Known {
         let all = match self.figures.entry(key) {
             std::collections::hash_map::Entry::Occupied(o) => o.into_mut(),
             std::collections::hash_map::Entry::Vacant(v) => {
-                v.insert(tx.figure_candidates(partnership, kind, unit, None)?)
+                let all = tx.figure_candidates(partnership, kind, unit, None)?;
+                self.kept += all.len();
+                v.insert(all)
             }
         };
         let (lo, hi) = years.unwrap_or((i16::MIN, i16::MAX));
@@ -107,6 +134,7 @@ impl Known {
         if let Some(all) = self.figures.get_mut(&(f.partnership, f.kind, f.unit)) {
             let at = all.partition_point(|g| g.id < f.id);
             all.insert(at, f.clone());
+            self.kept += 1;
         }
     }
 

@@ -231,6 +231,13 @@ pub trait WriteTx: Reader {
     /// documents: no commit of its own).
     fn mark_indexed(&mut self, docs: &[DocId]) -> Result<()>;
 
+    /// A mark of what other connections have committed: the same in two of this connection's
+    /// transactions when nobody else wrote between them (SQLite's `data_version`), so that what
+    /// one read may serve the next. `None` when the store cannot tell: nothing is kept.
+    fn others_commits(&self) -> Result<Option<i64>> {
+        Ok(None)
+    }
+
     /// Start a nested unit inside the transaction (one document of a batch).
     fn savepoint(&mut self) -> Result<()>;
     /// Keep what was written since [`WriteTx::savepoint`].

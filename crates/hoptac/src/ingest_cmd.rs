@@ -193,6 +193,8 @@ pub fn run(loc: &Location, args: Args) -> Result<ExitCode> {
         // stored in a transaction of its own, after the others are committed: a slow one never
         // holds back the rest.
         let mut docs = rx.into_iter().flatten().peekable();
+        // What the transactions read of the stored figures, kept while nobody else writes.
+        let mut kept = Known::default();
         while docs.peek().is_some() {
             let mut batch: Vec<(&PathBuf, NewDocument, ExtractRecord)> = Vec::new();
             let mut results: Vec<Stored> = Vec::new();
@@ -200,8 +202,7 @@ pub fn run(loc: &Location, args: Args) -> Result<ExitCode> {
                 searchable.extend(indexer.committed());
             }
             let mut tx = store.begin()?;
-            // what this transaction's documents read of the stored figures (its only writer)
-            let mut known = Known::default();
+            kept.begin(tx.as_ref())?;
             tx.mark_indexed(&searchable)?;
             let began = std::time::Instant::now();
             let mut taken = 0usize;
@@ -219,7 +220,7 @@ pub fn run(loc: &Location, args: Args) -> Result<ExitCode> {
                     Prepared::New(b) => {
                         let (doc, record) = *b;
                         if !spoilt {
-                            match store_document(tx.as_mut(), &mut known, &doc, &record) {
+                            match store_document(tx.as_mut(), &mut kept, &doc, &record) {
                                 Ok(stored) => results.push(stored),
                                 Err(_) => spoilt = true,
                             }
@@ -237,19 +238,20 @@ pub fn run(loc: &Location, args: Args) -> Result<ExitCode> {
                 // savepoint: the failure then undoes only its own document.
                 drop(tx);
                 tx = store.begin()?;
-                known = Known::default();
+                kept.forget();
+                kept.begin(tx.as_ref())?;
                 tx.mark_indexed(&searchable)?;
                 results.clear();
                 for (path, doc, record) in &batch {
                     tx.savepoint()?;
-                    match store_document(tx.as_mut(), &mut known, doc, record) {
+                    match store_document(tx.as_mut(), &mut kept, doc, record) {
                         Ok(stored) => {
                             tx.release()?;
                             results.push(stored);
                         }
                         Err(err) => {
                             tx.rollback_to_savepoint()?;
-                            known.forget();
+                            kept.forget();
                             bar.suspend(|| eprintln!("hoptac: error: {}: cannot store: {err}", path.display()));
                             results.push(Stored::Failed);
                         }
