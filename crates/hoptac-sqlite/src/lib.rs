@@ -1934,7 +1934,7 @@ mod tests {
         };
         let mut s = SqliteStore::open(&path).unwrap();
         let mut kept = Known::default();
-        let mut store = |s: &mut SqliteStore, kept: &mut Known, i: usize, first: i16| {
+        let store = |s: &mut SqliteStore, kept: &mut Known, i: usize, first: i16| {
             let mut tx = s.begin().unwrap();
             kept.begin(tx.as_ref()).unwrap();
             let (d, r) = promise(i, first);
