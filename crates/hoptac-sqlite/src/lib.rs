@@ -1780,6 +1780,33 @@ mod tests {
         assert!(unsigned_candidates_skipped > 0);
     }
 
+    /// A record of one generated document (`{i}.txt`) with these meetings and figures.
+    fn record_of(
+        i: usize,
+        published: Option<PartialDate>,
+        events: Vec<hoptac_core::Event>,
+        figures: Vec<hoptac_core::Figure>,
+    ) -> hoptac_core::ExtractRecord {
+        hoptac_core::ExtractRecord {
+            format: "hoptac.extract/1".into(),
+            document: hoptac_core::DocumentMeta {
+                source: format!("{i}.txt"),
+                title: None,
+                published,
+                language: "vi".into(),
+                encoding: "utf-8".into(),
+                length: 9,
+                article_end: 9,
+            },
+            places: vec![],
+            people: vec![],
+            events,
+            agreements: vec![],
+            figures,
+            diagnostics: vec![],
+        }
+    }
+
     #[test]
     fn facts_kept_for_a_transaction_are_what_the_store_would_give() {
         // Random documents of figures (commitments, results and standing figures of two units,
@@ -1788,7 +1815,7 @@ mod tests {
         // transaction with what was read kept between its documents (`ingest_with`), and into
         // another store each document asking the store afresh (`ingest`): the same facts, links,
         // counts and touched facts.
-        use hoptac_core::{DocumentMeta, Event, ExtractRecord, Figure, FigureKind, Unit};
+        use hoptac_core::{Event, ExtractRecord, Figure, FigureKind, Unit};
         use hoptac_store::ingest::{ingest, ingest_with, Known};
         let mut state = 0x9E37_79B9_7F4A_7C15u64;
         let mut next = |n: u64| {
@@ -1842,25 +1869,7 @@ mod tests {
                         }
                     })
                     .collect();
-                let record = ExtractRecord {
-                    format: "hoptac.extract/1".into(),
-                    document: DocumentMeta {
-                        source: format!("{i}.txt"),
-                        title: None,
-                        published,
-                        language: "vi".into(),
-                        encoding: "utf-8".into(),
-                        length: 9,
-                        article_end: 9,
-                    },
-                    places: vec![],
-                    people: vec![],
-                    events,
-                    agreements: vec![],
-                    figures,
-                    diagnostics: vec![],
-                };
-                (NewDocument { hash: format!("h{i}"), published, ..doc("") }, record)
+                (NewDocument { hash: format!("h{i}"), published, ..doc("") }, record_of(i, published, events, figures))
             })
             .collect();
         let dir = tempfile::tempdir().unwrap();
@@ -1893,7 +1902,7 @@ mod tests {
 
     #[test]
     fn figures_kept_from_one_transaction_to_the_next_are_read_again_after_another_writer() {
-        use hoptac_core::{DocumentMeta, ExtractRecord, Figure, FigureKind, Unit};
+        use hoptac_core::{Figure, FigureKind, Unit};
         use hoptac_store::ingest::{ingest_with, Known};
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("s.db");
@@ -1911,26 +1920,7 @@ mod tests {
                 evidence: "Mười suất học bổng.".into(),
                 span: Span { start: 0, end: 3 },
             };
-            let document = DocumentMeta {
-                source: format!("{i}.txt"),
-                title: None,
-                published: PartialDate::parse("2024-10-15"),
-                language: "vi".into(),
-                encoding: "utf-8".into(),
-                length: 9,
-                article_end: 9,
-            };
-            let record = ExtractRecord {
-                format: "hoptac.extract/1".into(),
-                document,
-                places: vec![],
-                people: vec![],
-                events: vec![],
-                agreements: vec![],
-                figures: vec![figure],
-                diagnostics: vec![],
-            };
-            (doc(&format!("h{i}")), record)
+            (doc(&format!("h{i}")), record_of(i, PartialDate::parse("2024-10-15"), vec![], vec![figure]))
         };
         let mut s = SqliteStore::open(&path).unwrap();
         let mut kept = Known::default();

@@ -75,8 +75,6 @@ pub fn ingest(tx: &mut dyn WriteTx, doc: &NewDocument, record: &ExtractRecord) -
 #[derive(Debug, Default)]
 pub struct Known {
     figures: HashMap<(Option<PartnershipId>, FigureKind, Unit), Vec<StoredFigure>>,
-    /// How many figures are kept.
-    kept: usize,
     /// [`WriteTx::others_commits`] when the current transaction began.
     others: Option<i64>,
 }
@@ -89,7 +87,7 @@ impl Known {
     /// committed since it was read.
     pub fn begin(&mut self, tx: &dyn WriteTx) -> Result<()> {
         let others = tx.others_commits()?;
-        if others.is_none() || others != self.others || self.kept > KEEP_FIGURES {
+        if others.is_none() || others != self.others || self.figures_kept() > KEEP_FIGURES {
             self.forget();
         }
         self.others = others;
@@ -98,13 +96,12 @@ impl Known {
 
     /// How many stored figures are kept.
     pub fn figures_kept(&self) -> usize {
-        self.kept
+        self.figures.values().map(Vec::len).sum()
     }
 
     /// Drop everything read (after a rollback: what it undid may be here).
     pub fn forget(&mut self) {
         self.figures.clear();
-        self.kept = 0;
     }
 
     /// As [`WriteTx::figure_candidates`], in id order.
@@ -120,9 +117,7 @@ impl Known {
         let all = match self.figures.entry(key) {
             std::collections::hash_map::Entry::Occupied(o) => o.into_mut(),
             std::collections::hash_map::Entry::Vacant(v) => {
-                let all = tx.figure_candidates(partnership, kind, unit, None)?;
-                self.kept += all.len();
-                v.insert(all)
+                v.insert(tx.figure_candidates(partnership, kind, unit, None)?)
             }
         };
         let (lo, hi) = years.unwrap_or((i16::MIN, i16::MAX));
@@ -134,7 +129,6 @@ impl Known {
         if let Some(all) = self.figures.get_mut(&(f.partnership, f.kind, f.unit)) {
             let at = all.partition_point(|g| g.id < f.id);
             all.insert(at, f.clone());
-            self.kept += 1;
         }
     }
 
@@ -159,7 +153,7 @@ fn figure_overlaps(f: &StoredFigure, lo: i16, hi: i16) -> bool {
     first <= hi && last >= lo
 }
 
-/// [`ingest`], choosing figure candidates from what this transaction has read (`known`).
+/// [`ingest`], choosing figure candidates from the figures kept in `known`.
 pub fn ingest_with(
     tx: &mut dyn WriteTx,
     known: &mut Known,
