@@ -615,7 +615,8 @@ impl_reader!(PgStore);
 pub struct PgTx<'c> {
     tx: RefCell<postgres::Transaction<'c>>,
     cache: &'c Cache,
-    evidence: RefCell<Vec<Evidence>>,
+    /// Evidence to write, each with its claim's JSON text.
+    evidence: RefCell<Vec<(Evidence, String)>>,
     confidence: RefCell<HashMap<(FactType, FactId), f32>>,
     partnerships: RefCell<HashMap<String, PartnershipId>>,
 }
@@ -635,15 +636,16 @@ impl<'c> PgTx<'c> {
     fn flush(&self) -> Result<()> {
         let evidence = std::mem::take(&mut *self.evidence.borrow_mut());
         if !evidence.is_empty() {
-            let types: Vec<&str> = evidence.iter().map(|v| v.fact_type.as_str()).collect();
-            let facts: Vec<i64> = evidence.iter().map(|v| v.fact_id).collect();
-            let docs: Vec<i64> = evidence.iter().map(|v| v.document).collect();
-            let starts: Vec<i64> = evidence.iter().map(|v| v.span.start as i64).collect();
-            let ends: Vec<i64> = evidence.iter().map(|v| v.span.end as i64).collect();
+            let types: Vec<&str> = evidence.iter().map(|(v, _)| v.fact_type.as_str()).collect();
+            let facts: Vec<i64> = evidence.iter().map(|(v, _)| v.fact_id).collect();
+            let docs: Vec<i64> = evidence.iter().map(|(v, _)| v.document).collect();
+            let starts: Vec<i64> = evidence.iter().map(|(v, _)| v.span.start as i64).collect();
+            let ends: Vec<i64> = evidence.iter().map(|(v, _)| v.span.end as i64).collect();
             // a sentence kept as its range of the document's text is not copied
-            let sentences: Vec<&str> = evidence.iter().map(Evidence::stored_sentence).collect();
-            let claims: Vec<String> = evidence.iter().map(|v| v.claim.to_string()).collect();
-            let (from, to): (Vec<Option<i64>>, Vec<Option<i64>>) = evidence.iter().map(Evidence::stored_range).unzip();
+            let sentences: Vec<&str> = evidence.iter().map(|(v, _)| v.stored_sentence()).collect();
+            let claims: Vec<&str> = evidence.iter().map(|(_, c)| c.as_str()).collect();
+            let (from, to): (Vec<Option<i64>>, Vec<Option<i64>>) =
+                evidence.iter().map(|(v, _)| v.stored_range()).unzip();
             self.exec(
                 "INSERT INTO evidence (fact_type, fact_id, document_id, span_start, span_end, sentence, claim,
                    sentence_start, sentence_end)
@@ -950,8 +952,8 @@ impl WriteTx for PgTx<'_> {
         Ok(())
     }
 
-    fn add_evidence(&mut self, v: &Evidence) -> Result<()> {
-        self.evidence.borrow_mut().push(v.clone());
+    fn add_evidence_claiming(&mut self, v: &Evidence, claim: &str) -> Result<()> {
+        self.evidence.borrow_mut().push((v.clone(), claim.to_string()));
         Ok(())
     }
 

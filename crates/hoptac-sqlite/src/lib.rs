@@ -1110,7 +1110,7 @@ impl WriteTx for SqliteTx<'_> {
         Ok(())
     }
 
-    fn add_evidence(&mut self, v: &Evidence) -> Result<()> {
+    fn add_evidence_claiming(&mut self, v: &Evidence, claim: &str) -> Result<()> {
         let (start, end) = v.stored_range();
         self.exec(
             "INSERT INTO evidence (fact_type, fact_id, document_id, span_start, span_end, sentence, claim,
@@ -1123,8 +1123,7 @@ impl WriteTx for SqliteTx<'_> {
                 v.span.start as i64,
                 v.span.end as i64,
                 v.stored_sentence(),
-                // written straight to bytes (`Display` goes through a formatter)
-                serde_json::to_string(&v.claim).map_err(|err| StoreError::Backend(err.to_string()))?,
+                claim,
                 start,
                 end
             ],
@@ -1898,6 +1897,69 @@ mod tests {
         assert!(stats.linked > 3 && stats.merged > 20, "{stats:?}");
         assert!(figures.iter().filter(|f| f.fulfils.is_some()).count() > 3);
         assert!(figures.iter().any(|f| f.per_year) && figures.iter().any(|f| !f.per_year));
+    }
+
+    #[test]
+    fn evidence_keeps_what_each_fact_claimed_whoever_made_the_claims() {
+        // An ingest makes the claims on its extraction threads (`Claims::of`) and hands them to
+        // the writer; claims that do not fit the record (here: none) are made again.
+        use hoptac_core::{Agreement, AgreementKind, Event, Person};
+        use hoptac_store::ingest::{ingest_claimed, Claims, Known};
+        let parties = vec![PlaceId::new("VN-28"), PlaceId::new("LA-XE")];
+        let meeting = Event {
+            kind: EventKind::Conference,
+            ordinal: Some(18),
+            date: PartialDate::parse("2024-10-15"),
+            place: Some(PlaceId::new("VN-28")),
+            status: EventStatus::Held,
+            parties: parties.clone(),
+            confidence: 0.9,
+            evidence: "Hội nghị.".into(),
+            span: Span { start: 0, end: 3 },
+        };
+        // minutes the text leaves undated: those of the meeting held
+        let minutes = Agreement {
+            kind: AgreementKind::Minutes,
+            signed: None,
+            period: None,
+            parties: parties.clone(),
+            confidence: 0.8,
+            evidence: "Hội nghị.".into(),
+            span: Span { start: 0, end: 3 },
+        };
+        let person = Person {
+            name: "Nguyễn Văn A".into(),
+            country: Some("VN".into()),
+            place: None,
+            titles: vec!["Chủ tịch UBND tỉnh".into()],
+            confidence: 0.9,
+            evidence: "Hội nghị.".into(),
+            span: Span { start: 0, end: 3 },
+        };
+        let mut r = record_of(1, PartialDate::parse("2024-10-16"), vec![meeting], vec![]);
+        r.agreements = vec![minutes];
+        r.people = vec![person];
+        for claims in [Claims::of(&r), Claims::default()] {
+            let dir = tempfile::tempdir().unwrap();
+            let mut s = SqliteStore::open(&dir.path().join("s.db")).unwrap();
+            let mut tx = s.begin().unwrap();
+            let doc = ingest_claimed(tx.as_mut(), &mut Known::default(), &doc("h"), &r, &claims).unwrap().doc;
+            tx.commit().unwrap();
+            let rows = s.reader().evidence_of_document(doc).unwrap();
+            let claim = |t: FactType| rows.iter().find(|e| e.fact_type == t).map(|e| e.claim.clone()).unwrap();
+            assert_eq!(
+                claim(FactType::Event),
+                serde_json::json!({"kind": "conference", "ordinal": 18, "date": "2024-10-15", "place": "VN-28",
+                    "status": "held", "parties": ["VN-28", "LA-XE"]})
+            );
+            assert_eq!(
+                claim(FactType::Agreement),
+                serde_json::json!({"kind": "minutes", "signed": "2024-10-15", "period": null,
+                    "parties": ["VN-28", "LA-XE"]})
+            );
+            assert_eq!(claim(FactType::Person)["titles"], serde_json::json!(["Chủ tịch UBND tỉnh"]));
+            assert_eq!(rows.len(), 3);
+        }
     }
 
     #[test]

@@ -213,7 +213,13 @@ pub trait WriteTx: Reader {
     /// Record one document's support for a fact. With `sentence_at` set, the store keeps that
     /// range of the document's text rather than `sentence` (which may then be left empty); the
     /// caller vouches that the range is the sentence.
-    fn add_evidence(&mut self, e: &Evidence) -> Result<()>;
+    fn add_evidence(&mut self, e: &Evidence) -> Result<()> {
+        self.add_evidence_claiming(e, &e.claim.to_string())
+    }
+
+    /// [`WriteTx::add_evidence`] with the claim given as its JSON text (`e.claim` is not read):
+    /// ingest makes the text on the extraction threads, off the writer's.
+    fn add_evidence_claiming(&mut self, e: &Evidence, claim: &str) -> Result<()>;
 
     /// Change a figure's fields (a person's correction; ingest never changes a figure).
     fn update_figure(&mut self, f: &StoredFigure) -> Result<()>;

@@ -17,7 +17,7 @@ use hoptac_app::backend::Location;
 use hoptac_core::ExtractRecord;
 use hoptac_extract::Extractor;
 use hoptac_search::SearchIndex;
-use hoptac_store::ingest::{Known, Outcome};
+use hoptac_store::ingest::{Claims, Known, Outcome};
 use hoptac_store::model::DocId;
 use hoptac_store::{IngestStats, NewDocument, WriteTx};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -47,7 +47,8 @@ pub struct Args {
 enum Prepared {
     Failed(String),
     Known,
-    New(Box<(NewDocument, ExtractRecord)>),
+    /// The document, its record, and what its facts claim (made here, off the writer).
+    New(Box<(NewDocument, ExtractRecord, Claims)>),
 }
 
 fn prepare(extractor: &Extractor, known: &HashSet<String>, path: &Path, max_bytes: u64) -> Prepared {
@@ -58,7 +59,9 @@ fn prepare(extractor: &Extractor, known: &HashSet<String>, path: &Path, max_byte
     if known.contains(&hoptac_app::content_hash(&text)) {
         return Prepared::Known;
     }
-    Prepared::New(Box::new(hoptac_app::prepare(extractor, &path.to_string_lossy(), text, encoding)))
+    let (doc, record) = hoptac_app::prepare(extractor, &path.to_string_lossy(), text, encoding);
+    let claims = Claims::of(&record);
+    Prepared::New(Box::new((doc, record, claims)))
 }
 
 /// What became of one new document in the writer's transaction.
@@ -77,11 +80,12 @@ fn store_document(
     known: &mut Known,
     doc: &NewDocument,
     record: &ExtractRecord,
+    claims: &Claims,
 ) -> hoptac_store::Result<Stored> {
     if tx.document_by_hash(&doc.hash)?.is_some() {
         return Ok(Stored::Again);
     }
-    hoptac_store::ingest::ingest_with(tx, known, doc, record).map(Stored::New)
+    hoptac_store::ingest::ingest_claimed(tx, known, doc, record, claims).map(Stored::New)
 }
 
 /// Runs of at least this many files read the stored documents' hashes first, to skip known
@@ -196,7 +200,7 @@ pub fn run(loc: &Location, args: Args) -> Result<ExitCode> {
         // What the transactions read of the stored figures, kept while nobody else writes.
         let mut kept = Known::default();
         while docs.peek().is_some() {
-            let mut batch: Vec<(&PathBuf, NewDocument, ExtractRecord)> = Vec::new();
+            let mut batch: Vec<(&PathBuf, NewDocument, (ExtractRecord, Claims))> = Vec::new();
             let mut results: Vec<Stored> = Vec::new();
             if let Some(indexer) = indexer.as_ref() {
                 searchable.extend(indexer.committed());
@@ -218,14 +222,14 @@ pub fn run(loc: &Location, args: Args) -> Result<ExitCode> {
                     }
                     Prepared::Known => summary.unchanged += 1,
                     Prepared::New(b) => {
-                        let (doc, record) = *b;
+                        let (doc, record, claims) = *b;
                         if !spoilt {
-                            match store_document(tx.as_mut(), &mut kept, &doc, &record) {
+                            match store_document(tx.as_mut(), &mut kept, &doc, &record, &claims) {
                                 Ok(stored) => results.push(stored),
                                 Err(_) => spoilt = true,
                             }
                         }
-                        batch.push((path, doc, record));
+                        batch.push((path, doc, (record, claims)));
                     }
                 }
                 if alone || taken >= TX_DOCUMENTS || began.elapsed() >= TX_TIME {
@@ -242,9 +246,9 @@ pub fn run(loc: &Location, args: Args) -> Result<ExitCode> {
                 kept.begin(tx.as_ref())?;
                 tx.mark_indexed(&searchable)?;
                 results.clear();
-                for (path, doc, record) in &batch {
+                for (path, doc, (record, claims)) in &batch {
                     tx.savepoint()?;
-                    match store_document(tx.as_mut(), &mut kept, doc, record) {
+                    match store_document(tx.as_mut(), &mut kept, doc, record, claims) {
                         Ok(stored) => {
                             tx.release()?;
                             results.push(stored);
@@ -262,7 +266,7 @@ pub fn run(loc: &Location, args: Args) -> Result<ExitCode> {
             searchable.clear();
             // The records are dropped on the extraction threads: freeing a batch's records is
             // 2% of the writer's time (perf), and the writer is the pipeline's slowest stage.
-            let (docs, records): (Vec<NewDocument>, Vec<ExtractRecord>) =
+            let (docs, records): (Vec<NewDocument>, Vec<(ExtractRecord, Claims)>) =
                 batch.into_iter().map(|(_, doc, record)| (doc, record)).unzip();
             rayon::spawn(move || drop(records));
             for (doc, result) in docs.into_iter().zip(results) {
