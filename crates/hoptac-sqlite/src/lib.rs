@@ -1900,11 +1900,11 @@ mod tests {
     }
 
     #[test]
-    fn evidence_keeps_what_each_fact_claimed_whoever_made_the_claims() {
-        // An ingest makes the claims on its extraction threads (`Claims::of`) and hands them to
-        // the writer; claims that do not fit the record (here: none) are made again.
+    fn evidence_keeps_what_each_fact_claimed_whoever_planned_the_record() {
+        // An ingest plans a record on its extraction threads (`Plan::of`) and hands the plan to
+        // the writer; a plan that does not fit the record (here: an empty one) is made again.
         use hoptac_core::{Agreement, AgreementKind, Event, Person};
-        use hoptac_store::ingest::{ingest_claimed, Claims, Known};
+        use hoptac_store::ingest::{ingest_planned, Known, Plan};
         let parties = vec![PlaceId::new("VN-28"), PlaceId::new("LA-XE")];
         let meeting = Event {
             kind: EventKind::Conference,
@@ -1939,11 +1939,11 @@ mod tests {
         let mut r = record_of(1, PartialDate::parse("2024-10-16"), vec![meeting], vec![]);
         r.agreements = vec![minutes];
         r.people = vec![person];
-        for claims in [Claims::of(&r), Claims::default()] {
+        for plan in [Plan::of(&r), Plan::default()] {
             let dir = tempfile::tempdir().unwrap();
             let mut s = SqliteStore::open(&dir.path().join("s.db")).unwrap();
             let mut tx = s.begin().unwrap();
-            let doc = ingest_claimed(tx.as_mut(), &mut Known::default(), &doc("h"), &r, &claims).unwrap().doc;
+            let doc = ingest_planned(tx.as_mut(), &mut Known::default(), &doc("h"), &r, &plan).unwrap().doc;
             tx.commit().unwrap();
             let rows = s.reader().evidence_of_document(doc).unwrap();
             let claim = |t: FactType| rows.iter().find(|e| e.fact_type == t).map(|e| e.claim.clone()).unwrap();
@@ -1959,6 +1959,28 @@ mod tests {
             );
             assert_eq!(claim(FactType::Person)["titles"], serde_json::json!(["Chủ tịch UBND tỉnh"]));
             assert_eq!(rows.len(), 3);
+            // the meeting and the minutes found their partnership by the parties' set; the
+            // person is kept by key, the title read as office and organisation
+            let partnerships: (i64, i64) = s
+                .conn
+                .query_row(
+                    "SELECT count(p), count(DISTINCT p)
+                     FROM (SELECT partnership_id AS p FROM events UNION ALL SELECT partnership_id FROM agreements)",
+                    [],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .unwrap();
+            assert_eq!(partnerships, (2, 1));
+            let role: (String, String, String) = s
+                .conn
+                .query_row(
+                    "SELECT p.key, r.office, o.name FROM people p JOIN roles r ON r.person_id = p.id
+                     JOIN organisations o ON o.id = r.organisation_id",
+                    [],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )
+                .unwrap();
+            assert_eq!(role, ("nguyen van a|VN".into(), "Chủ tịch".into(), "UBND tỉnh".into()));
         }
     }
 

@@ -160,18 +160,33 @@ pub fn ingest_with(
     doc: &NewDocument,
     record: &ExtractRecord,
 ) -> Result<Outcome> {
-    ingest_claimed(tx, known, doc, record, &Claims::of(record))
+    ingest_planned(tx, known, doc, record, &Plan::of(record))
 }
 
-/// What each fact of a record claims, as the JSON text its evidence row keeps, in record order
-/// (events, agreements, figures, people). An ingest makes it where it extracts the record, on
-/// the extraction threads: the writer is the pipeline's slowest stage, and building, writing and
-/// freeing these values was 7% of its time (`perf`).
+/// What ingest makes of a record before it reads or writes the store: each fact's claim (the
+/// JSON text its evidence row keeps) and party set (the partnership it is found by), each
+/// person's key and titles read. An ingest makes it where it extracts the record, on the
+/// extraction threads: the writer is the pipeline's slowest stage, and this work was a tenth of
+/// its time (`perf`).
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Claims(Vec<String>);
+pub struct Plan {
+    /// In record order: events, agreements, figures, people.
+    claims: Vec<String>,
+    /// The party sets of the events, agreements and figures, in record order.
+    parties: Vec<Option<Vec<PlaceId>>>,
+    people: Vec<PersonPlan>,
+}
 
-impl Claims {
-    pub fn of(record: &ExtractRecord) -> Claims {
+/// A person as ingest finds and files them: the key they are kept by ([`person_key`]), and the
+/// office and organisation each of their titles names ([`split_title`]), in order.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct PersonPlan {
+    key: String,
+    titles: Vec<(String, Option<String>)>,
+}
+
+impl Plan {
+    pub fn of(record: &ExtractRecord) -> Plan {
         let held = held_meeting(record);
         let events = record.events.iter().map(|e| {
             json!({
@@ -192,12 +207,41 @@ impl Claims {
             .people
             .iter()
             .map(|p| json!({ "name": p.name, "titles": p.titles, "country": p.country, "place": p.place }));
-        Claims(events.chain(agreements).chain(figures).chain(people).map(|v| v.to_string()).collect())
+        let claims = events.chain(agreements).chain(figures).chain(people).map(|v| v.to_string()).collect();
+        let primary = primary_parties(record);
+        let figure_parties = |f: &Figure| f.from.iter().chain(&f.to).cloned().collect::<Vec<_>>();
+        let parties = (record.events.iter().map(|e| party_set(&e.parties, &primary)))
+            .chain(record.agreements.iter().map(|a| party_set(&a.parties, &primary)))
+            .chain(record.figures.iter().map(|f| party_set(&figure_parties(f), &primary)))
+            .collect();
+        let people = record
+            .people
+            .iter()
+            .map(|p| PersonPlan {
+                key: person_key(&p.name, p.country.as_deref()),
+                titles: p.titles.iter().map(|t| split_title(t)).collect(),
+            })
+            .collect();
+        Plan { claims, parties, people }
     }
 
-    /// Whether these are the claims of as many facts as `record` has.
+    /// Whether this is the plan of a record with as many facts as `record`.
     fn fit(&self, record: &ExtractRecord) -> bool {
-        self.0.len() == record.events.len() + record.agreements.len() + record.figures.len() + record.people.len()
+        let (e, a, f, p) = (record.events.len(), record.agreements.len(), record.figures.len(), record.people.len());
+        self.claims.len() == e + a + f + p && self.parties.len() == e + a + f && self.people.len() == p
+    }
+}
+
+/// The party set a fact's partnership is found by: its parties, sorted, when they are two or
+/// more; else the document's main partnership (`primary`) when that includes them.
+fn party_set(parties: &[PlaceId], primary: &[PlaceId]) -> Option<Vec<PlaceId>> {
+    let set = sorted_parties(parties);
+    if set.len() >= 2 {
+        Some(set)
+    } else if !primary.is_empty() && set.iter().all(|p| primary.iter().any(|q| p == q || p.is_within(q))) {
+        Some(primary.to_vec())
+    } else {
+        None
     }
 }
 
@@ -215,20 +259,20 @@ fn date_signed(a: &Agreement, held: Option<PartialDate>) -> Option<PartialDate> 
     }
 }
 
-/// [`ingest_with`], the evidence rows' claims given (made by [`Claims::of`] from `record`;
-/// made again here if they do not fit it).
-pub fn ingest_claimed(
+/// [`ingest_with`], with the record's plan given (made by [`Plan::of`] from `record`; made
+/// again here if it does not fit it).
+pub fn ingest_planned(
     tx: &mut dyn WriteTx,
     known: &mut Known,
     doc: &NewDocument,
     record: &ExtractRecord,
-    claims: &Claims,
+    plan: &Plan,
 ) -> Result<Outcome> {
     let made;
-    let claims = if claims.fit(record) {
-        claims
+    let plan = if plan.fit(record) {
+        plan
     } else {
-        made = Claims::of(record);
+        made = Plan::of(record);
         &made
     };
     let doc_id = tx.insert_document(doc)?;
@@ -239,23 +283,23 @@ pub fn ingest_claimed(
         text: &doc.text,
         date: document_date(record),
         held: held_meeting(record),
-        primary: primary_parties(record),
         stats: IngestStats::default(),
         touched: Vec::new(),
     };
-    // each fact with its claim: the claims are in record order
-    let mut claims = claims.0.iter().map(String::as_str);
-    for (e, claim) in record.events.iter().zip(claims.by_ref()) {
-        run.event(e, claim)?;
+    // each fact with its part of the plan, which is in record order
+    let mut claims = plan.claims.iter().map(String::as_str);
+    let mut parties = plan.parties.iter().map(Option::as_deref);
+    for (e, (claim, set)) in record.events.iter().zip(claims.by_ref().zip(parties.by_ref())) {
+        run.event(e, claim, set)?;
     }
-    for (a, claim) in record.agreements.iter().zip(claims.by_ref()) {
-        run.agreement(a, claim)?;
+    for (a, (claim, set)) in record.agreements.iter().zip(claims.by_ref().zip(parties.by_ref())) {
+        run.agreement(a, claim, set)?;
     }
-    for (f, claim) in record.figures.iter().zip(claims.by_ref()) {
-        run.figure(f, claim)?;
+    for (f, (claim, set)) in record.figures.iter().zip(claims.by_ref().zip(parties)) {
+        run.figure(f, claim, set)?;
     }
-    for (p, claim) in record.people.iter().zip(claims) {
-        run.person(p, claim)?;
+    for (p, (claim, person)) in record.people.iter().zip(claims.zip(&plan.people)) {
+        run.person(p, claim, person)?;
     }
     Ok(Outcome { doc: doc_id, stats: run.stats, touched: run.touched })
 }
@@ -269,25 +313,14 @@ struct Run<'t> {
     date: Option<PartialDate>,
     /// The latest meeting the document reports as held.
     held: Option<PartialDate>,
-    primary: Vec<PlaceId>,
     stats: IngestStats,
     touched: Vec<Touched>,
 }
 
 impl Run<'_> {
-    /// The partnership of a fact's parties; a fact naming fewer than two parties belongs to the
-    /// document's main partnership when that includes them.
-    fn partnership(&mut self, parties: &[PlaceId]) -> Result<Option<PartnershipId>> {
-        let set = sorted_parties(parties);
-        let set = if set.len() >= 2 {
-            set
-        } else if !self.primary.is_empty() && set.iter().all(|p| self.primary.iter().any(|q| p == q || p.is_within(q)))
-        {
-            self.primary.clone()
-        } else {
-            return Ok(None);
-        };
-        self.tx.partnership_for(&set).map(Some)
+    /// The partnership of a fact's party set ([`party_set`]), if it has one.
+    fn partnership(&mut self, set: Option<&[PlaceId]>) -> Result<Option<PartnershipId>> {
+        set.map(|set| self.tx.partnership_for(set)).transpose()
     }
 
     /// A person decided about this fact: its fields are theirs, not ingest's.
@@ -318,8 +351,8 @@ impl Run<'_> {
         self.tx.add_evidence_claiming(&e, claim)
     }
 
-    fn event(&mut self, e: &Event, claim: &str) -> Result<()> {
-        let partnership = self.partnership(&e.parties)?;
+    fn event(&mut self, e: &Event, claim: &str, parties: Option<&[PlaceId]>) -> Result<()> {
+        let partnership = self.partnership(parties)?;
         let new = StoredEvent {
             id: 0,
             partnership,
@@ -353,8 +386,8 @@ impl Run<'_> {
         self.evidence(FactType::Event, id, &e.evidence, e.span, claim)
     }
 
-    fn agreement(&mut self, a: &Agreement, claim: &str) -> Result<()> {
-        let partnership = self.partnership(&a.parties)?;
+    fn agreement(&mut self, a: &Agreement, claim: &str, parties: Option<&[PlaceId]>) -> Result<()> {
+        let partnership = self.partnership(parties)?;
         let signed = date_signed(a, self.held);
         let new = StoredAgreement { id: 0, partnership, kind: a.kind, signed, period: a.period };
         let mut years = Vec::new();
@@ -391,9 +424,8 @@ impl Run<'_> {
         self.evidence(FactType::Agreement, id, &a.evidence, a.span, claim)
     }
 
-    fn figure(&mut self, f: &Figure, claim: &str) -> Result<()> {
-        let parties: Vec<PlaceId> = f.from.iter().chain(&f.to).cloned().collect();
-        let partnership = self.partnership(&parties)?;
+    fn figure(&mut self, f: &Figure, claim: &str, parties: Option<&[PlaceId]>) -> Result<()> {
+        let partnership = self.partnership(parties)?;
         let new = StoredFigure {
             id: 0,
             partnership,
@@ -483,9 +515,8 @@ impl Run<'_> {
         Ok(())
     }
 
-    fn person(&mut self, p: &Person, claim: &str) -> Result<()> {
-        let key = person_key(&p.name, p.country.as_deref());
-        let stored = match self.tx.person_by_key(&key)? {
+    fn person(&mut self, p: &Person, claim: &str, plan: &PersonPlan) -> Result<()> {
+        let stored = match self.tx.person_by_key(&plan.key)? {
             Some(mut old) => {
                 if old.place.is_none() && p.place.is_some() {
                     old.place = p.place.clone();
@@ -498,7 +529,7 @@ impl Run<'_> {
                 self.stats.added += 1;
                 let new =
                     StoredPerson { id: 0, name: p.name.clone(), country: p.country.clone(), place: p.place.clone() };
-                StoredPerson { id: self.tx.insert_person(&key, &new)?, ..new }
+                StoredPerson { id: self.tx.insert_person(&plan.key, &new)?, ..new }
             }
         };
         let id = stored.id;
@@ -508,13 +539,12 @@ impl Run<'_> {
             sentence: p.evidence.clone(),
             changed: true,
         });
-        for title in &p.titles {
-            let (office, organisation) = split_title(title);
+        for (title, (office, organisation)) in p.titles.iter().zip(&plan.titles) {
             self.tx.upsert_role(&Role {
                 person: id,
                 title: title.clone(),
-                office,
-                organisation,
+                office: office.clone(),
+                organisation: organisation.clone(),
                 first_seen: self.date,
                 last_seen: self.date,
             })?;

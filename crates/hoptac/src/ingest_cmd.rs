@@ -17,7 +17,7 @@ use hoptac_app::backend::Location;
 use hoptac_core::ExtractRecord;
 use hoptac_extract::Extractor;
 use hoptac_search::SearchIndex;
-use hoptac_store::ingest::{Claims, Known, Outcome};
+use hoptac_store::ingest::{Known, Outcome, Plan};
 use hoptac_store::model::DocId;
 use hoptac_store::{IngestStats, NewDocument, WriteTx};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -47,8 +47,8 @@ pub struct Args {
 enum Prepared {
     Failed(String),
     Known,
-    /// The document, its record, and what its facts claim (made here, off the writer).
-    New(Box<(NewDocument, ExtractRecord, Claims)>),
+    /// The document, its record, and its plan (made here, off the writer).
+    New(Box<(NewDocument, ExtractRecord, Plan)>),
 }
 
 fn prepare(extractor: &Extractor, known: &HashSet<String>, path: &Path, max_bytes: u64) -> Prepared {
@@ -60,8 +60,8 @@ fn prepare(extractor: &Extractor, known: &HashSet<String>, path: &Path, max_byte
         return Prepared::Known;
     }
     let (doc, record) = hoptac_app::prepare(extractor, &path.to_string_lossy(), text, encoding);
-    let claims = Claims::of(&record);
-    Prepared::New(Box::new((doc, record, claims)))
+    let plan = Plan::of(&record);
+    Prepared::New(Box::new((doc, record, plan)))
 }
 
 /// What became of one new document in the writer's transaction.
@@ -80,12 +80,12 @@ fn store_document(
     known: &mut Known,
     doc: &NewDocument,
     record: &ExtractRecord,
-    claims: &Claims,
+    plan: &Plan,
 ) -> hoptac_store::Result<Stored> {
     if tx.document_by_hash(&doc.hash)?.is_some() {
         return Ok(Stored::Again);
     }
-    hoptac_store::ingest::ingest_claimed(tx, known, doc, record, claims).map(Stored::New)
+    hoptac_store::ingest::ingest_planned(tx, known, doc, record, plan).map(Stored::New)
 }
 
 /// Runs of at least this many files read the stored documents' hashes first, to skip known
@@ -200,7 +200,7 @@ pub fn run(loc: &Location, args: Args) -> Result<ExitCode> {
         // What the transactions read of the stored figures, kept while nobody else writes.
         let mut kept = Known::default();
         while docs.peek().is_some() {
-            let mut batch: Vec<(&PathBuf, NewDocument, (ExtractRecord, Claims))> = Vec::new();
+            let mut batch: Vec<(&PathBuf, NewDocument, (ExtractRecord, Plan))> = Vec::new();
             let mut results: Vec<Stored> = Vec::new();
             if let Some(indexer) = indexer.as_ref() {
                 searchable.extend(indexer.committed());
@@ -222,14 +222,14 @@ pub fn run(loc: &Location, args: Args) -> Result<ExitCode> {
                     }
                     Prepared::Known => summary.unchanged += 1,
                     Prepared::New(b) => {
-                        let (doc, record, claims) = *b;
+                        let (doc, record, plan) = *b;
                         if !spoilt {
-                            match store_document(tx.as_mut(), &mut kept, &doc, &record, &claims) {
+                            match store_document(tx.as_mut(), &mut kept, &doc, &record, &plan) {
                                 Ok(stored) => results.push(stored),
                                 Err(_) => spoilt = true,
                             }
                         }
-                        batch.push((path, doc, (record, claims)));
+                        batch.push((path, doc, (record, plan)));
                     }
                 }
                 if alone || taken >= TX_DOCUMENTS || began.elapsed() >= TX_TIME {
@@ -246,9 +246,9 @@ pub fn run(loc: &Location, args: Args) -> Result<ExitCode> {
                 kept.begin(tx.as_ref())?;
                 tx.mark_indexed(&searchable)?;
                 results.clear();
-                for (path, doc, (record, claims)) in &batch {
+                for (path, doc, (record, plan)) in &batch {
                     tx.savepoint()?;
-                    match store_document(tx.as_mut(), &mut kept, doc, record, claims) {
+                    match store_document(tx.as_mut(), &mut kept, doc, record, plan) {
                         Ok(stored) => {
                             tx.release()?;
                             results.push(stored);
@@ -266,7 +266,7 @@ pub fn run(loc: &Location, args: Args) -> Result<ExitCode> {
             searchable.clear();
             // The records are dropped on the extraction threads: freeing a batch's records is
             // 2% of the writer's time (perf), and the writer is the pipeline's slowest stage.
-            let (docs, records): (Vec<NewDocument>, Vec<(ExtractRecord, Claims)>) =
+            let (docs, records): (Vec<NewDocument>, Vec<(ExtractRecord, Plan)>) =
                 batch.into_iter().map(|(_, doc, record)| (doc, record)).unzip();
             rayon::spawn(move || drop(records));
             for (doc, result) in docs.into_iter().zip(results) {
