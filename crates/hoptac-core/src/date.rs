@@ -60,10 +60,10 @@ impl fmt::Display for PartialDate {
         if (0..=9999).contains(&self.year) && two(self.month) && two(self.day) {
             let mut buf = [0u8; 10];
             let y = self.year.unsigned_abs();
-            buf[..4].copy_from_slice(&[digit(y / 1000), digit(y / 100 % 10), digit(y / 10 % 10), digit(y % 10)]);
+            buf[..4].copy_from_slice(&[digit(y / 1000), digit(y / 100), digit(y / 10), digit(y)]);
             let mut n = 4;
             for part in [self.month, self.month.and(self.day)].into_iter().map_while(|p| p) {
-                buf[n..n + 3].copy_from_slice(&[b'-', digit(u16::from(part) / 10), digit(u16::from(part) % 10)]);
+                buf[n..n + 3].copy_from_slice(&[b'-', digit(u16::from(part) / 10), digit(u16::from(part))]);
                 n += 3;
             }
             return f.write_str(std::str::from_utf8(&buf[..n]).map_err(|_| fmt::Error)?);
@@ -79,7 +79,7 @@ impl fmt::Display for PartialDate {
     }
 }
 
-/// The ASCII digit of `n` (0–9).
+/// The ASCII digit of `n`'s units.
 fn digit(n: u16) -> u8 {
     b'0' + (n % 10) as u8
 }
