@@ -206,6 +206,11 @@ impl SqliteStore {
             }
         }
         let busy = |err: rusqlite::Error| db_error(path, err);
+        if !fresh {
+            // A bulk load that stopped before its end left indexes to build: built now, by the
+            // statements of the schema they were dropped from (before any migration).
+            restore_deferred(&mut conn, path)?;
+        }
         if fresh {
             // before the first table and the WAL: an existing store keeps the size it has
             conn.pragma_update(None, "page_size", PAGE_SIZE).map_err(|err| db_error(path, err))?;
@@ -1255,6 +1260,114 @@ impl hoptac_store::Backend for SqliteStore {
     fn import(&mut self) -> Result<Box<dyn hoptac_store::transfer::Importer + '_>> {
         transfer::import(self)
     }
+    fn defer_indexes(&mut self) -> Result<bool> {
+        defer(&mut self.conn, &self.path)
+    }
+    fn restore_indexes(&mut self) -> Result<()> {
+        restore_deferred(&mut self.conn, &self.path)
+    }
+}
+
+/// Indexes that storing a document never reads (ingest's lookups go by partnership, kind,
+/// ordinal, date, year signed, period, a document's hash, a person's key): the review queue's,
+/// the planned meetings', the commitments', the sources of a fact, a partnership's years.
+/// Kept up row by row they were 16% of the ingest writer's instructions (callgrind, 2,000
+/// documents); built at the end of a bulk load, a fraction of that. Indexes that a reader names
+/// (`INDEXED BY`) are not among them: a query naming a missing index fails.
+const DEFERRABLE: [&str; 7] = [
+    "evidence_by_fact",
+    "events_by_year",
+    "events_by_status",
+    "events_pending",
+    "agreements_pending",
+    "figures_pending",
+    "figures_by_kind",
+];
+
+/// Where a bulk load keeps the statements of the indexes it dropped (JSON list), in the
+/// transaction that drops them: the store always says what it lacks.
+const DEFERRED_KEY: &str = "deferred_indexes";
+
+/// Drop the deferrable indexes, keeping their statements in `meta`; `false` if none was there.
+fn defer(conn: &mut Connection, path: &Path) -> Result<bool> {
+    let err = |e: rusqlite::Error| db_error(path, e);
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(err)?;
+    let mut kept = deferred(&tx, path)?;
+    let mut dropped = false;
+    for name in DEFERRABLE {
+        let sql: Option<String> = tx
+            .query_row("SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = ?1", [name], |r| r.get(0))
+            .optional()
+            .map_err(err)?;
+        if let Some(sql) = sql {
+            tx.execute_batch(&format!("DROP INDEX \"{name}\"")).map_err(err)?;
+            kept.push(sql);
+            dropped = true;
+        }
+    }
+    if dropped {
+        let json = serde_json::to_string(&kept).map_err(|e| StoreError::Backend(e.to_string()))?;
+        tx.execute(
+            "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [DEFERRED_KEY, &json],
+        )
+        .map_err(err)?;
+    }
+    tx.commit().map_err(err)?;
+    Ok(dropped)
+}
+
+/// The statements of the indexes a bulk load dropped and has not built again.
+fn deferred(conn: &Connection, path: &Path) -> Result<Vec<String>> {
+    let json: Option<String> = conn
+        .query_row("SELECT value FROM meta WHERE key = ?1", [DEFERRED_KEY], |r| r.get(0))
+        .optional()
+        .map_err(|e| db_error(path, e))?;
+    let Some(json) = json else { return Ok(Vec::new()) };
+    let statements: Vec<String> = serde_json::from_str(&json).map_err(|e| StoreError::Damaged {
+        path: path.display().to_string(),
+        reason: format!("the indexes left to build cannot be read: {e}"),
+    })?;
+    // Only index statements, each as SQLite kept it for an index of this schema.
+    match statements.iter().find(|sql| !sql.starts_with("CREATE INDEX ")) {
+        Some(other) => Err(StoreError::Damaged {
+            path: path.display().to_string(),
+            reason: format!("an index left to build is not an index: {other}"),
+        }),
+        None => Ok(statements),
+    }
+}
+
+/// Build the indexes a bulk load dropped, in one transaction with forgetting them.
+fn restore_deferred(conn: &mut Connection, path: &Path) -> Result<()> {
+    let err = |e: rusqlite::Error| db_error(path, e);
+    // Read first: a store with nothing deferred (or no schema yet) is not locked for writing.
+    let has_meta = conn
+        .query_row("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'meta'", [], |_| Ok(()))
+        .optional()
+        .map_err(err)?
+        .is_some();
+    if !has_meta || deferred(conn, path)?.is_empty() {
+        return Ok(());
+    }
+    // Read through the page cache, not the memory map: building reads whole tables, and every
+    // page read through the map would count in the process's memory (+45 MB at 20,000 documents).
+    let mapped: i64 = conn.pragma_query_value(None, "mmap_size", |r| r.get(0)).map_err(err)?;
+    conn.pragma_update(None, "mmap_size", 0).map_err(err)?;
+    let built = build_deferred(conn, path);
+    conn.pragma_update(None, "mmap_size", mapped).map_err(err)?;
+    built
+}
+
+fn build_deferred(conn: &mut Connection, path: &Path) -> Result<()> {
+    let err = |e: rusqlite::Error| db_error(path, e);
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(err)?;
+    for sql in deferred(&tx, path)? {
+        let rest = sql.trim_start_matches("CREATE INDEX ");
+        tx.execute_batch(&format!("CREATE INDEX IF NOT EXISTS {rest}")).map_err(err)?;
+    }
+    tx.execute("DELETE FROM meta WHERE key = ?1", [DEFERRED_KEY]).map_err(err)?;
+    tx.commit().map_err(err)
 }
 
 impl Store for SqliteStore {
@@ -2099,6 +2212,99 @@ mod tests {
         v.sort();
         assert_eq!(v, vec![(q, 1), (r, 1)], "p had nothing added");
         assert!(!v.iter().any(|(id, _)| *id == p));
+    }
+
+    /// Every index of the store: name and statement.
+    fn indexes(c: &Connection) -> Vec<(String, String)> {
+        let mut stmt = c
+            .prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name")
+            .unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(|r| r.unwrap()).collect()
+    }
+
+    #[test]
+    fn no_index_a_query_names_is_deferred() {
+        // `INDEXED BY` a missing index is an error, not a slower plan.
+        let sources = [include_str!("lib.rs"), include_str!("rows.rs"), include_str!("accounts.rs")];
+        for name in DEFERRABLE {
+            let named = format!("INDEXED BY {name}");
+            assert!(!sources.iter().any(|s| s.contains(&named)), "{named}");
+        }
+        assert!(include_str!("rows.rs").contains("INDEXED BY agreements_by_signed"), "the search itself is sound");
+    }
+
+    #[test]
+    fn a_bulk_load_builds_the_indexes_it_deferred_even_after_stopping_midway() {
+        use hoptac_store::Backend;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.db");
+        let mut s = SqliteStore::open(&path).unwrap();
+        let whole = indexes(&s.conn);
+        assert!(s.defer_indexes().unwrap());
+        let mut missing: Vec<String> =
+            whole.iter().filter(|i| !indexes(&s.conn).contains(i)).map(|(name, _)| name.clone()).collect();
+        missing.sort();
+        let mut deferrable = DEFERRABLE.map(String::from).to_vec();
+        deferrable.sort();
+        assert_eq!(missing, deferrable);
+        assert!(!s.defer_indexes().unwrap(), "nothing left to drop");
+        // Written and read without them: the same answers.
+        let mut tx = s.begin().unwrap();
+        let d = tx.insert_document(&doc("h")).unwrap();
+        let p = tx.partnership_for(&[PlaceId::new("LA-XE"), PlaceId::new("VN-28")]).unwrap();
+        let planned = tx.insert_event(&conference(p, Some(19), "2025", EventStatus::Planned), Some(0.5)).unwrap();
+        let evidence = Evidence {
+            fact_type: FactType::Event,
+            fact_id: planned,
+            document: d,
+            span: Span::new(0, 5),
+            sentence: "Hội nghị.".into(),
+            sentence_at: None,
+            claim: serde_json::json!({}),
+        };
+        tx.add_evidence(&evidence).unwrap();
+        tx.commit().unwrap();
+        let answers = |s: &SqliteStore| {
+            let planned: Vec<FactId> = s.planned_events().unwrap().iter().map(|e| e.id).collect();
+            let sources: Vec<DocId> =
+                s.evidence(FactType::Event, &[planned[0]]).unwrap().iter().map(|e| e.document).collect();
+            (planned, sources, s.review_queue(10, None).unwrap())
+        };
+        let found = answers(&s);
+        assert_eq!(found, (vec![planned], vec![d], vec![(FactType::Event, planned)]));
+        s.restore_indexes().unwrap();
+        assert_eq!(indexes(&s.conn), whole, "the same statements, built again");
+        assert_eq!(answers(&s), found);
+        s.restore_indexes().unwrap();
+
+        // A run that stopped before its end: readers do without them, the next writer builds them.
+        assert!(s.defer_indexes().unwrap());
+        drop(s);
+        let r = SqliteStore::open_read_only(&path).unwrap();
+        assert_eq!(answers(&r), found);
+        assert!(indexes(&r.conn).len() < whole.len());
+        drop(r);
+        let s = SqliteStore::open(&path).unwrap();
+        assert_eq!(indexes(&s.conn), whole);
+        assert!(deferred(&s.conn, &path).unwrap().is_empty(), "built and forgotten");
+        drop(s);
+
+        // What is left to build is only ever an index: anything else is refused, naming the file.
+        let c = Connection::open(&path).unwrap();
+        c.execute("INSERT INTO meta (key, value) VALUES (?1, '[\"DROP TABLE evidence\"]')", [DEFERRED_KEY]).unwrap();
+        drop(c);
+        match SqliteStore::open(&path) {
+            Err(StoreError::Damaged { path: named, reason }) => {
+                assert_eq!(named, path.display().to_string());
+                assert!(reason.contains("not an index"), "{reason}");
+            }
+            Err(other) => panic!("{other}"),
+            Ok(_) => panic!("a store asking to run any statement was opened"),
+        }
+        let c = Connection::open(&path).unwrap();
+        let tables: i64 =
+            c.query_row("SELECT count(*) FROM sqlite_schema WHERE name = 'evidence'", [], |r| r.get(0)).unwrap();
+        assert_eq!(tables, 1);
     }
 
     #[test]

@@ -302,6 +302,18 @@ pub trait Backend: Store + Reader + crate::Accounts + Send {
     }
     /// Start writing a copy into this (empty) store.
     fn import(&mut self) -> Result<Box<dyn crate::transfer::Importer + '_>>;
+    /// Before a bulk load (a run larger than the store): drop the indexes that storing never
+    /// reads, to be built once at its end by [`Backend::restore_indexes`] rather than kept up
+    /// row by row. Readers meanwhile get the same answers, more slowly. Returns whether any
+    /// were dropped; a backend that keeps them all says `false`. A store left without them (the
+    /// process stopped before the end) has them built again when next opened for writing.
+    fn defer_indexes(&mut self) -> Result<bool> {
+        Ok(false)
+    }
+    /// Build every index [`Backend::defer_indexes`] dropped (none missing: nothing done).
+    fn restore_indexes(&mut self) -> Result<()> {
+        Ok(())
+    }
 }
 
 /// The table every backend keeps facts of this type in (people are not reviewed).

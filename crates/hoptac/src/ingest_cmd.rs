@@ -92,6 +92,14 @@ fn store_document(
 /// content before extracting it; below it, extracting a known document again costs less.
 const PRELOAD_HASHES_FROM: usize = 2_000;
 
+/// A bulk load: a run of at least [`PRELOAD_HASHES_FROM`] files that brings more files than the
+/// store holds documents (a store's first load, or one that doubles it). The indexes that storing
+/// never reads are then built once at the end instead of kept up row by row: building them over
+/// the whole store costs less than keeping them over the run.
+fn is_bulk(files: usize, stored: usize) -> bool {
+    files >= PRELOAD_HASHES_FROM && files > stored
+}
+
 /// A document with more facts than this is stored in a transaction of its own.
 const LARGE_DOCUMENT_FACTS: usize = 1000;
 
@@ -174,7 +182,8 @@ pub fn run(loc: &Location, args: Args) -> Result<ExitCode> {
     // The documents whose entries the index has committed, marked indexed with the next
     // transaction's writes (in a commit of their own: 6% of the writer's time, by perf).
     let mut searchable: Vec<DocId> = Vec::new();
-    std::thread::scope(|scope| -> Result<()> {
+    let deferred = is_bulk(files.len(), known.len()) && store.defer_indexes()?;
+    let loaded = std::thread::scope(|scope| -> Result<()> {
         let (tx, rx) = mpsc::sync_channel::<Vec<(&PathBuf, Prepared)>>(2);
         let (known, extractor) = (&known, &extractor);
         let files = &files;
@@ -285,7 +294,12 @@ pub fn run(loc: &Location, args: Args) -> Result<ExitCode> {
             }
         }
         Ok(())
-    })?;
+    });
+    // Built whether or not the run went to its end (else the next writer to open the store
+    // builds them): what was committed is searched by them.
+    let restored = if deferred { store.restore_indexes().context("cannot build the store's indexes") } else { Ok(()) };
+    loaded?;
+    restored?;
     let indexed = match indexer {
         Some(indexer) => {
             let (indexed, last) = indexer.finish()?;
@@ -313,4 +327,17 @@ pub fn run(loc: &Location, args: Args) -> Result<ExitCode> {
         secs
     );
     Ok(if summary.failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bulk_load_is_a_large_run_that_brings_more_than_the_store_holds() {
+        assert!(is_bulk(PRELOAD_HASHES_FROM, 0), "a store's first large load");
+        assert!(is_bulk(50_000, 49_999));
+        assert!(!is_bulk(50_000, 50_000), "a run no larger than the store keeps its indexes up");
+        assert!(!is_bulk(PRELOAD_HASHES_FROM - 1, 0), "a small run (the store is not counted for it)");
+    }
 }

@@ -1000,3 +1000,77 @@ fn a_page_reads_the_first_sources_and_every_claim(kind: Kind) {
     from_rows.dedup();
     assert_eq!(from_index, from_rows);
 }
+
+/// Every row of the record's tables (documents apart: they carry the time of their ingest), and
+/// every index's statement, of an SQLite store.
+fn sqlite_record(store: &TestStore) -> Vec<(String, Vec<String>)> {
+    let c = rusqlite::Connection::open(&store.arg).expect("open");
+    let mut out = Vec::new();
+    for t in ["partnerships", "events", "agreements", "figures", "people", "roles", "evidence"] {
+        let mut stmt = c.prepare(&format!("SELECT * FROM {t} ORDER BY 1")).expect("select");
+        let n = stmt.column_count();
+        let rows = stmt
+            .query_map([], |r| {
+                let cells: Vec<String> =
+                    (0..n).map(|i| format!("{:?}", r.get_ref(i).map(|v| format!("{v:?}")))).collect();
+                Ok(cells.join("|"))
+            })
+            .expect("rows")
+            .map(|r| r.expect("row"))
+            .collect();
+        out.push((t.to_string(), rows));
+    }
+    let mut stmt = c
+        .prepare("SELECT name || ': ' || sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name")
+        .expect("schema");
+    let schema = stmt.query_map([], |r| r.get(0)).expect("indexes").map(|r| r.expect("index")).collect();
+    out.push(("indexes".into(), schema));
+    let left: Option<String> =
+        c.query_row("SELECT value FROM meta WHERE key = 'deferred_indexes'", [], |r| r.get(0)).ok();
+    out.push(("left to build".into(), left.into_iter().collect()));
+    out
+}
+
+#[test]
+fn a_bulk_load_stores_what_smaller_runs_store_and_ends_with_every_index() {
+    // 2,000 short reports of my own wording (a run that size into an empty store is a bulk load:
+    // the indexes that storing never reads are built at its end), in four folders of 500.
+    let docs = tempfile::tempdir().expect("temp dir");
+    let pairs =
+        [("Sê Kông", "Quảng Nam"), ("Attapư", "Kon Tum"), ("Salavan", "Thừa Thiên Huế"), ("Chămpasắc", "Quảng Trị")];
+    let romans = ["V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"];
+    for i in 0..2_000usize {
+        let (lao, vn) = pairs[i % pairs.len()];
+        let year = 2015 + (i / 8) % 10;
+        let folder = docs.path().join(format!("{}", i / 500));
+        std::fs::create_dir_all(&folder).expect("folder");
+        let text = format!(
+            "Ngày {}/{}/{year}, tại tỉnh {vn}, Hội nghị hợp tác lần thứ {} giữa tỉnh {vn} và tỉnh {lao} đã diễn ra.\n\n\
+             Hai bên ký kết biên bản ghi nhớ hợp tác giai đoạn {year}-{}. Tỉnh {vn} hỗ trợ tỉnh {lao} {} triệu đồng \
+             và {} suất học bổng cho sinh viên năm {year}. Bản tin số {i}.\n",
+            1 + i % 28,
+            1 + i % 12,
+            romans[(i / 4) % romans.len()],
+            year + 4,
+            100 + (i % 37) * 5,
+            5 + i % 20,
+        );
+        std::fs::write(folder.join(format!("r{i:04}.txt")), text).expect("write");
+    }
+    let bulk = TestStore::new(Kind::Sqlite).expect("store");
+    let said = ingest(&bulk, &[docs.path()]);
+    assert!(said.contains("2000 new, 0 unchanged, 0 failed"), "{said}");
+    let runs = TestStore::new(Kind::Sqlite).expect("store");
+    for part in 0..4 {
+        ingest(&runs, &[&docs.path().join(part.to_string())]);
+    }
+    let (a, b) = (sqlite_record(&bulk), sqlite_record(&runs));
+    let rows = |t: &str| a.iter().find(|(name, _)| name == t).map_or(0, |(_, rows)| rows.len());
+    assert!(rows("events") >= 32 && rows("agreements") >= 4 && rows("figures") >= 50, "the reports were read");
+    assert!(rows("evidence") > 4_000, "each report is evidence of its facts");
+    for ((table, x), (_, y)) in a.iter().zip(&b) {
+        assert!(x == y, "{table}: the bulk load and the runs of 500 differ");
+    }
+    let indexes = &a.iter().find(|(t, _)| t == "indexes").expect("indexes").1;
+    assert!(indexes.iter().any(|i| i.starts_with("evidence_by_fact: ")), "{indexes:?}");
+}
