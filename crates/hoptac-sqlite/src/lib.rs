@@ -44,6 +44,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/0016_fact_inserts_counted_at_commit.sql")),
         M::up(include_str!("../migrations/0017_sentences_as_ranges.sql")),
         M::up(include_str!("../migrations/0018_unsigned_agreements_by_period.sql")),
+        M::up(include_str!("../migrations/0019_drop_pending_by_id.sql")),
     ])
 }
 
@@ -53,7 +54,7 @@ pub fn schema_version() -> i64 {
 }
 
 /// How many migrations [`migrations`] lists (a test keeps the two equal).
-const MIGRATION_COUNT: i64 = 18;
+const MIGRATION_COUNT: i64 = 19;
 
 /// The page size of a new store. A document's text (2 KB on average, often more) fills a 4 KB
 /// page alone or spills to overflow pages, and every page a transaction changes is one write to
@@ -1262,10 +1263,11 @@ impl hoptac_store::Backend for SqliteStore {
 /// Indexes that storing a document never reads (ingest's lookups go by partnership, kind,
 /// ordinal, date, year signed, period, a document's hash, a person's key): the review queue's,
 /// the planned meetings', the commitments', the sources of a fact and of a document, a
-/// partnership's years. Kept up row by row they were 22% of the ingest writer's instructions
-/// (callgrind, 2,000 documents); built at the end of a bulk load, a fraction of that. No query
+/// partnership's years. Kept up row by row they (and the three schema 19 dropped) were 22% of
+/// the ingest writer's instructions (callgrind, 2,000 documents); built at the end of a bulk
+/// load, a fraction of that. No query
 /// names one (`INDEXED BY` a missing index is an error): a test holds the plans to them instead.
-const DEFERRABLE: [&str; 11] = [
+const DEFERRABLE: [&str; 8] = [
     "evidence_by_fact",
     "evidence_by_document_type",
     "events_pending_by_confidence",
@@ -1273,9 +1275,6 @@ const DEFERRABLE: [&str; 11] = [
     "figures_pending_by_confidence",
     "events_by_year",
     "events_by_status",
-    "events_pending",
-    "agreements_pending",
-    "figures_pending",
     "figures_by_kind",
 ];
 
@@ -1640,6 +1639,38 @@ mod tests {
     }
 
     #[test]
+    fn schema_19_drops_the_pending_facts_by_id_and_the_queue_still_answers() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.db");
+        let mut s = SqliteStore::open(&path).unwrap();
+        let mut tx = s.begin().unwrap();
+        let p = tx.partnership_for(&[PlaceId::new("LA-XE"), PlaceId::new("VN-28")]).unwrap();
+        let sure = tx.insert_event(&conference(p, Some(18), "2024", EventStatus::Held), Some(0.9)).unwrap();
+        let unsure = tx.insert_event(&conference(p, Some(19), "2025", EventStatus::Planned), Some(0.4)).unwrap();
+        tx.commit().unwrap();
+        drop(s);
+        // as schema 18 left it
+        let c = Connection::open(&path).unwrap();
+        c.execute_batch(
+            "CREATE INDEX events_pending ON events(id) WHERE review = 'pending';
+             CREATE INDEX agreements_pending ON agreements(id) WHERE review = 'pending';
+             CREATE INDEX figures_pending ON figures(id) WHERE review = 'pending';",
+        )
+        .unwrap();
+        c.pragma_update(None, "user_version", 18).unwrap();
+        drop(c);
+        let s = SqliteStore::open(&path).unwrap();
+        let left: Vec<String> =
+            indexes(&s.conn).into_iter().map(|(name, _)| name).filter(|n| n.ends_with("_pending")).collect();
+        assert!(left.is_empty(), "{left:?}");
+        let queue = s.review_queue(10, None).unwrap();
+        assert_eq!(queue, vec![(FactType::Event, unsure), (FactType::Event, sure)], "the least certain first");
+        assert_eq!(s.review_queue(10, Some(&[p])).unwrap(), queue);
+        assert_eq!(s.pending_reviews(None).unwrap(), 2);
+        assert_eq!(s.pending_reviews(Some(&[p])).unwrap(), 2);
+    }
+
+    #[test]
     fn a_store_from_a_newer_hoptac_is_refused() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("s.db");
@@ -1678,13 +1709,13 @@ mod tests {
         c.pragma_update(None, "user_version", 10).unwrap();
         drop(c);
         let err = SqliteStore::open_read_only(&path).err().expect("refused");
-        assert!(matches!(err, StoreError::OlderSchema { found: 10, known: 18, .. }), "{err}");
+        assert!(matches!(err, StoreError::OlderSchema { found: 10, known: 19, .. }), "{err}");
         assert!(err.to_string().contains("hoptac ingest"), "{err}");
         drop(SqliteStore::open(&path).unwrap());
         let c = Connection::open(&path).unwrap();
         let version: i64 = c.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
         let columns = names(&c, "SELECT name FROM pragma_index_info('evidence_by_document_type')");
-        assert_eq!((version, columns), (18, vec!["document_id".into(), "fact_type".into(), "fact_id".into()]));
+        assert_eq!((version, columns), (19, vec!["document_id".into(), "fact_type".into(), "fact_id".into()]));
         let ranges = names(&c, "SELECT name FROM pragma_table_info('evidence') WHERE name LIKE 'sentence_%'");
         assert_eq!(ranges, ["sentence_start", "sentence_end"]);
         // schema 12 made a trigger per fact table for inserts; 16 took them away again
