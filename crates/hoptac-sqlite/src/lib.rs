@@ -1366,16 +1366,18 @@ fn restore_deferred(conn: &mut Connection, path: &Path) -> Result<()> {
     // page read through the map would count in the process's memory (+45 MB at 20,000 documents).
     // The sorts spill to temporary files, not memory (the evidence of 100,000 documents sorts
     // 40 MB), and may use a second thread.
-    let mapped: i64 = conn.pragma_query_value(None, "mmap_size", |r| r.get(0)).map_err(err)?;
-    let temp: i64 = conn.pragma_query_value(None, "temp_store", |r| r.get(0)).map_err(err)?;
-    conn.pragma_update(None, "mmap_size", 0).map_err(err)?;
-    conn.pragma_update(None, "temp_store", "FILE").map_err(err)?;
-    conn.pragma_update(None, "threads", 2).map_err(err)?;
+    // (temp_store 1 is FILE.) Each setting as it was is put back afterwards, whatever the build
+    // gave; the build's own error comes first.
+    const FOR_BUILDING: [(&str, i64); 3] = [("mmap_size", 0), ("temp_store", 1), ("threads", 2)];
+    let mut before = Vec::with_capacity(FOR_BUILDING.len());
+    for (name, value) in FOR_BUILDING {
+        before.push((name, conn.pragma_query_value(None, name, |r| r.get::<_, i64>(0)).map_err(err)?));
+        conn.pragma_update(None, name, value).map_err(err)?;
+    }
     let built = build_deferred(conn, path);
-    conn.pragma_update(None, "threads", 0).map_err(err)?;
-    conn.pragma_update(None, "temp_store", temp).map_err(err)?;
-    conn.pragma_update(None, "mmap_size", mapped).map_err(err)?;
-    built
+    let put_back = before.into_iter().try_for_each(|(name, value)| conn.pragma_update(None, name, value));
+    built?;
+    put_back.map_err(err)
 }
 
 fn build_deferred(conn: &mut Connection, path: &Path) -> Result<()> {
@@ -2353,7 +2355,13 @@ mod tests {
         };
         let found = answers(&s);
         assert_eq!(found, (vec![planned], vec![d], vec![(FactType::Event, planned)]));
+        let settings = |s: &SqliteStore| {
+            ["mmap_size", "temp_store", "threads"]
+                .map(|name| s.conn.pragma_query_value(None, name, |r| r.get::<_, i64>(0)).unwrap())
+        };
+        let writing = settings(&s);
         s.restore_indexes().unwrap();
+        assert_eq!(settings(&s), writing, "the build's settings are put back");
         assert_eq!(indexes(&s.conn), whole, "the same statements, built again");
         assert_eq!(answers(&s), found);
         s.restore_indexes().unwrap();
