@@ -287,6 +287,30 @@ impl SqliteStore {
     /// Copy the store, while others read and write it, into a new file at `to` (SQLite's online
     /// backup: pages are copied a batch at a time; writes made meanwhile are copied too). The copy
     /// is written beside `to` first and moved into place when whole.
+    /// Run `f` with this connection's reads held to one state of the store (a read
+    /// transaction): what other connections commit meanwhile is not seen. A backup made inside
+    /// copies that state, so checks read inside compare the copy with what it copied.
+    pub fn in_snapshot<T, E: From<StoreError>>(
+        &self,
+        f: impl FnOnce(&Self) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E> {
+        let begin = self
+            .conn
+            .execute_batch("BEGIN DEFERRED")
+            // the state is the one the first read finds
+            .and_then(|()| self.conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get::<_, i64>(0)));
+        if let Err(err) = begin {
+            let _ = self.conn.execute_batch("ROLLBACK");
+            return Err(db_error(&self.path, err).into());
+        }
+        let out = f(self);
+        // reads only: nothing to keep or undo
+        let end = self.conn.execute_batch("COMMIT");
+        let out = out?;
+        end.map_err(|err| db_error(&self.path, err))?;
+        Ok(out)
+    }
+
     pub fn backup_to(&self, to: &Path, progress: impl Fn(usize, usize)) -> Result<()> {
         let tmp = to.with_extension("backup-partial");
         let _ = std::fs::remove_file(&tmp);
@@ -444,6 +468,9 @@ macro_rules! impl_reader {
             }
             fn document_summaries(&self, ids: &[DocId]) -> Result<Vec<DocumentSummary>> {
                 document_summaries(&self.$conn, ids)
+            }
+            fn document_articles(&self, ids: &[DocId]) -> Result<Vec<(DocId, String)>> {
+                document_articles(&self.$conn, ids)
             }
             fn document_ids(&self) -> Result<Vec<DocId>> {
                 ids(&self.$conn, "SELECT id FROM documents ORDER BY id")
@@ -1513,6 +1540,33 @@ mod tests {
             text: "Hội nghị.".into(),
             article_end: 12,
         }
+    }
+
+    #[test]
+    fn a_backup_and_what_is_read_beside_it_in_a_snapshot_see_one_state_while_a_writer_commits() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.db");
+        let mut w = SqliteStore::open(&path).unwrap();
+        let mut tx = w.begin().unwrap();
+        tx.insert_document(&doc("a")).unwrap();
+        tx.commit().unwrap();
+        let r = SqliteStore::open_read_only(&path).unwrap();
+        let backup = dir.path().join("b.db");
+        let (seen, written) = r
+            .in_snapshot(|s| -> Result<_> {
+                s.backup_to(&backup, |_, _| {})?;
+                // another connection commits between the copy and the reads that check it
+                let mut tx = w.begin()?;
+                tx.insert_document(&doc("b"))?;
+                tx.commit()?;
+                let written = w.counts()?.documents;
+                Ok((s.counts()?.documents, written))
+            })
+            .unwrap();
+        assert_eq!((seen, written), (1, 2), "the snapshot does not see the later commit");
+        let copy = SqliteStore::open_read_only(&backup).unwrap();
+        assert_eq!(copy.counts().unwrap().documents, seen, "the copy is the state the snapshot read");
+        assert_eq!(r.counts().unwrap().documents, 2, "after it, the reader sees the store as it is");
     }
 
     #[test]

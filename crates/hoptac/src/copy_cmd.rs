@@ -124,9 +124,13 @@ pub fn backup(loc: &Location, args: BackupArgs) -> Result<ExitCode> {
         bail!("{}: exists already", args.to.display());
     }
     let store = hoptac_sqlite::SqliteStore::open_read_only(path)?;
-    store.backup_to(&args.to, |_, _| {})?;
+    // The copy and the checks read one state of the store: a writer may commit meanwhile.
+    let a = store.in_snapshot(|s| -> Result<_> {
+        s.backup_to(&args.to, |_, _| {})?;
+        checksums(s)
+    })?;
     let copy = hoptac_sqlite::SqliteStore::open_read_only(&args.to)?;
-    let (a, b) = (checksums(&store)?, checksums(&copy)?);
+    let b = checksums(&copy)?;
     if a != b {
         bail!("{}: the backup differs from the store; do not use it", args.to.display());
     }
