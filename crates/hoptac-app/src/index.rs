@@ -350,8 +350,8 @@ impl EntryBuilder {
                 source: doc.source.to_string(),
             });
         }
-        let end = article_end.min(text.len());
-        let body = text.get(..end).unwrap_or(text).to_string();
+        // Indexed, not kept: a search reads it back from the store ([`StoreBodies`]).
+        let body = hoptac_store::model::article(text, article_end).to_string();
         out.push(Entry {
             doc_id: doc.id as u64,
             fact_type: "document".into(),
@@ -366,6 +366,18 @@ impl EntryBuilder {
             source: doc.source.to_string(),
         });
         Ok(out)
+    }
+}
+
+/// The articles of the documents a search finds, read from the store: the index does not
+/// keep them.
+pub struct StoreBodies<'a>(pub &'a dyn Reader);
+
+impl hoptac_search::Bodies for StoreBodies<'_> {
+    fn bodies(&self, ids: &[u64]) -> std::result::Result<HashMap<u64, String>, String> {
+        let ids: Vec<DocId> = ids.iter().filter_map(|&id| DocId::try_from(id).ok()).collect();
+        let found = self.0.document_articles(&ids).map_err(|e| e.to_string())?;
+        Ok(found.into_iter().filter_map(|(id, text)| Some((u64::try_from(id).ok()?, text))).collect())
     }
 }
 
@@ -548,8 +560,14 @@ mod tests {
         searchable.sort();
         assert_eq!((indexed, searchable), (2, docs.clone()));
         index.reload().unwrap();
-        let hits = index.search(&SearchQuery { text: "Phạm Quốc Khánh".into(), ..Default::default() }).unwrap();
+        let q = SearchQuery { text: "Phạm Quốc Khánh".into(), limit: 10, ..Default::default() };
+        let hits = index.search(&q, &StoreBodies(store.reader())).unwrap();
         assert!(hits.hits.iter().any(|h| h.doc_id == docs[1] as u64), "the person's document is found");
+        // The document's passage, cut from the text the store keeps (the index does not).
+        let doc = hits.hits.iter().find(|h| h.fact_type == "document");
+        let doc = doc.unwrap_or_else(|| panic!("the document's own entry among {:?}", hits.hits));
+        let marked: Vec<&str> = doc.highlights.iter().map(|&(a, b)| &doc.snippet[a..b]).collect();
+        assert_eq!(marked, ["Phạm", "Quốc", "Khánh"], "{doc:?}");
         assert!(index.writer().is_ok(), "the lock is released at the end");
     }
 
@@ -564,7 +582,13 @@ mod tests {
                 SearchQuery {
                     text: "hội nghị".into(), kinds: vec!["event".into()], limit: 10, ..Default::default()
                 };
-            index.search(&q).unwrap().hits.iter().map(|h| (h.fact_id, h.doc_id as DocId)).collect::<Vec<_>>()
+            index
+                .search(&q, &hoptac_search::NoBodies)
+                .unwrap()
+                .hits
+                .iter()
+                .map(|h| (h.fact_id, h.doc_id as DocId))
+                .collect::<Vec<_>>()
         };
         let month = "Tháng 3/2024, tỉnh Kon Tum và tỉnh Attapeu tổ chức Hội nghị lần thứ VII tại Đăk Glei.";
         let mut ix = IndexThread::start(Gazetteer::builtin(), &index, std::time::Duration::ZERO).unwrap();
@@ -602,7 +626,7 @@ mod tests {
                 limit: 10,
                 ..Default::default()
             };
-            let hits = index.search(&q).unwrap().hits;
+            let hits = index.search(&q, &hoptac_search::NoBodies).unwrap().hits;
             hits.iter().filter(|h| h.fact_id.is_some()).map(|h| h.doc_id as DocId).collect::<Vec<_>>()
         };
         assert_eq!(meetings_in("LA-XE"), second, "the new partnership's meeting carries its parties");
@@ -637,7 +661,13 @@ mod tests {
         index.reload().unwrap();
         let found = |text: &str| {
             let q = SearchQuery { text: text.into(), ..Default::default() };
-            index.search(&q).unwrap().hits.iter().map(|h| h.doc_id as DocId).collect::<Vec<_>>()
+            index
+                .search(&q, &hoptac_search::NoBodies)
+                .unwrap()
+                .hits
+                .iter()
+                .map(|h| h.doc_id as DocId)
+                .collect::<Vec<_>>()
         };
         assert!(found("Phạm Quốc Khánh").contains(&docs[1]), "the batch is searchable before the end");
         assert!(!found("học bổng").contains(&docs[2]), "the third waits for the last commit");

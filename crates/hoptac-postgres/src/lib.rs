@@ -417,6 +417,14 @@ macro_rules! impl_reader {
                     })
                     .collect()
             }
+            fn document_articles(&self, ids: &[DocId]) -> Result<Vec<(DocId, String)>> {
+                all(self, "SELECT id, text, article_end FROM documents WHERE id = ANY($1)", &[&ids], |r| {
+                    let (id, mut text, end): (DocId, String, i64) = (col(r, 0)?, col(r, 1)?, col(r, 2)?);
+                    let keep = article(&text, usize::try_from(end).unwrap_or(usize::MAX)).len();
+                    text.truncate(keep);
+                    Ok((id, text))
+                })
+            }
             fn document_ids(&self) -> Result<Vec<DocId>> {
                 all(self, "SELECT id FROM documents ORDER BY id", &[], |r| col(r, 0))
             }

@@ -2,6 +2,9 @@
 //! fact a document supports. Text is tokenised on letters and digits, lower-cased and folded to
 //! ASCII, so "hai cot" finds "hài cốt" and "hoà" finds "hòa" (tone-mark placement does not matter
 //! once marks are gone); snippets are cut from the original text with the matches highlighted.
+//! A document's text is indexed, not kept: the store has it, and a search asks for it
+//! ([`Bodies`]) only for the documents among its hits (indexes made before kept it, and are
+//! still read).
 //!
 //! The database is the source of truth. Entries are keyed by what they describe (a document, a
 //! fact): writing an entry replaces the one of the same key, so a rebuild or a resumed run never
@@ -53,6 +56,33 @@ pub enum SearchError {
     /// The query itself is refused (too long or nested too deep): the asker's error.
     #[error("{0}")]
     Query(String),
+    /// The documents' text for the hits' passages could not be read from the store.
+    #[error("cannot read the text of the documents found: {0}")]
+    Bodies(String),
+}
+
+/// Where a search reads the text of the documents among its hits, to cut their passages from:
+/// the store (the index does not keep a document's text; it would hold it twice).
+pub trait Bodies {
+    /// The article text (what the document's entry indexed, [`Entry::body`]) of those of `ids`
+    /// that are still stored, by id.
+    fn bodies(&self, ids: &[u64]) -> std::result::Result<std::collections::HashMap<u64, String>, String>;
+}
+
+/// Texts held in memory (tests, benchmarks).
+impl Bodies for std::collections::HashMap<u64, String> {
+    fn bodies(&self, ids: &[u64]) -> std::result::Result<std::collections::HashMap<u64, String>, String> {
+        Ok(ids.iter().filter_map(|id| Some((*id, self.get(id)?.clone()))).collect())
+    }
+}
+
+/// No texts: documents' hits come without a passage (a search that needs none).
+pub struct NoBodies;
+
+impl Bodies for NoBodies {
+    fn bodies(&self, _: &[u64]) -> std::result::Result<std::collections::HashMap<u64, String>, String> {
+        Ok(Default::default())
+    }
 }
 
 /// An index error said in the user's terms where it has a cause they can act on.
@@ -134,22 +164,24 @@ struct Fields {
 }
 
 fn schema() -> (Schema, Fields) {
+    schema_keeping_bodies(false)
+}
+
+/// The schema, with the document's text kept in the index (`keep`: as indexes made before
+/// 2026-12-03 keep it) or not.
+fn schema_keeping_bodies(keep: bool) -> (Schema, Fields) {
     let mut b = Schema::builder();
-    let text = TextOptions::default()
-        .set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer(ANALYZER)
-                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-        )
-        .set_stored();
+    let text = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default().set_tokenizer(ANALYZER).set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
     let fields = Fields {
         key: b.add_text_field("key", STRING),
         doc_id: b.add_u64_field("doc_id", INDEXED | STORED | FAST),
         fact_type: b.add_text_field("fact_type", STRING | STORED),
         fact_id: b.add_u64_field("fact_id", STORED),
         kinds: b.add_text_field("kinds", STRING | STORED),
-        title: b.add_text_field("title", text.clone()),
-        body: b.add_text_field("body", text),
+        title: b.add_text_field("title", text.clone().set_stored()),
+        body: b.add_text_field("body", if keep { text.set_stored() } else { text }),
         places: b.add_text_field("places", STRING | STORED),
         year: b.add_i64_field("year", INDEXED | STORED | FAST),
         source: b.add_text_field("source", STORED),
@@ -173,7 +205,8 @@ pub struct Entry {
     pub kinds: Vec<String>,
     /// Indexed and shown: a document's title, a fact's one-line description.
     pub title: String,
-    /// Indexed: a document's article text (empty for facts).
+    /// Indexed, not kept (the store has it: [`Bodies`]): a document's article text (empty for
+    /// facts).
     pub body: String,
     /// Shown, not indexed: the sentence a fact comes from.
     pub evidence: String,
@@ -488,7 +521,8 @@ impl SearchIndex {
         })
     }
 
-    pub fn search(&self, q: &SearchQuery) -> Result<Results> {
+    /// Search; the passages of the documents found are cut from their text as `bodies` gives it.
+    pub fn search(&self, q: &SearchQuery, bodies: &dyn Bodies) -> Result<Results> {
         check_query(&q.text)?;
         check_query(&q.text_rest)?;
         let f = self.fields;
@@ -499,21 +533,41 @@ impl SearchIndex {
         let mut snippets = SnippetGenerator::create(&searcher, &*text_query, f.body).map_err(|e| self.err(e))?;
         snippets.set_max_num_chars(240);
         let query_words: Vec<String> = words(&text).into_iter().map(|(w, _, _)| w).collect();
-        let mut hits = Vec::with_capacity(top.len());
         let with_snippets = q.snippets.unwrap_or(usize::MAX);
-        for (i, (score, addr)) in top.into_iter().enumerate() {
-            let d: TantivyDocument = searcher.doc(addr).map_err(|e| self.err(e))?;
-            let s = |field: Field| d.get_first(field).and_then(|v| v.as_str()).unwrap_or_default().to_string();
+        let found: Vec<(f32, TantivyDocument)> = top
+            .into_iter()
+            .map(|(score, addr)| Ok((score, searcher.doc(addr).map_err(|e| self.err(e))?)))
+            .collect::<Result<_>>()?;
+        let first = |d: &TantivyDocument, field: Field| d.get_first(field).and_then(|v| v.as_str()).map(str::to_string);
+        let is_document = |d: &TantivyDocument| first(d, f.fact_type).as_deref() == Some("document");
+        // The documents whose passage is cut from their text: asked of the store at once (an
+        // index made before keeps the text itself).
+        let wanted: Vec<u64> = found
+            .iter()
+            .take(with_snippets)
+            .filter(|(_, d)| is_document(d) && first(d, f.body).is_none())
+            .filter_map(|(_, d)| d.get_first(f.doc_id).and_then(|v| v.as_u64()))
+            .collect();
+        let texts =
+            if wanted.is_empty() { Default::default() } else { bodies.bodies(&wanted).map_err(SearchError::Bodies)? };
+        let mut hits = Vec::with_capacity(found.len());
+        for (i, (score, d)) in found.into_iter().enumerate() {
+            let s = |field: Field| first(&d, field).unwrap_or_default();
+            let doc_id = d.get_first(f.doc_id).and_then(|v| v.as_u64()).unwrap_or(0);
             let evidence = s(f.evidence);
             let (text, highlights) = if i >= with_snippets {
                 (String::new(), Vec::new())
             } else if !evidence.is_empty() {
                 highlight(&evidence, &query_words)
             } else {
-                let snippet = snippets.snippet_from_doc(&d);
+                let body = match first(&d, f.body) {
+                    Some(kept) => kept,
+                    None if is_document(&d) => texts.get(&doc_id).cloned().unwrap_or_default(),
+                    None => String::new(),
+                };
+                let snippet = snippets.snippet(&body);
                 if snippet.fragment().is_empty() {
                     // The match was in the title only: show the start of the body.
-                    let body = s(f.body);
                     let cut = body.char_indices().nth(200).map(|(i, _)| i).unwrap_or(body.len());
                     (body[..cut].to_string(), Vec::new())
                 } else {
@@ -522,7 +576,7 @@ impl SearchIndex {
             };
             hits.push(Hit {
                 score,
-                doc_id: d.get_first(f.doc_id).and_then(|v| v.as_u64()).unwrap_or(0),
+                doc_id,
                 fact_type: s(f.fact_type),
                 fact_id: d.get_first(f.fact_id).and_then(|v| v.as_u64()),
                 kinds: d.get_all(f.kinds).filter_map(|v| v.as_str()).map(str::to_string).collect(),
@@ -676,6 +730,7 @@ fn to_merge(sizes: &[(u64, u64)]) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::HashMap;
 
     fn entry(doc: u64, title: &str, body: &str, places: &[&str], year: i64, kind: &str) -> Entry {
         Entry {
@@ -692,17 +747,120 @@ mod tests {
         }
     }
 
+    /// The two documents of [`index`]: their entries, and their texts as a store gives them.
+    fn two() -> (Vec<Entry>, HashMap<u64, String>) {
+        let entries = vec![
+            entry(1, "Hồi hương hài cốt", "Lễ tiễn đưa hài cốt liệt sĩ về nước.", &["VN-28", "VN"], 2023, "x"),
+            entry(2, "Hội nghị", "Hai bên thống nhất hoà bình và hợp tác.", &["LA-XE", "LA"], 2021, "y"),
+        ];
+        let texts = entries.iter().map(|e| (e.doc_id, e.body.clone())).collect();
+        (entries, texts)
+    }
+
     fn index() -> (tempfile::TempDir, SearchIndex) {
         let dir = tempfile::tempdir().unwrap();
         let ix = SearchIndex::open_or_create(&dir.path().join("ix")).unwrap();
         let mut w = ix.writer().unwrap();
-        w.upsert([entry(1, "Hồi hương hài cốt", "Lễ tiễn đưa hài cốt liệt sĩ về nước.", &["VN-28", "VN"], 2023, "x")])
-            .unwrap();
-        w.upsert([entry(2, "Hội nghị", "Hai bên thống nhất hoà bình và hợp tác.", &["LA-XE", "LA"], 2021, "y")])
-            .unwrap();
+        for e in two().0 {
+            w.upsert([e]).unwrap();
+        }
         w.commit().unwrap();
         ix.reload().unwrap();
         (dir, ix)
+    }
+
+    /// Texts that a search must not ask for.
+    struct Unasked;
+
+    impl Bodies for Unasked {
+        fn bodies(&self, ids: &[u64]) -> std::result::Result<HashMap<u64, String>, String> {
+            panic!("asked for the texts of {ids:?}")
+        }
+    }
+
+    /// Records which texts a search asked for.
+    #[derive(Default)]
+    struct Asked(std::cell::RefCell<Vec<Vec<u64>>>, HashMap<u64, String>);
+
+    impl Bodies for Asked {
+        fn bodies(&self, ids: &[u64]) -> std::result::Result<HashMap<u64, String>, String> {
+            self.0.borrow_mut().push(ids.to_vec());
+            self.1.bodies(ids)
+        }
+    }
+
+    #[test]
+    fn a_document_s_text_is_indexed_not_kept_and_its_passage_is_cut_from_the_store_s() {
+        let (_d, ix) = index();
+        let (_, texts) = two();
+        // Not in the index: the text of a document stored nowhere else has no passage.
+        let r = ix.search(&q("hai cot"), &NoBodies).unwrap();
+        assert_eq!((r.total, r.hits[0].doc_id, r.hits[0].snippet.as_str()), (1, 1, ""));
+        let searcher = ix.reader.searcher();
+        let kept: TantivyDocument = searcher.doc(tantivy::DocAddress::new(0, 0)).unwrap();
+        assert!(kept.get_first(ix.fields.body).is_none(), "the text is not kept");
+        assert!(kept.get_first(ix.fields.title).is_some(), "the title is");
+        // From the store: asked once, for the documents among the hits that get a passage.
+        let asked = Asked(Default::default(), texts);
+        let r = ix.search(&q("hai OR hoa"), &asked).unwrap();
+        assert_eq!(r.total, 2);
+        assert_eq!(asked.0.borrow().len(), 1, "one question for all the hits");
+        let mut ids = asked.0.borrow()[0].clone();
+        ids.sort();
+        assert_eq!(ids, [1, 2]);
+        for h in &r.hits {
+            let marked: Vec<&str> = h.highlights.iter().map(|&(a, b)| &h.snippet[a..b]).collect();
+            assert!(!marked.is_empty() && marked.iter().all(|m| ["hài", "Hai", "hoà"].contains(m)), "{marked:?}");
+        }
+        // Hits without a passage ask for nothing.
+        let mut facets = q("hai OR hoa");
+        facets.snippets = Some(0);
+        assert_eq!(ix.search(&facets, &Unasked).unwrap().total, 2);
+        // A title-only match shows the start of the text; a store that cannot answer is an error.
+        let r = ix.search(&q("hoi nghi"), &asked).unwrap();
+        assert!(r.hits[0].snippet.starts_with("Hai bên thống nhất"), "{:?}", r.hits[0].snippet);
+        struct Broken;
+        impl Bodies for Broken {
+            fn bodies(&self, _: &[u64]) -> std::result::Result<HashMap<u64, String>, String> {
+                Err("the store is gone".into())
+            }
+        }
+        let err = ix.search(&q("hai cot"), &Broken).unwrap_err();
+        assert!(err.to_string().contains("the store is gone"), "{err}");
+        // A fact shows its sentence and asks for no text.
+        let mut w = ix.writer().unwrap();
+        w.upsert([Entry {
+            fact_type: "event".into(),
+            fact_id: Some(3),
+            kinds: vec!["event".into()],
+            title: "hội đàm".into(),
+            body: String::new(),
+            evidence: "Hai bên hội đàm tại Sê Kông.".into(),
+            ..entry(2, "", "", &["LA-XE"], 2021, "event")
+        }])
+        .unwrap();
+        w.commit().unwrap();
+        ix.reload().unwrap();
+        let r = ix.search(&q("hoi dam"), &Unasked).unwrap();
+        assert_eq!((r.total, r.hits[0].snippet.as_str()), (1, "Hai bên hội đàm tại Sê Kông."));
+    }
+
+    #[test]
+    fn an_index_made_when_texts_were_kept_still_cuts_passages_from_its_own() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ix");
+        std::fs::create_dir_all(&path).unwrap();
+        Index::create_in_dir(&path, schema_keeping_bodies(true).0).unwrap();
+        let ix = SearchIndex::open_or_create(&path).unwrap();
+        let mut w = ix.writer().unwrap();
+        for e in two().0 {
+            w.upsert([e]).unwrap();
+        }
+        w.commit().unwrap();
+        ix.reload().unwrap();
+        let r = ix.search(&q("hai cot"), &Unasked).unwrap();
+        let h = &r.hits[0];
+        assert_eq!(&h.snippet[h.highlights[0].0..h.highlights[0].1], "hài");
     }
 
     fn q(text: &str) -> SearchQuery {
@@ -727,16 +885,18 @@ mod tests {
         }
         ix.reload().unwrap();
         assert!(ix.index.searchable_segment_metas().unwrap().len() > 4);
-        let before = ix.search(&q("hai cot")).unwrap();
+        let texts: HashMap<u64, String> = [(1, "Lần 5: hài cốt liệt sĩ.".to_string())].into();
+        let before = ix.search(&q("hai cot"), &texts).unwrap();
         assert!(w.finish_compacted().unwrap());
         ix.reload().unwrap();
         let metas = ix.index.searchable_segment_metas().unwrap();
         assert_eq!(metas.len(), 1);
         assert_eq!(metas[0].num_deleted_docs(), 0);
-        let after = ix.search(&q("hai cot")).unwrap();
+        let after = ix.search(&q("hai cot"), &texts).unwrap();
         assert_eq!((after.total, before.total), (1, 1));
         assert_eq!(after.hits[0].snippet, before.hits[0].snippet);
-        assert_eq!(ix.search(&q("hoi dam")).unwrap().total, 6);
+        assert!(after.hits[0].snippet.starts_with("Lần 5"));
+        assert_eq!(ix.search(&q("hoi dam"), &NoBodies).unwrap().total, 6);
     }
 
     #[test]
@@ -770,7 +930,7 @@ mod tests {
         ix.reload().unwrap();
         // The merges done in the background, then the rest merged.
         assert!(ix.index.searchable_segment_metas().unwrap().len() <= 2);
-        assert_eq!(ix.search(&q("hoi dam")).unwrap().total, 40);
+        assert_eq!(ix.search(&q("hoi dam"), &NoBodies).unwrap().total, 40);
     }
 
     #[test]
@@ -780,24 +940,24 @@ mod tests {
         for depth in [9, 1_000, 100_000] {
             let text = format!("{}hai{}", "(".repeat(depth), ")".repeat(depth));
             let query = if depth > MAX_QUERY_CHARS / 2 { text.replace(')', "") } else { text };
-            assert!(matches!(ix.search(&q(&query)), Err(SearchError::Query(_))), "depth {depth}");
+            assert!(matches!(ix.search(&q(&query), &NoBodies), Err(SearchError::Query(_))), "depth {depth}");
         }
         let open_only = "(".repeat(50_000);
-        assert!(matches!(ix.search(&q(&open_only)), Err(SearchError::Query(_))));
-        assert!(matches!(ix.search(&q(&"hai ".repeat(400))), Err(SearchError::Query(_))));
+        assert!(matches!(ix.search(&q(&open_only), &NoBodies), Err(SearchError::Query(_))));
+        assert!(matches!(ix.search(&q(&"hai ".repeat(400)), &NoBodies), Err(SearchError::Query(_))));
         // The place-free rest of a query is bounded too.
         let mut nested_rest = q("Sekong");
         nested_rest.text_places = vec![vec!["LA-XE".into()]];
         nested_rest.text_rest = "[".repeat(20);
-        assert!(matches!(ix.search(&nested_rest), Err(SearchError::Query(_))));
+        assert!(matches!(ix.search(&nested_rest, &NoBodies), Err(SearchError::Query(_))));
         // A field group with a boost sign made the query parser loop, allocating without end.
         for text in ["a:(^", "a:(b ^", "title:(hội nghị^2", "ດH5:(Ro^Im"] {
-            let _ = ix.search(&q(text));
+            let _ = ix.search(&q(text), &NoBodies);
         }
         // What people write still works, brackets included.
         let fine = format!("{}hai cot{}", "(".repeat(MAX_QUERY_NESTING), ")".repeat(MAX_QUERY_NESTING));
-        assert_eq!(ix.search(&q(&fine)).unwrap().total, 1);
-        assert_eq!(ix.search(&q("(hai OR hoa) AND cot")).unwrap().total, 1);
+        assert_eq!(ix.search(&q(&fine), &NoBodies).unwrap().total, 1);
+        assert_eq!(ix.search(&q("(hai OR hoa) AND cot"), &NoBodies).unwrap().total, 1);
     }
 
     #[test]
@@ -809,10 +969,10 @@ mod tests {
         w.upsert(many).unwrap();
         w.commit().unwrap();
         ix.reload().unwrap();
-        assert_eq!(ix.search(&q("hop tac")).unwrap().total, 8_991);
+        assert_eq!(ix.search(&q("hop tac"), &NoBodies).unwrap().total, 8_991);
         let mut late = q("hop tac");
         late.deadline = Some(std::time::Duration::ZERO);
-        assert!(matches!(ix.search(&late), Err(SearchError::TimedOut(_))));
+        assert!(matches!(ix.search(&late, &NoBodies), Err(SearchError::TimedOut(_))));
     }
 
     proptest::proptest! {
@@ -822,7 +982,7 @@ mod tests {
         fn arbitrary_queries_never_panic(text in "[()\\[\\]{}\"+\\-:*~^ a-zA-Zàồ0-9ອັດ]{0,1200}") {
             let (_d, ix) = index();
             let t = std::time::Instant::now();
-            let _ = ix.search(&q(&text));
+            let _ = ix.search(&q(&text), &NoBodies);
             proptest::prop_assert!(t.elapsed() < std::time::Duration::from_secs(2), "{:?} for {text:?}", t.elapsed());
         }
     }
@@ -830,15 +990,15 @@ mod tests {
     #[test]
     fn diacritics_and_tone_placement_do_not_matter() {
         let (_d, ix) = index();
-        let r = ix.search(&q("hai cot")).unwrap();
+        let r = ix.search(&q("hai cot"), &two().1).unwrap();
         assert_eq!(r.total, 1);
         let h = &r.hits[0];
         assert_eq!(h.doc_id, 1);
         let (a, b) = h.highlights[0];
         assert_eq!(&h.snippet[a..b], "hài");
-        assert_eq!(ix.search(&q("hòa bình")).unwrap().total, 1, "hòa finds hoà");
-        assert_eq!(ix.search(&q("HOA BINH")).unwrap().total, 1);
-        assert_eq!(ix.search(&q("hài cốt hòa")).unwrap().total, 0, "all words must match");
+        assert_eq!(ix.search(&q("hòa bình"), &NoBodies).unwrap().total, 1, "hòa finds hoà");
+        assert_eq!(ix.search(&q("HOA BINH"), &NoBodies).unwrap().total, 1);
+        assert_eq!(ix.search(&q("hài cốt hòa"), &NoBodies).unwrap().total, 0, "all words must match");
     }
 
     #[test]
@@ -859,7 +1019,7 @@ mod tests {
         ix.reload().unwrap();
         let mut q = q("hai cot");
         q.kinds = vec!["result".into()];
-        let r = ix.search(&q).unwrap();
+        let r = ix.search(&q, &NoBodies).unwrap();
         assert_eq!((r.total, r.hits[0].fact_id), (1, Some(7)));
         let h = &r.hits[0];
         assert!(h.snippet.starts_with("Hai bên"));
@@ -871,23 +1031,23 @@ mod tests {
     fn filters_and_replacement() {
         let (_d, ix) = index();
         let mut query = q("hai cot OR hoa");
-        assert_eq!(ix.search(&query).unwrap().total, 2);
+        assert_eq!(ix.search(&query, &NoBodies).unwrap().total, 2);
         query.places = vec!["LA".into()];
-        assert_eq!(ix.search(&query).unwrap().hits[0].doc_id, 2);
+        assert_eq!(ix.search(&query, &NoBodies).unwrap().hits[0].doc_id, 2);
         query.places.clear();
         query.years = Some((2022, 2024));
-        assert_eq!(ix.search(&query).unwrap().total, 1);
+        assert_eq!(ix.search(&query, &NoBodies).unwrap().total, 1);
         query.years = None;
         query.kinds = vec!["y".into()];
-        assert_eq!(ix.search(&query).unwrap().hits[0].doc_id, 2);
+        assert_eq!(ix.search(&query, &NoBodies).unwrap().hits[0].doc_id, 2);
         // Re-indexing a document replaces its entries.
         let mut w = ix.writer().unwrap();
         w.upsert([entry(1, "Khác", "Nội dung khác", &[], 2023, "x")]).unwrap();
         w.commit().unwrap();
         ix.reload().unwrap();
         assert_eq!(ix.num_entries(), 2);
-        assert_eq!(ix.search(&q("hai cot")).unwrap().total, 0);
-        assert!(ix.search(&q("\"unbalanced")).is_ok(), "bad syntax is read leniently");
+        assert_eq!(ix.search(&q("hai cot"), &NoBodies).unwrap().total, 0);
+        assert!(ix.search(&q("\"unbalanced"), &NoBodies).is_ok(), "bad syntax is read leniently");
     }
 
     /// A small generator for the pruning tests (xorshift; proptest gives the seed).
@@ -1010,10 +1170,10 @@ mod tests {
         let mut skipped = 0;
         for text in ["hai", "hai cot", "\"ban ghi\"", "hop tac"] {
             let mut q = SearchQuery { text: text.into(), limit: 10, count_up_to: Some(100), ..Default::default() };
-            let bounded = ix.search(&q).unwrap();
+            let bounded = ix.search(&q, &NoBodies).unwrap();
             let (hits, count) = exhaustive(&ix, &q);
             q.count_up_to = Some(usize::MAX);
-            let every = ix.search(&q).unwrap();
+            let every = ix.search(&q, &NoBodies).unwrap();
             assert!(every.total_exact);
             assert_eq!(every.total, count, "{text}: counting every match counts what tantivy counts");
             assert_eq!(bounded.hits, every.hits, "{text}");
@@ -1024,7 +1184,8 @@ mod tests {
         }
         assert!(skipped >= 2, "common words skip windows: {skipped} of 4 did");
         // Under the exact count, nothing is skipped.
-        let small = ix.search(&SearchQuery { text: "bien hai".into(), limit: 10, ..Default::default() }).unwrap();
+        let small =
+            ix.search(&SearchQuery { text: "bien hai".into(), limit: 10, ..Default::default() }, &NoBodies).unwrap();
         assert!(small.total_exact && small.total < COUNTED_EXACTLY);
     }
 }

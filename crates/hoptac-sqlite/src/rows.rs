@@ -392,6 +392,21 @@ pub fn document_summaries(conn: &Connection, ids: &[DocId]) -> Result<Vec<Docume
     })
 }
 
+pub fn document_articles(conn: &Connection, ids: &[DocId]) -> Result<Vec<(DocId, String)>> {
+    let rows: Vec<(DocId, String, i64)> =
+        by_ids(conn, "SELECT id, text, article_end FROM documents", "id", ids, |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, mut text, end)| {
+            let keep = article(&text, usize::try_from(end).unwrap_or(usize::MAX)).len();
+            text.truncate(keep);
+            (id, text)
+        })
+        .collect())
+}
+
 pub fn places(conn: &Connection) -> Result<Vec<Place>> {
     query(
         conn,

@@ -132,6 +132,12 @@ impl Evidence {
     }
 }
 
+/// A document's article: its text up to `article_end` (where boilerplate starts), what its
+/// search entry indexes; the whole text when that is not a character boundary within it.
+pub fn article(text: &str, article_end: usize) -> &str {
+    text.get(..article_end.min(text.len())).unwrap_or(text)
+}
+
 /// Where `sentence`, which contains `span`, lies in `text` (byte offsets), if it does.
 pub fn sentence_in(text: &str, sentence: &str, span: Span) -> Option<Span> {
     let (text, needle) = (text.as_bytes(), sentence.as_bytes());

@@ -37,6 +37,17 @@ pub trait Reader {
     /// Content hashes of every stored document.
     fn document_hashes(&self) -> Result<Vec<String>>;
     fn document(&self, id: DocId) -> Result<Option<Document>>;
+    /// The articles ([`article`]) of those of `ids` that are stored, by id, in any order: the
+    /// passages of a search's hits are cut from them.
+    fn document_articles(&self, ids: &[DocId]) -> Result<Vec<(DocId, String)>> {
+        let mut out = Vec::with_capacity(ids.len());
+        for &id in ids {
+            if let Some(d) = self.document(id)? {
+                out.push((id, article(&d.text, d.article_end).to_string()));
+            }
+        }
+        Ok(out)
+    }
     fn document_summaries(&self, ids: &[DocId]) -> Result<Vec<DocumentSummary>>;
     /// Ids of every stored document, in ingestion order.
     fn document_ids(&self) -> Result<Vec<DocId>>;

@@ -515,7 +515,8 @@ impl SearchParams {
     }
 }
 
-/// Search with the request's filters: `limit` hits, the first `snippets` of them with a passage.
+/// Search with the request's filters: `limit` hits, the first `snippets` of them with a passage
+/// (a document's cut from its text, read from the store only then).
 pub fn search(st: &AppState, p: &SearchParams, limit: usize, snippets: usize) -> Result<Results, WebError> {
     let (named, text_rest) = hoptac_app::places::named_in_query(st.gazetteer, &p.q);
     let text_places = named
@@ -541,7 +542,19 @@ pub fn search(st: &AppState, p: &SearchParams, limit: usize, snippets: usize) ->
     if let Some(k) = p.kind.as_deref().filter(|s| !s.trim().is_empty()) {
         q.kinds = vec![k.trim().to_string()];
     }
-    Ok(st.index.search(&q)?)
+    Ok(st.index.search(&q, &PooledBodies(st))?)
+}
+
+/// The documents' texts for a search's passages, read on a connection of the pool taken only
+/// when some are wanted (a search needs no connection otherwise).
+struct PooledBodies<'a>(&'a AppState);
+
+impl hoptac_search::Bodies for PooledBodies<'_> {
+    fn bodies(&self, ids: &[u64]) -> std::result::Result<std::collections::HashMap<u64, String>, String> {
+        self.0
+            .with_reader(|conn| hoptac_app::index::StoreBodies(conn.reader()).bodies(ids))
+            .map_err(|e| e.message.to_string())?
+    }
 }
 
 /// The store connection type the queries run on.

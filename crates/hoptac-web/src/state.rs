@@ -636,6 +636,17 @@ impl AppState {
         self.config.store.open_read_only().map_err(WebError::internal)
     }
 
+    /// Run `f` on a read-only connection of the pool, on this (blocking) thread; a connection
+    /// whose work failed is not kept (it may be one the database dropped).
+    pub fn with_reader<T, E>(&self, f: impl FnOnce(&dyn Backend) -> Result<T, E>) -> Result<Result<T, E>, WebError> {
+        let conn = self.take_reader()?;
+        let out = f(&*conn);
+        if out.is_ok() {
+            self.put_reader(conn);
+        }
+        Ok(out)
+    }
+
     fn put_reader(&self, r: Box<dyn Backend>) {
         // A connection the database dropped (it restarted) is not kept: the next request opens
         // another.

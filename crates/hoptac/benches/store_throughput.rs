@@ -293,6 +293,9 @@ fn main() {
 /// Search latency over the index in `work` and the time to build dossiers from `store`.
 fn latencies(work: &Path, store: &Path) {
     let index = SearchIndex::open_read_only(&work.join("bench.db.index")).expect("index");
+    // The documents' passages are cut from the text the store keeps, as the CLI and server do.
+    let texts = SqliteStore::open_read_only(store).expect("store");
+    let bodies = hoptac_app::index::StoreBodies(&texts);
     println!("index: {} entries", index.num_entries());
     let words = [
         "hai cot",
@@ -315,7 +318,7 @@ fn latencies(work: &Path, store: &Path) {
         ("kind", SearchQuery { kinds: vec!["conference".into()], limit: 10, ..Default::default() }),
     ];
     for w in &words {
-        let _ = index.search(&SearchQuery { text: w.to_string(), limit: 10, ..Default::default() });
+        let _ = index.search(&SearchQuery { text: w.to_string(), limit: 10, ..Default::default() }, &bodies);
     }
     let mut all = Vec::new();
     // Each query's median and how many entries it matches, to tell which are slow.
@@ -328,7 +331,7 @@ fn latencies(work: &Path, store: &Path) {
             for (i, w) in words.iter().enumerate() {
                 let q = SearchQuery { text: w.to_string(), ..base.clone() };
                 let t = Instant::now();
-                let r = index.search(&q).expect("search");
+                let r = index.search(&q, &bodies).expect("search");
                 lat.push(t.elapsed());
                 per_word[i].push(t.elapsed());
                 matches[i] = format!("{}{}", if r.total_exact { "" } else { "at least " }, r.total);
@@ -370,7 +373,7 @@ fn latencies(work: &Path, store: &Path) {
             for w in &words {
                 let q = SearchQuery { text: w.to_string(), count_up_to: Some(usize::MAX), ..base.clone() };
                 let t = Instant::now();
-                std::hint::black_box(index.search(&q).expect("search"));
+                std::hint::black_box(index.search(&q, &bodies).expect("search"));
                 every.push(t.elapsed());
             }
         }

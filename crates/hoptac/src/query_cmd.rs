@@ -116,7 +116,7 @@ pub fn search(loc: &Location, args: SearchArgs) -> Result<ExitCode> {
         deadline: None,
         count_up_to: args.count_all.then_some(usize::MAX),
     };
-    let results = index.search(&query)?;
+    let results = index.search(&query, &hoptac_app::index::StoreBodies(store.reader()))?;
     if args.json {
         let v = serde_json::json!({
             "query": args.query,

@@ -359,6 +359,11 @@ fn search_ignores_diacritics_and_tone_marks_and_filters(kind: Kind) {
         hit["highlights"][0][1].as_u64().unwrap_or(0) as usize,
     );
     assert!(matches!(&snippet[a..b], "hài" | "cốt"), "highlight {:?}", &snippet[a..b]);
+    // A document's passage is cut from the text the store keeps (the index holds none).
+    let documents: Vec<&Value> = list(&r, "hits").iter().filter(|h| h["fact_type"] == "document").collect();
+    assert!(!documents.is_empty(), "{r}");
+    assert!(documents.iter().all(|h| h["snippet"].as_str().is_some_and(|s| !s.is_empty())), "{r}");
+    assert!(documents.iter().any(|h| h["highlights"].as_array().is_some_and(|a| !a.is_empty())), "{r}");
     // Old and new tone-mark placement find the same entries.
     let old = json(&store, &["search", "hoà bình", "--json"]);
     let new = json(&store, &["search", "hòa bình", "--json"]);
