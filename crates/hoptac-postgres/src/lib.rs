@@ -1068,6 +1068,14 @@ impl hoptac_store::Backend for PgStore {
         let row = self.opt_row("SELECT coalesce(max(seq), 0) FROM changes", &[])?;
         Ok(Some(row.map(|r| col::<i64>(&r, 0)).transpose()?.unwrap_or(0)))
     }
+    fn in_read_snapshot(&self, f: &mut dyn FnMut() -> Result<()>) -> Result<()> {
+        // One snapshot for every statement until the end (REPEATABLE READ); reads only.
+        self.client.borrow_mut().batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").map_err(e)?;
+        let out = f();
+        let end = self.client.borrow_mut().batch_execute(if out.is_ok() { "COMMIT" } else { "ROLLBACK" });
+        out?;
+        end.map_err(e)
+    }
     fn export_rows(
         &self,
         table: &hoptac_store::transfer::Table,

@@ -248,3 +248,30 @@ fn a_mention_signed_on_a_day_is_offered_the_unsigned_agreements_of_its_period_an
     assert_eq!(found.iter().map(|a| a.id).collect::<Vec<_>>(), [unsigned, month]);
     assert!(found.iter().all(|a| hoptac_store::matching::same_agreement(a, &mention)));
 }
+
+#[test]
+fn a_read_snapshot_sees_one_state_while_another_connection_commits() {
+    use hoptac_store::Backend;
+    let Some(db) = Db::new("snapshot") else { return };
+    let mut w = PgStore::open(&db.url).expect("open");
+    let mut tx = w.begin().expect("begin");
+    tx.insert_document(&doc("a")).expect("a");
+    tx.commit().expect("commit");
+    let r = PgStore::open(&db.url).expect("reader");
+    let mut seen = Vec::new();
+    r.in_read_snapshot(&mut || {
+        seen.push(r.counts()?.documents);
+        let mut tx = w.begin()?;
+        tx.insert_document(&doc("b"))?;
+        tx.commit()?;
+        seen.push(r.counts()?.documents);
+        Ok(())
+    })
+    .expect("snapshot");
+    assert_eq!(seen, [1, 1], "the commit made meanwhile is not seen");
+    assert_eq!(r.counts().expect("counts").documents, 2, "after it, the store as it is");
+    // A failure inside ends the snapshot too: the connection reads on.
+    let failed = r.in_read_snapshot(&mut || Err(hoptac_store::StoreError::Invalid("stop".into())));
+    assert!(failed.is_err());
+    assert_eq!(r.counts().expect("counts").documents, 2);
+}

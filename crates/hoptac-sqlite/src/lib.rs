@@ -1268,6 +1268,9 @@ impl hoptac_store::Backend for SqliteStore {
     fn sentences_outside_documents(&self) -> Result<i64> {
         SqliteStore::sentences_outside_documents(self)
     }
+    fn in_read_snapshot(&self, f: &mut dyn FnMut() -> Result<()>) -> Result<()> {
+        self.in_snapshot(|_| f())
+    }
     fn export_rows(
         &self,
         table: &hoptac_store::transfer::Table,

@@ -299,6 +299,12 @@ pub trait Backend: Store + Reader + crate::Accounts + Send {
     fn changes_since(&self, _after: i64, _limit: usize) -> Result<Vec<(i64, DocId)>> {
         Ok(Vec::new())
     }
+    /// Run `f` with this connection's reads held to one state of the store, whatever other
+    /// connections commit meanwhile (a read transaction): a whole-store copy reads its tables
+    /// through it, so that they come from one moment. The default runs `f` as it is.
+    fn in_read_snapshot(&self, f: &mut dyn FnMut() -> Result<()>) -> Result<()> {
+        f()
+    }
     /// Rows of a table in key order, `limit` of them from `offset` (for `hoptac copy`).
     fn export_rows(
         &self,

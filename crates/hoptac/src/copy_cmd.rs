@@ -58,19 +58,29 @@ pub fn copy(args: CopyArgs) -> Result<ExitCode> {
     {
         let mut importer = dst.import()?;
         let mut fulfils = Vec::new();
-        for t in TABLES {
-            let at = |name: &str| t.columns.iter().position(|(c, _)| *c == name);
-            let sum = each_page(&*src, t, |rows| {
-                if let (true, Some(id), Some(f)) = (t.name == "figures", at("id"), at("fulfils")) {
-                    fulfils.extend(rows.iter().filter_map(|r| match (&r[id], &r[f]) {
-                        (Cell::Int(a), Cell::Int(b)) => Some((*a, *b)),
-                        _ => None,
-                    }));
+        // Every table read from one state of the source: a writer may commit meanwhile (a fact
+        // added then would otherwise be copied without the document it came from).
+        let mut copied: Result<()> = Ok(());
+        src.in_read_snapshot(&mut || {
+            copied = (|| {
+                for t in TABLES {
+                    let at = |name: &str| t.columns.iter().position(|(c, _)| *c == name);
+                    let sum = each_page(&*src, t, |rows| {
+                        if let (true, Some(id), Some(f)) = (t.name == "figures", at("id"), at("fulfils")) {
+                            fulfils.extend(rows.iter().filter_map(|r| match (&r[id], &r[f]) {
+                                (Cell::Int(a), Cell::Int(b)) => Some((*a, *b)),
+                                _ => None,
+                            }));
+                        }
+                        Ok(importer.rows(t, rows)?)
+                    })?;
+                    expected.push(sum);
                 }
-                Ok(importer.rows(t, rows)?)
-            })?;
-            expected.push(sum);
-        }
+                Ok(())
+            })();
+            Ok(())
+        })?;
+        copied?;
         importer.finish(&fulfils)?;
     }
     drop(dst);
