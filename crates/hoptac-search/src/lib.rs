@@ -677,26 +677,34 @@ impl IndexWriter {
     /// are over (merging segments that one of them has just replaced fails), from a writer of
     /// its own that starts no other; if another process has taken the index in between, it is
     /// left as it is. Returns whether it merged.
+    ///
+    /// The files of the segments merged away are then deleted (tantivy does so only at a
+    /// commit, and none follows): left, they doubled the index on disk until the next run
+    /// (1,000,000 documents: 1.22 GB where 0.58 GB was in use). Files a search of this process
+    /// still reads are kept.
     pub fn finish_compacted(self) -> Result<bool> {
         let (index, dir) = (self.writer.index().clone(), self.dir.clone());
         let err = |source| index_error(&dir, source);
         self.writer.wait_merging_threads().map_err(err)?;
-        let metas = index.searchable_segment_metas().map_err(err)?;
-        let sizes: Vec<(u64, u64)> =
-            metas.iter().map(|m| (u64::from(m.max_doc()), u64::from(m.num_deleted_docs()))).collect();
-        let ids: Vec<tantivy::SegmentId> = to_merge(&sizes).into_iter().map(|i| metas[i].id()).collect();
-        if ids.is_empty() {
-            return Ok(false);
-        }
+        let ids: Vec<tantivy::SegmentId> = {
+            // (a segment's files stay while any of its metas lives: these go before collecting)
+            let metas = index.searchable_segment_metas().map_err(err)?;
+            let sizes: Vec<(u64, u64)> =
+                metas.iter().map(|m| (u64::from(m.max_doc()), u64::from(m.num_deleted_docs()))).collect();
+            to_merge(&sizes).into_iter().map(|i| metas[i].id()).collect()
+        };
         let mut writer: tantivy::IndexWriter = match index.writer(WRITER_MEMORY) {
             Ok(w) => w,
             Err(tantivy::TantivyError::LockFailure(..)) => return Ok(false),
             Err(e) => return Err(err(e)),
         };
         writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
-        writer.merge(&ids).wait().map_err(err)?;
+        if !ids.is_empty() {
+            writer.merge(&ids).wait().map_err(err)?;
+        }
+        writer.garbage_collect_files().wait().map_err(err)?;
         writer.wait_merging_threads().map_err(err)?;
-        Ok(true)
+        Ok(!ids.is_empty())
     }
 }
 
@@ -730,7 +738,7 @@ fn to_merge(sizes: &[(u64, u64)]) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashMap;
+    use std::collections::{BTreeSet, HashMap};
 
     fn entry(doc: u64, title: &str, body: &str, places: &[&str], year: i64, kind: &str) -> Entry {
         Entry {
@@ -896,6 +904,41 @@ mod tests {
         assert_eq!((after.total, before.total), (1, 1));
         assert_eq!(after.hits[0].snippet, before.hits[0].snippet);
         assert!(after.hits[0].snippet.starts_with("Lần 5"));
+        assert_eq!(ix.search(&q("hoi dam"), &NoBodies).unwrap().total, 6);
+    }
+
+    /// The segments whose files are in `dir`, and those its meta.json lists.
+    fn segment_files(dir: &Path) -> (BTreeSet<String>, BTreeSet<String>) {
+        let index = Index::open_in_dir(dir).unwrap();
+        let listed: BTreeSet<String> =
+            index.searchable_segment_metas().unwrap().iter().map(|m| m.id().uuid_string()).collect();
+        let on_disk = std::fs::read_dir(dir)
+            .unwrap()
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .filter_map(|name| Some(name.split_once('.')?.0.to_string()))
+            .filter(|stem| stem.len() == 32 && stem.bytes().all(|b| b.is_ascii_hexdigit()))
+            .collect();
+        (on_disk, listed)
+    }
+
+    #[test]
+    fn a_compaction_leaves_no_files_of_the_segments_it_merged_away() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ix");
+        let ix = SearchIndex::open_or_create(&path).unwrap();
+        let mut w = ix.writer().unwrap();
+        w.writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+        for i in 0..6u64 {
+            w.upsert([entry(i, "Hội đàm", "Hai bên hội đàm.", &["LA-XE"], 2022, "y")]).unwrap();
+            w.commit().unwrap();
+        }
+        let (on_disk, listed) = segment_files(&path);
+        assert_eq!((on_disk.len(), listed.len()), (6, 6));
+        assert!(w.finish_compacted().unwrap());
+        let (on_disk, listed) = segment_files(&path);
+        assert_eq!(listed.len(), 1);
+        assert_eq!(on_disk, listed, "only the merged segment's files are left");
+        ix.reload().unwrap();
         assert_eq!(ix.search(&q("hoi dam"), &NoBodies).unwrap().total, 6);
     }
 
