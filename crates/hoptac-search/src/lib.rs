@@ -538,34 +538,36 @@ impl SearchIndex {
             .into_iter()
             .map(|(score, addr)| Ok((score, searcher.doc(addr).map_err(|e| self.err(e))?)))
             .collect::<Result<_>>()?;
-        let first = |d: &TantivyDocument, field: Field| d.get_first(field).and_then(|v| v.as_str()).map(str::to_string);
-        let is_document = |d: &TantivyDocument| first(d, f.fact_type).as_deref() == Some("document");
+        fn text_of(d: &TantivyDocument, field: Field) -> Option<&str> {
+            d.get_first(field).and_then(|v| v.as_str())
+        }
+        let is_document = |d: &TantivyDocument| text_of(d, f.fact_type) == Some("document");
         // The documents whose passage is cut from their text: asked of the store at once (an
         // index made before keeps the text itself).
         let wanted: Vec<u64> = found
             .iter()
             .take(with_snippets)
-            .filter(|(_, d)| is_document(d) && first(d, f.body).is_none())
+            .filter(|(_, d)| is_document(d) && text_of(d, f.body).is_none())
             .filter_map(|(_, d)| d.get_first(f.doc_id).and_then(|v| v.as_u64()))
             .collect();
         let texts =
             if wanted.is_empty() { Default::default() } else { bodies.bodies(&wanted).map_err(SearchError::Bodies)? };
         let mut hits = Vec::with_capacity(found.len());
         for (i, (score, d)) in found.into_iter().enumerate() {
-            let s = |field: Field| first(&d, field).unwrap_or_default();
+            let s = |field: Field| text_of(&d, field).unwrap_or_default().to_string();
             let doc_id = d.get_first(f.doc_id).and_then(|v| v.as_u64()).unwrap_or(0);
-            let evidence = s(f.evidence);
+            let evidence = text_of(&d, f.evidence).unwrap_or_default();
             let (text, highlights) = if i >= with_snippets {
                 (String::new(), Vec::new())
             } else if !evidence.is_empty() {
-                highlight(&evidence, &query_words)
+                highlight(evidence, &query_words)
             } else {
-                let body = match first(&d, f.body) {
+                let body = match text_of(&d, f.body) {
                     Some(kept) => kept,
-                    None if is_document(&d) => texts.get(&doc_id).cloned().unwrap_or_default(),
-                    None => String::new(),
+                    None if is_document(&d) => texts.get(&doc_id).map_or("", String::as_str),
+                    None => "",
                 };
-                let snippet = snippets.snippet(&body);
+                let snippet = snippets.snippet(body);
                 if snippet.fragment().is_empty() {
                     // The match was in the title only: show the start of the body.
                     let cut = body.char_indices().nth(200).map(|(i, _)| i).unwrap_or(body.len());
