@@ -419,10 +419,7 @@ macro_rules! impl_reader {
             }
             fn document_articles(&self, ids: &[DocId]) -> Result<Vec<(DocId, String)>> {
                 all(self, "SELECT id, text, article_end FROM documents WHERE id = ANY($1)", &[&ids], |r| {
-                    let (id, mut text, end): (DocId, String, i64) = (col(r, 0)?, col(r, 1)?, col(r, 2)?);
-                    let keep = article(&text, usize::try_from(end).unwrap_or(usize::MAX)).len();
-                    text.truncate(keep);
-                    Ok((id, text))
+                    Ok((col(r, 0)?, into_article(col(r, 1)?, col(r, 2)?)))
                 })
             }
             fn document_ids(&self) -> Result<Vec<DocId>> {

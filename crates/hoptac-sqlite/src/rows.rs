@@ -397,14 +397,7 @@ pub fn document_articles(conn: &Connection, ids: &[DocId]) -> Result<Vec<(DocId,
         by_ids(conn, "SELECT id, text, article_end FROM documents", "id", ids, |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?))
         })?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, mut text, end)| {
-            let keep = article(&text, usize::try_from(end).unwrap_or(usize::MAX)).len();
-            text.truncate(keep);
-            (id, text)
-        })
-        .collect())
+    Ok(rows.into_iter().map(|(id, text, end)| (id, into_article(text, end))).collect())
 }
 
 pub fn places(conn: &Connection) -> Result<Vec<Place>> {

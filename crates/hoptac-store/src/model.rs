@@ -138,6 +138,14 @@ pub fn article(text: &str, article_end: usize) -> &str {
     text.get(..article_end.min(text.len())).unwrap_or(text)
 }
 
+/// [`article`], made of the stored text itself (as read from a row: no copy). `article_end` as
+/// a database keeps it: one out of range keeps the whole text.
+pub fn into_article(mut text: String, article_end: i64) -> String {
+    let keep = article(&text, usize::try_from(article_end).unwrap_or(usize::MAX)).len();
+    text.truncate(keep);
+    text
+}
+
 /// Where `sentence`, which contains `span`, lies in `text` (byte offsets), if it does.
 pub fn sentence_in(text: &str, sentence: &str, span: Span) -> Option<Span> {
     let (text, needle) = (text.as_bytes(), sentence.as_bytes());

@@ -43,7 +43,7 @@ pub trait Reader {
         let mut out = Vec::with_capacity(ids.len());
         for &id in ids {
             if let Some(d) = self.document(id)? {
-                out.push((id, article(&d.text, d.article_end).to_string()));
+                out.push((id, into_article(d.text, i64::try_from(d.article_end).unwrap_or(i64::MAX))));
             }
         }
         Ok(out)
