@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
 use hoptac_app::backend::{Kind, Location};
-use hoptac_store::transfer::{fold, Cell, Checksum, Table, PAGE, TABLES};
+use hoptac_store::transfer::{fold, Cell, Checksum, Importer, Table, PAGE, TABLES};
 use hoptac_store::Backend;
 
 #[derive(Debug, clap::Args)]
@@ -41,6 +41,33 @@ fn checksums(store: &dyn Backend) -> Result<Vec<Checksum>> {
     TABLES.iter().map(|t| each_page(store, t, |_| Ok(()))).collect()
 }
 
+/// What [`copy_tables`] read: each table's checksum, and the figures' links to the commitments
+/// they fulfil (written by [`Importer::finish`], once every figure is in).
+#[derive(Default)]
+struct Copied {
+    sums: Vec<Checksum>,
+    fulfils: Vec<(i64, i64)>,
+}
+
+/// Every table of `src` into `importer`.
+fn copy_tables(src: &dyn Backend, importer: &mut dyn Importer) -> Result<Copied> {
+    let (mut sums, mut fulfils) = (Vec::new(), Vec::new());
+    for t in TABLES {
+        let at = |name: &str| t.columns.iter().position(|(c, _)| *c == name);
+        let sum = each_page(src, t, |rows| {
+            if let (true, Some(id), Some(f)) = (t.name == "figures", at("id"), at("fulfils")) {
+                fulfils.extend(rows.iter().filter_map(|r| match (&r[id], &r[f]) {
+                    (Cell::Int(a), Cell::Int(b)) => Some((*a, *b)),
+                    _ => None,
+                }));
+            }
+            Ok(importer.rows(t, rows)?)
+        })?;
+        sums.push(sum);
+    }
+    Ok(Copied { sums, fulfils })
+}
+
 pub fn copy(args: CopyArgs) -> Result<ExitCode> {
     let from = Location::parse(&args.from, None);
     let to = Location::parse(&args.to, None);
@@ -54,35 +81,19 @@ pub fn copy(args: CopyArgs) -> Result<ExitCode> {
     }
     let src = from.open_read_only()?;
     let mut dst = to.open().with_context(|| format!("cannot open {}", to.display()))?;
-    let mut expected = Vec::new();
-    {
+    let expected = {
         let mut importer = dst.import()?;
-        let mut fulfils = Vec::new();
         // Every table read from one state of the source: a writer may commit meanwhile (a fact
         // added then would otherwise be copied without the document it came from).
-        let mut copied: Result<()> = Ok(());
+        let mut copied = Ok(Default::default());
         src.in_read_snapshot(&mut || {
-            copied = (|| {
-                for t in TABLES {
-                    let at = |name: &str| t.columns.iter().position(|(c, _)| *c == name);
-                    let sum = each_page(&*src, t, |rows| {
-                        if let (true, Some(id), Some(f)) = (t.name == "figures", at("id"), at("fulfils")) {
-                            fulfils.extend(rows.iter().filter_map(|r| match (&r[id], &r[f]) {
-                                (Cell::Int(a), Cell::Int(b)) => Some((*a, *b)),
-                                _ => None,
-                            }));
-                        }
-                        Ok(importer.rows(t, rows)?)
-                    })?;
-                    expected.push(sum);
-                }
-                Ok(())
-            })();
+            copied = copy_tables(&*src, &mut *importer);
             Ok(())
         })?;
-        copied?;
+        let Copied { sums, fulfils } = copied?;
         importer.finish(&fulfils)?;
-    }
+        sums
+    };
     drop(dst);
     // Read back from the copy, as a reader would.
     let copied = checksums(&*to.open_read_only()?)?;
